@@ -1,0 +1,1 @@
+"""Deprecated APIs of Node's tls module (filled by a later issue)."""
