@@ -1,0 +1,127 @@
+"""The TLS engine: one pyOpenSSL ``Connection`` on memory BIOs, bytes in and bytes out.
+
+Theory of operation
+-------------------
+The engine never touches a socket or a loop (the h11 / Twisted ``tls.py`` shape).
+Its owner (a TLSSocket, a SecurePair) does three things, always in this order:
+
+1. ``feed(ciphertext)`` whatever arrived from the peer;
+2. ``advance()``: drive the handshake if it is not done, then decrypt every
+   complete record into plaintext.  It returns the plaintext chunks and
+   whether the peer sent close_notify; a fatal TLS error raises a Node-coded
+   :class:`~nodessl.errors.SSLError`;
+3. ``take_output()`` and send those bytes to the peer.  Step 3 is owed after
+   *every* engine call, including a failed one: OpenSSL queues the alert that
+   explains a failure, and the peer deserves to read it.
+
+``WantRead`` is not an error here: it only means "feed me more".  With memory
+BIOs OpenSSL never wants to *write* (the outgoing BIO grows), so there is no
+WantWrite state to handle.
+
+The per-record path (``SSL_read``/``SSL_write``/``BIO_read``/``BIO_write``)
+calls the binding directly with return codes instead of pyOpenSSL's methods:
+those raise an exception for every "no more data" and allocate a fresh buffer
+per call, which doubled the cost of a record.  The handshake goes through
+pyOpenSSL's ``do_handshake`` because it re-raises exceptions stored by Python
+callbacks (verify, SNI, ALPN, ...) and a handshake is rare enough.
+"""
+
+from __future__ import annotations
+
+from OpenSSL import SSL
+
+from . import openssl_records as _ossl
+from .errors import NodeError, SSLError, from_openssl
+
+__all__ = ["TLSEngine", "HANDSHAKING", "OPEN", "CLOSED", "BROKEN"]
+
+HANDSHAKING, OPEN, CLOSED, BROKEN = "handshaking", "open", "closed", "broken"
+
+_READ_CHUNK = 64 * 1024
+
+
+class TLSEngine:
+    """A sans-I/O TLS endpoint (client or server) over memory BIOs."""
+
+    def __init__(self, context: SSL.Context, *, server: bool) -> None:
+        self.conn = SSL.Connection(context, None)
+        self.server = server
+        if server:
+            self.conn.set_accept_state()
+        else:
+            self.conn.set_connect_state()
+        self.state = HANDSHAKING
+        self._io = _ossl.RecordIO(self.conn)
+        self.handshakes = 0
+        self.sent_close = False
+
+    # -- incoming ----------------------------------------------------------------------
+
+    def feed(self, data: bytes | memoryview) -> None:
+        """Ciphertext from the peer."""
+        self._io.feed(data)
+
+    def start(self) -> None:
+        """Begin the handshake (a client produces its ClientHello)."""
+        self.advance()
+
+    def advance(self) -> tuple[list[bytes], bool, bool]:
+        """Run the handshake and decrypt what can be decrypted.
+
+        Returns ``(plaintext_chunks, handshake_just_completed, peer_closed)``.
+        """
+        done_now = False
+        if self.state == HANDSHAKING:
+            try:
+                self.conn.do_handshake()
+            except (SSL.WantReadError, SSL.WantWriteError):
+                return [], False, False
+            except SSL.ZeroReturnError:
+                self.state = CLOSED
+                return [], False, True
+            except SSL.SysCallError as exc:
+                self.state = BROKEN
+                raise _syscall_error(exc) from None
+            except SSL.Error as exc:
+                self.state = BROKEN
+                raise self._translate(exc) from None
+            self.state = OPEN
+            self.handshakes += 1
+            done_now = True
+        if self.state != OPEN:
+            return [], done_now, False
+        try:
+            chunks, closed = self._io.read_all(_READ_CHUNK)
+        except SSLError:
+            self.state = BROKEN
+            raise
+        if closed:
+            self.state = CLOSED
+        return chunks, done_now, closed
+
+    def _translate(self, exc: SSL.Error) -> NodeError:
+        return from_openssl(exc)
+
+    # -- outgoing ----------------------------------------------------------------------
+
+    def write(self, data: bytes) -> None:
+        """Encrypt application data (only once the handshake is done)."""
+        self._io.write(data)
+
+    def take_output(self) -> bytes:
+        """Everything the engine wants sent to the peer, now."""
+        return self._io.drain()
+
+    def close(self) -> None:
+        """Queue close_notify (idempotent); reading goes on until the peer's own close_notify."""
+        if not self.sent_close and self.state in (OPEN, HANDSHAKING):
+            self.sent_close = True
+            self._io.shutdown()
+
+
+def _syscall_error(exc: SSL.SysCallError) -> NodeError:
+    # With memory BIOs a "syscall" error is OpenSSL seeing EOF where it wanted data.
+    return NodeError(
+        "Client network socket disconnected before secure TLS connection was established",
+        "ECONNRESET",
+    )

@@ -1,0 +1,142 @@
+"""The event loop Node programs assume: asyncio, and ``run(main)``.
+
+Node keeps a process alive while a server listens or a socket is open, and
+ends it when nothing is left.  ``run`` reproduces that on a fresh asyncio loop:
+every socket and server *refs* itself while it is alive, and ``run`` returns
+once no ref and no other task is left.  An exception that escapes a listener
+(an ``error`` event nobody handles, say) ends ``run`` with that exception, as
+an uncaught exception ends a Node process.
+
+Inside code that already runs on an asyncio loop, everything attaches to the
+running loop and ``run`` is not needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from .errors import NodeError
+
+__all__ = ["run", "get_loop", "ref", "unref"]
+
+
+class _LoopState:
+    """The refs of one loop and the event ``run`` waits on."""
+
+    def __init__(self) -> None:
+        self.refs: set[int] = set()
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+
+_states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def get_loop() -> asyncio.AbstractEventLoop:
+    """The running loop; a clear error when there is none."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        raise NodeError(
+            "nodessl needs a running asyncio loop: call it from async code or inside "
+            "nodessl.run(main)",
+            "ERR_NO_EVENT_LOOP",
+        ) from None
+
+
+def _state(loop: asyncio.AbstractEventLoop) -> _LoopState:
+    state = _states.get(loop)
+    if state is None:
+        state = _states[loop] = _LoopState()
+    return state
+
+
+def ref(handle: object, loop: asyncio.AbstractEventLoop) -> None:
+    """Keep ``run`` going while ``handle`` is alive."""
+    state = _state(loop)
+    state.refs.add(id(handle))
+    state.idle.clear()
+
+
+def unref(handle: object, loop: asyncio.AbstractEventLoop) -> None:
+    """``handle`` no longer keeps ``run`` going."""
+    state = _states.get(loop)
+    if state is None:
+        return
+    state.refs.discard(id(handle))
+    if not state.refs:
+        state.idle.set()
+
+
+def run(main: Callable[..., Any], *args: Any) -> Any:
+    """Run a Node-style program until no server, socket or task is left; return main's result.
+
+    ``main`` may be a plain function (it sets up servers and sockets and
+    returns) or a coroutine function.
+    """
+    loop = asyncio.new_event_loop()
+    failure: list[BaseException] = []
+
+    def on_uncaught(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        if exc is None:
+            loop.default_exception_handler(context)
+            return
+        if not failure:
+            failure.append(exc)
+
+    loop.set_exception_handler(on_uncaught)
+
+    async def program() -> Any:
+        state = _state(asyncio.get_running_loop())
+        result = main(*args)
+        if inspect.isawaitable(result):
+            result = await result
+        me = asyncio.current_task()
+        while not failure:
+            if state.refs:
+                waiter = asyncio.ensure_future(state.idle.wait())
+                watcher = asyncio.ensure_future(_watch(failure))
+                await asyncio.wait({waiter, watcher}, return_when=asyncio.FIRST_COMPLETED)
+                waiter.cancel()
+                watcher.cancel()
+                continue
+            others = [t for t in asyncio.all_tasks() if t is not me and not t.done()]
+            if not others:
+                break
+            await asyncio.wait(others, timeout=0.05)
+        return result
+
+    try:
+        asyncio.set_event_loop(loop)
+        result = loop.run_until_complete(program())
+    finally:
+        try:
+            _cancel_all(loop)
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+    if failure:
+        raise failure[0]
+    return result
+
+
+async def _watch(failure: list[BaseException]) -> None:
+    # Uncaught errors land in the exception handler, not in our task: poll for them.
+    while not failure:
+        await asyncio.sleep(0.05)
+
+
+def _cancel_all(loop: asyncio.AbstractEventLoop) -> None:
+    tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))

@@ -1,0 +1,738 @@
+"""Node's ``net`` layer on asyncio: the plain TCP/Unix ``Socket`` and ``Server`` tls stands on.
+
+A :class:`Socket` is a :class:`~nodessl.stream.Duplex` over an asyncio transport.
+The transport talks to a small :class:`_Wire` protocol that reads into one
+preallocated buffer (``BufferedProtocol``: no allocation per packet) and
+forwards to whichever socket currently *owns* the connection.  Ownership can
+move: that is how a TLSSocket takes over an accepted or already connected
+plain socket, as Node's TLSWrap takes over the socket's handle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import ipaddress
+import os
+import socket as _pysocket
+from collections.abc import Callable
+from typing import Any
+
+from . import loop as _loop
+from .errors import NodeError, invalid_arg_type, invalid_arg_value
+from .events import EventEmitter
+from .stream import Duplex, WriteCallback
+
+__all__ = ["Socket", "Server", "connect", "createConnection", "createServer", "isIP",
+           "isIPv4", "isIPv6"]
+
+READ_BUFFER_SIZE = 256 * 1024
+
+
+def isIP(value: str) -> int:
+    """4 or 6 for an IP address string, else 0 (Node's ``net.isIP``)."""
+    try:
+        return ipaddress.ip_address(str(value).split("%", 1)[0]).version
+    except ValueError:
+        return 0
+
+
+def isIPv4(value: str) -> bool:
+    """Whether ``value`` is an IPv4 address."""
+    return isIP(value) == 4
+
+
+def isIPv6(value: str) -> bool:
+    """Whether ``value`` is an IPv6 address."""
+    return isIP(value) == 6
+
+
+def _errno_error(exc: OSError, syscall: str, address: str | None = None,
+                 port: int | None = None) -> NodeError:
+    code = errno.errorcode.get(exc.errno or 0, "EIO")
+    where = f" {address}:{port}" if address is not None and port is not None else (
+        f" {address}" if address is not None else "")
+    err = NodeError(f"{syscall} {code}{where}", code, errno=-(exc.errno or 0), syscall=syscall)
+    if address is not None:
+        err.address = address  # type: ignore[attr-defined]
+    if port is not None:
+        err.port = port  # type: ignore[attr-defined]
+    return err
+
+
+class _Wire(asyncio.BufferedProtocol):
+    """The asyncio side of one connection; forwards everything to its current owner."""
+
+    __slots__ = ("owner", "transport", "_buf", "_view")
+
+    def __init__(self, owner: Socket | None = None) -> None:
+        self.owner = owner
+        self.transport: asyncio.Transport | None = None
+        self._buf = bytearray(READ_BUFFER_SIZE)
+        self._view = memoryview(self._buf)
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        if self.owner is not None:
+            self.owner._wire_connected(self)
+
+    def get_buffer(self, sizehint: int) -> memoryview:
+        return self._view
+
+    def buffer_updated(self, nbytes: int) -> None:
+        owner = self.owner
+        if owner is not None:
+            owner._wire_data(self._view[:nbytes])
+
+    def eof_received(self) -> bool:
+        if self.owner is not None:
+            self.owner._wire_eof()
+        return True  # keep the write side: half-open is the owner's decision
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.owner is not None:
+            self.owner._wire_lost(exc)
+
+    def pause_writing(self) -> None:
+        pass
+
+    def resume_writing(self) -> None:
+        if self.owner is not None:
+            self.owner._wire_drained()
+
+
+class Socket(Duplex):
+    """Node's ``net.Socket``: a TCP or Unix stream connection."""
+
+    def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        opts = {**(options or {}), **kwargs}
+        super().__init__(allowHalfOpen=bool(opts.get("allowHalfOpen", False)),
+                         highWaterMark=opts.get("highWaterMark"))
+        self._wire: _Wire | None = None
+        self._transport: asyncio.Transport | None = None
+        self.connecting = False
+        self.pending = True
+        self._pending_writes: list[tuple[bytes, WriteCallback]] = []
+        self._bytes_read = 0
+        self._bytes_written = 0
+        self._timeout_ms = 0
+        self._timer: asyncio.TimerHandle | None = None
+        self._last_active = 0.0
+        self._server: Server | None = None
+        self._reading_paused = False
+        self._refed = False
+        self._host: str | None = None
+        self._eof_sent = False
+        self._no_delay = True
+        if opts.get("fd") is not None or opts.get("handle") is not None:
+            raise invalid_arg_value("options", "fd/handle", "is not supported by nodessl")
+
+    # -- attaching to a connection ---------------------------------------------------
+
+    def _attach(self, wire: _Wire) -> None:
+        """Take ownership of a connected wire (accepted, connected, or handed over)."""
+        wire.owner = self
+        self._wire = wire
+        self._transport = wire.transport
+        self.connecting = False
+        self.pending = False
+        self._set_ref(True)
+        transport = self._transport
+        if transport is not None:
+            # drain when the kernel took everything, as Node emits it at an empty buffer
+            transport.set_write_buffer_limits(high=self.writableHighWaterMark, low=0)
+            sock = transport.get_extra_info("socket")
+            if sock is not None and sock.family in (_pysocket.AF_INET, _pysocket.AF_INET6):
+                try:
+                    sock.setsockopt(_pysocket.IPPROTO_TCP, _pysocket.TCP_NODELAY, 1)
+                except OSError:
+                    pass
+
+    def _wire_connected(self, wire: _Wire) -> None:
+        self._attach(wire)
+
+    def _set_ref(self, on: bool) -> None:
+        if on and not self._refed:
+            self._refed = True
+            _loop.ref(self, self._loop)
+        elif not on and self._refed:
+            self._refed = False
+            _loop.unref(self, self._loop)
+
+    def ref(self) -> Socket:
+        """Keep ``nodessl.run`` alive while this socket is open (the default)."""
+        if not self.destroyed:
+            self._set_ref(True)
+        return self
+
+    def unref(self) -> Socket:
+        """Let ``nodessl.run`` finish even though this socket is open."""
+        self._set_ref(False)
+        return self
+
+    # -- connecting -------------------------------------------------------------------
+
+    def connect(self, *args: Any) -> Socket:
+        """``connect(options[, cb])``, ``connect(port[, host][, cb])`` or ``connect(path[, cb])``."""
+        options, cb = _normalize_connect_args(args)
+        if cb is not None:
+            self.once("connect", cb)
+        self.connecting = True
+        self._set_ref(True)
+        self._loop.create_task(self._connect(options))
+        return self
+
+    async def _connect(self, options: dict[str, Any]) -> None:
+        wire = _Wire(self)
+        path = options.get("path")
+        try:
+            if path is not None:
+                await self._loop.create_unix_connection(lambda: wire, path)
+            else:
+                host = options.get("host") or "localhost"
+                port = _validate_port(options.get("port"))
+                local = options.get("localAddress")
+                local_addr = (local, options.get("localPort") or 0) if local else None
+                self._host = host
+                family = {4: _pysocket.AF_INET, 6: _pysocket.AF_INET6}.get(
+                    options.get("family") or 0, 0)
+                try:
+                    await self._loop.create_connection(
+                        lambda: wire, host, port, family=family, local_addr=local_addr)
+                except OSError as exc:
+                    if exc.errno is None and host:
+                        raise NodeError(f"getaddrinfo ENOTFOUND {host}", "ENOTFOUND",
+                                        syscall="getaddrinfo", hostname=host) from None
+                    raise _errno_error(_root_oserror(exc), "connect", host, port) from None
+        except OSError as exc:
+            self.destroy(_errno_error(exc, "connect", path))
+            return
+        except NodeError as err:
+            self.destroy(err)
+            return
+        except asyncio.CancelledError:
+            self.destroy()
+            raise
+        if self.destroyed:
+            if wire.transport is not None:
+                wire.transport.close()
+            return
+        self._on_connected()
+
+    def _on_connected(self) -> None:
+        """The TCP connection is up: flush queued writes, emit ``connect`` and ``ready``."""
+        self._touch()
+        pending, self._pending_writes = self._pending_writes, []
+        for data, cb in pending:
+            self._write_out(data, cb)
+        self.emit("connect")
+        self.emit("ready")
+        if self._ending and not self._eof_sent:
+            self._final(self._finished)
+        if self._flowing is not False:
+            self._read()
+
+    # -- wire events (overridden by TLSSocket) ---------------------------------------
+
+    def _wire_data(self, data: memoryview) -> None:
+        self._bytes_read += len(data)
+        self._touch()
+        if not self.push(bytes(data)):
+            self._pause_wire()
+
+    def _wire_eof(self) -> None:
+        self.push(None)
+
+    def _wire_lost(self, exc: Exception | None) -> None:
+        self._set_ref(False)
+        self._cancel_timer()
+        if exc is not None and not self.destroyed:
+            err = _errno_error(exc, "read") if isinstance(exc, OSError) else exc
+            self.destroy(err)
+            return
+        if not self.destroyed:
+            # the peer closed without an orderly half-close we could finish
+            if not self._read_eof:
+                self.push(None)
+            self.destroy()
+        else:
+            self._emit_close()
+
+    def _wire_drained(self) -> None:
+        self._writable_drained()
+
+    def _pause_wire(self) -> None:
+        if self._transport is not None and not self._reading_paused:
+            self._reading_paused = True
+            self._transport.pause_reading()
+
+    def _read(self) -> None:
+        if self._transport is not None and self._reading_paused:
+            self._reading_paused = False
+            self._transport.resume_reading()
+
+    # -- writing ---------------------------------------------------------------------
+
+    @property
+    def writableLength(self) -> int:
+        """Bytes queued in the transport or waiting for the connection."""
+        if self._transport is None:
+            return sum(len(d) for d, _ in self._pending_writes)
+        return self._transport.get_write_buffer_size()
+
+    def _write_out(self, data: bytes, cb: WriteCallback) -> None:
+        if self._transport is None:
+            self._pending_writes.append((data, cb))
+            return
+        self._wire_write(data)
+        if cb is not None:
+            self._loop.call_soon(cb, None)
+
+    def _wire_write(self, data: bytes) -> None:
+        """Bytes to the connection (for TLSSocket: ciphertext)."""
+        if self._transport is None or self._transport.is_closing():
+            return
+        self._bytes_written += len(data)
+        self._touch()
+        self._transport.write(data)
+
+    def _final(self, done: Callable[[BaseException | None], None]) -> None:
+        if self._transport is None:
+            if not self.connecting:
+                done(None)
+            return  # _on_connected finishes the job
+        self._eof_sent = True
+        if self._transport.can_write_eof():
+            try:
+                self._transport.write_eof()
+            except (OSError, RuntimeError):
+                pass
+        self._after_flush(done)
+
+    def _after_flush(self, done: Callable[[BaseException | None], None]) -> None:
+        transport = self._transport
+        if transport is None or transport.get_write_buffer_size() == 0 or transport.is_closing():
+            self._loop.call_soon(done, None)
+        else:
+            self._loop.call_later(0.001, self._after_flush, done)
+
+    def _destroy(self, error: BaseException | None) -> None:
+        self._cancel_timer()
+        self._set_ref(False)
+        transport = self._transport
+        if transport is not None and not transport.is_closing():
+            # Error or not, Node closes the fd; an error aborts without flushing.
+            if error is not None:
+                transport.abort()
+            else:
+                transport.close()
+            # connection_lost will call _wire_lost -> _emit_close
+            self._loop.call_later(0.5, self._emit_close)
+        else:
+            self._loop.call_soon(self._emit_close)
+
+    def destroySoon(self) -> None:
+        """End the writable side, then destroy once flushed."""
+        self.end()
+        self.once("finish", lambda *a: self.destroy())
+
+    def resetAndDestroy(self) -> Socket:
+        """Close the connection with a TCP RST."""
+        sock = self._transport.get_extra_info("socket") if self._transport else None
+        if sock is not None:
+            try:
+                import struct
+
+                sock.setsockopt(_pysocket.SOL_SOCKET, _pysocket.SO_LINGER, struct.pack("ii", 1, 0))
+            except OSError:
+                pass
+        if self._transport is not None:
+            self._transport.abort()
+        return self.destroy()
+
+    # -- timeouts ----------------------------------------------------------------------
+
+    def setTimeout(self, timeout: float, callback: Callable[..., Any] | None = None) -> Socket:
+        """Emit ``timeout`` after ``timeout`` ms of inactivity (0 disables)."""
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
+            raise invalid_arg_type("msecs", "of type number", timeout)
+        if timeout < 0:
+            raise NodeError(
+                f'The value of "msecs" is out of range. It must be a non-negative finite '
+                f"number. Received {timeout}", "ERR_OUT_OF_RANGE")
+        self._timeout_ms = timeout
+        self._cancel_timer()
+        if callback is not None:
+            if timeout == 0:
+                self.removeListener("timeout", callback)
+            else:
+                self.once("timeout", callback)
+        if timeout:
+            self._touch()
+            self._timer = self._loop.call_later(timeout / 1000, self._on_timer)
+        return self
+
+    @property
+    def timeout(self) -> float | None:
+        """The idle timeout in ms, or None when unset."""
+        return self._timeout_ms or None
+
+    def _touch(self) -> None:
+        self._last_active = self._loop.time()
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        if self.destroyed or not self._timeout_ms:
+            return
+        idle = self._loop.time() - self._last_active
+        left = self._timeout_ms / 1000 - idle
+        if left > 0.001:
+            self._timer = self._loop.call_later(left, self._on_timer)
+            return
+        self._touch()
+        self._timer = self._loop.call_later(self._timeout_ms / 1000, self._on_timer)
+        self.emit("timeout")
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    # -- socket options and addresses ------------------------------------------------------
+
+    def _sock(self) -> _pysocket.socket | None:
+        return self._transport.get_extra_info("socket") if self._transport else None
+
+    def setNoDelay(self, noDelay: bool = True) -> Socket:
+        """Turn Nagle's algorithm off (True, the default) or on."""
+        self._no_delay = bool(noDelay)
+        sock = self._sock()
+        if sock is not None and sock.family in (_pysocket.AF_INET, _pysocket.AF_INET6):
+            sock.setsockopt(_pysocket.IPPROTO_TCP, _pysocket.TCP_NODELAY, int(self._no_delay))
+        return self
+
+    def setKeepAlive(self, enable: bool = False, initialDelay: int = 0) -> Socket:
+        """Enable TCP keep-alive; ``initialDelay`` in ms before the first probe."""
+        sock = self._sock()
+        if sock is not None and sock.family in (_pysocket.AF_INET, _pysocket.AF_INET6):
+            sock.setsockopt(_pysocket.SOL_SOCKET, _pysocket.SO_KEEPALIVE, int(bool(enable)))
+            if enable and initialDelay and hasattr(_pysocket, "TCP_KEEPIDLE"):
+                sock.setsockopt(_pysocket.IPPROTO_TCP, _pysocket.TCP_KEEPIDLE,
+                                max(1, int(initialDelay // 1000)))
+        return self
+
+    def _peer(self) -> Any:
+        return self._transport.get_extra_info("peername") if self._transport else None
+
+    def _local(self) -> Any:
+        return self._transport.get_extra_info("sockname") if self._transport else None
+
+    def address(self) -> dict[str, Any]:
+        """``{port, family, address}`` of the local end ({} for a Unix socket)."""
+        return _address_info(self._local())
+
+    @property
+    def remoteAddress(self) -> str | None:
+        """The peer's IP address."""
+        return _address_info(self._peer()).get("address")
+
+    @property
+    def remotePort(self) -> int | None:
+        """The peer's port."""
+        return _address_info(self._peer()).get("port")
+
+    @property
+    def remoteFamily(self) -> str | None:
+        """``'IPv4'`` or ``'IPv6'``."""
+        return _address_info(self._peer()).get("family")
+
+    @property
+    def localAddress(self) -> str | None:
+        """The local IP address."""
+        return _address_info(self._local()).get("address")
+
+    @property
+    def localPort(self) -> int | None:
+        """The local port."""
+        return _address_info(self._local()).get("port")
+
+    @property
+    def localFamily(self) -> str | None:
+        """``'IPv4'`` or ``'IPv6'`` of the local end."""
+        return _address_info(self._local()).get("family")
+
+    @property
+    def bytesRead(self) -> int:
+        """Bytes received from the connection."""
+        return self._bytes_read
+
+    @property
+    def bytesWritten(self) -> int:
+        """Bytes sent, including those still queued."""
+        return self._bytes_written + (
+            sum(len(d) for d, _ in self._pending_writes) if self._transport is None else 0)
+
+    @property
+    def readyState(self) -> str:
+        """``opening``, ``open``, ``readOnly``, ``writeOnly`` or ``closed``."""
+        if self.connecting:
+            return "opening"
+        if self.destroyed or self._transport is None:
+            return "closed"
+        if self.readable and self.writable:
+            return "open"
+        return "readOnly" if self.readable else "writeOnly"
+
+
+def _address_info(addr: Any) -> dict[str, Any]:
+    if isinstance(addr, tuple) and len(addr) >= 2:
+        family = "IPv6" if len(addr) == 4 or ":" in str(addr[0]) else "IPv4"
+        return {"address": addr[0], "family": family, "port": addr[1]}
+    if isinstance(addr, str) and addr:
+        return {}
+    return {}
+
+
+def _root_oserror(exc: OSError) -> OSError:
+    # asyncio folds several connect attempts into one OSError whose message lists them.
+    if exc.errno is None and "Connect call failed" in str(exc):
+        return ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")
+    return exc
+
+
+def _validate_port(port: Any) -> int:
+    if isinstance(port, str) and port.strip().isdigit():
+        port = int(port)
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port < 65536:
+        raise NodeError(
+            f'Port should be >= 0 and < 65536. Received {port!r}.', "ERR_SOCKET_BAD_PORT")
+    return port
+
+
+def _normalize_connect_args(args: tuple[Any, ...]) -> tuple[dict[str, Any], Any]:
+    """Node's normalizeArgs: (options|port|path)[, host][, options][, cb]."""
+    args_list = list(args)
+    cb = args_list.pop() if args_list and callable(args_list[-1]) else None
+    options: dict[str, Any] = {}
+    if not args_list:
+        return options, cb
+    first = args_list.pop(0)
+    if isinstance(first, dict):
+        options = dict(first)
+    elif isinstance(first, str) and not first.strip().isdigit():
+        options["path"] = first
+    else:
+        options["port"] = first
+        if args_list and isinstance(args_list[0], str):
+            options["host"] = args_list.pop(0)
+    for extra in args_list:
+        if isinstance(extra, dict):
+            options = {**extra, **options}
+    return options, cb
+
+
+def connect(*args: Any, **kwargs: Any) -> Socket:
+    """``net.connect``: a new :class:`Socket` connecting in the background."""
+    options, cb = _normalize_connect_args(args)
+    options.update(kwargs)
+    sock = Socket(options)
+    if options.get("timeout"):
+        sock.setTimeout(options["timeout"])
+    sock.connect(options, *([cb] if cb else []))
+    return sock
+
+
+createConnection = connect
+
+
+class Server(EventEmitter):
+    """Node's ``net.Server``: listens for TCP or Unix connections."""
+
+    def __init__(self, options: dict[str, Any] | Callable[..., Any] | None = None,
+                 connectionListener: Callable[..., Any] | None = None, **kwargs: Any) -> None:
+        super().__init__()
+        if callable(options):
+            options, connectionListener = None, options
+        opts = {**(options or {}), **kwargs}
+        self._loop = _loop.get_loop()
+        self.allowHalfOpen = bool(opts.get("allowHalfOpen", False))
+        self.pauseOnConnect = bool(opts.get("pauseOnConnect", False))
+        self.highWaterMark = opts.get("highWaterMark")
+        self.maxConnections: int | None = None
+        self._server: asyncio.base_events.Server | None = None
+        self._connections: set[Socket] = set()
+        self._closing = False
+        self._refed = True
+        self._unix_path: str | None = None
+        self.listening = False
+        if connectionListener is not None:
+            self.on("connection", connectionListener)
+
+    def listen(self, *args: Any, **kwargs: Any) -> Server:
+        """``listen([port[, host[, backlog]]][, cb])``, ``listen(path[, cb])``, ``listen(options[, cb])``."""
+        args_list = list(args)
+        cb = args_list.pop() if args_list and callable(args_list[-1]) else None
+        opts: dict[str, Any] = dict(kwargs)
+        if args_list and isinstance(args_list[0], dict):
+            opts = {**args_list.pop(0), **opts}
+        elif args_list and isinstance(args_list[0], str) and not args_list[0].isdigit():
+            opts["path"] = args_list.pop(0)
+        elif args_list:
+            opts["port"] = args_list.pop(0)
+            if args_list and isinstance(args_list[0], str):
+                opts["host"] = args_list.pop(0)
+            if args_list and isinstance(args_list[0], int):
+                opts["backlog"] = args_list.pop(0)
+        if self.listening:
+            raise NodeError("Listen method has been called more than once without closing.",
+                            "ERR_SERVER_ALREADY_LISTEN")
+        if cb is not None:
+            self.once("listening", cb)
+        port = _validate_port(opts.get("port", 0) or 0) if opts.get("path") is None else None
+        self._closing = False
+        if self._refed:
+            _loop.ref(self, self._loop)
+        self._loop.create_task(self._listen(opts.get("path"), opts.get("host"), port,
+                                            int(opts.get("backlog") or 511)))
+        return self
+
+    async def _listen(self, path: str | None, host: str | None, port: int | None,
+                      backlog: int) -> None:
+        try:
+            if path is not None:
+                self._server = await self._loop.create_unix_server(
+                    self._make_wire, path, backlog=backlog)
+                self._unix_path = path
+            else:
+                self._server = await self._loop.create_server(
+                    self._make_wire, host, port, backlog=backlog, reuse_address=True)
+        except OSError as exc:
+            _loop.unref(self, self._loop)
+            self.emit("error", _errno_error(exc, "listen", host or path, port))
+            return
+        self.listening = True
+        self.emit("listening")
+
+    def _make_wire(self) -> _Wire:
+        wire = _Wire()
+        wire.owner = _Accepting(self, wire)  # type: ignore[assignment]
+        return wire
+
+    def _accept(self, wire: _Wire) -> None:
+        transport = wire.transport
+        if self._closing or (self.maxConnections is not None
+                             and len(self._connections) >= self.maxConnections):
+            if transport is not None:
+                transport.close()
+            self.emit("drop", {})
+            return
+        sock = Socket(allowHalfOpen=self.allowHalfOpen, highWaterMark=self.highWaterMark)
+        sock._server = self
+        sock._attach(wire)
+        self._track(sock)
+        if self.pauseOnConnect:
+            sock._pause_wire()
+            sock._flowing = False
+        self._on_connection(sock)
+
+    def _track(self, sock: Socket) -> None:
+        self._connections.add(sock)
+        sock.once("close", lambda *a: self._untrack(sock))
+
+    def _untrack(self, sock: Socket) -> None:
+        self._connections.discard(sock)
+        self._maybe_closed()
+
+    def _on_connection(self, sock: Socket) -> None:
+        """A new plain connection (tls.Server overrides to start TLS)."""
+        self.emit("connection", sock)
+
+    def close(self, callback: Callable[..., Any] | None = None) -> Server:
+        """Stop accepting; ``close`` is emitted once every connection has ended."""
+        if callback is not None:
+            if not self.listening:
+                err = NodeError("Server is not running.", "ERR_SERVER_NOT_RUNNING")
+                self._loop.call_soon(callback, err)
+            else:
+                self.once("close", lambda *a: callback(None))
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+            if self._unix_path:
+                try:
+                    os.unlink(self._unix_path)
+                except OSError:
+                    pass
+        self._closing = True
+        was = self.listening
+        self.listening = False
+        _loop.unref(self, self._loop)
+        if was:
+            self._maybe_closed()
+        return self
+
+    def _maybe_closed(self) -> None:
+        if self._closing and not self._connections and not getattr(self, "_close_emitted", False):
+            self._close_emitted = True
+            self._loop.call_soon(self.emit, "close")
+
+    def address(self) -> dict[str, Any] | str | None:
+        """``{port, family, address}``, the path of a Unix server, or None before listening."""
+        if self._server is None or not self._server.sockets:
+            return None
+        if self._unix_path:
+            return self._unix_path
+        return _address_info(self._server.sockets[0].getsockname())
+
+    def getConnections(self, cb: Callable[[Any, int], Any]) -> Server:
+        """Call ``cb(None, count)`` with the number of open connections."""
+        self._loop.call_soon(cb, None, len(self._connections))
+        return self
+
+    def ref(self) -> Server:
+        """Keep ``nodessl.run`` alive while listening (the default)."""
+        self._refed = True
+        if self.listening:
+            _loop.ref(self, self._loop)
+        return self
+
+    def unref(self) -> Server:
+        """Let ``nodessl.run`` finish while this server listens."""
+        self._refed = False
+        _loop.unref(self, self._loop)
+        return self
+
+    async def __aenter__(self) -> Server:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class _Accepting:
+    """Placeholder owner of a wire between accept and the server creating the socket."""
+
+    def __init__(self, server: Server, wire: _Wire) -> None:
+        self._server = server
+        self._wire = wire
+
+    def _wire_connected(self, wire: _Wire) -> None:
+        self._server._accept(wire)
+
+    def _wire_data(self, data: memoryview) -> None:  # pragma: no cover - never before accept
+        pass
+
+    def _wire_eof(self) -> None:  # pragma: no cover
+        pass
+
+    def _wire_lost(self, exc: Exception | None) -> None:  # pragma: no cover
+        pass
+
+    def _wire_drained(self) -> None:  # pragma: no cover
+        pass
+
+
+def createServer(options: dict[str, Any] | Callable[..., Any] | None = None,
+                 connectionListener: Callable[..., Any] | None = None, **kwargs: Any) -> Server:
+    """``net.createServer([options][, connectionListener])``."""
+    return Server(options, connectionListener, **kwargs)

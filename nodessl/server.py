@@ -1,0 +1,107 @@
+"""``tls.Server`` / ``createServer``: a net server whose connections become TLSSockets.
+
+As in Node, the server first sees the plain connection (``connection``), then a
+server-side TLSSocket takes it over; ``secureConnection`` follows a completed
+handshake and every failure before it goes to ``tlsClientError`` (the socket is
+closed, the server keeps serving).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from . import net
+from .context import SecureContext, createSecureContext
+from .errors import invalid_arg_type
+from .socket import TLSSocket
+
+__all__ = ["Server", "createServer"]
+
+# Options that belong to the server or its sockets, not to createSecureContext.
+_SERVER_ONLY = frozenset({
+    "handshakeTimeout", "requestCert", "rejectUnauthorized", "ALPNProtocols", "ALPNCallback",
+    "SNICallback", "NPNProtocols", "pskCallback", "pskIdentityHint", "enableTrace",
+    "allowHalfOpen", "pauseOnConnect", "highWaterMark", "noDelay", "keepAlive",
+    "keepAliveInitialDelay",
+})
+
+
+def _default_session_id_context() -> str:
+    # Node: a 128-bit truncated SHA-1 of process.argv, so one program's servers share sessions
+    return hashlib.sha1(" ".join(sys.argv).encode()).hexdigest()[:32]
+
+
+class Server(net.Server):
+    """Node's ``tls.Server``."""
+
+    def __init__(self, options: Mapping[str, Any] | Callable[..., Any] | None = None,
+                 secureConnectionListener: Callable[..., Any] | None = None,
+                 **kwargs: Any) -> None:
+        if callable(options):
+            options, secureConnectionListener = None, options
+        if options is not None and not isinstance(options, Mapping):
+            raise invalid_arg_type("options", "of type object", options)
+        opts = {**(options or {}), **kwargs}
+        super().__init__({k: opts[k] for k in ("allowHalfOpen", "pauseOnConnect",
+                                                "highWaterMark") if k in opts})
+        timeout = opts.get("handshakeTimeout", 120000)
+        if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
+            raise invalid_arg_type("options.handshakeTimeout", "of type number", timeout)
+        self._handshakeTimeout = timeout
+        self._options = opts
+        self._requestCert = bool(opts.get("requestCert", False))
+        self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
+        self._secure_context = self._build_context(opts)
+        if secureConnectionListener is not None:
+            self.on("secureConnection", secureConnectionListener)
+
+    def _build_context(self, opts: Mapping[str, Any]) -> SecureContext:
+        ctx_opts = {k: v for k, v in opts.items() if k not in _SERVER_ONLY}
+        ctx_opts.setdefault("honorCipherOrder", True)
+        ctx_opts.setdefault("sessionIdContext", _default_session_id_context())
+        return createSecureContext(ctx_opts)
+
+    def setSecureContext(self, options: Mapping[str, Any]) -> None:
+        """Replace the server's identity for new connections; open ones keep theirs."""
+        if not isinstance(options, Mapping):
+            raise invalid_arg_type("options", "of type object", options)
+        self._options = {**self._options, **options}
+        self._secure_context = self._build_context(self._options)
+
+    def _accept(self, wire: net._Wire) -> None:
+        transport = wire.transport
+        if self._closing or (self.maxConnections is not None
+                             and len(self._connections) >= self.maxConnections):
+            if transport is not None:
+                transport.close()
+            self.emit("drop", {})
+            return
+        plain = net.Socket(allowHalfOpen=self.allowHalfOpen, highWaterMark=self.highWaterMark)
+        plain._server = self
+        plain._attach(wire)
+        self.emit("connection", plain)
+        if plain.destroyed or plain._wire is None:
+            return
+        tls = TLSSocket(plain, {
+            "isServer": True,
+            "server": self,
+            "secureContext": self._secure_context,
+            "requestCert": self._requestCert,
+            "rejectUnauthorized": self._rejectUnauthorized,
+            "allowHalfOpen": self.allowHalfOpen,
+            "highWaterMark": self.highWaterMark,
+        })
+        self._track(tls)
+        if self.pauseOnConnect:
+            tls._pause_wire()
+            tls._flowing = False
+
+
+def createServer(options: Mapping[str, Any] | Callable[..., Any] | None = None,
+                 secureConnectionListener: Callable[..., Any] | None = None,
+                 **kwargs: Any) -> Server:
+    """``tls.createServer([options][, secureConnectionListener])``."""
+    return Server(options, secureConnectionListener, **kwargs)

@@ -1,0 +1,596 @@
+"""``TLSSocket`` and ``connect``: a net socket whose bytes go through the TLS engine.
+
+Data flow
+    wire → ``_wire_data`` → engine.feed/advance → ``push(plaintext)`` → 'data'
+    ``write(plaintext)`` → engine.write → ``_flush`` → wire
+
+The wire below is either a connection this socket owns (it connected, or took
+over an accepted / already connected ``net.Socket``, as Node's TLSWrap takes
+the handle) or any Duplex stream, read through its ``data`` events.
+
+Lifecycle rules from Node's ``_tls_wrap.js``: writes before the handshake are
+held and sent after it; a failure before the secure connection is an
+``error`` on a client and a server's ``tlsClientError``; a peer that leaves
+before the handshake ends is ``ECONNRESET`` "Client network socket
+disconnected before secure TLS connection was established".
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket as _pysocket
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from OpenSSL import SSL
+
+from . import net
+from .context import SecureContext, createSecureContext
+from .engine import TLSEngine
+from .errors import (
+    ECONNRESET_MESSAGE,
+    NodeError,
+    NodeTypeError,
+    VerifyError,
+    invalid_arg_type,
+)
+from .openssl_records import VERIFY_CODES, verify_error_message
+from .stream import WriteCallback
+
+__all__ = ["TLSSocket", "connect"]
+
+_SOCKET_OPTIONS = frozenset({
+    "isServer", "server", "requestCert", "rejectUnauthorized", "secureContext", "session",
+    "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "servername", "host", "port",
+    "path", "socket", "checkServerIdentity", "minDHSize", "timeout", "allowHalfOpen",
+    "highWaterMark", "pskCallback", "family", "localAddress", "localPort", "lookup", "hints",
+})
+
+
+def _conn_reset(message: str = ECONNRESET_MESSAGE) -> NodeError:
+    return NodeError(message, "ECONNRESET")
+
+
+def _always_accept(conn: SSL.Connection, cert: Any, errnum: int, depth: int, ok: int) -> bool:
+    # Node's verify callback accepts everything: the result is read after the handshake
+    # (SSL_get_verify_result) so that rejectUnauthorized:false can still connect.
+    return True
+
+
+class TLSSocket(net.Socket):
+    """Node's ``tls.TLSSocket``: a Duplex with transparent TLS over a socket or stream."""
+
+    def __init__(self, socket: Any = None, options: Mapping[str, Any] | None = None,
+                 **kwargs: Any) -> None:
+        opts = {**(options or {}), **kwargs}
+        super().__init__({"allowHalfOpen": opts.get("allowHalfOpen", False),
+                          "highWaterMark": opts.get("highWaterMark")})
+        self._tlsOptions = opts
+        self._isServer = bool(opts.get("isServer", False))
+        context = opts.get("secureContext")
+        if context is None:
+            context = createSecureContext(
+                {k: v for k, v in opts.items() if k not in _SOCKET_OPTIONS})
+        elif not isinstance(context, SecureContext):
+            raise NodeTypeError("context must be a SecureContext", "ERR_TLS_INVALID_CONTEXT")
+        self._secureContext: SecureContext = context
+        self.encrypted = True
+        self.authorized = False
+        self.authorizationError: str | None = None
+        self.alpnProtocol: str | bool | None = None
+        self.servername: str | bool | None = None
+        self._secureEstablished = False
+        self.secureConnecting = True
+        self._engine: TLSEngine | None = None
+        self._held: list[tuple[bytes, WriteCallback]] = []
+        self._end_when_secure = False
+        self._lower: Any = None
+        self._requestCert = bool(opts.get("requestCert", not self._isServer))
+        self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
+        self._handshake_timer: Any = None
+        self._peer_chain_cache: Any = None
+        mindh = opts.get("minDHSize", 1024)
+        if not isinstance(mindh, (int, float)) or isinstance(mindh, bool) or mindh <= 0:
+            raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
+        if socket is not None:
+            self._wrap(socket)
+
+    # -- the wire below ---------------------------------------------------------------------
+
+    def _wrap(self, socket: Any) -> None:
+        if isinstance(socket, net.Socket):
+            if socket._wire is not None:
+                self._take_over(socket)
+            elif socket.connecting:
+                self.connecting = True
+                self._set_ref(True)
+                socket.once("connect", lambda *a: self._take_over(socket))
+                socket.once("error", lambda err: self.destroy(err))
+            else:
+                self._use_stream(socket)
+        elif isinstance(socket, _pysocket.socket):
+            self.connecting = True
+            self._set_ref(True)
+            self._loop.create_task(self._adopt_pysocket(socket))
+        elif hasattr(socket, "write") and hasattr(socket, "on"):
+            self._use_stream(socket)
+        else:
+            raise invalid_arg_type("socket", "an instance of net.Socket, socket.socket or "
+                                   "a Duplex stream", socket)
+
+    def _take_over(self, plain: net.Socket) -> None:
+        """Own the plain socket's connection from now on (Node moves the handle)."""
+        wire = plain._wire
+        if wire is None:
+            self.destroy(_conn_reset())
+            return
+        leftover = b"".join(plain._rbuf)
+        plain._rbuf.clear()
+        plain._rlen = 0
+        plain._wire = None
+        plain._transport = None
+        plain._set_ref(False)
+        self._server = plain._server
+        self._attach(wire)
+        if plain._reading_paused:
+            self._reading_paused = True
+        self._start_tls()
+        if leftover:
+            self._wire_data(memoryview(leftover))
+
+    async def _adopt_pysocket(self, sock: _pysocket.socket) -> None:
+        wire = net._Wire(self)
+        sock.setblocking(False)
+        try:
+            if self._isServer:
+                await self._loop.connect_accepted_socket(lambda: wire, sock)
+            else:
+                await self._loop.create_connection(lambda: wire, sock=sock)
+        except OSError as exc:
+            self.destroy(net._errno_error(exc, "connect"))
+            return
+        self._on_connected()
+
+    def _use_stream(self, stream: Any) -> None:
+        """Any Duplex below: read it through events, write ciphertext into it."""
+        self._lower = stream
+        self.connecting = False
+        self.pending = False
+        self._set_ref(True)
+        stream.on("data", lambda chunk: self._wire_data(memoryview(_as_bytes(chunk))))
+        stream.on("end", lambda *a: self._wire_eof())
+        stream.on("close", lambda *a: self._wire_lost(None))
+        stream.on("error", lambda err: self.destroy(err))
+        stream.on("drain", lambda *a: self._wire_drained())
+        self._start_tls()
+
+    def _wire_write(self, data: bytes) -> None:
+        if self._lower is not None:
+            self._bytes_written += len(data)
+            if not getattr(self._lower, "destroyed", False):
+                self._lower.write(data)
+            return
+        super()._wire_write(data)
+
+    # -- connecting ---------------------------------------------------------------------
+
+    def _on_connected(self) -> None:
+        # the TCP connection is up: TLS starts before anyone sees 'connect'
+        self._touch()
+        self._start_tls()
+        self.emit("connect")
+
+    def _start_tls(self) -> None:
+        if self._engine is not None or self.destroyed:
+            return
+        try:
+            self._engine = TLSEngine(self._secureContext.context, server=self._isServer)
+            self._configure(self._engine.conn)
+            self._engine.start()
+        except NodeError as err:
+            self._tls_error(err)
+            return
+        self._flush()
+        if self._isServer:
+            self._arm_handshake_timeout()
+
+    def _configure(self, conn: SSL.Connection) -> None:
+        """Per-connection settings that Node puts on the SSL object, not the context."""
+        conn.set_app_data(self)
+        if self._isServer:
+            mode = SSL.VERIFY_NONE
+            if self._requestCert:
+                mode = SSL.VERIFY_PEER
+                if self._rejectUnauthorized:
+                    mode |= SSL.VERIFY_FAIL_IF_NO_PEER_CERT
+            conn.set_verify(mode, _always_accept)
+        else:
+            conn.set_verify(SSL.VERIFY_PEER, _always_accept)
+            servername = self._tlsOptions.get("servername")
+            if servername and not net.isIP(servername):
+                conn.set_tlsext_host_name(servername.encode("idna"))
+
+    def _arm_handshake_timeout(self) -> None:
+        server = self._tlsOptions.get("server")
+        timeout = getattr(server, "_handshakeTimeout", 120000) if server is not None else 0
+        if timeout and timeout > 0:
+            self._handshake_timer = self._loop.call_later(timeout / 1000,
+                                                          self._on_handshake_timeout)
+
+    def _on_handshake_timeout(self) -> None:
+        self._handshake_timer = None
+        if not self._secureEstablished and not self.destroyed:
+            self._tls_error(NodeError("TLS handshake timeout", "ERR_TLS_HANDSHAKE_TIMEOUT"))
+
+    # -- incoming -------------------------------------------------------------------------
+
+    def _wire_data(self, data: memoryview) -> None:
+        engine = self._engine
+        self._bytes_read += len(data)
+        self._touch()
+        if engine is None or self.destroyed:
+            return
+        engine.feed(data)
+        self._cycle()
+
+    def _cycle(self) -> None:
+        engine = self._engine
+        assert engine is not None
+        try:
+            chunks, done_now, closed = engine.advance()
+        except NodeError as err:
+            self._flush()
+            self._tls_error(err)
+            return
+        self._flush()
+        if done_now:
+            self._on_handshake_done()
+            if self.destroyed:
+                return
+            if not chunks and not closed:
+                # data may have arrived in the same flight as the Finished message
+                chunks, _, closed = engine.advance()
+                self._flush()
+        push = self.push
+        full = False
+        for chunk in chunks:
+            if not push(chunk):
+                full = True
+        if full:
+            self._pause_wire()
+        if closed:
+            self.push(None)
+
+    def _wire_eof(self) -> None:
+        if not self._secureEstablished:
+            self._tls_error(_conn_reset())
+            return
+        self.push(None)
+
+    def _wire_lost(self, exc: Exception | None) -> None:
+        if not self._secureEstablished and not self.destroyed:
+            self._tls_error(_conn_reset())
+        if self._lower is not None:
+            self._set_ref(False)
+            if not self.destroyed:
+                if not self._read_eof:
+                    self.push(None)
+                self.destroy()
+            return
+        super()._wire_lost(exc)
+
+    # -- handshake completion -----------------------------------------------------------------
+
+    def _on_handshake_done(self) -> None:
+        if self._handshake_timer is not None:
+            self._handshake_timer.cancel()
+            self._handshake_timer = None
+        if self._secureEstablished:
+            return  # a renegotiation
+        self._secureEstablished = True
+        self.secureConnecting = False
+        engine = self._engine
+        assert engine is not None
+        conn = engine.conn
+        name = conn.get_servername()
+        self.servername = name.decode("idna") if name else False
+        proto = conn.get_alpn_proto_negotiated()
+        self.alpnProtocol = proto.decode("latin-1") if proto else False
+        if self._isServer:
+            self._server_secure()
+        else:
+            self._client_secure()
+        if self.destroyed:
+            return
+        held, self._held = self._held, []
+        for data, cb in held:
+            self._write_out(data, cb)
+        if self._end_when_secure:
+            self._end_when_secure = False
+            self._final(self._finished)
+
+    def _verify_error(self) -> VerifyError | None:
+        """Node's ``ssl.verifyError()``: the chain verification result as an error, or None."""
+        engine = self._engine
+        assert engine is not None
+        conn = engine.conn
+        if conn.get_peer_certificate() is None:
+            code = _UNABLE_TO_GET_ISSUER_CERT
+        else:
+            code = engine._io.verify_result()
+        if code == 0:
+            return None
+        name = VERIFY_CODES.get(code, "UNSPECIFIED")
+        return VerifyError(verify_error_message(code), name)
+
+    def _client_secure(self) -> None:
+        opts = self._tlsOptions
+        verify_error: NodeError | None = self._verify_error()
+        if verify_error is None and not self.isSessionReused():
+            hostname = opts.get("servername") or opts.get("host") or "localhost"
+            check = opts.get("checkServerIdentity") or _default_check_server_identity()
+            result = check(hostname, self.getPeerCertificate(True))
+            if isinstance(result, BaseException):
+                verify_error = result  # type: ignore[assignment]
+        if verify_error is not None:
+            self.authorized = False
+            self.authorizationError = getattr(verify_error, "code", None) or str(verify_error)
+            if self._rejectUnauthorized:
+                self.destroy(verify_error)
+                return
+        else:
+            self.authorized = True
+        self.emit("secureConnect")
+
+    def _server_secure(self) -> None:
+        if self._requestCert:
+            verify_error = self._verify_error()
+            if verify_error is not None:
+                self.authorizationError = verify_error.code
+                if self._rejectUnauthorized:
+                    self.destroy()
+                    return
+            else:
+                self.authorized = True
+        self.emit("secure")
+        server = self._tlsOptions.get("server")
+        if server is not None:
+            server.emit("secureConnection", self)
+
+    def _tls_error(self, err: BaseException) -> None:
+        """A failure of the TLS layer: route it where Node routes it, then close."""
+        if self.destroyed:
+            return
+        server = self._tlsOptions.get("server")
+        if self._isServer and not self._secureEstablished and server is not None:
+            self.destroy()
+            server.emit("tlsClientError", err, self)
+            return
+        self.destroy(err)
+
+    # -- outgoing ----------------------------------------------------------------------------
+
+    def _flush(self) -> None:
+        engine = self._engine
+        if engine is None:
+            return
+        out = engine.take_output()
+        if out:
+            self._wire_write(out)
+
+    def _write_out(self, data: bytes, cb: WriteCallback) -> None:
+        if not self._secureEstablished:
+            self._held.append((data, cb))
+            return
+        engine = self._engine
+        assert engine is not None
+        try:
+            engine.write(data)
+        except NodeError as err:
+            self.destroy(err)
+            return
+        self._flush()
+        if cb is not None:
+            self._loop.call_soon(cb, None)
+
+    @property
+    def writableLength(self) -> int:
+        """Plaintext held for the handshake plus ciphertext queued below."""
+        held = sum(len(d) for d, _ in self._held)
+        if self._lower is not None:
+            return held + int(getattr(self._lower, "writableLength", 0))
+        return held + (self._transport.get_write_buffer_size() if self._transport else 0)
+
+    def _final(self, done: Callable[[BaseException | None], None]) -> None:
+        if not self._secureEstablished:
+            if self._engine is None and not self.connecting and self._lower is None \
+                    and self._transport is None:
+                done(None)
+                return
+            self._end_when_secure = True
+            self.once("secureConnect", lambda *a: None)
+            return
+        engine = self._engine
+        assert engine is not None
+        engine.close()
+        self._flush()
+        if self._lower is not None:
+            self._lower.end()
+            self._loop.call_soon(done, None)
+            return
+        super()._final(done)
+
+    def _destroy(self, error: BaseException | None) -> None:
+        if self._handshake_timer is not None:
+            self._handshake_timer.cancel()
+            self._handshake_timer = None
+        if self._lower is not None:
+            self._set_ref(False)
+            if not getattr(self._lower, "destroyed", True):
+                self._lower.destroy()
+            self._loop.call_soon(self._emit_close)
+            return
+        super()._destroy(error)
+
+    # -- TLS facts ---------------------------------------------------------------------------
+
+    def _conn(self) -> SSL.Connection | None:
+        if self._engine is None or self.destroyed:
+            return None
+        return self._engine.conn
+
+    def getPeerCertificate(self, detailed: bool = False) -> dict[str, Any] | None:
+        """The peer's certificate object (``{}`` before the handshake or without one)."""
+        if self.destroyed:
+            return None
+        conn = self._conn()
+        if conn is None or not self._secureEstablished and self._engine.state != "open":
+            return {}
+        from .certificate import peer_certificate_object
+
+        chain = _peer_chain(conn, self._isServer)
+        if not chain:
+            return {}
+        return peer_certificate_object(chain, detailed)
+
+    def getPeerX509Certificate(self) -> Any:
+        """The peer's certificate as a ``cryptography`` object (None before/without one)."""
+        conn = self._conn()
+        if conn is None:
+            return None
+        cert = conn.get_peer_certificate()
+        return cert.to_cryptography() if cert is not None else None
+
+    def getCertificate(self) -> dict[str, Any] | None:
+        """This side's own certificate object (``{}`` when it has none)."""
+        conn = self._conn()
+        if conn is None:
+            return None
+        cert = conn.get_certificate()
+        if cert is None:
+            return {}
+        from .certificate import certificate_object
+
+        return certificate_object(cert.to_cryptography())
+
+    def getX509Certificate(self) -> Any:
+        """This side's own certificate as a ``cryptography`` object."""
+        conn = self._conn()
+        cert = conn.get_certificate() if conn is not None else None
+        return cert.to_cryptography() if cert is not None else None
+
+    def getCipher(self) -> dict[str, str] | None:
+        """``{name, standardName, version}`` of the negotiated cipher."""
+        conn = self._conn()
+        if conn is None:
+            return None
+        name = conn.get_cipher_name()
+        if name is None:
+            return None
+        from .ciphers import standard_name
+
+        return {"name": name, "standardName": standard_name(name) or name,
+                "version": conn.get_cipher_version() or ""}
+
+    def getProtocol(self) -> str | None:
+        """``'TLSv1.3'``, ``'TLSv1.2'`` …; None before the handshake or once closed."""
+        conn = self._conn()
+        if conn is None or not self._secureEstablished:
+            return None
+        return conn.get_protocol_version_name()
+
+    def isSessionReused(self) -> bool:
+        """Whether the handshake resumed an earlier session."""
+        return bool(self._engine is not None and self._engine._io.session_reused())
+
+    def address(self) -> dict[str, Any]:
+        """The local address of the socket below."""
+        if self._lower is not None and hasattr(self._lower, "address"):
+            return self._lower.address()
+        return super().address()
+
+    def setServername(self, name: str) -> None:
+        """Set the SNI name to send (client sockets, before the handshake)."""
+        if not isinstance(name, str):
+            raise invalid_arg_type("name", "of type string", name)
+        if self._isServer:
+            raise NodeError("Cannot issue SNI from a TLS server-side socket",
+                            "ERR_TLS_SNI_FROM_SERVER")
+        self._tlsOptions["servername"] = name
+        if self._engine is not None and self._engine.state == "handshaking":
+            self._engine.conn.set_tlsext_host_name(name.encode("idna"))
+
+
+_UNABLE_TO_GET_ISSUER_CERT = next(
+    (code for code, name in VERIFY_CODES.items() if name == "UNABLE_TO_GET_ISSUER_CERT"), 2)
+
+
+def _peer_chain(conn: SSL.Connection, is_server: bool) -> list[Any]:
+    """The peer's chain as cryptography certs, leaf first, completed by the verified chain."""
+    peer = conn.get_peer_certificate(as_cryptography=True)
+    if peer is None:
+        return []
+    chain = [peer]
+    verified = conn.get_verified_chain(as_cryptography=True) or []
+    sent = conn.get_peer_cert_chain(as_cryptography=True) or []
+    for cert in [*verified[1:], *sent]:
+        if cert not in chain:
+            chain.append(cert)
+    return chain
+
+
+def _as_bytes(chunk: Any) -> bytes:
+    if isinstance(chunk, str):
+        return chunk.encode("latin-1")
+    return bytes(chunk)
+
+
+def _default_check_server_identity() -> Callable[[str, Any], Any]:
+    import sys
+
+    pkg = sys.modules.get("nodessl")
+    fn = getattr(pkg, "checkServerIdentity", None)
+    if fn is None:
+        from .certificate import checkServerIdentity as fn
+    return fn
+
+
+def _host_is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
+
+
+def connect(*args: Any, **kwargs: Any) -> TLSSocket:
+    """``tls.connect(options[, cb])``, ``connect(port[, host][, options][, cb])``, ``connect(path…)``.
+
+    Returns the :class:`TLSSocket` at once; ``cb`` becomes a ``secureConnect`` listener.
+    """
+    options, cb = net._normalize_connect_args(args)
+    options.update(kwargs)
+    for name in ("checkServerIdentity",):
+        if name in options and options[name] is not None and not callable(options[name]):
+            raise invalid_arg_type(f"options.{name}", "of type function", options[name])
+    servername = options.get("servername")
+    if servername is not None and not isinstance(servername, str):
+        raise invalid_arg_type("options.servername", "of type string", servername)
+    if servername and _host_is_ip(servername):
+        import warnings
+
+        warnings.warn("Setting the TLS ServerName to an IP address is not permitted by "
+                      "RFC 6066. This will be ignored in a future version.",
+                      DeprecationWarning, stacklevel=2)
+    if "host" not in options or options.get("host") is None:
+        options["host"] = "localhost"
+    lower = options.get("socket")
+    sock = TLSSocket(lower, {**options, "isServer": False})
+    if cb is not None:
+        sock.once("secureConnect", cb)
+    if options.get("timeout"):
+        sock.setTimeout(options["timeout"])
+    if lower is None:
+        sock.connect({k: options[k] for k in ("host", "port", "path", "localAddress",
+                                               "localPort", "family") if k in options})
+    return sock
