@@ -1,0 +1,1299 @@
+"""Node's legacy certificate objects and ``tls.checkServerIdentity``.
+
+:func:`certificate_object` builds the plain object that Node 20's
+``tlsSocket.getPeerCertificate()`` and ``X509Certificate#toLegacyObject()``
+return (``X509ToObject`` in ``src/crypto/crypto_common.cc`` followed by
+``translatePeerCertificate`` in ``lib/_tls_common.js``): same keys, same key
+order, same string formats.  Buffers become ``bytes``.
+
+The certificate is read from its DER encoding rather than through
+cryptography's typed accessors.  Node prints whatever OpenSSL managed to decode,
+including names cryptography refuses (bytes outside IA5 in a ``dNSName``,
+odd string types in a DN); those are exactly the certificates whose rendering
+matters for security, so the few ASN.1 structures involved are walked here.
+
+:func:`peer_certificate_object` adds Node's ``issuerCertificate`` links
+(``GetPeerCert``), and :func:`checkServerIdentity` is a port of the rules in
+Node 20's ``lib/tls.js``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from .errors import NodeError, NodeValueError
+
+__all__ = ["certificate_object", "peer_certificate_object", "checkServerIdentity"]
+
+
+# ---------------------------------------------------------------------------
+# Minimal DER reading
+# ---------------------------------------------------------------------------
+
+
+class _Malformed(ValueError):
+    """A structure OpenSSL would have failed to decode (Node then reports null/undefined)."""
+
+
+def _tlv(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
+    """Return ``(tag, content_start, content_end)`` of the element starting at ``pos``."""
+    if pos + 2 > end:
+        raise _Malformed("truncated")
+    tag = data[pos]
+    if tag & 0x1F == 0x1F:
+        # X.509 never uses high tag numbers; treating them as malformed keeps this simple.
+        raise _Malformed("high tag number")
+    length = data[pos + 1]
+    pos += 2
+    if length & 0x80:
+        count = length & 0x7F
+        if count == 0 or count > 4 or pos + count > end:
+            raise _Malformed("bad length")
+        length = int.from_bytes(data[pos : pos + count], "big")
+        pos += count
+    if pos + length > end:
+        raise _Malformed("overrun")
+    return tag, pos, pos + length
+
+
+def _items(data: bytes, start: int, end: int) -> Iterator[tuple[int, int, int]]:
+    """Iterate the TLVs that make up ``data[start:end]``."""
+    pos = start
+    while pos < end:
+        tag, cstart, cend = _tlv(data, pos, end)
+        yield tag, cstart, cend
+        pos = cend
+
+
+def _single(data: bytes, expect: int | None = None) -> tuple[int, int, int]:
+    """Decode ``data`` as exactly one TLV (as d2i does for an extension value)."""
+    tag, start, end = _tlv(data, 0, len(data))
+    if end != len(data) or (expect is not None and tag != expect):
+        raise _Malformed("unexpected encoding")
+    return tag, start, end
+
+
+def _oid(content: bytes) -> str:
+    """Dotted form of an OBJECT IDENTIFIER's contents (what OBJ_obj2txt(..., 1) prints)."""
+    if not content or content[-1] & 0x80:
+        raise _Malformed("bad OID")
+    arcs: list[int] = []
+    value = 0
+    for byte in content:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            arcs.append(value)
+            value = 0
+    first = arcs[0]
+    head = [0, first] if first < 40 else [1, first - 40] if first < 80 else [2, first - 80]
+    return ".".join(str(a) for a in head + arcs[1:])
+
+
+# ---------------------------------------------------------------------------
+# OpenSSL object names
+# ---------------------------------------------------------------------------
+
+# Used only if pyOpenSSL's binding is unavailable: the names Node prints for the
+# attributes and access methods real certificates carry.
+_FALLBACK_NAMES: dict[str, tuple[str, str]] = {
+    "2.5.4.3": ("CN", "commonName"),
+    "2.5.4.4": ("SN", "surname"),
+    "2.5.4.5": ("serialNumber", "serialNumber"),
+    "2.5.4.6": ("C", "countryName"),
+    "2.5.4.7": ("L", "localityName"),
+    "2.5.4.8": ("ST", "stateOrProvinceName"),
+    "2.5.4.9": ("street", "streetAddress"),
+    "2.5.4.10": ("O", "organizationName"),
+    "2.5.4.11": ("OU", "organizationalUnitName"),
+    "2.5.4.12": ("title", "title"),
+    "2.5.4.17": ("postalCode", "postalCode"),
+    "2.5.4.42": ("GN", "givenName"),
+    "2.5.4.43": ("initials", "initials"),
+    "2.5.4.46": ("dnQualifier", "dnQualifier"),
+    "2.5.4.65": ("pseudonym", "pseudonym"),
+    "2.5.4.97": ("organizationIdentifier", "organizationIdentifier"),
+    "1.2.840.113549.1.9.1": ("emailAddress", "emailAddress"),
+    "0.9.2342.19200300.100.1.1": ("UID", "userId"),
+    "0.9.2342.19200300.100.1.25": ("DC", "domainComponent"),
+    "1.3.6.1.5.5.7.48.1": ("OCSP", "OCSP"),
+    "1.3.6.1.5.5.7.48.2": ("caIssuers", "CA Issuers"),
+    "1.3.6.1.5.5.7.48.3": ("timestamping", "AD Time Stamping"),
+    "1.3.6.1.5.5.7.48.5": ("caRepository", "CA Repository"),
+    "1.2.840.10045.3.1.1": ("prime192v1", "prime192v1"),
+    "1.2.840.10045.3.1.7": ("prime256v1", "prime256v1"),
+    "1.3.132.0.10": ("secp256k1", "secp256k1"),
+    "1.3.132.0.33": ("secp224r1", "secp224r1"),
+    "1.3.132.0.34": ("secp384r1", "secp384r1"),
+    "1.3.132.0.35": ("secp521r1", "secp521r1"),
+}
+
+
+@functools.lru_cache(maxsize=512)
+def _obj_names(oid: str) -> tuple[str, str] | None:
+    """OpenSSL's (short name, long name) for ``oid``, or None when it has no NID.
+
+    Node keys DN attributes by OBJ_nid2sn, so the names come from the OpenSSL
+    that pyOpenSSL links rather than from cryptography's own (different) table.
+    """
+    try:
+        from OpenSSL._util import ffi, lib
+    except ImportError:  # pragma: no cover - pyOpenSSL is a hard dependency
+        return _FALLBACK_NAMES.get(oid)
+    nid = lib.OBJ_txt2nid(oid.encode("ascii"))
+    if nid == 0:
+        lib.ERR_clear_error()
+        return None
+    sn_ptr, ln_ptr = lib.OBJ_nid2sn(nid), lib.OBJ_nid2ln(nid)
+    sn = ffi.string(sn_ptr).decode("ascii") if sn_ptr != ffi.NULL else None
+    ln = ffi.string(ln_ptr).decode("ascii") if ln_ptr != ffi.NULL else None
+    if sn is None and ln is None:
+        return None
+    return (sn or ln or oid, ln or sn or oid)
+
+
+def _short_name(oid: str) -> str:
+    """OBJ_nid2sn, or the dotted OID when OpenSSL does not know it (GetX509NameObject)."""
+    names = _obj_names(oid)
+    return names[0] if names else oid
+
+
+def _long_name(oid: str) -> str:
+    """i2t_ASN1_OBJECT: long name if known, else dotted; OpenSSL writes it into char[80]."""
+    names = _obj_names(oid)
+    return (names[1] if names else oid)[:79]
+
+
+# ---------------------------------------------------------------------------
+# Parsed certificate
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Attr:
+    """One AttributeTypeAndValue; ``rdn`` is the index of its RDN (X509_NAME_ENTRY_set)."""
+
+    rdn: int
+    oid: str
+    tag: int
+    value: bytes
+    tlv: bytes
+
+
+@dataclass
+class _Cert:
+    """The parts of a certificate Node looks at, straight from the DER."""
+
+    cert: x509.Certificate
+    der: bytes
+    serial: int
+    sig_oid: str
+    issuer: list[_Attr]
+    subject: list[_Attr]
+    not_before: tuple[int, bytes]
+    not_after: tuple[int, bytes]
+    spki: bytes
+    # (oid, critical, value) in certificate order
+    extensions: list[tuple[str, bool, bytes]] = field(default_factory=list)
+
+    def ext_first(self, oid: str) -> bytes | None:
+        """X509_get_ext_by_NID(..., -1): the first extension with ``oid``."""
+        for ext_oid, _crit, value in self.extensions:
+            if ext_oid == oid:
+                return value
+        return None
+
+    def ext_unique(self, oid: str) -> tuple[bool, bytes | None]:
+        """X509_get_ext_d2i semantics: (present, value), value None when duplicated."""
+        found = [value for ext_oid, _crit, value in self.extensions if ext_oid == oid]
+        if not found:
+            return False, None
+        return True, found[0] if len(found) == 1 else None
+
+
+def _parse_name(data: bytes, start: int, end: int) -> list[_Attr]:
+    attrs: list[_Attr] = []
+    for index, (tag, rstart, rend) in enumerate(_items(data, start, end)):
+        if tag != 0x31:
+            raise _Malformed("RDN is not a SET")
+        for atag, astart, aend in _items(data, rstart, rend):
+            if atag != 0x30:
+                raise _Malformed("attribute is not a SEQUENCE")
+            otag, ostart, oend = _tlv(data, astart, aend)
+            if otag != 0x06:
+                raise _Malformed("attribute type is not an OID")
+            vtag, vstart, vend = _tlv(data, oend, aend)
+            attrs.append(
+                _Attr(index, _oid(data[ostart:oend]), vtag, data[vstart:vend], data[oend:vend])
+            )
+    return attrs
+
+
+def _parse(cert: x509.Certificate) -> _Cert:
+    der = cert.public_bytes(serialization.Encoding.DER)
+    tbs = cert.tbs_certificate_bytes
+    _tag, start, end = _single(tbs, 0x30)
+    fields = list(_items(tbs, start, end))
+    if fields and fields[0][0] == 0xA0:  # explicit version
+        fields = fields[1:]
+    (_, s0, e0), (_, s1, e1), (_, s2, e2), (_, s3, e3), (_, s4, e4), (_, s5, e5) = fields[:6]
+    serial = int.from_bytes(tbs[s0:e0], "big", signed=True)
+    _t, os_, oe = _tlv(tbs, s1, e1)
+    sig_oid = _oid(tbs[os_:oe])
+    validity = list(_items(tbs, s3, e3))
+    nb, na = validity[0], validity[1]
+    parsed = _Cert(
+        cert=cert,
+        der=der,
+        serial=serial,
+        sig_oid=sig_oid,
+        issuer=_parse_name(tbs, s2, e2),
+        subject=_parse_name(tbs, s4, e4),
+        not_before=(nb[0], tbs[nb[1] : nb[2]]),
+        not_after=(na[0], tbs[na[1] : na[2]]),
+        # TLVs are contiguous, so the SPKI element starts where the subject ends.
+        spki=tbs[e4:e5],
+    )
+    for tag, estart, eend in fields[6:]:
+        if tag != 0xA3:
+            continue
+        _t, lstart, lend = _tlv(tbs, estart, eend)
+        for _et, xs, xe in _items(tbs, lstart, lend):
+            parts = list(_items(tbs, xs, xe))
+            oid = _oid(tbs[parts[0][1] : parts[0][2]])
+            critical = len(parts) == 3 and tbs[parts[1][1] : parts[1][2]] != b"\x00"
+            value_part = parts[-1]
+            parsed.extensions.append((oid, critical, tbs[value_part[1] : value_part[2]]))
+    return parsed
+
+
+# ---------------------------------------------------------------------------
+# Distinguished names
+# ---------------------------------------------------------------------------
+
+# ASN1_STRING_to_UTF8 accepts these string types (tag2nbyte in a_strex.c): the
+# one-byte ones are read as Latin-1.
+_LATIN1_TAGS = frozenset({0x12, 0x13, 0x14, 0x16, 0x17, 0x18, 0x1A})
+_UTF8, _BMP, _UNIVERSAL = 0x0C, 0x1E, 0x1C
+
+
+def _valid_scalar(cp: int) -> bool:
+    return cp <= 0x10FFFF and not 0xD800 <= cp <= 0xDFFF
+
+
+def _to_utf8_text(tag: int, value: bytes) -> str | None:
+    """ASN1_STRING_to_UTF8: the decoded text, or None where OpenSSL reports an error."""
+    if tag == _UTF8:
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if tag in _LATIN1_TAGS:
+        return value.decode("latin-1")
+    width = 2 if tag == _BMP else 4 if tag == _UNIVERSAL else 0
+    if not width or len(value) % width:
+        return None
+    # Each BMP code unit is a character on its own (no surrogate pairing), and
+    # OpenSSL rejects anything that is not a Unicode scalar value.
+    points = [int.from_bytes(value[i : i + width], "big") for i in range(0, len(value), width)]
+    if not all(_valid_scalar(cp) for cp in points):
+        return None
+    return "".join(map(chr, points))
+
+
+def _name_object(attrs: list[_Attr]) -> dict[str, str | list[str]] | None:
+    """GetX509NameObject: short-name keys, repeated keys collected into lists."""
+    result: dict[str, str | list[str]] = {}
+    for attr in attrs:
+        text = _to_utf8_text(attr.tag, attr.value)
+        if text is None:
+            # Node gives up on the whole name (the key is then absent).
+            return None
+        key = _short_name(attr.oid)
+        if key not in result:
+            result[key] = text
+        else:
+            current = result[key]
+            if isinstance(current, list):
+                current.append(text)
+            else:
+                result[key] = [current, text]
+    return result
+
+
+_SPACES = " \t\n\v\f\r"
+_SPACE_RUN = re.compile(f"[{re.escape(_SPACES)}]+")
+# Both OpenSSL's name canonicalisation and Node's String#toLowerCase replacement
+# fold A-Z only (str.lower() would also turn U+212A KELVIN SIGN into 'k').
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+# asn1_string_canon applies to these string types; others compare as raw DER.
+_CANON_TAGS = frozenset({0x0C, 0x1E, 0x1C, 0x13, 0x14, 0x16, 0x1A})
+
+
+def _canon_name(attrs: list[_Attr]) -> tuple[Any, ...] | None:
+    """The comparison key X509_NAME_cmp uses (case/space-folded RDN sets)."""
+    rdns: dict[int, list[tuple[str, Any]]] = {}
+    for attr in attrs:
+        canon: Any
+        if attr.tag in _CANON_TAGS:
+            text = _to_utf8_text(attr.tag, attr.value)
+            if text is None:
+                return None
+            text = text.strip(_SPACES)
+            text = _SPACE_RUN.sub(" ", text)
+            canon = text.translate(_ASCII_LOWER)
+        else:
+            canon = attr.tlv
+        rdns.setdefault(attr.rdn, []).append((attr.oid, canon))
+    return tuple(tuple(sorted(rdns[key], key=repr)) for key in sorted(rdns))
+
+
+def _names_equal(a: list[_Attr], b: list[_Attr]) -> bool:
+    ca, cb = _canon_name(a), _canon_name(b)
+    return ca is not None and ca == cb
+
+
+# Characters X509_NAME_print_ex escapes with a backslash under ASN1_STRFLGS_ESC_2253
+# (charmap.h); '#' only at the start and ' ' at either end.
+_ESC_2253 = frozenset(b'"+,;<>\\')
+
+
+def _rfc2253_value(attr: _Attr) -> bytes:
+    """do_print_ex for one value with Node's kX509NameFlagsRFC2253WithinUtf8JSON flags."""
+    if _obj_names(attr.oid) is None or (
+        attr.tag not in _LATIN1_TAGS and attr.tag not in (_UTF8, _BMP, _UNIVERSAL)
+    ):
+        # XN_FLAG_DUMP_UNKNOWN_FIELDS / ASN1_STRFLGS_DUMP_UNKNOWN+DER: '#' and the DER in hex.
+        return b"#" + attr.tlv.hex().upper().encode("ascii")
+    if attr.tag == _UTF8:
+        # UTF8_CONVERT on a UTF8String reads it byte by byte, so bytes pass unchecked.
+        chars: list[bytes] = [bytes([b]) for b in attr.value]
+    else:
+        width = 1 if attr.tag in _LATIN1_TAGS else 2 if attr.tag == _BMP else 4
+        if len(attr.value) % width:
+            raise _Malformed("string length not a multiple of its character width")
+        chars = []
+        for i in range(0, len(attr.value), width):
+            cp = int.from_bytes(attr.value[i : i + width], "big")
+            # UTF8_putc refuses surrogates and out-of-range values; nothing is written.
+            chars.append(chr(cp).encode("utf-8") if _valid_scalar(cp) else b"")
+    out = bytearray()
+    last = len(chars) - 1
+    for index, encoded in enumerate(chars):
+        if len(encoded) != 1:
+            out += encoded  # multi-byte sequences are never escaped
+            continue
+        c = encoded[0]
+        # The last-character flag replaces the first-character one (do_buf).
+        first, final = index == 0 and index != last, index == last
+        if c in _ESC_2253 or (first and c in b"# ") or (final and c == 0x20):
+            out += b"\\" + encoded
+        else:
+            out += encoded
+    return bytes(out)
+
+
+def _rfc2253(attrs: list[_Attr]) -> bytes:
+    """X509_NAME_print_ex(XN_FLAG_RFC2253 without ESC_MSB/ESC_CTRL): reversed, ',' and '+'."""
+    out = bytearray()
+    previous: int | None = None
+    for attr in reversed(attrs):
+        if previous is not None:
+            out += b"+" if attr.rdn == previous else b","
+        previous = attr.rdn
+        out += _short_name(attr.oid).encode("ascii") + b"=" + _rfc2253_value(attr)
+    return bytes(out)
+
+
+# ---------------------------------------------------------------------------
+# General names (subjectaltname / infoAccess)
+# ---------------------------------------------------------------------------
+
+
+def _is_safe_alt_name(name: bytes, utf8: bool) -> bool:
+    for c in name:
+        if c in b"\"\\,'":
+            return False
+        if utf8:
+            if c < 0x20 or c == 0x7F:
+                return False
+        elif c < 0x20 or c > 0x7E:
+            return False
+    return True
+
+
+def _print_alt_name(name: bytes, utf8: bool, safe_prefix: str | None = None) -> bytes:
+    """PrintAltName: safe names verbatim, others as a JSON string literal."""
+    prefix = f"{safe_prefix}:".encode("ascii") if safe_prefix is not None else b""
+    if _is_safe_alt_name(name, utf8):
+        return prefix + name
+    out = bytearray(b'"' + prefix)
+    for c in name:
+        if c == 0x5C:
+            out += b"\\\\"
+        elif c == 0x22:
+            out += b'\\"'
+        elif (0x20 <= c <= 0x7E and c != 0x2C) or (utf8 and c & 0x80):
+            out.append(c)
+        else:
+            # Commas too: third-party code splits the string at ", ".
+            out += b"\\u00%02x" % c
+    out += b'"'
+    return bytes(out)
+
+
+# otherName types Node prints (OpenSSL 3 NIDs) and whether the value is a UTF8String.
+_OTHERNAME_PREFIX = {
+    "1.3.6.1.5.5.7.8.9": ("SmtpUTF8Mailbox", True),
+    "1.3.6.1.5.5.7.8.5": ("XmppAddr", True),
+    "1.3.6.1.5.5.7.8.7": ("SRVName", False),
+    "1.3.6.1.4.1.311.20.2.3": ("UPN", True),
+    "1.3.6.1.5.5.7.8.8": ("NAIRealm", True),
+}
+
+
+# DirectoryString: PrintableString, TeletexString, BMPString, UniversalString, UTF8String.
+_DIRECTORY_STRING_TAGS = frozenset({0x13, 0x14, 0x1E, 0x1C, 0x0C})
+
+
+def _check_edi_party_name(data: bytes, start: int, end: int) -> None:
+    """EDIPartyName ::= SEQUENCE { nameAssigner [0] DirectoryString OPTIONAL,
+    partyName [1] DirectoryString } (explicit tags), or raise _Malformed."""
+    parts = list(_items(data, start, end))
+    if parts and parts[0][0] == 0xA0:
+        parts = parts[1:] if len(parts) > 1 else [(0, 0, 0)]
+    if len(parts) != 1 or parts[0][0] != 0xA1:
+        raise _Malformed("bad EDIPartyName")
+    for tag, s, e in _items(data, start, end):
+        inner_tag, _is, inner_end = _tlv(data, s, e)
+        if inner_end != e or inner_tag not in _DIRECTORY_STRING_TAGS or tag not in (0xA0, 0xA1):
+            raise _Malformed("bad EDIPartyName")
+
+
+def _print_general_name(data: bytes, tag: int, start: int, end: int) -> bytes:
+    """PrintGeneralName for one GeneralName TLV (tag and contents span)."""
+    content = data[start:end]
+    if tag == 0x82:
+        return b"DNS:" + _print_alt_name(content, False)
+    if tag == 0x81:
+        return b"email:" + _print_alt_name(content, False)
+    if tag == 0x86:
+        return b"URI:" + _print_alt_name(content, False)
+    if tag == 0xA4:
+        ntag, nstart, nend = _tlv(data, start, end)
+        if ntag != 0x30 or nend != end:
+            raise _Malformed("bad directoryName")
+        return b"DirName:" + _print_alt_name(_rfc2253(_parse_name(data, nstart, nend)), True)
+    if tag == 0x87:
+        if len(content) == 4:
+            return b"IP Address:" + ".".join(str(b) for b in content).encode("ascii")
+        if len(content) == 16:
+            groups = (int.from_bytes(content[i : i + 2], "big") for i in range(0, 16, 2))
+            return b"IP Address:" + ":".join(f"{g:X}" for g in groups).encode("ascii")
+        return b"IP Address:<invalid length=%d>" % len(content)
+    if tag == 0x88:
+        return b"Registered ID:" + _oid(content).encode("ascii")
+    if tag == 0xA0:
+        parts = list(_items(data, start, end))
+        if len(parts) != 2 or parts[0][0] != 0x06 or parts[1][0] != 0xA0:
+            raise _Malformed("bad otherName")
+        type_id = _oid(data[parts[0][1] : parts[0][2]])
+        vtag, vstart, vend = _tlv(data, parts[1][1], parts[1][2])
+        prefix, unicode = _OTHERNAME_PREFIX.get(type_id, (None, True))
+        if prefix is None or vtag != (_UTF8 if unicode else 0x16):
+            return b"othername:<unsupported>"
+        return b"othername:" + _print_alt_name(data[vstart:vend], unicode, prefix)
+    if tag == 0xA3:
+        return b"X400Name:<unsupported>"
+    if tag == 0xA5:
+        # Not printed, but OpenSSL still decodes it and drops the whole SAN if that fails.
+        _check_edi_party_name(data, start, end)
+        return b"EdiPartyName:<unsupported>"
+    raise _Malformed("unknown GeneralName")
+
+
+def _subject_alt_name(value: bytes) -> str | None:
+    """SafeX509SubjectAltNamePrint; None (Node's null) when the extension does not decode."""
+    try:
+        _tag, start, end = _single(value, 0x30)
+        names = [_print_general_name(value, t, s, e) for t, s, e in _items(value, start, end)]
+    except (_Malformed, IndexError, ValueError):
+        return None
+    return b", ".join(names).decode("utf-8", "replace")
+
+
+_INFO_LINE = re.compile(r"([^\n:]*):([^\n]*)(?:\n|\Z)")
+
+
+def _info_access(value: bytes) -> dict[str, list[str]] | None:
+    """SafeX509InfoAccessPrint, then translatePeerCertificate's line parsing."""
+    try:
+        _tag, start, end = _single(value, 0x30)
+        lines = []
+        for dtag, dstart, dend in _items(value, start, end):
+            parts = list(_items(value, dstart, dend))
+            if dtag != 0x30 or len(parts) != 2 or parts[0][0] != 0x06:
+                raise _Malformed("bad AccessDescription")
+            method = _long_name(_oid(value[parts[0][1] : parts[0][2]]))
+            location = _print_general_name(value, *parts[1])
+            lines.append(method.encode("ascii") + b" - " + location)
+    except (_Malformed, IndexError, ValueError):
+        return None
+    text = b"\n".join(lines).decode("utf-8", "replace")
+    info: dict[str, list[str]] = {}
+    for match in _INFO_LINE.finditer(text):
+        key, val = match.group(1), match.group(2)
+        if val.startswith('"'):
+            val = json.loads(val)
+        info.setdefault(key, []).append(val)
+    return info
+
+
+def _ext_key_usage(cert: _Cert) -> list[str] | None:
+    _present, value = cert.ext_unique("2.5.29.37")
+    if value is None:
+        return None
+    try:
+        _tag, start, end = _single(value, 0x30)
+        return [_oid(value[s:e]) for t, s, e in _items(value, start, end) if t == 0x06]
+    except (_Malformed, IndexError):
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Extensions used for "ca" and for issuer matching
+# ---------------------------------------------------------------------------
+
+_KU_KEY_CERT_SIGN = 0x04
+
+
+def _key_usage(cert: _Cert) -> tuple[bool, int | None]:
+    """(extension valid, OpenSSL's ex_kusage bits or None when absent)."""
+    present, value = cert.ext_unique("2.5.29.15")
+    if not present:
+        return True, None
+    if value is None:
+        return False, None
+    try:
+        _tag, start, end = _single(value, 0x03)
+    except _Malformed:
+        return False, None
+    bits = value[start + 1 : end] if end > start else b""
+    unused = value[start] if end > start else 0
+    if bits:
+        bits = bits[:-1] + bytes([bits[-1] & (0xFF << unused) & 0xFF])
+    usage = (bits[0] if bits else 0) | ((bits[1] << 8) if len(bits) > 1 else 0)
+    return True, usage
+
+
+def _is_ca(cert: _Cert) -> bool:
+    """X509_check_ca(cert) == 1: basicConstraints CA:TRUE, keyUsage (if any) has keyCertSign."""
+    ku_ok, usage = _key_usage(cert)
+    if not ku_ok:
+        return False
+    if usage is not None and not usage & _KU_KEY_CERT_SIGN:
+        return False
+    present, value = cert.ext_unique("2.5.29.19")
+    if not present or value is None:
+        return False
+    try:
+        _tag, start, end = _single(value, 0x30)
+        parts = list(_items(value, start, end))
+    except _Malformed:
+        return False
+    ca = False
+    if parts and parts[0][0] == 0x01:
+        ca = value[parts[0][1] : parts[0][2]] != b"\x00"
+        parts = parts[1:]
+    if parts and parts[0][0] == 0x02:
+        pathlen = int.from_bytes(value[parts[0][1] : parts[0][2]], "big", signed=True)
+        if pathlen < 0 or not ca:  # OpenSSL flags the certificate invalid
+            return False
+    return ca
+
+
+def _akid(cert: _Cert) -> tuple[bytes | None, list[_Attr] | None, int | None]:
+    """authorityKeyIdentifier as (keyIdentifier, first directoryName, serial)."""
+    value = cert.ext_unique("2.5.29.35")[1]
+    if value is None:
+        return None, None, None
+    keyid: bytes | None = None
+    dirname: list[_Attr] | None = None
+    serial: int | None = None
+    try:
+        _tag, start, end = _single(value, 0x30)
+        for tag, s, e in _items(value, start, end):
+            if tag == 0x80:
+                keyid = value[s:e]
+            elif tag == 0xA1:
+                for gtag, gs, ge in _items(value, s, e):
+                    if gtag == 0xA4 and dirname is None:
+                        _nt, ns, ne = _tlv(value, gs, ge)
+                        dirname = _parse_name(value, ns, ne)
+            elif tag == 0x82:
+                serial = int.from_bytes(value[s:e], "big", signed=True)
+    except _Malformed:
+        return None, None, None
+    return keyid, dirname, serial
+
+
+def _skid(cert: _Cert) -> bytes | None:
+    value = cert.ext_unique("2.5.29.14")[1]
+    if value is None:
+        return None
+    try:
+        _tag, start, end = _single(value, 0x04)
+    except _Malformed:
+        return None
+    return value[start:end]
+
+
+_RSA, _RSA_PSS, _EC = "1.2.840.113549.1.1.1", "1.2.840.113549.1.1.10", "1.2.840.10045.2.1"
+_DSA, _ED25519, _ED448 = "1.2.840.10040.4.1", "1.3.101.112", "1.3.101.113"
+
+# Signature algorithm -> the key types check_sig_alg_match accepts for the issuer.
+_SIG_KEYS: dict[str, frozenset[str]] = {
+    **{
+        oid: frozenset({_RSA})
+        for oid in (
+            "1.2.840.113549.1.1.2",
+            "1.2.840.113549.1.1.3",
+            "1.2.840.113549.1.1.4",
+            "1.2.840.113549.1.1.5",
+            "1.2.840.113549.1.1.11",
+            "1.2.840.113549.1.1.12",
+            "1.2.840.113549.1.1.13",
+            "1.2.840.113549.1.1.14",
+            "1.2.840.113549.1.1.15",
+            "1.2.840.113549.1.1.16",
+            "1.3.14.3.2.29",
+            "2.16.840.1.101.3.4.3.13",
+            "2.16.840.1.101.3.4.3.14",
+            "2.16.840.1.101.3.4.3.15",
+            "2.16.840.1.101.3.4.3.16",
+        )
+    },
+    _RSA_PSS: frozenset({_RSA, _RSA_PSS}),
+    **{
+        oid: frozenset({_EC})
+        for oid in (
+            "1.2.840.10045.4.1",
+            "1.2.840.10045.4.3.1",
+            "1.2.840.10045.4.3.2",
+            "1.2.840.10045.4.3.3",
+            "1.2.840.10045.4.3.4",
+            "2.16.840.1.101.3.4.3.9",
+            "2.16.840.1.101.3.4.3.10",
+            "2.16.840.1.101.3.4.3.11",
+            "2.16.840.1.101.3.4.3.12",
+        )
+    },
+    **{
+        oid: frozenset({_DSA})
+        for oid in ("1.2.840.10040.4.3", "2.16.840.1.101.3.4.3.1", "2.16.840.1.101.3.4.3.2")
+    },
+    _ED25519: frozenset({_ED25519}),
+    _ED448: frozenset({_ED448}),
+}
+
+
+def _spki_parts(cert: _Cert) -> tuple[str, bytes | None, bytes]:
+    """(key algorithm OID, raw parameters TLV, subjectPublicKey bits)."""
+    spki = cert.spki
+    _tag, start, end = _single(spki, 0x30)
+    (atag, astart, aend), (btag, bstart, bend) = list(_items(spki, start, end))
+    if atag != 0x30 or btag != 0x03 or bend <= bstart:
+        raise _Malformed("bad SubjectPublicKeyInfo")
+    alg = list(_items(spki, astart, aend))
+    oid = _oid(spki[alg[0][1] : alg[0][2]])
+    # Only a named curve (an OID) gives asn1Curve; explicit parameters do not.
+    params = None
+    if len(alg) > 1 and alg[1][0] == 0x06:
+        params = spki[alg[1][1] : alg[1][2]]
+    return oid, params, spki[bstart + 1 : bend]
+
+
+def _key_alg(cert: _Cert) -> str | None:
+    try:
+        return _spki_parts(cert)[0]
+    except (_Malformed, ValueError):
+        return None
+
+
+def _likely_issued(issuer: _Cert, subject: _Cert) -> str | None:
+    """ossl_x509_likely_issued: None when plausible, else the reason it is not."""
+    if not _names_equal(issuer.subject, subject.issuer):
+        return "name"
+    keyid, dirname, serial = _akid(subject)
+    skid = _skid(issuer)
+    if keyid is not None and skid is not None and keyid != skid:
+        return "akid"
+    if serial is not None and serial != issuer.serial:
+        return "akid"
+    if dirname is not None and not _names_equal(dirname, issuer.issuer):
+        return "akid"
+    if _key_alg(issuer) not in _SIG_KEYS.get(subject.sig_oid, frozenset()):
+        return "sigalg"
+    return None
+
+
+def _check_issued(issuer: _Cert, subject: _Cert) -> bool:
+    """X509_check_issued(issuer, subject) == X509_V_OK (no signature check, as in OpenSSL)."""
+    if _likely_issued(issuer, subject) is not None:
+        return False
+    ku_ok, usage = _key_usage(issuer)
+    return ku_ok and (usage is None or bool(usage & _KU_KEY_CERT_SIGN))
+
+
+# ---------------------------------------------------------------------------
+# Public key, validity, serial
+# ---------------------------------------------------------------------------
+
+# EC_curve_nid2nist, keyed by OpenSSL short name.
+_NIST_CURVES = {
+    "sect163r2": "B-163",
+    "sect233r1": "B-233",
+    "sect283r1": "B-283",
+    "sect409r1": "B-409",
+    "sect571r1": "B-571",
+    "sect163k1": "K-163",
+    "sect233k1": "K-233",
+    "sect283k1": "K-283",
+    "sect409k1": "K-409",
+    "sect571k1": "K-571",
+    "prime192v1": "P-192",
+    "secp224r1": "P-224",
+    "prime256v1": "P-256",
+    "secp384r1": "P-384",
+    "secp521r1": "P-521",
+}
+
+
+def _key_fields(cert: _Cert) -> dict[str, Any]:
+    """The RSA (modulus, bits, exponent, pubkey) or EC (bits, pubkey, curves) members."""
+    try:
+        oid, params, bits = _spki_parts(cert)
+        key = cert.cert.public_key()
+    except (_Malformed, ValueError, TypeError):
+        # Node only adds key members when OpenSSL could decode the key.
+        return {}
+    if oid == _RSA and isinstance(key, rsa.RSAPublicKey):
+        numbers = key.public_numbers()
+        return {
+            "modulus": f"{numbers.n:X}",
+            "bits": numbers.n.bit_length(),
+            # BN_get_word saturates for exponents wider than a machine word.
+            "exponent": f"0x{min(numbers.e, 2**64 - 1):x}",
+            # i2d_RSA_PUBKEY: re-encoded SubjectPublicKeyInfo with rsaEncryption.
+            "pubkey": key.public_bytes(
+                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+            ),
+        }
+    if oid == _EC and isinstance(key, ec.EllipticCurvePublicKey):
+        order = getattr(key.curve, "group_order", None)
+        out: dict[str, Any] = {
+            "bits": order.bit_length() if isinstance(order, int) else key.curve.key_size,
+            # The point exactly as encoded (Node re-encodes in the form it was read in).
+            "pubkey": bits,
+        }
+        if params is not None:
+            curve = _short_name(_oid(params))
+            out["asn1Curve"] = curve
+            if curve in _NIST_CURVES:
+                out["nistCurve"] = _NIST_CURVES[curve]
+        return out
+    return {}
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_TIME = re.compile(r"(\d{2,4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\.\d+)?Z")
+
+
+def _time_print(tag: int, raw: bytes, fallback: datetime.datetime) -> str:
+    """ASN1_TIME_print: 'Mon DD HH:MM:SS[.fff] YYYY GMT' with the day space-padded."""
+    match = _TIME.fullmatch(raw.decode("latin-1"))
+    if match is None or (tag == 0x17) != (len(match.group(1)) == 2):
+        # Only the strict DER forms reach here via cryptography; keep a sane answer.
+        return (
+            f"{_MONTHS[fallback.month - 1]} {fallback.day:2d} {fallback:%H:%M:%S} "
+            f"{fallback.year} GMT"
+        )
+    year = int(match.group(1))
+    if tag == 0x17:
+        year += 1900 if year >= 50 else 2000
+    month, day = int(match.group(2)), int(match.group(3))
+    fraction = match.group(7) or ""
+    return (
+        f"{_MONTHS[month - 1]} {day:2d} {match.group(4)}:{match.group(5)}:{match.group(6)}"
+        f"{fraction} {year} GMT"
+    )
+
+
+def _bn2hex(value: int) -> str:
+    """BN_bn2hex: upper-case, whole bytes (so a leading 0 nibble is kept), '-' if negative."""
+    if value == 0:
+        return "0"
+    magnitude = abs(value)
+    text = magnitude.to_bytes((magnitude.bit_length() + 7) // 8, "big").hex().upper()
+    return "-" + text if value < 0 else text
+
+
+def _fingerprint(der: bytes, algorithm: str) -> str:
+    digest = hashlib.new(algorithm, der).hexdigest().upper()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+
+
+# ---------------------------------------------------------------------------
+# Certificate objects
+# ---------------------------------------------------------------------------
+
+
+def _object(parsed: _Cert) -> dict[str, Any]:
+    info: dict[str, Any] = {}
+    subject = _name_object(parsed.subject)
+    if subject is not None:
+        info["subject"] = subject
+    issuer = _name_object(parsed.issuer)
+    if issuer is not None:
+        info["issuer"] = issuer
+    san = parsed.ext_first("2.5.29.17")
+    if san is not None:
+        info["subjectaltname"] = _subject_alt_name(san)
+    aia = parsed.ext_first("1.3.6.1.5.5.7.1.1")
+    if aia is not None:
+        info["infoAccess"] = _info_access(aia)
+    info["ca"] = _is_ca(parsed)
+    info.update(_key_fields(parsed))
+    cert = parsed.cert
+    info["valid_from"] = _time_print(*parsed.not_before, cert.not_valid_before_utc)
+    info["valid_to"] = _time_print(*parsed.not_after, cert.not_valid_after_utc)
+    info["fingerprint"] = _fingerprint(parsed.der, "sha1")
+    info["fingerprint256"] = _fingerprint(parsed.der, "sha256")
+    info["fingerprint512"] = _fingerprint(parsed.der, "sha512")
+    eku = _ext_key_usage(parsed)
+    if eku is not None:
+        info["ext_key_usage"] = eku
+    info["serialNumber"] = _bn2hex(parsed.serial)
+    info["raw"] = parsed.der
+    return info
+
+
+def certificate_object(cert: x509.Certificate) -> dict[str, Any]:
+    """Node 20's legacy certificate object for ``cert``.
+
+    Keys, in Node's order: ``subject``, ``issuer``, ``subjectaltname`` and
+    ``infoAccess`` (only when the extension exists; ``None`` where Node has
+    ``null`` because it could not decode it), ``ca``, then ``modulus``, ``bits``,
+    ``exponent``, ``pubkey`` for RSA keys or ``bits``, ``pubkey``,
+    ``asn1Curve``, ``nistCurve`` for EC keys, ``valid_from``, ``valid_to``,
+    ``fingerprint``, ``fingerprint256``, ``fingerprint512``, ``ext_key_usage``
+    (when present), ``serialNumber`` and ``raw``.  Buffers are ``bytes``.
+    """
+    return _object(_parse(cert))
+
+
+def peer_certificate_object(
+    chain: Sequence[x509.Certificate],
+    detailed: bool,
+    *,
+    trusted: Sequence[x509.Certificate] = (),
+) -> dict[str, Any]:
+    """``tlsSocket.getPeerCertificate(detailed)`` for a peer chain (peer's own cert first).
+
+    Without ``detailed`` only the first certificate's object is returned.  With
+    it, Node links each object to its issuer's through ``issuerCertificate``:
+    issuers are taken from the rest of the chain in any order, then, once the
+    chain runs out, looked up in ``trusted`` (the SecureContext's CA store, as
+    ``SSL_CTX_get_issuer`` does).  The object of a self-issued certificate
+    that could sign itself is its own ``issuerCertificate`` (the same dict);
+    when no issuer is found the last object has no ``issuerCertificate``.
+    An empty chain gives ``{}`` as Node does for a peer without a certificate.
+    """
+    if not chain:
+        return {}
+    first = _parse(chain[0])
+    result = _object(first)
+    if not detailed:
+        return result
+
+    # AddIssuerChainToObject: each certificate is used at most once, so the
+    # walk always terminates even for chains that name each other.
+    remaining = [_parse(c) for c in chain[1:]]
+    current, tail = first, result
+    while True:
+        for index, candidate in enumerate(remaining):
+            if _check_issued(candidate, current):
+                issuer_obj = _object(candidate)
+                tail["issuerCertificate"] = issuer_obj
+                tail, current = issuer_obj, candidate
+                del remaining[index]
+                break
+        else:
+            break
+        # Node tests "not found" as i == count *after* deleting the match, so an
+        # issuer found in the last slot also ends the walk (out-of-order chains
+        # stop early in Node, and so must they here).
+        if index == len(remaining):
+            break
+
+    # GetLastIssuedCert: continue from the trust store.
+    store = [_parse(c) for c in trusted]
+    current_from_store = False
+    seen: set[int] = set()
+    while not _check_issued(current, current):
+        found = _store_issuer(store, current)
+        if found is None:
+            break
+        issuer_obj = _object(found)
+        tail["issuerCertificate"] = issuer_obj
+        tail = issuer_obj
+        # Node stops once the store hands back the certificate it asked about
+        # (a self-signed cert without keyCertSign); the id() guard only adds
+        # termination for store loops Node itself would spin on.
+        if (current_from_store and found is current) or id(found) in seen:
+            break
+        seen.add(id(found))
+        current, current_from_store = found, True
+
+    if _check_issued(current, current):
+        tail["issuerCertificate"] = tail
+    return result
+
+
+def _store_issuer(store: list[_Cert], cert: _Cert) -> _Cert | None:
+    """X509_STORE_CTX_get1_issuer: name match, preferring a currently valid certificate."""
+    now = datetime.datetime.now(datetime.UTC)
+    best: _Cert | None = None
+    for candidate in store:
+        # The store's check_issued only rejects on a subject/issuer name mismatch.
+        if _likely_issued(candidate, cert) == "name":
+            continue
+        c = candidate.cert
+        if c.not_valid_before_utc <= now <= c.not_valid_after_utc:
+            return candidate
+        if best is None or c.not_valid_after_utc > best.cert.not_valid_after_utc:
+            best = candidate
+    return best
+
+
+# ---------------------------------------------------------------------------
+# checkServerIdentity
+# ---------------------------------------------------------------------------
+
+_V4_SEG = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])"
+_V4_STR = rf"(?:{_V4_SEG}\.){{3}}{_V4_SEG}"
+_V6_SEG = r"(?:[0-9a-fA-F]{1,4})"
+_IPV4_RE = re.compile(_V4_STR)
+_IPV6_RE = re.compile(
+    "(?:"
+    rf"(?:{_V6_SEG}:){{7}}(?:{_V6_SEG}|:)|"
+    rf"(?:{_V6_SEG}:){{6}}(?:{_V4_STR}|:{_V6_SEG}|:)|"
+    rf"(?:{_V6_SEG}:){{5}}(?::{_V4_STR}|(?::{_V6_SEG}){{1,2}}|:)|"
+    rf"(?:{_V6_SEG}:){{4}}(?:(?::{_V6_SEG}){{0,1}}:{_V4_STR}|(?::{_V6_SEG}){{1,3}}|:)|"
+    rf"(?:{_V6_SEG}:){{3}}(?:(?::{_V6_SEG}){{0,2}}:{_V4_STR}|(?::{_V6_SEG}){{1,4}}|:)|"
+    rf"(?:{_V6_SEG}:){{2}}(?:(?::{_V6_SEG}){{0,3}}:{_V4_STR}|(?::{_V6_SEG}){{1,5}}|:)|"
+    rf"(?:{_V6_SEG}:){{1}}(?:(?::{_V6_SEG}){{0,4}}:{_V4_STR}|(?::{_V6_SEG}){{1,6}}|:)|"
+    rf"(?::(?:(?::{_V6_SEG}){{0,5}}:{_V4_STR}|(?::{_V6_SEG}){{1,7}}|:))"
+    r")(?:%[0-9a-zA-Z\-.:]{1,})?"
+)
+
+
+def _is_ip(host: str) -> bool:
+    """net.isIP(host) != 0 (Node's own regexes, not the stricter ipaddress module)."""
+    return bool(_IPV4_RE.fullmatch(host) or _IPV6_RE.fullmatch(host))
+
+
+def _inet_pton4(src: str) -> bytes | None:
+    """libuv's inet_pton4: exactly four decimal octets, no leading zeros."""
+    octets = [0]
+    saw_digit = False
+    for ch in src:
+        if "0" <= ch <= "9":
+            if saw_digit and octets[-1] == 0:
+                return None
+            value = octets[-1] * 10 + int(ch)
+            if value > 255:
+                return None
+            octets[-1] = value
+            if not saw_digit:
+                if len(octets) > 4:
+                    return None
+                saw_digit = True
+        elif ch == "." and saw_digit:
+            if len(octets) == 4:
+                return None
+            octets.append(0)
+            saw_digit = False
+        else:
+            return None
+    if len(octets) < 4 or not saw_digit:
+        return None
+    return bytes(octets)
+
+
+def _inet_pton6(src: str) -> bytes | None:
+    """libuv's inet_pton6 (zone id after '%' ignored)."""
+    if "%" in src:
+        src = src[: src.index("%")]
+        if len(src) > 45:
+            return None
+    out = bytearray()
+    colon_at: int | None = None
+    if src.startswith(":"):
+        if not src.startswith("::"):
+            return None
+        src = src[1:]
+    token_start = 0
+    digits = 0
+    value = 0
+    i = 0
+    while i < len(src):
+        ch = src[i]
+        i += 1
+        if ch in "0123456789abcdefABCDEF":
+            value = (value << 4) | int(ch, 16)
+            digits += 1
+            if digits > 4:
+                return None
+            continue
+        if ch == ":":
+            token_start = i
+            if not digits:
+                if colon_at is not None:
+                    return None
+                colon_at = len(out)
+                continue
+            if i == len(src) or len(out) + 2 > 16:
+                return None
+            out += value.to_bytes(2, "big")
+            digits = value = 0
+            continue
+        if ch == "." and len(out) + 4 <= 16:
+            v4 = _inet_pton4(src[token_start:])
+            if v4 is not None:
+                out += v4
+                digits = 0
+                break
+        return None
+    if digits:
+        if len(out) + 2 > 16:
+            return None
+        out += value.to_bytes(2, "big")
+    if colon_at is not None:
+        if len(out) == 16:
+            return None
+        out[colon_at:colon_at] = bytes(16 - len(out))
+    return bytes(out) if len(out) == 16 else None
+
+
+def _inet_ntop6(addr: bytes) -> str:
+    """libuv's inet_ntop6: longest zero run as '::', IPv4 tail for mapped/compatible."""
+    words = [int.from_bytes(addr[i : i + 2], "big") for i in range(0, 16, 2)]
+    best_base, best_len, cur_base, cur_len = -1, 0, -1, 0
+    for i, word in enumerate(words + [1]):  # sentinel closes a trailing run
+        if word == 0 and i < 8:
+            if cur_base == -1:
+                cur_base, cur_len = i, 1
+            else:
+                cur_len += 1
+        elif cur_base != -1:
+            if best_base == -1 or cur_len > best_len:
+                best_base, best_len = cur_base, cur_len
+            cur_base = -1
+    if best_base != -1 and best_len < 2:
+        best_base = -1
+    out = ""
+    for i in range(8):
+        if best_base != -1 and best_base <= i < best_base + best_len:
+            if i == best_base:
+                out += ":"
+            continue
+        if i != 0:
+            out += ":"
+        if (
+            i == 6
+            and best_base == 0
+            and (
+                best_len == 6
+                or (best_len == 7 and words[7] != 1)
+                or (best_len == 5 and words[5] == 0xFFFF)
+            )
+        ):
+            out += ".".join(str(b) for b in addr[12:])
+            break
+        out += f"{words[i]:x}"
+    if best_base != -1 and best_base + best_len == 8:
+        out += ":"
+    return out
+
+
+def _canonicalize_ip(text: str) -> str | None:
+    """cares_wrap's canonicalizeIP: inet_pton then inet_ntop; None (undefined) if neither parses."""
+    text = text.split("\x00", 1)[0]  # the C side sees a NUL-terminated string
+    v4 = _inet_pton4(text)
+    if v4 is not None:
+        return ".".join(str(b) for b in v4)
+    v6 = _inet_pton6(text)
+    return _inet_ntop6(v6) if v6 is not None else None
+
+
+def _unfqdn(host: str) -> str:
+    return host[:-1] if host.endswith(".") else host
+
+
+def _split_host(host: str) -> list[str]:
+    return _unfqdn(host).translate(_ASCII_LOWER).split(".")
+
+
+def _is_bad_label(label: str) -> bool:
+    # U-labels, blanks and control characters are never matched.
+    return any(not "\x21" <= ch <= "\x7f" for ch in label)
+
+
+def _check(host_parts: list[str], pattern: Any, wildcards: bool) -> bool:
+    """Node's check(): does one DNS name / CN pattern match the host labels?"""
+    if not pattern:
+        return False
+    if not isinstance(pattern, str):
+        raise TypeError(f"certificate names must be strings, not {type(pattern).__name__}")
+    pattern_parts = _split_host(pattern)
+    if len(host_parts) != len(pattern_parts):
+        return False
+    if "" in pattern_parts:
+        return False
+    if any(_is_bad_label(part) for part in pattern_parts):
+        return False
+    for i in range(len(host_parts) - 1, 0, -1):
+        if host_parts[i] != pattern_parts[i]:
+            return False
+    host_sub, pattern_sub = host_parts[0], pattern_parts[0]
+    pieces = pattern_sub.split("*")
+    # RFC 6125: no wildcard substitution inside IDNA A-labels.
+    if len(pieces) == 1 or "xn--" in pattern_sub:
+        return host_sub == pattern_sub
+    if not wildcards or len(pieces) > 2:
+        return False
+    if len(pattern_parts) <= 2:  # no *.tld
+        return False
+    prefix, suffix = pieces
+    if len(prefix) + len(suffix) > len(host_sub):
+        return False
+    return host_sub.startswith(prefix) and host_sub.endswith(suffix)
+
+
+# Any JSON string literal (ECMA-404) at the start of the text.
+_JSON_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"')
+
+
+def _split_escaped_alt_names(alt_names: str) -> list[str]:
+    """splitEscapedAltNames: split at ', ' outside JSON-quoted segments, unquoting them."""
+    result: list[str] = []
+    token = ""
+    offset = 0
+    while offset != len(alt_names):
+        next_sep = alt_names.find(",", offset)
+        next_quote = alt_names.find('"', offset)
+        if next_quote != -1 and (next_sep == -1 or next_quote < next_sep):
+            token += alt_names[offset:next_quote]
+            match = _JSON_STRING.match(alt_names, next_quote)
+            if match is None:
+                raise NodeValueError(
+                    "Invalid subject alternative name string", "ERR_TLS_CERT_ALTNAME_FORMAT"
+                )
+            token += json.loads(match.group(0))
+            offset = match.end()
+        elif next_sep != -1:
+            token += alt_names[offset:next_sep]
+            result.append(token)
+            token = ""
+            offset = next_sep + 2
+        else:
+            token += alt_names[offset:]
+            offset = len(alt_names)
+    result.append(token)
+    return result
+
+
+def _js_string(value: Any) -> str:
+    """How a template literal shows the CN (arrays joined with ',', JS-style)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return ",".join("" if item is None else _js_string(item) for item in value)
+    if value is None:
+        return "undefined"
+    return str(value)
+
+
+def checkServerIdentity(hostname: str, cert: Mapping[str, Any]) -> NodeError | None:
+    """Node 20's ``tls.checkServerIdentity(hostname, cert)``.
+
+    ``cert`` is a certificate object (anything with Node's ``subject`` and
+    ``subjectaltname`` keys).  Returns ``None`` when the certificate is valid for
+    ``hostname``, otherwise a ``NodeError`` with ``code`` ``ERR_TLS_CERT_ALTNAME_INVALID``
+    and ``reason``, ``host`` and ``cert`` attributes.  A malformed quoted
+    ``subjectaltname`` raises ``ERR_TLS_CERT_ALTNAME_FORMAT``.
+    """
+    subject = cert.get("subject")
+    alt_names = cert.get("subjectaltname")
+    dns_names: list[str] = []
+    ips: list[str | None] = []
+
+    hostname = _js_string(hostname)
+
+    if alt_names:
+        names = _split_escaped_alt_names(alt_names) if '"' in alt_names else alt_names.split(", ")
+        for name in names:
+            if name.startswith("DNS:"):
+                dns_names.append(name[4:])
+            elif name.startswith("IP Address:"):
+                ips.append(_canonicalize_ip(name[11:]))
+
+    valid = False
+    reason = "Unknown reason"
+    hostname = _unfqdn(hostname)  # without the trailing dot, also in messages
+    cn = subject.get("CN") if isinstance(subject, Mapping) else None
+
+    if _is_ip(hostname):
+        valid = _canonicalize_ip(hostname) in ips
+        if not valid:
+            shown = ", ".join("" if ip is None else ip for ip in ips)
+            reason = f"IP: {hostname} is not in the cert's list: {shown}"
+    elif dns_names or cn:
+        host_parts = _split_host(hostname)
+        if dns_names:
+            valid = any(_check(host_parts, name, True) for name in dns_names)
+            if not valid:
+                reason = f"Host: {hostname}. is not in the cert's altnames: {alt_names}"
+        else:
+            # CN only counts when the certificate has no DNS names at all.
+            if isinstance(cn, (list, tuple)):
+                valid = any(_check(host_parts, name, True) for name in cn)
+            else:
+                valid = _check(host_parts, cn, True)
+            if not valid:
+                reason = f"Host: {hostname}. is not cert's CN: {_js_string(cn)}"
+    else:
+        reason = "Cert does not contain a DNS name"
+
+    if valid:
+        return None
+    return NodeError(
+        f"Hostname/IP does not match certificate's altnames: {reason}",
+        "ERR_TLS_CERT_ALTNAME_INVALID",
+        reason=reason,
+        host=hostname,
+        cert=cert,
+    )
