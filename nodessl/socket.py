@@ -52,8 +52,14 @@ def _conn_reset(message: str = ECONNRESET_MESSAGE) -> NodeError:
 
 
 def _always_accept(conn: SSL.Connection, cert: Any, errnum: int, depth: int, ok: int) -> bool:
-    # Node's verify callback accepts everything: the result is read after the handshake
-    # (SSL_get_verify_result) so that rejectUnauthorized:false can still connect.
+    # Node's verify callback accepts everything and reads the result after the handshake,
+    # so rejectUnauthorized:false can still connect.  pyOpenSSL clears the store's error
+    # when a callback accepts, so the last error OpenSSL reported (what
+    # SSL_get_verify_result would say under Node's callback) is kept here instead.
+    if errnum:
+        owner = conn.get_app_data()
+        if owner is not None:
+            owner._verify_code = errnum
     return True
 
 
@@ -88,7 +94,7 @@ class TLSSocket(net.Socket):
         self._requestCert = bool(opts.get("requestCert", not self._isServer))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
         self._handshake_timer: Any = None
-        self._peer_chain_cache: Any = None
+        self._verify_code = 0
         mindh = opts.get("minDHSize", 1024)
         if not isinstance(mindh, (int, float)) or isinstance(mindh, bool) or mindh <= 0:
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
@@ -98,7 +104,9 @@ class TLSSocket(net.Socket):
     # -- the wire below ---------------------------------------------------------------------
 
     def _wrap(self, socket: Any) -> None:
-        if isinstance(socket, net.Socket):
+        # Only a plain socket's connection can be taken over; a TLSSocket below (TLS in
+        # TLS) is a Duplex like any other.
+        if isinstance(socket, net.Socket) and not isinstance(socket, TLSSocket):
             if socket._wire is not None:
                 self._take_over(socket)
             elif socket.connecting:
@@ -317,7 +325,7 @@ class TLSSocket(net.Socket):
         if conn.get_peer_certificate() is None:
             code = _UNABLE_TO_GET_ISSUER_CERT
         else:
-            code = engine._io.verify_result()
+            code = self._verify_code or engine._io.verify_result()
         if code == 0:
             return None
         name = VERIFY_CODES.get(code, "UNSPECIFIED")
@@ -431,6 +439,16 @@ class TLSSocket(net.Socket):
             self._loop.call_soon(self._emit_close)
             return
         super()._destroy(error)
+
+    def _emit_close(self) -> None:
+        # Node's tls.Server keeps its own 'error' listener on every connection, so a
+        # client resetting an established connection never crashes a server program.
+        if (self._isServer and self._errored is not None and not self._closed_emitted
+                and self.listenerCount("error") == 0):
+            self._closed_emitted = True
+            self.emit("close", True)
+            return
+        super()._emit_close()
 
     # -- TLS facts ---------------------------------------------------------------------------
 

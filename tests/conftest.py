@@ -1,0 +1,131 @@
+"""Shared test helpers: fixture keys, a bounded loop runner, and the real peers (node, openssl).
+
+Interop tests need ``node`` and ``openssl``.  On a developer machine a missing
+peer skips those tests; in CI (``CI`` set) it fails them, so a broken image
+cannot turn the interop suite green by skipping it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+KEYS = Path(__file__).resolve().parent.parent / "fixtures" / "keys"
+
+
+def key(name: str) -> bytes:
+    """The bytes of a fixture file, e.g. ``key('agent1-cert.pem')``."""
+    path = KEYS / name
+    if not path.exists():
+        pytest.fail(f"fixture {path} missing: run `make keys`")
+    return path.read_bytes()
+
+
+def need(tool: str) -> str:
+    """Path of a peer program; skip without it, fail in CI."""
+    path = shutil.which(tool)
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{tool} is required in CI for interop tests")
+        pytest.skip(f"{tool} not installed")
+    return path
+
+
+def run_loop(main: Callable[[], Awaitable[Any]], timeout: float = 20.0) -> Any:
+    """Run ``main()`` on a fresh loop, bounded so a bug fails instead of hanging."""
+
+    async def bounded() -> Any:
+        return await asyncio.wait_for(main(), timeout)
+
+    return asyncio.run(bounded())
+
+
+class NodePeer:
+    """A ``node -e`` script on the loop; it talks JSON lines on stdout."""
+
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.proc = proc
+
+    @classmethod
+    async def start(cls, script: str, env: dict[str, str] | None = None) -> NodePeer:
+        node = need("node")
+        proc = await asyncio.create_subprocess_exec(
+            node, "-e", script, cwd=str(KEYS),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE, env={**os.environ, **(env or {})})
+        return cls(proc)
+
+    async def message(self, timeout: float = 10.0) -> Any:
+        """The next JSON line the script printed."""
+        assert self.proc.stdout is not None
+        line = await asyncio.wait_for(self.proc.stdout.readline(), timeout)
+        if not line:
+            err = b""
+            if self.proc.stderr is not None:
+                err = await self.proc.stderr.read()
+            raise AssertionError(f"node exited: {err.decode(errors='replace')}")
+        return json.loads(line)
+
+    async def close(self) -> str:
+        """Wait for the script (killing it after a while); return its stderr."""
+        try:
+            _, err = await asyncio.wait_for(self.proc.communicate(), 10)
+        except asyncio.TimeoutError:
+            self.proc.kill()
+            _, err = await self.proc.communicate()
+        return err.decode(errors="replace")
+
+
+# A JSON.stringify replacer Node scripts use so Buffers arrive as hex strings.
+NODE_PRELUDE = r"""
+const tls = require('tls'), fs = require('fs'), net = require('net');
+const out = (o) => process.stdout.write(JSON.stringify(o, (k, v) =>
+  (v && v.type === 'Buffer' && Array.isArray(v.data)) ? Buffer.from(v.data).toString('hex') : v) + '\n');
+const errInfo = (e) => e && ({code: e.code, message: e.message});
+"""
+
+
+@pytest.fixture(scope="session")
+def keys_dir() -> Path:
+    """The fixture keys directory (built by ``make keys``)."""
+    if not (KEYS / "agent1-cert.pem").exists():
+        pytest.fail("fixtures/keys not built: run `make keys`")
+    return KEYS
+
+
+def once(emitter: Any, event: str) -> asyncio.Future[Any]:
+    """A future for the next ``event`` of ``emitter``: its single argument, or a tuple."""
+    fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+    def listener(*args: Any) -> None:
+        if not fut.done():
+            fut.set_result(args[0] if len(args) == 1 else args)
+
+    emitter.once(event, listener)
+    return fut
+
+
+async def listening(server: Any, *args: Any) -> int:
+    """Start ``server`` on 127.0.0.1 (or the given args) and return its port."""
+    fut = once(server, "listening")
+    server.listen(*(args or (0, "127.0.0.1")))
+    await fut
+    addr = server.address()
+    return addr["port"] if isinstance(addr, dict) else 0
+
+
+async def collect(sock: Any) -> bytes:
+    """All data ``sock`` emits until ``end`` (bytes joined, or str when an encoding is set)."""
+    parts: list[Any] = []
+    sock.on("data", parts.append)
+    await once(sock, "end")
+    if parts and isinstance(parts[0], str):
+        return "".join(parts)  # type: ignore[return-value]
+    return b"".join(parts)

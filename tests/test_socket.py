@@ -1,0 +1,517 @@
+"""TLSSocket, connect and Server between two nodessl ends, on real sockets on 127.0.0.1.
+
+Each test reads like the docs' examples: a server with Node's fixture keys, a
+client, and assertions on what both ends observe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket as pysocket
+from typing import Any
+
+import pytest
+from conftest import collect, key, listening, once, run_loop
+
+import nodessl as tls
+from nodessl import net
+
+
+def agent1_server(listener: Any = None, **extra: Any) -> tls.Server:
+    return tls.createServer({"key": key("agent1-key.pem"), "cert": key("agent1-cert.pem"),
+                             **extra}, listener)
+
+
+def test_echo_between_nodessl_client_and_server() -> None:
+    async def main() -> None:
+        seen: dict[str, Any] = {}
+
+        def on_secure(sock: tls.TLSSocket) -> None:
+            seen["server_protocol"] = sock.getProtocol()
+            seen["server_peer"] = sock.getPeerCertificate()
+            seen["server_authorized"] = sock.authorized
+            sock.pipe(sock)
+
+        server = agent1_server(on_secure)
+        port = await listening(server)
+        client = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                  "servername": "agent1"})
+        await once(client, "secureConnect")
+        assert client.authorized is True
+        assert client.authorizationError is None
+        assert client.getProtocol() == "TLSv1.3"
+        cipher = client.getCipher()
+        assert cipher["name"] == cipher["standardName"] == "TLS_AES_256_GCM_SHA384"
+        peer = client.getPeerCertificate()
+        assert peer["subject"]["CN"] == "agent1"
+        assert peer["issuer"]["CN"] == "ca1"
+        assert "issuerCertificate" not in peer
+        client.write(b"hello ")
+        client.end(b"world")
+        assert await collect(client) == b"hello world"
+        await once(client, "close")
+        assert seen == {"server_protocol": "TLSv1.3", "server_peer": {},
+                        "server_authorized": False}
+        server.close()
+
+    run_loop(main)
+
+
+def test_secure_by_default_self_signed_is_rejected() -> None:
+    async def main() -> None:
+        server = tls.createServer({"key": key("agent2-key.pem"), "cert": key("agent2-cert.pem")})
+        port = await listening(server)
+        client = tls.connect(port, "127.0.0.1")
+        closed = once(client, "close")
+        err = await once(client, "error")
+        assert err.code == "DEPTH_ZERO_SELF_SIGNED_CERT"
+        assert str(err.message) == "self-signed certificate"
+        assert client.authorized is False
+        assert await closed is True
+        server.close()
+
+    run_loop(main)
+
+
+@pytest.mark.parametrize(("server_key", "options", "expected"), [
+    ("agent2", {}, "DEPTH_ZERO_SELF_SIGNED_CERT"),
+    ("agent1", {"servername": "agent1"}, "UNABLE_TO_VERIFY_LEAF_SIGNATURE"),
+    ("agent1", {"ca": "ca1-cert.pem", "servername": "localhost"}, "ERR_TLS_CERT_ALTNAME_INVALID"),
+    ("agent1", {"ca": "ca2-cert.pem", "servername": "agent1"}, "UNABLE_TO_VERIFY_LEAF_SIGNATURE"),
+    ("agent3", {"ca": "ca2-cert.pem", "crl": "ca2-crl-agent3.pem", "servername": "agent3"},
+     "CERT_REVOKED"),
+])
+def test_unauthorized_server_with_reject_false_connects(
+        server_key: str, options: dict[str, Any], expected: str) -> None:
+    async def main() -> None:
+        server = tls.createServer({"key": key(f"{server_key}-key.pem"),
+                                   "cert": key(f"{server_key}-cert.pem")},
+                                  lambda s: s.end(b"ok"))
+        port = await listening(server)
+        opts = {k: key(v) if k in ("ca", "crl") else v for k, v in options.items()}
+        # rejected by default, with the code as the error
+        strict = tls.connect(port, "127.0.0.1", opts)
+        err = await once(strict, "error")
+        assert err.code == expected
+        # accepted with rejectUnauthorized: False, the reason kept
+        lax = tls.connect(port, "127.0.0.1", {**opts, "rejectUnauthorized": False})
+        await once(lax, "secureConnect")
+        assert lax.authorized is False
+        assert lax.authorizationError == expected
+        assert await collect(lax) == b"ok"
+        server.close()
+
+    run_loop(main)
+
+
+def test_chain_through_intermediate_is_served_whole() -> None:
+    async def main() -> None:
+        server = tls.createServer({"key": key("agent6-key.pem"), "cert": key("agent6-cert.pem")},
+                                  lambda s: s.end())
+        port = await listening(server)
+        client = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                  "checkServerIdentity": lambda h, c: None})
+        await once(client, "secureConnect")
+        assert client.authorized is True
+        detailed = client.getPeerCertificate(True)
+        assert detailed["issuer"]["CN"] == "ca3"
+        intermediate = detailed["issuerCertificate"]
+        assert intermediate["subject"]["CN"] == "ca3"
+        root = intermediate["issuerCertificate"]
+        assert root["subject"]["CN"] == "ca1"
+        assert root["issuerCertificate"] is root
+        server.close()
+
+    run_loop(main)
+
+
+def test_check_server_identity_error_is_the_client_error() -> None:
+    async def main() -> None:
+        server = agent1_server(lambda s: s.end())
+        port = await listening(server)
+        calls = []
+        mine = tls.NodeError("nope", "MY_CODE")
+
+        def check(host: str, cert: dict[str, Any]) -> Exception:
+            calls.append((host, cert["subject"]["CN"]))
+            return mine
+
+        client = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                  "servername": "agent1",
+                                                  "checkServerIdentity": check})
+        assert await once(client, "error") is mine
+        assert calls == [("agent1", "agent1")]
+        server.close()
+
+    run_loop(main)
+
+
+@pytest.mark.parametrize(("client_key", "authorized", "error"), [
+    ("agent4", True, None),
+    ("agent1", False, "UNABLE_TO_VERIFY_LEAF_SIGNATURE"),
+    ("agent2", False, "DEPTH_ZERO_SELF_SIGNED_CERT"),
+    (None, False, "UNABLE_TO_GET_ISSUER_CERT"),
+])
+def test_request_cert_without_reject(client_key: str | None, authorized: bool,
+                                     error: str | None) -> None:
+    async def main() -> None:
+        server = agent1_server(None, requestCert=True, rejectUnauthorized=False,
+                               ca=key("ca2-cert.pem"))
+        port = await listening(server)
+        conn_fut = once(server, "secureConnection")
+        opts: dict[str, Any] = {"rejectUnauthorized": False}
+        if client_key:
+            opts.update(key=key(f"{client_key}-key.pem"), cert=key(f"{client_key}-cert.pem"))
+        client = tls.connect(port, "127.0.0.1", opts)
+        sock = await conn_fut
+        assert sock.authorized is authorized
+        assert sock.authorizationError == error
+        if client_key:
+            assert sock.getPeerCertificate()["subject"]["CN"] == client_key
+        client.destroy()
+        server.close()
+
+    run_loop(main)
+
+
+def test_revoked_client_cert_with_crl() -> None:
+    async def main() -> None:
+        server = agent1_server(None, requestCert=True, rejectUnauthorized=False,
+                               ca=key("ca2-cert.pem"), crl=key("ca2-crl.pem"))
+        port = await listening(server)
+        conn_fut = once(server, "secureConnection")
+        client = tls.connect(port, "127.0.0.1", {"rejectUnauthorized": False,
+                                                  "key": key("agent4-key.pem"),
+                                                  "cert": key("agent4-cert.pem")})
+        sock = await conn_fut
+        assert sock.authorizationError == "CERT_REVOKED"
+        client.destroy()
+        server.close()
+
+    run_loop(main)
+
+
+def test_request_cert_with_reject_refuses_missing_cert() -> None:
+    async def main() -> None:
+        server = agent1_server(None, requestCert=True, ca=key("ca2-cert.pem"))
+        secure = []
+        server.on("secureConnection", secure.append)
+        port = await listening(server)
+        err_fut = once(server, "tlsClientError")
+        client = tls.connect(port, "127.0.0.1", {"rejectUnauthorized": False})
+        client.on("error", lambda e: None)
+        client_closed = once(client, "close")
+        err, sock = await err_fut
+        assert err.code == "ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE"
+        assert isinstance(sock, tls.TLSSocket)
+        await client_closed
+        assert secure == []
+        server.close()
+
+    run_loop(main)
+
+
+@pytest.mark.parametrize(("payload", "code"), [
+    (b"\x00\x01garbage bytes that are not TLS at all\r\n" * 4, "ERR_SSL_WRONG_VERSION_NUMBER"),
+    (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", "ERR_SSL_HTTP_REQUEST"),
+])
+def test_server_survives_garbage_and_keeps_serving(payload: bytes, code: str) -> None:
+    async def main() -> None:
+        server = agent1_server(lambda s: s.end(b"still here"))
+        port = await listening(server)
+        err_fut = once(server, "tlsClientError")
+        raw = net.connect(port, "127.0.0.1")
+        raw.on("error", lambda e: None)
+        raw_closed = once(raw, "close")
+        raw.write(payload)
+        err, sock = await err_fut
+        assert err.code == code
+        await raw_closed
+        client = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                  "servername": "agent1"})
+        assert await collect(client) == b"still here"
+        server.close()
+
+    run_loop(main)
+
+
+def test_client_vanishing_mid_handshake_is_econnreset() -> None:
+    async def main() -> None:
+        server = agent1_server()
+        port = await listening(server)
+        err_fut = once(server, "tlsClientError")
+        raw = net.connect(port, "127.0.0.1")
+        raw.write(b"\x16\x03\x01\x00\xff\x01")  # the start of a ClientHello, then gone
+        raw.end()
+        err, _ = await err_fut
+        assert err.code == "ECONNRESET"
+        assert err.message == ("Client network socket disconnected before secure TLS "
+                               "connection was established")
+        server.close()
+
+    run_loop(main)
+
+
+def test_client_sees_econnreset_when_server_hangs_up() -> None:
+    async def main() -> None:
+        plain = net.createServer(lambda s: s.destroy())
+        port = await listening(plain)
+        client = tls.connect(port, "127.0.0.1")
+        err = await once(client, "error")
+        assert err.code == "ECONNRESET"
+        plain.close()
+
+    run_loop(main)
+
+
+def test_handshake_timeout_goes_to_tls_client_error() -> None:
+    async def main() -> None:
+        server = agent1_server(None, handshakeTimeout=50)
+        port = await listening(server)
+        err_fut = once(server, "tlsClientError")
+        raw = net.connect(port, "127.0.0.1")
+        raw_ended = once(raw, "end")
+        err, sock = await err_fut
+        assert err.code == "ERR_TLS_HANDSHAKE_TIMEOUT"
+        assert err.message == "TLS handshake timeout"
+        assert isinstance(sock, tls.TLSSocket)
+        await raw_ended
+        server.close()
+
+    run_loop(main)
+
+
+def test_write_backpressure_and_drain() -> None:
+    async def main() -> None:
+        received = asyncio.get_running_loop().create_future()
+
+        def on_secure(sock: tls.TLSSocket) -> None:
+            sock.pause()  # nobody reads: the client's writes must pile up
+
+            async def later() -> None:
+                await asyncio.sleep(0.3)
+                everything = asyncio.ensure_future(collect(sock))
+                await asyncio.sleep(0)
+                assert sock.isPaused()  # a 'data' listener does not undo an explicit pause
+                sock.resume()
+                received.set_result(await everything)
+
+            asyncio.ensure_future(later())
+
+        server = agent1_server(on_secure)
+        port = await listening(server)
+        client = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                  "servername": "agent1"})
+        await once(client, "secureConnect")
+        block = b"x" * 65536
+        writes = 0
+        while client.write(block):
+            writes += 1
+            assert writes < 10_000, "write() never reported a full buffer"
+        assert client.writableNeedDrain
+        await once(client, "drain")
+        client.end()
+        data = await received
+        assert len(data) == (writes + 1) * len(block)
+        server.close()
+
+    run_loop(main, timeout=60)
+
+
+def test_set_encoding_gives_text() -> None:
+    async def main() -> None:
+        server = agent1_server(lambda s: s.end("héllo".encode()))
+        port = await listening(server)
+        client = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                  "servername": "agent1"})
+        client.setEncoding("utf8")
+        assert await collect(client) == "héllo"
+        server.close()
+
+    run_loop(main)
+
+
+def test_half_open_server_writes_after_client_end() -> None:
+    async def main() -> None:
+        def on_secure(sock: tls.TLSSocket) -> None:
+            async def answer() -> None:
+                data = await collect(sock)
+                sock.end(b"you said " + data)
+
+            asyncio.ensure_future(answer())
+
+        server = agent1_server(on_secure, allowHalfOpen=True)
+        port = await listening(server)
+        client = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                  "servername": "agent1", "allowHalfOpen": True})
+        await once(client, "secureConnect")
+        client.end(b"ping")
+        assert await collect(client) == b"you said ping"
+        server.close()
+
+    run_loop(main)
+
+
+def test_unix_socket_path(tmp_path: Any) -> None:
+    async def main() -> None:
+        path = str(tmp_path / "tls.sock")
+        server = agent1_server(lambda s: s.end(b"over unix"))
+        await listening(server, path)
+        assert server.address() == path
+        client = tls.connect(path, {"ca": key("ca1-cert.pem"), "servername": "agent1"})
+        assert await collect(client) == b"over unix"
+        assert client.authorized
+        server.close()
+
+    run_loop(main)
+
+
+def test_upgrade_existing_net_socket_and_python_socket() -> None:
+    async def main() -> None:
+        server = agent1_server(lambda s: s.end(b"upgraded"))
+        port = await listening(server)
+        plain = net.connect(port, "127.0.0.1")
+        await once(plain, "connect")
+        client = tls.connect({"socket": plain, "ca": key("ca1-cert.pem"),
+                              "servername": "agent1"})
+        assert await collect(client) == b"upgraded"
+
+        raw = pysocket.create_connection(("127.0.0.1", port))
+        client2 = tls.connect({"socket": raw, "ca": key("ca1-cert.pem"), "servername": "agent1"})
+        assert await collect(client2) == b"upgraded"
+        assert client2.authorized
+        server.close()
+
+    run_loop(main)
+
+
+def test_tls_over_any_duplex_stream() -> None:
+    """A TLSSocket over another TLSSocket: TLS in TLS, the inner one sees a generic Duplex."""
+    async def main() -> None:
+        inner_server = agent1_server(lambda s: s.end(b"inner"))
+
+        def outer(sock: tls.TLSSocket) -> None:
+            inner = tls.TLSSocket(sock, {"isServer": True, "server": inner_server,
+                                         "secureContext": inner_server._secure_context})
+            inner.on("error", lambda e: None)
+
+        server = agent1_server(outer)
+        port = await listening(server)
+        tunnel = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                  "servername": "agent1"})
+        await once(tunnel, "secureConnect")
+        inside = tls.connect({"socket": tunnel, "ca": key("ca1-cert.pem"),
+                              "servername": "agent1"})
+        assert await collect(inside) == b"inner"
+        assert inside.authorized
+        server.close()
+
+    run_loop(main)
+
+
+def test_set_timeout_emits_timeout() -> None:
+    async def main() -> None:
+        server = agent1_server(lambda s: None)
+        port = await listening(server)
+        client = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                  "servername": "agent1", "timeout": 80})
+        await once(client, "secureConnect")
+        assert client.timeout == 80
+        await asyncio.wait_for(once(client, "timeout"), 2)
+        client.destroy()
+        server.close()
+
+    run_loop(main)
+
+
+def test_addresses_and_byte_counts() -> None:
+    async def main() -> None:
+        conn = asyncio.get_running_loop().create_future()
+        server = agent1_server(lambda s: (conn.set_result(s), s.end(b"z" * 1000)))
+        port = await listening(server)
+        client = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                  "servername": "agent1"})
+        await once(client, "secureConnect")
+        assert client.remoteAddress == "127.0.0.1"
+        assert client.remotePort == port
+        assert client.remoteFamily == "IPv4"
+        assert client.address()["port"] == client.localPort
+        sock = await conn
+        assert sock.remotePort == client.localPort
+        await collect(client)
+        # ciphertext counts: more than the 1000 plaintext bytes, handshake included
+        assert client.bytesRead > 1000
+        assert client.bytesWritten > 100
+        server.close()
+
+    run_loop(main)
+
+
+def test_server_connections_count_and_close_callback() -> None:
+    async def main() -> None:
+        server = agent1_server(lambda s: None)
+        port = await listening(server)
+        clients = [tls.connect(port, "127.0.0.1", {"rejectUnauthorized": False})
+                   for _ in range(3)]
+        await asyncio.gather(*(once(c, "secureConnect") for c in clients))
+        counted = asyncio.get_running_loop().create_future()
+        server.getConnections(lambda err, n: counted.set_result((err, n)))
+        assert await counted == (None, 3)
+        closed = asyncio.get_running_loop().create_future()
+        server.close(lambda err: closed.set_result(err))
+        for c in clients:
+            c.end()
+        assert await closed is None
+        not_running = asyncio.get_running_loop().create_future()
+        server.close(lambda err: not_running.set_result(err))
+        assert (await not_running).code == "ERR_SERVER_NOT_RUNNING"
+
+    run_loop(main)
+
+
+def test_max_connections_drops_extra() -> None:
+    async def main() -> None:
+        server = agent1_server(lambda s: None)
+        server.maxConnections = 1
+        port = await listening(server)
+        first = tls.connect(port, "127.0.0.1", {"rejectUnauthorized": False})
+        await once(first, "secureConnect")
+        second = tls.connect(port, "127.0.0.1", {"rejectUnauthorized": False})
+        err = await once(second, "error")
+        assert err.code == "ECONNRESET"
+        first.destroy()
+        server.close()
+
+    run_loop(main)
+
+
+def test_run_returns_when_nothing_is_left_open() -> None:
+    log: list[str] = []
+
+    def main() -> str:
+        def on_secure(sock: tls.TLSSocket) -> None:
+            sock.end(b"bye")
+            server.close()
+
+        server = agent1_server(on_secure)
+
+        def on_listening() -> None:
+            client = tls.connect(server.address()["port"], "127.0.0.1",
+                                 {"ca": key("ca1-cert.pem"), "servername": "agent1"})
+            client.on("data", lambda d: log.append(d.decode()))
+            client.on("close", lambda had_error: log.append(f"close {had_error}"))
+
+        server.listen(0, "127.0.0.1", on_listening)
+        return "started"
+
+    assert tls.run(main) == "started"
+    assert log == ["bye", "close False"]
+
+
+def test_unhandled_error_event_ends_run_with_the_error() -> None:
+    def main() -> None:
+        tls.connect(1, "127.0.0.1")  # nothing listens; nobody handles 'error'
+
+    with pytest.raises(tls.NodeError) as info:
+        tls.run(main)
+    assert info.value.code == "ECONNREFUSED"
