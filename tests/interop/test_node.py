@@ -98,12 +98,14 @@ def test_node_client_to_nodessl_server(version: str) -> None:
 
         def on_secure(sock: tls.TLSSocket) -> None:
             seen.update(observe(sock))
+            seen["got"] = b""
             sock.write(b"from nodessl")
 
-            def on_end() -> None:
-                sock.end()
+            def on_data(data: bytes) -> None:
+                seen["got"] += data
 
-            sock.on("end", on_end)
+            sock.on("data", on_data)
+            sock.on("end", lambda: sock.end())
 
         server = tls.createServer({"key": key("agent1-key.pem"), "cert": key("agent1-cert.pem"),
                                    "maxVersion": version}, on_secure)
@@ -115,6 +117,7 @@ def test_node_client_to_nodessl_server(version: str) -> None:
         server.close()
         assert theirs["event"] == "secureConnect", theirs
         assert theirs["got"] == "from nodessl"
+        assert seen["got"] == b"from node"
         assert theirs["authorized"] is True
         assert theirs["protocol"] == seen["protocol"] == version
         assert theirs["cipher"] == seen["cipher"]

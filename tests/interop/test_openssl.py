@@ -52,20 +52,20 @@ def test_s_client_to_nodessl_server(version_flag: str, protocol: str) -> None:
         def on_secure(sock: tls.TLSSocket) -> None:
             seen["protocol"] = sock.getProtocol()
             seen["cipher"] = sock.getCipher()["name"]
-            sock.pipe(sock)
+            sock.on("data", lambda data: sock.end(b"echo: " + data))
 
         server = tls.createServer({"key": key("agent1-key.pem"),
                                    "cert": key("agent1-cert.pem")}, on_secure)
         port = await listening(server)
         out, err = await s_client(port, "-brief", version_flag, "-CAfile", "ca1-cert.pem",
                                   "-verify_return_error", "-servername", "agent1",
-                                  stdin=b"echo me\n")
+                                  "-ign_eof", stdin=b"echo me\n")
         server.close()
         assert "Verification: OK" in err
         assert f"Protocol version: {protocol}" in err
         assert re.search(r"Ciphersuite: " + re.escape(seen["cipher"]), err)
         assert seen["protocol"] == protocol
-        assert "echo me" in out
+        assert "echo: echo me" in out
 
     run_loop(main)
 
