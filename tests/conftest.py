@@ -77,7 +77,7 @@ class NodePeer:
         """Wait for the script (killing it after a while); return its stderr."""
         try:
             _, err = await asyncio.wait_for(self.proc.communicate(), 10)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.proc.kill()
             _, err = await self.proc.communicate()
         return err.decode(errors="replace")
