@@ -28,6 +28,12 @@ __all__ = ["Socket", "Server", "connect", "createConnection", "createServer", "i
 
 READ_BUFFER_SIZE = 256 * 1024
 
+# One receive buffer for every connection: asyncio calls get_buffer, recv_into and
+# buffer_updated back to back on the loop thread, and every owner consumes (copies or
+# feeds to OpenSSL) the bytes before returning, so no two connections ever hold it at
+# once.  A buffer per connection would cost 256 KiB per idle socket.
+_SHARED_VIEW = memoryview(bytearray(READ_BUFFER_SIZE))
+
 
 def isIP(value: str) -> int:
     """4 or 6 for an IP address string, else 0 (Node's ``net.isIP``)."""
@@ -63,13 +69,11 @@ def _errno_error(exc: OSError, syscall: str, address: str | None = None,
 class _Wire(asyncio.BufferedProtocol):
     """The asyncio side of one connection; forwards everything to its current owner."""
 
-    __slots__ = ("owner", "transport", "_buf", "_view")
+    __slots__ = ("owner", "transport")
 
     def __init__(self, owner: Socket | None = None) -> None:
         self.owner = owner
         self.transport: asyncio.Transport | None = None
-        self._buf = bytearray(READ_BUFFER_SIZE)
-        self._view = memoryview(self._buf)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -77,12 +81,12 @@ class _Wire(asyncio.BufferedProtocol):
             self.owner._wire_connected(self)
 
     def get_buffer(self, sizehint: int) -> memoryview:
-        return self._view
+        return _SHARED_VIEW
 
     def buffer_updated(self, nbytes: int) -> None:
         owner = self.owner
         if owner is not None:
-            owner._wire_data(self._view[:nbytes])
+            owner._wire_data(_SHARED_VIEW[:nbytes])
 
     def eof_received(self) -> bool:
         if self.owner is not None:

@@ -43,8 +43,17 @@ def ssl_error_from_queue() -> SSLError:
     )
 
 
+# Scratch buffers shared by every connection: each call below fills and copies out of
+# them before returning, on the loop thread, so per-connection buffers would only cost
+# memory (128 KiB per idle connection).
+_READ_BUF = _ffi.new("char[]", 64 * 1024)
+_READ_VIEW = _ffi.buffer(_READ_BUF)
+_OUT_BUF = _ffi.new("char[]", 64 * 1024)
+_OUT_VIEW = _ffi.buffer(_OUT_BUF)
+
+
 class RecordIO:
-    """SSL_read/SSL_write/BIO_read/BIO_write on one connection, with reused buffers."""
+    """SSL_read/SSL_write/BIO_read/BIO_write on one connection, with return codes."""
 
     __slots__ = ("_conn", "_ssl", "_in", "_out", "_rbuf", "_obuf", "_rview", "_oview")
 
@@ -53,10 +62,8 @@ class RecordIO:
         self._ssl = conn._ssl
         self._in = conn._into_ssl
         self._out = conn._from_ssl
-        self._rbuf = _ffi.new("char[]", 64 * 1024)
-        self._obuf = _ffi.new("char[]", 64 * 1024)
-        self._rview = _ffi.buffer(self._rbuf)
-        self._oview = _ffi.buffer(self._obuf)
+        self._rbuf, self._rview = _READ_BUF, _READ_VIEW
+        self._obuf, self._oview = _OUT_BUF, _OUT_VIEW
 
     def feed(self, data: bytes | memoryview) -> None:
         """Ciphertext into the incoming memory BIO."""
