@@ -16,18 +16,22 @@ it for an interpreter, and the load generators are the same for all three:
 * bulk MB/s: a Node.js client writes 64 MiB in 16 KiB writes; the sink counts the bytes
   and, once it has them all, replies with one JSON line (which also carries the
   server's view of the negotiated protocol and cipher).  Time = first write to reply;
-  one warm-up transfer, then transfers for half of BENCH_SECONDS (at least three);
-  the median is reported.
+  one warm-up transfer, then transfers for half of BENCH_SECONDS (at least one per
+  round); the median transfer is reported.
+
+After a warm-up of each server, the time goes in three rounds, each giving every
+server a third of its time on both workloads, so whatever else the machine does is
+spread over all three rather than landing on one.
 
 On a small machine the load generator, not the server, sets much of the wall-clock pace
 (s_time waits for each handshake; the client encrypts every byte), so the table also
 gives each server's work per CPU-second it used (read from /proc): that is what tells
 the implementations apart when the wall-clock figures are close.
 
-Servers are measured one at a time (the others sit idle in their event loops).
-``BENCH_SECONDS`` (default 10) is the length of each handshake run; ``BENCH_MIB``
-(default 64) the size of a bulk transfer.  With the defaults a run takes about a minute
-on two cores.
+One server is measured at a time (the others sit idle in their event loops).
+``BENCH_SECONDS`` (default 10) is each server's handshake time, summed over the rounds
+(bulk gets half of it); ``BENCH_MIB`` (default 64) the size of a bulk transfer.  With
+the defaults a run takes about a minute on two cores.
 
 Usage: ``python bench/bench.py [--servers nodessl,node,asyncio]``.  The same file,
 run as ``bench.py --serve nodessl|asyncio``, is the server process.
@@ -61,7 +65,7 @@ KEYS = ROOT / "fixtures" / "keys"
 KEY, CERT, CA = KEYS / "agent1-key.pem", KEYS / "agent1-cert.pem", KEYS / "ca1-cert.pem"
 SUITE = "TLS_AES_128_GCM_SHA256"
 CHUNK = 16 * 1024
-MIN_BULK_RUNS = 3
+ROUNDS = 3
 SERVER_NAMES = ("nodessl", "node", "asyncio")
 LABELS = {"nodessl": "nodessl", "node": "node", "asyncio": "asyncio+ssl"}
 START_TIMEOUT = 20.0
@@ -248,15 +252,38 @@ class BenchError(Exception):
 
 
 @dataclass
+class Tally:
+    """One workload on one server, summed over the rounds."""
+
+    count: int = 0  # handshakes, or bytes
+    wall: float = 0.0
+    cpu: float | None = 0.0  # the server's CPU seconds; None when /proc is not readable
+    samples: list[float] = field(default_factory=list)  # bulk: MB/s of each transfer
+
+    def add(self, count: int, wall: float, cpu: float | None) -> None:
+        self.count += count
+        self.wall += wall
+        self.cpu = None if cpu is None or self.cpu is None else self.cpu + cpu
+
+    def per_cpu(self, scale: float = 1.0) -> float | None:
+        return self.count / self.cpu / scale if self.cpu else None
+
+    def busy(self) -> str:
+        return f"{100 * self.cpu / self.wall:.0f}%" if self.cpu is not None and self.wall else "?"
+
+
+@dataclass
 class Server:
-    """One running server process and what it told us."""
+    """One running server process, what it told us and what we measured."""
 
     name: str
     proc: subprocess.Popen[bytes]
     stderr: TextIO
     port: int = 0
     config: str = ""
-    results: dict[str, Any] = field(default_factory=dict)
+    handshakes: Tally = field(default_factory=Tally)
+    bulk: Tally = field(default_factory=Tally)
+    negotiated: dict[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -341,7 +368,11 @@ def start_server(name: str, node: str, total: int) -> Server:
     return server
 
 
-def handshakes(server: Server, openssl: str, seconds: int) -> dict[str, Any]:
+def _cpu_delta(before: float | None, after: float | None) -> float | None:
+    return None if before is None or after is None else after - before
+
+
+def handshakes(server: Server, openssl: str, seconds: int, tally: Tally | None) -> None:
     """Sequential full TLS 1.3 handshakes with ``openssl s_time -new`` for ``seconds``."""
     argv = [openssl, "s_time", "-connect", f"127.0.0.1:{server.port}", "-new",
             "-time", str(seconds), "-tls1_3", "-ciphersuites", SUITE]
@@ -352,35 +383,31 @@ def handshakes(server: Server, openssl: str, seconds: int) -> dict[str, Any]:
     except subprocess.TimeoutExpired as exc:
         raise BenchError(f"openssl s_time against {server.label} did not finish") from exc
     wall = time.perf_counter() - t0
-    cpu1 = server.cpu_seconds()
+    cpu = _cpu_delta(cpu0, server.cpu_seconds())
     server.check_alive()
     match = re.search(r"^(\d+) connections in [\d.]+s", done.stdout, re.MULTILINE)
     if done.returncode != 0 or match is None or int(match.group(1)) == 0:
         raise BenchError(f"openssl s_time against {server.label} failed "
                          f"(status {done.returncode}):\n{done.stdout[-800:]}{done.stderr[-800:]}"
                          f"\nserver stderr:\n{server.stderr_tail()}")
-    count = int(match.group(1))
-    cpu = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
-    return {"rate": count / wall, "count": count, "wall": wall,
-            "busy": None if cpu is None else 100 * cpu / wall,
-            "per_cpu": count / cpu if cpu else None}
+    if tally is not None:
+        tally.add(int(match.group(1)), wall, cpu)
 
 
-def bulk(server: Server, node: str, total: int, runs: int,
-         seconds: float) -> dict[str, Any]:
-    """Transfers of ``total`` bytes by the Node bulk client: ``runs`` or more, for ``seconds``."""
+def bulk(server: Server, node: str, total: int, seconds: float, tally: Tally | None) -> None:
+    """Transfers of ``total`` bytes by the Node bulk client: at least one, for ``seconds``."""
     env = {**os.environ, "BENCH_PORT": str(server.port), "BENCH_TOTAL": str(total),
-           "BENCH_CHUNK": str(CHUNK), "BENCH_RUNS": str(runs), "BENCH_CA": str(CA),
+           "BENCH_CHUNK": str(CHUNK), "BENCH_RUNS": "1", "BENCH_CA": str(CA),
            "BENCH_SUITE": SUITE, "BENCH_SECONDS": str(seconds)}
     cpu0 = server.cpu_seconds()
     t0 = time.perf_counter()
     try:
         done = subprocess.run([node, "-e", NODE_BULK_CLIENT], env=env, capture_output=True,
-                              text=True, timeout=seconds + 60 * runs + 30)
+                              text=True, timeout=seconds + 90)
     except subprocess.TimeoutExpired as exc:
         raise BenchError(f"bulk transfer to {server.label} did not finish") from exc
     wall = time.perf_counter() - t0
-    cpu1 = server.cpu_seconds()
+    cpu = _cpu_delta(cpu0, server.cpu_seconds())
     server.check_alive()
     if done.returncode != 0:
         raise BenchError(f"bulk client against {server.label} failed:\n{done.stderr[-1500:]}"
@@ -392,24 +419,34 @@ def bulk(server: Server, node: str, total: int, runs: int,
         if result["server"]["received"] != total:
             raise BenchError(f"{server.label} counted {result['server']['received']} bytes, "
                              f"expected {total}")
-    mbps = sorted(total / r["seconds"] / 1e6 for r in results)
-    # The CPU window also holds each transfer's handshake (~1 ms each): noise next to 64 MiB.
-    cpu = None if cpu0 is None or cpu1 is None else cpu1 - cpu0
-    return {"mbps": statistics.median(mbps), "min": mbps[0], "max": mbps[-1],
-            "runs": len(results), "busy": None if cpu is None else 100 * cpu / wall,
-            "per_cpu": total * len(results) / cpu / 1e6 if cpu else None,
-            "client": results[-1]["client"], "server": results[-1]["server"]}
+    server.negotiated = {"client": results[-1]["client"], "server": results[-1]["server"]}
+    if tally is not None:
+        # The CPU window also holds each transfer's handshake (~1 ms): noise next to 64 MiB.
+        tally.add(total * len(results), wall, cpu)
+        tally.samples += [total / r["seconds"] / 1e6 for r in results]
 
 
-def measure(server: Server, node: str, openssl: str, seconds: int, total: int,
+def measure(servers: list[Server], node: str, openssl: str, seconds: int, total: int,
             log: Callable[[str], None]) -> None:
-    log(f"{server.label:<12} bulk: {total >> 20} MiB transfers for {seconds / 2:g} s ...")
-    # warm-up: Node's JIT, caches, the servers' first allocations
-    bulk(server, node, total, 1, 0)
-    server.results["bulk"] = bulk(server, node, total, MIN_BULK_RUNS, seconds / 2)
-    log(f"{server.label:<12} handshakes: openssl s_time -new for {seconds} s ...")
-    handshakes(server, openssl, 1)  # warm-up, for the same reasons
-    server.results["handshakes"] = handshakes(server, openssl, seconds)
+    """Warm every server up, then ROUNDS rounds giving each server a slice of both workloads.
+
+    Interleaving spreads whatever else the machine does over all three servers, instead
+    of penalising whichever one happened to run at a bad moment.
+    """
+    hs_seconds = max(1, round(seconds / ROUNDS))
+    bulk_seconds = seconds / 2 / ROUNDS
+    for server in servers:
+        # warm-up: Node's JIT, caches, the servers' first allocations
+        log(f"warm-up      {server.label}")
+        bulk(server, node, total, 0, None)
+        handshakes(server, openssl, 1, None)
+    for round_no in range(ROUNDS):
+        # rotate the order too, so no server always follows the same neighbour
+        for server in servers[round_no % len(servers):] + servers[:round_no % len(servers)]:
+            log(f"round {round_no + 1}/{ROUNDS}  {server.label:<12} bulk {bulk_seconds:.1f} s "
+                f"of {total >> 20} MiB transfers, then s_time -new for {hs_seconds} s")
+            bulk(server, node, total, bulk_seconds, server.bulk)
+            handshakes(server, openssl, hs_seconds, server.handshakes)
 
 
 def _ratio(a: float | None, b: float | None) -> str:
@@ -418,30 +455,39 @@ def _ratio(a: float | None, b: float | None) -> str:
 
 def report(servers: dict[str, Server], node: str, openssl: str, seconds: int,
            total: int, load: str) -> str:
-    def value(name: str, workload: str, key: str) -> float | None:
+    def value(name: str, row: str) -> float | None:
         server = servers.get(name)
-        return server.results[workload][key] if server else None
+        if server is None:
+            return None
+        if row == "hs":
+            return server.handshakes.count / server.handshakes.wall
+        if row == "hs_cpu":
+            return server.handshakes.per_cpu()
+        if row == "bulk":
+            return statistics.median(server.bulk.samples)
+        return server.bulk.per_cpu(1e6)
 
     def cell(v: float | None) -> str:
         return f"{v:,.1f}" if v is not None else "-"
 
-    rows = [("handshakes/s (wall clock)", "handshakes", "rate"),
-            ("handshakes per server CPU-second", "handshakes", "per_cpu"),
-            (f"bulk MB/s (wall clock, median of {total >> 20} MiB runs)", "bulk", "mbps"),
-            ("bulk MB per server CPU-second", "bulk", "per_cpu")]
+    rows = [("handshakes/s (wall clock)", "hs"),
+            ("handshakes per server CPU-second", "hs_cpu"),
+            (f"bulk MB/s (wall clock, median of {total >> 20} MiB runs)", "bulk"),
+            ("bulk MB per server CPU-second", "bulk_cpu")]
     head = ["workload", "nodessl", "node", "asyncio+ssl", "nodessl/node", "nodessl/asyncio"]
     table = [head]
-    for title, workload, key in rows:
-        vals = [value(n, workload, key) for n in SERVER_NAMES]
+    for title, row in rows:
+        vals = [value(n, row) for n in SERVER_NAMES]
         table.append([title, *map(cell, vals), _ratio(vals[0], vals[1]),
                       _ratio(vals[0], vals[2])])
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
     lines = ["Results: higher is better for every number; a ratio above 1.00x means nodessl "
              "is faster.",
-             f"TLS 1.3 {SUITE}, RSA-2048.  Handshakes: openssl s_time -new, one at a time, "
-             f"{seconds} s.",
-             "Bulk: 16 KiB writes, MB = 10^6 bytes.  CPU-second = one second of the server "
-             "process's own CPU time.", ""]
+             f"TLS 1.3 {SUITE}, RSA-2048, {ROUNDS} interleaved rounds.  Handshakes: openssl "
+             "s_time -new,",
+             "one at a time.  Bulk: 16 KiB writes, MB = 10^6 bytes.  CPU-second: one second "
+             "of the",
+             "server process's own CPU time.", ""]
     for i, row in enumerate(table):
         lines.append("  ".join(c.ljust(widths[0]) if j == 0 else c.rjust(widths[j])
                                for j, c in enumerate(row)))
@@ -451,17 +497,16 @@ def report(servers: dict[str, Server], node: str, openssl: str, seconds: int,
     lines += ["", "Per server (negotiated: the server's own view, from its bulk reply / the "
               "client's view):"]
     for server in servers.values():
-        b, h = server.results["bulk"], server.results["handshakes"]
-        negotiated = f"{b['server']['protocol']} {b['server']['cipher']}"
-        client = f"{b['client']['protocol']} {b['client']['cipher']}"
-        busy_b = f"{b['busy']:.0f}%" if b["busy"] is not None else "?"
-        busy_h = f"{h['busy']:.0f}%" if h["busy"] is not None else "?"
+        b, h, seen = server.bulk, server.handshakes, server.negotiated
+        mbps = sorted(b.samples)
         lines += [f"  {server.label}: {server.config}",
-                  f"      negotiated {negotiated} / client {client}",
-                  f"      bulk: {b['runs']} runs, MB/s min {b['min']:,.1f} median "
-                  f"{b['mbps']:,.1f} max {b['max']:,.1f}; server CPU {busy_b} of a core",
-                  f"      handshakes {h['count']} in {h['wall']:.2f} s; "
-                  f"server CPU {busy_h} of a core"]
+                  f"      negotiated {seen['server']['protocol']} {seen['server']['cipher']} / "
+                  f"client {seen['client']['protocol']} {seen['client']['cipher']}",
+                  f"      bulk: {len(mbps)} transfers, MB/s min {mbps[0]:,.1f} median "
+                  f"{statistics.median(mbps):,.1f} max {mbps[-1]:,.1f}; "
+                  f"server CPU {b.busy()} of a core",
+                  f"      handshakes: {h.count} in {h.wall:.2f} s; "
+                  f"server CPU {h.busy()} of a core"]
 
     versions = [f"python {sys.version.split()[0]} ({ssl.OPENSSL_VERSION})"]
     try:
@@ -507,8 +552,7 @@ def main_bench(names: list[str]) -> int:
         log(f"TLS 1.3 {SUITE}, agent1 RSA-2048, 127.0.0.1; BENCH_SECONDS={seconds}, "
             f"BENCH_MIB={total >> 20}")
         servers = {name: start_server(name, node, total) for name in names}
-        for server in servers.values():
-            measure(server, node, openssl, seconds, total, log)
+        measure(list(servers.values()), node, openssl, seconds, total, log)
         print()
         print(report(servers, node, openssl, seconds, total, load))
     except BenchError as exc:
