@@ -1,0 +1,1196 @@
+"""``tls.createSecureContext``: Node's options applied to a pyOpenSSL ``Context``.
+
+Structure (after Node's ``_tls_common.js`` and ``internal/tls/secure-context.js``):
+
+* :class:`SecureContext` ``(secureProtocol, secureOptions, minVersion, maxVersion)`` is Node's
+  JS ``SecureContext`` plus the C++ ``Init``: the protocol method, the version range and the
+  options every Node context has.
+* :func:`createSecureContext` folds ``honorCipherOrder`` into ``secureOptions``, builds that
+  object, then :func:`_configure` applies every other option through one ordered table,
+  :data:`_STEPS`, whose comments say why each step sits where it does.
+
+Errors are Node's: ``ERR_INVALID_ARG_TYPE`` naming the option, ``ERR_TLS_*`` for versions and
+methods, and OpenSSL failures in Node's form (``error:0A0000B9:SSL routines::no cipher match``,
+code ``ERR_SSL_NO_CIPHER_MATCH``) via :mod:`nodessl.openssl`.
+
+Where this differs from Node 20 because the OpenSSL underneath differs (Node 20 bundles 3.0,
+the pyOpenSSL wheel 4.0), OpenSSL wins and a comment says so:
+
+* cipher names match case-insensitively (``aes128-sha`` is accepted);
+* ``ecdhCurve: 'auto'`` means 4.0's default groups, X25519MLKEM768 first;
+* the default security level is 2, so a 1024-bit ``dhparam`` is refused ("Error setting temp
+  DH parameter") unless ``ciphers`` lowers it with ``@SECLEVEL=1``;
+* a TLS 1.2 server negotiates DHE over an RFC 7919 ffdhe group when the client offers one,
+  with or without ``dhparam``;
+* there is no ENGINE support: engine options raise ``ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED``.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import os
+import re
+import sys
+import threading
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import certifi
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.utils import CryptographyDeprecationWarning
+from OpenSSL import SSL, crypto
+
+from . import openssl
+from .errors import (
+    NodeError,
+    NodeTypeError,
+    NodeValueError,
+    SSLError,
+    invalid_arg_type,
+    invalid_arg_value,
+    out_of_range,
+)
+
+__all__ = [
+    "DEFAULT_CIPHERS",
+    "DEFAULT_ECDH_CURVE",
+    "DEFAULT_MAX_VERSION",
+    "DEFAULT_MIN_VERSION",
+    "NODE_OPTIONS_KEYLOG",
+    "SecureContext",
+    "SecurityWarning",
+    "createSecureContext",
+    "getCiphers",
+    "rootCertificates",
+]
+
+
+class SecurityWarning(UserWarning):
+    """Node's ``SecurityWarning`` process warning (e.g. a DH group below 2048 bits)."""
+
+
+# -- NODE_OPTIONS ----------------------------------------------------------------------------
+
+# Node 20's DEFAULT_CIPHER_LIST_CORE (src/node_constants.h), the default of --tls-cipher-list.
+_DEFAULT_CIPHER_LIST_CORE = (
+    "TLS_AES_256_GCM_SHA384:"
+    "TLS_CHACHA20_POLY1305_SHA256:"
+    "TLS_AES_128_GCM_SHA256:"
+    "ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES128-GCM-SHA256:"
+    "ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "DHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-RSA-AES128-SHA256:"
+    "DHE-RSA-AES128-SHA256:"
+    "ECDHE-RSA-AES256-SHA384:"
+    "DHE-RSA-AES256-SHA384:"
+    "ECDHE-RSA-AES256-SHA256:"
+    "DHE-RSA-AES256-SHA256:"
+    "HIGH:"
+    "!aNULL:"
+    "!eNULL:"
+    "!EXPORT:"
+    "!DES:"
+    "!RC4:"
+    "!MD5:"
+    "!PSK:"
+    "!SRP:"
+    "!CAMELLIA"
+)
+
+_TLS_BOOL_FLAGS = frozenset({
+    "--tls-min-v1.0", "--tls-min-v1.1", "--tls-min-v1.2", "--tls-min-v1.3",
+    "--tls-max-v1.2", "--tls-max-v1.3",
+})
+_TLS_VALUE_FLAGS = frozenset({"--tls-cipher-list", "--tls-keylog"})
+
+
+def _split_node_options(value: str) -> list[str]:
+    """Split ``NODE_OPTIONS`` as Node does: on spaces, with ``"double quotes"`` grouping and
+    backslash escapes inside quotes (``--tls-cipher-list="A:!B"`` is one argument)."""
+    args: list[str] = []
+    cur: list[str] = []
+    started = in_quotes = False
+    i = 0
+    while i < len(value):
+        c = value[i]
+        if in_quotes and c == "\\" and i + 1 < len(value):
+            i += 1
+            cur.append(value[i])
+        elif c == '"':
+            in_quotes = not in_quotes
+            started = True
+        elif c.isspace() and not in_quotes:
+            if started:
+                args.append("".join(cur))
+                cur, started = [], False
+        else:
+            cur.append(c)
+            started = True
+        i += 1
+    if started:
+        args.append("".join(cur))
+    return args
+
+
+def _parse_node_options(value: str) -> dict[str, Any]:
+    """The TLS flags of a ``NODE_OPTIONS`` string: ``{flag: True | str}``.
+
+    Node accepts ``--flag=value`` and ``--flag value``, and ``_`` for ``-`` in flag names.
+    """
+    flags: dict[str, Any] = {}
+    args = _split_node_options(value)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if not arg.startswith("--"):
+            continue
+        name, eq, val = arg.partition("=")
+        name = "--" + name[2:].replace("_", "-")
+        if name in _TLS_VALUE_FLAGS:
+            if not eq and i < len(args):
+                val = args[i]
+                i += 1
+            flags[name] = val
+        elif name in _TLS_BOOL_FLAGS:
+            flags[name] = True
+    return flags
+
+
+def _defaults_from_flags(flags: Mapping[str, Any]) -> tuple[str, str, str, str | None]:
+    """(DEFAULT_CIPHERS, DEFAULT_MIN_VERSION, DEFAULT_MAX_VERSION, keylog path) per Node's
+    ``lib/tls.js``: the lowest requested minimum wins, the highest requested maximum wins."""
+    if flags.get("--tls-min-v1.3") and flags.get("--tls-max-v1.2"):
+        # Node refuses to start ("node: either --tls-min-v1.3 or --tls-max-v1.2 can be used,
+        # not both", exit 9).  A library cannot stop the process: warn and ignore the pair.
+        warnings.warn("either --tls-min-v1.3 or --tls-max-v1.2 can be used, not both; "
+                      "ignoring both in NODE_OPTIONS", RuntimeWarning, stacklevel=3)
+        flags = {k: v for k, v in flags.items() if k not in ("--tls-min-v1.3", "--tls-max-v1.2")}
+    ciphers = flags.get("--tls-cipher-list") or _DEFAULT_CIPHER_LIST_CORE
+    if flags.get("--tls-min-v1.0"):
+        min_v = "TLSv1"
+    elif flags.get("--tls-min-v1.1"):
+        min_v = "TLSv1.1"
+    elif flags.get("--tls-min-v1.2"):
+        min_v = "TLSv1.2"
+    elif flags.get("--tls-min-v1.3"):
+        min_v = "TLSv1.3"
+    else:
+        min_v = "TLSv1.2"
+    if flags.get("--tls-max-v1.3"):
+        max_v = "TLSv1.3"
+    elif flags.get("--tls-max-v1.2"):
+        max_v = "TLSv1.2"
+    else:
+        max_v = "TLSv1.3"
+    keylog = flags.get("--tls-keylog") or None
+    return ciphers, min_v, max_v, keylog
+
+
+# Read once at import, like Node reads its options once at startup.
+_NODE_FLAGS = _parse_node_options(os.environ.get("NODE_OPTIONS", ""))
+
+(DEFAULT_CIPHERS, DEFAULT_MIN_VERSION, DEFAULT_MAX_VERSION,
+ NODE_OPTIONS_KEYLOG) = _defaults_from_flags(_NODE_FLAGS)
+DEFAULT_CIPHERS: str
+DEFAULT_MIN_VERSION: str
+DEFAULT_MAX_VERSION: str
+NODE_OPTIONS_KEYLOG: str | None
+"""``--tls-keylog=FILE`` from ``NODE_OPTIONS`` (path or None); used by the keylog feature."""
+DEFAULT_ECDH_CURVE: str = "auto"
+
+
+def _default(name: str) -> Any:
+    """A ``DEFAULT_*`` value as the user sees it now: ``nodessl.NAME`` when the package has
+    it (assignable, like ``tls.DEFAULT_CIPHERS`` in Node), else this module's value."""
+    return getattr(sys.modules.get("nodessl"), name, globals()[name])
+
+
+# -- PEM helpers ----------------------------------------------------------------------------
+
+_PEM_BLOCK_RE = re.compile(
+    rb"-----BEGIN ([A-Z0-9 .]+)-----\r?\n(.*?)-----END \1-----", re.DOTALL)
+_PEM_CERT_RE = re.compile(r"-----BEGIN CERTIFICATE-----\r?\n.*?-----END CERTIFICATE-----",
+                          re.DOTALL)
+# The labels PEM_read_bio_X509_AUX accepts, i.e. what Node takes in `ca`.
+_CERT_LABELS = frozenset({b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFICATE"})
+
+
+def _der_length(der: bytes, offset: int = 0) -> tuple[int, int]:
+    """(header length, content length) of the DER element at ``offset``; ValueError when the
+    header is cut short or declares more content than there is."""
+    if len(der) < offset + 2:
+        raise ValueError("not enough data")
+    first = der[offset + 1]
+    if first < 0x80:
+        header, length = 2, first
+    else:
+        n = first & 0x7F
+        if n == 0 or n > 4 or len(der) < offset + 2 + n:
+            raise ValueError("not enough data")
+        header, length = 2 + n, int.from_bytes(der[offset + 2:offset + 2 + n], "big")
+    if offset + header + length > len(der):
+        raise ValueError("not enough data")
+    return header, length
+
+
+def _pem_blocks(data: bytes, labels: frozenset[bytes]) -> list[tuple[bytes, bytes]]:
+    """(label, DER) of the PEM blocks with one of ``labels``, in order.  Other blocks and text
+    between blocks are skipped, like OpenSSL's PEM reader; decoding stops at the first block
+    that is not valid base64, as OpenSSL's read loop does."""
+    out = []
+    for m in _PEM_BLOCK_RE.finditer(data):
+        if m.group(1) not in labels:
+            continue
+        lines = m.group(2).split(b"\n")
+        if lines and b":" in lines[0]:
+            # RFC 1421 headers (Proc-Type: ...) run up to the first empty line.
+            end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+            lines = lines[end + 1:]
+        try:
+            der = base64.b64decode(b"".join(b"".join(lines).split()), validate=True)
+        except ValueError:
+            break
+        out.append((m.group(1), der))
+    return out
+
+
+def _read_certs(data: bytes) -> list[crypto.X509]:
+    """Every certificate of a PEM string, with Node's ``ca`` semantics (``CERTIFICATE``,
+    ``X509 CERTIFICATE`` and ``TRUSTED CERTIFICATE``; stop at the first bad one).
+
+    A ``TRUSTED CERTIFICATE`` is the certificate followed by OpenSSL's trust settings
+    (X509_CERT_AUX); the binding cannot keep those, so the certificate is trusted for every
+    purpose, as a plain ``CERTIFICATE`` would be.  Parsed by OpenSSL (pyOpenSSL), not by
+    cryptography, which warns about the serial number 0 of several Mozilla roots.
+    """
+    certs = []
+    for label, der in _pem_blocks(data, _CERT_LABELS):
+        try:
+            if label == b"TRUSTED CERTIFICATE":
+                header, length = _der_length(der)
+                der = der[:header + length]
+            certs.append(crypto.load_certificate(crypto.FILETYPE_ASN1, der))
+        except (ValueError, crypto.Error):
+            break
+    return certs
+
+
+def _to_crypto(cert: crypto.X509) -> x509.Certificate:
+    """The cryptography view of a certificate, without the deprecation warning cryptography
+    gives for non-positive serial numbers (several Mozilla roots have serial 0)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        return cert.to_cryptography()
+
+
+def _pem_of(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+# -- default trust store (Node's root store) -------------------------------------------------
+
+def _load_root_certificates() -> tuple[str, ...]:
+    """Mozilla's roots (via certifi) as Node shows them: PEM strings without a final newline."""
+    with open(certifi.where(), encoding="ascii") as f:
+        return tuple(m.group(0) for m in _PEM_CERT_RE.finditer(f.read()))
+
+
+rootCertificates: tuple[str, ...] = _load_root_certificates()
+"""Node's ``tls.rootCertificates``: the PEM strings trusted when no ``ca`` is given (an
+immutable tuple, as Node's array is frozen).  ``NODE_EXTRA_CA_CERTS`` is not listed, as in
+Node."""
+
+
+def _load_extra_ca_certs() -> list[crypto.X509]:
+    """``NODE_EXTRA_CA_CERTS``: read once at import, like Node at startup.  An unreadable file
+    gives Node's warning and is ignored; a file without certificates is silently ignored."""
+    path = os.environ.get("NODE_EXTRA_CA_CERTS")
+    if not path:
+        return []
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        errno = exc.errno or 0
+        reason = os.strerror(errno) if errno else str(exc)
+        # Node prints OpenSSL's system error: error:80000002:system library::No such file...
+        warnings.warn(f"Ignoring extra certs from `{path}`, load failed: "
+                      f"error:{0x80000000 | errno:08X}:system library::{reason}",
+                      RuntimeWarning, stacklevel=2)
+        return []
+    return _read_certs(data)
+
+
+_EXTRA_CA_CERTS: list[crypto.X509] = _load_extra_ca_certs()
+
+
+class _RootStore:
+    """The parsed root certificates and the one X509_STORE every default context shares.
+
+    Node builds its root store once and gives every context a reference to it
+    (``SSL_CTX_set_cert_store`` after ``X509_STORE_up_ref``); a context that must change its
+    store (``crl``, a PFX's CA certificates, ``allowPartialTrustChain``) first swaps in a
+    private copy (Node's ``NewRootCertStore``), so the shared store is never modified.
+    Built lazily, under a lock, on the first context that needs it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._certs: list[crypto.X509] | None = None
+        self._crypto_certs: list[x509.Certificate] | None = None
+        self._shared: crypto.X509Store | None = None
+
+    def certs(self) -> list[x509.Certificate]:
+        """The root certificates as cryptography objects (for issuer look-ups only)."""
+        if self._crypto_certs is None:
+            self._crypto_certs = [_to_crypto(c) for c in self._build()]
+        return self._crypto_certs
+
+    def _build(self) -> list[crypto.X509]:
+        if self._certs is None:
+            with self._lock:
+                if self._certs is None:
+                    roots = [crypto.load_certificate(crypto.FILETYPE_PEM, pem.encode("ascii"))
+                             for pem in rootCertificates]
+                    # Extra CAs are in every root store here; Node 20 forgets them in the
+                    # private copies (a CRL then drops NODE_EXTRA_CA_CERTS), a bug not kept.
+                    self._certs = roots + _EXTRA_CA_CERTS
+        return self._certs
+
+    def new_store(self) -> crypto.X509Store:
+        """A fresh store holding every root certificate (Node's ``NewRootCertStore``)."""
+        store = crypto.X509Store()
+        for cert in self._build():
+            openssl.store_add_cert(store, cert)
+        return store
+
+    def shared(self) -> crypto.X509Store:
+        """The store shared by every context created without ``ca``."""
+        if self._shared is None:
+            store = self.new_store()
+            with self._lock:
+                if self._shared is None:
+                    self._shared = store
+        return self._shared
+
+
+_ROOTS = _RootStore()
+
+
+# -- value helpers -------------------------------------------------------------------------
+
+def _js_truthy(value: Any) -> bool:
+    """JavaScript truthiness: only None, False, 0, NaN and '' are false (empty bytes, lists
+    and dicts are objects, hence true), which is what Node's ``if (ca)`` tests."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, (int, float)):
+        return value != 0 and not (isinstance(value, float) and math.isnan(value))
+    if isinstance(value, str):
+        return value != ""
+    return True
+
+
+def _is_buffer(value: Any) -> bool:
+    return isinstance(value, (bytes, bytearray, memoryview))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _to_bytes(value: str | bytes | bytearray | memoryview) -> bytes:
+    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+
+
+_KEY_OR_CERT = "of type string or an instance of Buffer, TypedArray, or DataView"
+
+
+def _validate_key_or_cert(name: str, value: Any) -> bytes:
+    """Node's ``validateKeyOrCertOption``: a string or a buffer; returns the bytes."""
+    if not isinstance(value, str) and not _is_buffer(value):
+        raise invalid_arg_type(name, _KEY_OR_CERT, value)
+    return _to_bytes(value)
+
+
+def _validate_string(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise invalid_arg_type(name, "of type string", value)
+    return value
+
+
+def _validate_int32(name: str, value: Any, minimum: int = -(2**31)) -> int:
+    """Node's ``validateInt32(value, name, min)``."""
+    if not _is_number(value):
+        raise invalid_arg_type(name, "of type number", value)
+    if isinstance(value, float) and not value.is_integer():
+        raise out_of_range(name, "an integer", value)
+    if not minimum <= value <= 2**31 - 1:
+        raise out_of_range(name, f">= {minimum} && <= {2**31 - 1}", value)
+    return int(value)
+
+
+_MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def _validate_integer(name: str, value: Any) -> int:
+    """Node's ``validateInteger``: a safe integer (``argument`` wording, as Node's)."""
+    if not _is_number(value):
+        raise invalid_arg_type(name, "of type number", value)
+    if isinstance(value, float) and not value.is_integer():
+        raise out_of_range(name, "an integer", value)
+    if not -_MAX_SAFE_INTEGER <= value <= _MAX_SAFE_INTEGER:
+        raise out_of_range(name, f">= {-_MAX_SAFE_INTEGER} && <= {_MAX_SAFE_INTEGER}", value)
+    return int(value)
+
+
+def _js_inspect(value: Any) -> str:
+    """How Node's messages quote a value: strings in double quotes, numbers bare."""
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+# -- protocol versions and methods --------------------------------------------------------
+
+_VERSIONS = {
+    "TLSv1": openssl.TLS1_VERSION,
+    "TLSv1.1": openssl.TLS1_1_VERSION,
+    "TLSv1.2": openssl.TLS1_2_VERSION,
+    "TLSv1.3": openssl.TLS1_3_VERSION,
+}
+_VERSION_NAMES = {v: k for k, v in _VERSIONS.items()}
+_MAX_SUPPORTED_VERSION = openssl.TLS1_3_VERSION
+
+
+def _to_version(which: str, value: Any, default: Any) -> int:
+    """Node's ``toV``: a version name to OpenSSL's number, else
+    ``ERR_TLS_INVALID_PROTOCOL_VERSION``."""
+    if value is None:
+        value = default
+    if isinstance(value, str) and value in _VERSIONS:
+        return _VERSIONS[value]
+    raise NodeTypeError(f"{_js_inspect(value)} is not a valid {which} TLS protocol version",
+                        "ERR_TLS_INVALID_PROTOCOL_VERSION")
+
+
+_KEEP = -1  # "keep the minimum computed from minVersion / DEFAULT_MIN_VERSION"
+
+# secureProtocol name -> (pyOpenSSL method, min version, max version), from Node's
+# SecureContext::Init.  0 means "no limit" (OpenSSL's lowest).  The SSLv23 names keep the
+# default minimum but stop at TLS 1.2, as in Node.
+_METHODS: dict[str, tuple[int, int, int]] = {}
+for _suffix, _method in (("method", SSL.TLS_METHOD), ("server_method", SSL.TLS_SERVER_METHOD),
+                         ("client_method", SSL.TLS_CLIENT_METHOD)):
+    _METHODS[f"SSLv23_{_suffix}"] = (_method, _KEEP, openssl.TLS1_2_VERSION)
+    _METHODS[f"TLS_{_suffix}"] = (_method, 0, _MAX_SUPPORTED_VERSION)
+    _METHODS[f"TLSv1_{_suffix}"] = (_method, openssl.TLS1_VERSION, openssl.TLS1_VERSION)
+    _METHODS[f"TLSv1_1_{_suffix}"] = (_method, openssl.TLS1_1_VERSION, openssl.TLS1_1_VERSION)
+    _METHODS[f"TLSv1_2_{_suffix}"] = (_method, openssl.TLS1_2_VERSION, openssl.TLS1_2_VERSION)
+_DISABLED_METHODS = {
+    f"SSLv{v}_{s}": f"SSLv{v} methods disabled"
+    for v in (2, 3) for s in ("method", "server_method", "client_method")
+}
+
+
+def _select_method(secure_protocol: Any, min_v: int, max_v: int) -> tuple[int, int, int]:
+    if not isinstance(secure_protocol, str):
+        # Node's Init only looks at strings; anything else selects TLS_method silently.
+        return SSL.TLS_METHOD, min_v, max_v
+    if secure_protocol in _DISABLED_METHODS:
+        raise NodeTypeError(_DISABLED_METHODS[secure_protocol], "ERR_TLS_INVALID_PROTOCOL_METHOD")
+    try:
+        method, pin_min, pin_max = _METHODS[secure_protocol]
+    except KeyError:
+        raise NodeTypeError(f"Unknown method: {secure_protocol}",
+                            "ERR_TLS_INVALID_PROTOCOL_METHOD") from None
+    return method, (min_v if pin_min == _KEEP else pin_min), pin_max
+
+
+# Node's context-wide defaults (SecureContext::Init).  SSL_OP_NO_SSLv2/3 are no-ops on
+# OpenSSL >= 1.1 but Node sets them and code may read them back.  OpenSSL's own defaults stay:
+# SSL_OP_NO_COMPRESSION and SSL_OP_ENABLE_MIDDLEBOX_COMPAT are set by SSL_CTX_new.
+_NODE_OPTIONS = (openssl.SSL_OP_NO_SSLv2 | openssl.SSL_OP_NO_SSLv3
+                 | openssl.SSL_OP_ALLOW_CLIENT_RENEGOTIATION)
+# Node keeps sessions itself (newSession/resumeSession events, session objects): OpenSSL's
+# internal cache is off, caching of both roles is on.
+_NODE_SESSION_CACHE_MODE = (SSL.SESS_CACHE_CLIENT | SSL.SESS_CACHE_SERVER
+                            | SSL.SESS_CACHE_NO_INTERNAL | SSL.SESS_CACHE_NO_AUTO_CLEAR)
+
+
+def _to_int32(value: Any) -> int:
+    """JavaScript's ``value | 0`` for the values an options object plausibly holds."""
+    if _is_number(value):
+        if isinstance(value, float) and not math.isfinite(value):
+            return 0
+        n = int(value) & 0xFFFFFFFF
+        return n - (1 << 32) if n >= 1 << 31 else n
+    if isinstance(value, str):
+        try:
+            return _to_int32(float(value.strip() or 0))
+        except ValueError:
+            return 0
+    return 1 if value is True else 0
+
+
+# -- the SecureContext object --------------------------------------------------------------
+
+class SecureContext:
+    """Node's ``SecureContext``.
+
+    ``context`` is the native handle, a pyOpenSSL ``SSL.Context`` (Node's ``.context``).
+    A pyOpenSSL context cannot change once a ``Connection`` was made from it, so the options
+    it was built from are kept (``_options``, defaults resolved) and :meth:`fresh_context`
+    builds an equivalent new one.
+
+    The constructor is Node's ``new SecureContext(secureProtocol, secureOptions, minVersion,
+    maxVersion)``: protocol range and options only; :func:`createSecureContext` configures
+    the rest.
+    """
+
+    context: SSL.Context
+
+    def __init__(self, secureProtocol: Any = None, secureOptions: Any = None,
+                 minVersion: Any = None, maxVersion: Any = None) -> None:
+        if _js_truthy(secureProtocol):
+            for version in (minVersion, maxVersion):
+                if version is not None:
+                    raise NodeTypeError(
+                        f"TLS protocol version {_js_inspect(version)} conflicts with "
+                        f"secureProtocol {_js_inspect(secureProtocol)}",
+                        "ERR_TLS_PROTOCOL_VERSION_CONFLICT")
+        min_v = _to_version("minimum", minVersion, _default("DEFAULT_MIN_VERSION"))
+        max_v = _to_version("maximum", maxVersion, _default("DEFAULT_MAX_VERSION"))
+        method, min_v, max_v = _select_method(secureProtocol, min_v, max_v)
+
+        ctx = SSL.Context(method)
+        openssl.set_options(ctx, _NODE_OPTIONS)
+        # Idle connections give their read/write buffers back (tens of KiB each).
+        openssl.set_mode(ctx, openssl.SSL_MODE_RELEASE_BUFFERS)
+        ctx.set_session_cache_mode(_NODE_SESSION_CACHE_MODE)
+        ctx.set_min_proto_version(min_v)
+        ctx.set_max_proto_version(max_v)
+        if _js_truthy(secureOptions):
+            openssl.set_options(ctx, _validate_integer("secureOptions", secureOptions))
+
+        self.context = ctx
+        self.minVersion: int = min_v  # OpenSSL numbers; 0 = no lower limit
+        self.maxVersion: int = max_v
+        self.ticketKeys: bytes | None = None
+        self.sessionTimeout: int | None = None
+        self._init_args = (secureProtocol, secureOptions, minVersion, maxVersion)
+        self._options: dict[str, Any] | None = None
+        self._ca_certs: list[x509.Certificate] = []
+        self._uses_roots = False
+        # One entry per certificate slot (key type), in the order they were set:
+        # leaf -> [leaf, intermediates...]
+        self._chains: dict[str, list[x509.Certificate]] = {}
+        self._last_leaf: x509.Certificate | None = None
+
+    # -- what the context holds -------------------------------------------------------------
+
+    def ca_certificates(self) -> list[x509.Certificate]:
+        """The certificates this context trusts beyond the default roots: those of ``ca`` and
+        the CA certificates of a ``pfx`` (Node adds both to the store).  Empty when the
+        context uses the default roots only."""
+        return list(self._ca_certs)
+
+    def certificates(self) -> list[x509.Certificate]:
+        """The context's own leaf certificates, one per key type (RSA, EC, ...)."""
+        return [chain[0] for chain in self._chains.values()]
+
+    def certificate_chain(self, leaf: x509.Certificate | None = None) -> list[x509.Certificate]:
+        """``[leaf, intermediates...]`` as sent to peers, for ``leaf`` (default: the last
+        certificate set, which is what Node's ``getCertificate()`` reports)."""
+        leaf = leaf if leaf is not None else self._last_leaf
+        for chain in self._chains.values():
+            if chain[0] == leaf:
+                return list(chain)
+        return []
+
+    def issuer_certificate(self, leaf: x509.Certificate | None = None) -> x509.Certificate | None:
+        """The issuer of ``leaf`` (default: the last certificate set) as Node finds it for the
+        OCSP ``issuer`` argument: first among the certificate's own chain, then in the trust
+        store (``ca``, a PFX's CAs, or the default roots)."""
+        chain = self.certificate_chain(leaf)
+        if not chain:
+            return None
+        leaf = chain[0]
+        candidates = chain[1:] + self._ca_certs
+        if self._uses_roots:
+            candidates += _ROOTS.certs()
+        for cand in candidates:
+            if cand.subject != leaf.issuer:
+                continue
+            try:
+                leaf.verify_directly_issued_by(cand)
+            except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+                continue
+            return cand
+        return None
+
+    def fresh_context(self) -> SSL.Context:
+        """A new, unused ``SSL.Context`` configured like this one (same options, same resolved
+        defaults).  Warnings are not repeated."""
+        if self._options is None:
+            return SecureContext(*self._init_args).context
+        return _build(self._options, quiet=True).context
+
+    def __repr__(self) -> str:
+        low = _VERSION_NAMES.get(self.minVersion, "any")
+        high = _VERSION_NAMES.get(self.maxVersion, "any")
+        return f"<SecureContext {low}..{high} certificates={len(self._chains)}>"
+
+
+# -- configuration steps (configSecureContext) ---------------------------------------------
+
+@dataclass
+class _Build:
+    """What the steps share while one context is configured."""
+
+    sc: SecureContext
+    opts: Mapping[str, Any]
+    quiet: bool = False
+    name: str = "options"
+    keys: list[crypto.PKey] = field(default_factory=list)
+
+    def get(self, key: str) -> Any:
+        return self.opts.get(key)
+
+    @property
+    def ctx(self) -> SSL.Context:
+        return self.sc.context
+
+    def own_store(self) -> crypto.X509Store:
+        """The context's store, made private first if it is the shared root store (Node's
+        ``if (cert_store == GetOrCreateRootCertStore()) NewRootCertStore()``)."""
+        shared = _ROOTS._shared
+        if shared is not None and openssl.cert_store_is(self.ctx, shared):
+            openssl.set_cert_store(self.ctx, _ROOTS.new_store())
+        store = self.ctx.get_cert_store()
+        assert store is not None
+        return store
+
+
+def _split_ciphers(ciphers: str, name: str) -> tuple[str, str]:
+    """Node's ``processCiphers``: ``TLS_*`` (and ``!TLS_*``) names are TLS 1.3 suites for
+    ``SSL_CTX_set_ciphersuites``, everything else is the TLS <= 1.2 list."""
+    parts = ciphers.split(":")
+    suites = ":".join(p for p in parts if p and (p.startswith("TLS_") or p.startswith("!TLS_")))
+    cipher_list = ":".join(p for p in parts if p and not (p.startswith("TLS_")
+                                                           or p.startswith("!TLS_")))
+    if not suites and not cipher_list:
+        # Nothing at all to handshake with.
+        raise invalid_arg_value(name, parts)
+    return cipher_list, suites
+
+
+def _step_ciphers(b: _Build) -> None:
+    ciphers = b.get("ciphers")
+    if ciphers is None:
+        ciphers = _default("DEFAULT_CIPHERS")
+    _validate_string(f"{b.name}.ciphers", ciphers)
+    # An empty string means the defaults (`ciphers || getDefaultCiphers()` in Node).
+    cipher_list, suites = _split_ciphers(ciphers or _default("DEFAULT_CIPHERS"),
+                                         f"{b.name}.ciphers")
+    if suites:
+        openssl.set_ciphersuites(b.ctx, suites)
+    try:
+        openssl.set_cipher_list(b.ctx, cipher_list)
+    except SSLError as err:
+        # '' deliberately clears the TLS 1.2 list (OpenSSL installs it, then complains that no
+        # 1.2 cipher is left); any other unmatched list is the user's error.
+        if cipher_list or err.reason != "no cipher match":
+            raise
+    if not cipher_list and b.sc.minVersion < openssl.TLS1_3_VERSION \
+            and b.sc.maxVersion > openssl.TLS1_2_VERSION:
+        # Only TLS 1.3 suites: a TLS 1.2 handshake could never succeed.
+        b.ctx.set_min_proto_version(openssl.TLS1_3_VERSION)
+        b.sc.minVersion = openssl.TLS1_3_VERSION
+
+
+def _step_ca(b: _Build) -> None:
+    ca = b.get("ca")
+    if not _js_truthy(ca):
+        # Mozilla's roots: a reference to the one shared store, not a copy (fast, and memory
+        # per context stays small).
+        openssl.set_cert_store(b.ctx, _ROOTS.shared())
+        b.sc._uses_roots = True
+        return
+    store = b.ctx.get_cert_store()
+    assert store is not None
+    for item in ca if isinstance(ca, (list, tuple)) else [ca]:
+        data = _validate_key_or_cert(f"{b.name}.ca", item)
+        for x in _read_certs(data):
+            cert = _to_crypto(x)
+            openssl.store_add_cert(store, x)
+            # Node also names every `ca` in the CertificateRequest of a server.
+            b.ctx.add_client_ca(cert)
+            b.sc._ca_certs.append(cert)
+
+
+def _step_partial_chain(b: _Build) -> None:
+    if _js_truthy(b.get("allowPartialTrustChain")):
+        openssl.store_set_flags(b.own_store(), openssl.X509_V_FLAG_PARTIAL_CHAIN)
+
+
+def _slot(cert: x509.Certificate) -> str:
+    return type(cert.public_key()).__name__
+
+
+def _install_chain(b: _Build, pem: bytes, certs: Sequence[x509.Certificate] | None = None
+                   ) -> None:
+    openssl.use_certificate_chain(b.ctx, pem)
+    # Bookkeeping for certificates()/issuer_certificate(); OpenSSL already accepted the PEM.
+    certs = list(certs) if certs is not None else [_to_crypto(x) for x in _read_certs(pem)]
+    if certs:
+        b.sc._chains[_slot(certs[0])] = certs
+        b.sc._last_leaf = certs[0]
+
+
+def _step_cert(b: _Build) -> None:
+    cert = b.get("cert")
+    if not _js_truthy(cert):
+        return
+    for item in cert if isinstance(cert, (list, tuple)) else [cert]:
+        _install_chain(b, _validate_key_or_cert(f"{b.name}.cert", item))
+
+
+def _set_key(b: _Build, key: Any, passphrase: Any) -> None:
+    pem = _validate_key_or_cert(f"{b.name}.key", key)
+    secret: bytes | None = None
+    if passphrase is not None:
+        if isinstance(passphrase, (bytes, bytearray)):
+            secret = bytes(passphrase)  # a Python convenience; Node takes strings only
+        else:
+            secret = _validate_string(f"{b.name}.passphrase", passphrase).encode("utf-8")
+    pkey = openssl.read_private_key(pem, secret)
+    openssl.use_private_key(b.ctx, pkey)
+    b.keys.append(pkey)
+
+
+def _step_key(b: _Build) -> None:
+    key = b.get("key")
+    if not _js_truthy(key):
+        return
+    passphrase = b.get("passphrase")
+    if isinstance(key, (list, tuple)):
+        # Entries are PEMs or {pem, passphrase} objects; an object's own passphrase wins.
+        for val in key:
+            pem = val["pem"] if isinstance(val, Mapping) and val.get("pem") is not None else val
+            pw = passphrase
+            if isinstance(val, Mapping) and val.get("passphrase") is not None:
+                pw = val["passphrase"]
+            _set_key(b, pem, pw)
+    else:
+        _set_key(b, key, passphrase)
+
+
+def _step_sigalgs(b: _Build) -> None:
+    sigalgs = b.get("sigalgs")
+    if sigalgs is None:
+        return
+    _validate_string(f"{b.name}.sigalgs", sigalgs)
+    if sigalgs == "":
+        raise invalid_arg_value(f"{b.name}.sigalgs", sigalgs)
+    openssl.set_sigalgs_list(b.ctx, sigalgs)
+
+
+_ENGINE_NOT_SUPPORTED = ("Custom engines not supported by this OpenSSL",
+                         "ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED")
+
+
+def _step_engine_key(b: _Build) -> None:
+    identifier = b.get("privateKeyIdentifier")
+    engine = b.get("privateKeyEngine")
+    if identifier is None:
+        return  # privateKeyEngine alone is ignored, as in Node
+    if engine is None:
+        raise invalid_arg_value(f"{b.name}.privateKeyEngine", engine)
+    if _js_truthy(b.get("key")):
+        # Both define the private key.
+        raise invalid_arg_value(f"{b.name}.privateKeyIdentifier", identifier)
+    if isinstance(identifier, str) and isinstance(engine, str):
+        # The OpenSSL under pyOpenSSL has no ENGINE API (gone in 4.0): what Node raises when
+        # built without engine support.
+        raise NodeError(*_ENGINE_NOT_SUPPORTED)
+    if not isinstance(identifier, str):
+        raise invalid_arg_type(f"{b.name}.privateKeyIdentifier",
+                               "of type string or one of null or undefined", identifier)
+    raise invalid_arg_type(f"{b.name}.privateKeyEngine",
+                           "of type string or one of null or undefined", engine)
+
+
+def _step_ecdh_curve(b: _Build) -> None:
+    curve = b.get("ecdhCurve")
+    if curve is None:
+        curve = _default("DEFAULT_ECDH_CURVE") or "auto"
+    _validate_string(f"{b.name}.ecdhCurve", curve)
+    if curve == "auto":
+        # OpenSSL's own default groups (on 4.0: X25519MLKEM768, X25519, P-256, ...); Node
+        # likewise leaves them alone.
+        return
+    # OpenSSL 4 accepts '' as "no change"; Node's OpenSSL 3.0 rejects it.  Keep Node's error.
+    if curve == "" or not openssl.set_curves_list(b.ctx, curve):
+        raise NodeError("Failed to set ECDH curve", "ERR_CRYPTO_OPERATION_FAILED")
+
+
+_DH_LABELS = frozenset({b"DH PARAMETERS", b"X9.42 DH PARAMETERS"})
+
+# RFC 7919 groups (written by `openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdheN`
+# then `openssl dhparam`), for dhparam: 'auto'.
+_FFDHE2048 = b"""-----BEGIN DH PARAMETERS-----
+MIIBCAKCAQEA//////////+t+FRYortKmq/cViAnPTzx2LnFg84tNpWp4TZBFGQz
++8yTnc4kmz75fS/jY2MMddj2gbICrsRhetPfHtXV/WVhJDP1H18GbtCFY2VVPe0a
+87VXE15/V8k1mE8McODmi3fipona8+/och3xWKE2rec1MKzKT0g6eXq8CrGCsyT7
+YdEIqUuyyOP7uWrat2DX9GgdT0Kj3jlN9K5W7edjcrsZCwenyO4KbXCeAvzhzffi
+7MA0BM0oNC9hkXL+nOmFg/+OTxIy7vKBg8P+OxtMb61zO7X8vC7CIAXFjvGDfRaD
+ssbzSibBsu/6iGtCOGEoXJf//////////wIBAg==
+-----END DH PARAMETERS-----
+"""
+_FFDHE3072 = b"""-----BEGIN DH PARAMETERS-----
+MIIBiAKCAYEA//////////+t+FRYortKmq/cViAnPTzx2LnFg84tNpWp4TZBFGQz
++8yTnc4kmz75fS/jY2MMddj2gbICrsRhetPfHtXV/WVhJDP1H18GbtCFY2VVPe0a
+87VXE15/V8k1mE8McODmi3fipona8+/och3xWKE2rec1MKzKT0g6eXq8CrGCsyT7
+YdEIqUuyyOP7uWrat2DX9GgdT0Kj3jlN9K5W7edjcrsZCwenyO4KbXCeAvzhzffi
+7MA0BM0oNC9hkXL+nOmFg/+OTxIy7vKBg8P+OxtMb61zO7X8vC7CIAXFjvGDfRaD
+ssbzSibBsu/6iGtCOGEfz9zeNVs7ZRkDW7w09N75nAI4YbRvydbmyQd62R0mkff3
+7lmMsPrBhtkcrv4TCYUTknC0EwyTvEN5RPT9RFLi103TZPLiHnH1S/9croKrnJ32
+nuhtK8UiNjoNq8Uhl5sN6todv5pC1cRITgq80Gv6U93vPBsg7j/VnXwl5B0rZsYu
+N///////////AgEC
+-----END DH PARAMETERS-----
+"""
+
+
+def _dh_prime_bits(pem: bytes) -> int | None:
+    """Bit length of the prime of the first DH parameters block, or None when unreadable.
+
+    Read from the DER directly (DHparams and X9.42 both start ``SEQUENCE { INTEGER p``):
+    cryptography warns that finite-field DH is deprecated on every load.
+    """
+    blocks = _pem_blocks(pem, _DH_LABELS)
+    if not blocks:
+        return None
+    der = blocks[0][1]
+    try:
+        if der[0] != 0x30:
+            return None
+        seq_header, _ = _der_length(der)
+        if der[seq_header] != 0x02:
+            return None
+        int_header, length = _der_length(der, seq_header)
+    except (ValueError, IndexError):
+        return None
+    prime = int.from_bytes(der[seq_header + int_header:seq_header + int_header + length], "big")
+    return prime.bit_length() or None
+
+
+def _auto_dh(b: _Build) -> bytes:
+    """OpenSSL's ``SSL_CTX_set_dh_auto`` picks the group from the certificate key's strength;
+    the binding lacks that control, so do the same choice here: 3072 bits for RSA/DSA keys of
+    3072 bits or more, else 2048 (Node documents 'auto' as a 2048-bit group for usual keys)."""
+    bits = 0
+    for pkey in b.keys:
+        if pkey.type() in (crypto.TYPE_RSA, crypto.TYPE_DSA):
+            bits = max(bits, pkey.bits())
+    return _FFDHE3072 if bits >= 3072 else _FFDHE2048
+
+
+def _step_dhparam(b: _Build) -> None:
+    dhparam = b.get("dhparam")
+    if dhparam is None:
+        return
+    pem = _validate_key_or_cert(f"{b.name}.dhparam", dhparam)
+    if dhparam == "auto":
+        pem = _auto_dh(b)
+    bits = _dh_prime_bits(pem)
+    if bits is None:
+        # Node silently discards unreadable parameters: DHE is then only available over the
+        # ffdhe groups a client offers (OpenSSL >= 3.x), never with these parameters.
+        return
+    if bits < 1024:
+        raise NodeValueError("DH parameter is less than 1024 bits", "ERR_INVALID_ARG_VALUE")
+    try:
+        readable = openssl.set_tmp_dh(b.ctx, pem)
+    except SSLError as err:
+        # Refused, e.g. "dh key too small" below the security level (2 on OpenSSL 4: a
+        # 1024-bit group needs `ciphers: '...:@SECLEVEL=1'`, which is applied earlier).
+        raise NodeError("Error setting temp DH parameter", "ERR_CRYPTO_OPERATION_FAILED",
+                        reason=err.reason, opensslErrorStack=[err.message]) from err
+    if not readable:
+        return  # armour fine, body undecodable: discarded like any invalid dhparam
+    if bits < 2048 and not b.quiet:
+        warnings.warn("DH parameter is less than 2048 bits", SecurityWarning, stacklevel=5)
+
+
+_CRL_LABELS = frozenset({b"X509 CRL"})
+
+
+def _add_crl(b: _Build, data: bytes) -> None:
+    # Node reads the first CRL of each PEM (PEM_read_bio_X509_CRL).
+    blocks = _pem_blocks(data, _CRL_LABELS)
+    try:
+        if not blocks:
+            raise ValueError("no CRL")
+        crl = x509.load_der_x509_crl(blocks[0][1])
+    except ValueError:
+        raise NodeError("Failed to parse CRL", "ERR_CRYPTO_OPERATION_FAILED") from None
+    store = b.own_store()
+    store.add_crl(crl)
+    # CRL_CHECK_ALL: every certificate of the chain, not only the leaf, needs its CRL.
+    openssl.store_set_flags(store, openssl.X509_V_FLAG_CRL_CHECK
+                            | openssl.X509_V_FLAG_CRL_CHECK_ALL)
+
+
+def _step_crl(b: _Build) -> None:
+    crl = b.get("crl")
+    if crl is None:
+        return
+    for item in crl if isinstance(crl, (list, tuple)) else [crl]:
+        _add_crl(b, _validate_key_or_cert(f"{b.name}.crl", item))
+
+
+def _step_session_id_context(b: _Build) -> None:
+    sid = b.get("sessionIdContext")
+    if sid is None:
+        return
+    _validate_string(f"{b.name}.sessionIdContext", sid)
+    try:
+        openssl.set_session_id_context(b.ctx, sid.encode("utf-8"))
+    except SSLError as err:
+        # Node throws a plain TypeError carrying OpenSSL's printed error (e.g. more than 32
+        # bytes: "ssl session id context too long"), without a code.
+        raise NodeTypeError(err.message, None) from err
+
+
+def _pfx_asn1_reason(data: bytes) -> str:
+    """The ASN.1 reason OpenSSL's ``d2i_PKCS12_bio`` gives for data that is not a PKCS#12
+    structure (Node's message is that bare reason): cryptography only says it failed."""
+    try:
+        header, length = _der_length(data)
+    except ValueError:
+        return "not enough data"
+    if data[0] != 0x30:
+        return "wrong tag"
+    try:
+        _der_length(data[header:header + length])
+    except ValueError:
+        return "too long"
+    return "wrong tag" if data[header] != 0x02 else "nested asn1 error"
+
+
+def _load_pfx(b: _Build, raw: Any, passphrase: Any) -> None:
+    if not isinstance(raw, str) and not _is_buffer(raw):
+        raise NodeError("Unable to load PFX certificate", "ERR_CRYPTO_OPERATION_FAILED")
+    data = _to_bytes(raw)
+    password: bytes | None = None
+    if passphrase is not None:
+        if not isinstance(passphrase, str) and not _is_buffer(passphrase):
+            raise NodeTypeError("Pass phrase must be a buffer", "ERR_INVALID_ARG_TYPE")
+        password = _to_bytes(passphrase)
+    try:
+        p12 = pkcs12.load_pkcs12(data, password)
+    except UnsupportedAlgorithm:
+        raise NodeError("Unsupported crypto operation",
+                        "ERR_CRYPTO_UNSUPPORTED_OPERATION") from None
+    except ValueError as exc:
+        # Node throws OpenSSL's bare reason string, without a code.
+        reason = ("mac verify failure" if "password" in str(exc).lower()
+                  else _pfx_asn1_reason(data))
+        raise NodeError(reason, None) from None
+    if p12.key is None:
+        raise NodeError("Unable to load private key from PFX data", "ERR_CRYPTO_OPERATION_FAILED")
+    if p12.cert is None:
+        raise NodeError("Unable to load certificate from PFX data", "ERR_CRYPTO_OPERATION_FAILED")
+    leaf = p12.cert.certificate
+    extras = [c.certificate for c in p12.additional_certs]
+    try:
+        # Every extra certificate of the PFX becomes the chain of its certificate...
+        _install_chain(b, b"".join(_pem_of(c) for c in [leaf, *extras]), [leaf, *extras])
+        pkey = crypto.PKey.from_cryptography_key(p12.key)  # type: ignore[arg-type]
+        openssl.use_private_key(b.ctx, pkey)
+    except SSLError as err:
+        raise NodeError(err.reason or err.message, None) from err
+    b.keys.append(pkey)
+    if extras:
+        # ...and, as in Node, a trusted CA named in the CertificateRequest.
+        store = b.own_store()
+        for cert in extras:
+            openssl.store_add_cert(store, crypto.X509.from_cryptography(cert))
+            b.ctx.add_client_ca(cert)
+            b.sc._ca_certs.append(cert)
+
+
+def _step_pfx(b: _Build) -> None:
+    pfx = b.get("pfx")
+    if pfx is None:
+        return
+    passphrase = b.get("passphrase")
+    if isinstance(pfx, (list, tuple)):
+        # Entries are buffers or {buf, passphrase}; falsy values fall back as Node's `||` does.
+        for val in pfx:
+            raw = val.get("buf") if isinstance(val, Mapping) else None
+            raw = raw if _js_truthy(raw) else val
+            pw = val.get("passphrase") if isinstance(val, Mapping) else None
+            pw = pw if _js_truthy(pw) else passphrase
+            _load_pfx(b, raw, pw)
+    else:
+        _load_pfx(b, pfx, passphrase if _js_truthy(passphrase) else None)
+
+
+def _step_client_cert_engine(b: _Build) -> None:
+    engine = b.get("clientCertEngine")
+    if isinstance(engine, str):
+        raise NodeError(*_ENGINE_NOT_SUPPORTED)
+    if engine is not None:
+        raise invalid_arg_type(f"{b.name}.clientCertEngine",
+                               "of type string or one of null or undefined", engine)
+
+
+def _step_ticket_keys(b: _Build) -> None:
+    keys = b.get("ticketKeys")
+    if keys is None:
+        return
+    if not _is_buffer(keys):
+        raise invalid_arg_type(f"{b.name}.ticketKeys",
+                               "an instance of Buffer, TypedArray, or DataView", keys)
+    data = bytes(keys)
+    if len(data) != 48:
+        raise invalid_arg_value(f"{b.name}.ticketKeys", len(data), "must be exactly 48 bytes")
+    # Kept, not yet installed: pyOpenSSL's binding has no SSL_CTX_set_tlsext_ticket_key_cb,
+    # so until the session-ticket work lands OpenSSL uses its own random ticket keys.
+    b.sc.ticketKeys = data
+
+
+def _step_session_timeout(b: _Build) -> None:
+    timeout = b.get("sessionTimeout")
+    if timeout is None:
+        return
+    seconds = _validate_int32(f"{b.name}.sessionTimeout", timeout, 0)
+    b.ctx.set_timeout(seconds)
+    b.sc.sessionTimeout = seconds
+
+
+# The order of Node 20's configSecureContext; each comment is the constraint that fixes it.
+_STEPS: tuple[tuple[str, Callable[[_Build], None]], ...] = (
+    # First: "@SECLEVEL=n" in the cipher string changes the security level, which decides
+    # whether the certificates, keys and DH parameters below are acceptable.
+    ("ciphers", _step_ciphers),
+    # CA before the certificate, so the certificate's issuer can be found in the store.
+    ("ca", _step_ca),
+    # Store flags go on the store chosen just above.
+    ("allowPartialTrustChain", _step_partial_chain),
+    # Certificate before key: SSL_CTX_use_PrivateKey checks the key against the certificate
+    # of its slot, while a certificate set after its key silently drops the key.
+    ("cert", _step_cert),
+    ("key", _step_key),
+    ("sigalgs", _step_sigalgs),
+    # After key: an engine key and `key` are mutually exclusive.
+    ("privateKeyIdentifier", _step_engine_key),
+    ("ecdhCurve", _step_ecdh_curve),
+    # After ciphers (security level) and key ('auto' sizes the group from the key).
+    ("dhparam", _step_dhparam),
+    # After ca: CRLs go into the chosen store (copied first if it is the shared one).
+    ("crl", _step_crl),
+    ("sessionIdContext", _step_session_id_context),
+    # After ca/cert/key: its identity replaces the one of the same key type and its CA
+    # certificates join the store chosen above.
+    ("pfx", _step_pfx),
+    ("clientCertEngine", _step_client_cert_engine),
+    ("ticketKeys", _step_ticket_keys),
+    ("sessionTimeout", _step_session_timeout),
+)
+
+
+def _configure(sc: SecureContext, options: Mapping[str, Any], *, quiet: bool = False) -> None:
+    """Node's ``configSecureContext``: apply ``options`` to ``sc`` in :data:`_STEPS` order."""
+    build = _Build(sc, options, quiet=quiet)
+    for _name, step in _STEPS:
+        step(build)
+
+
+def _build(opts: Mapping[str, Any], *, quiet: bool = False) -> SecureContext:
+    """Node's ``_tls_common.createSecureContext`` on a plain dict of options."""
+    secure_options = opts.get("secureOptions")
+    if _js_truthy(opts.get("honorCipherOrder")):
+        # Node: `secureOptions |= SSL_OP_CIPHER_SERVER_PREFERENCE`.  JavaScript's `|` would
+        # truncate a Python int to 32 bits; bits above 31 are kept here instead.
+        if not _is_number(secure_options):
+            secure_options = _to_int32(secure_options)
+        secure_options = int(secure_options) | openssl.SSL_OP_CIPHER_SERVER_PREFERENCE
+    protocol = opts.get("secureProtocol")
+    sc = SecureContext(protocol, secure_options, opts.get("minVersion"), opts.get("maxVersion"))
+
+    # The options with the DEFAULT_* values in force now written in, so that fresh_context()
+    # rebuilds the same thing whatever is assigned to nodessl.DEFAULT_* later.
+    resolved = dict(opts)
+    resolved["secureOptions"] = secure_options
+    if not resolved.get("ciphers"):
+        resolved["ciphers"] = _default("DEFAULT_CIPHERS")
+    if resolved.get("ecdhCurve") is None:
+        resolved["ecdhCurve"] = _default("DEFAULT_ECDH_CURVE") or "auto"
+    if not _js_truthy(protocol):
+        for key, default in (("minVersion", "DEFAULT_MIN_VERSION"),
+                             ("maxVersion", "DEFAULT_MAX_VERSION")):
+            if resolved.get(key) is None:
+                resolved[key] = _default(default)
+
+    _configure(sc, resolved, quiet=quiet)
+    sc._options = resolved
+    return sc
+
+
+def createSecureContext(options: Mapping[str, Any] | None = None, **kwargs: Any
+                        ) -> SecureContext:
+    """Node's ``tls.createSecureContext([options])``.
+
+    ``options`` is a dict with Node's option names (keyword arguments are merged over it):
+    ``ca``, ``cert``, ``key``, ``passphrase``, ``pfx``, ``crl``, ``ciphers``, ``sigalgs``,
+    ``ecdhCurve``, ``dhparam``, ``honorCipherOrder``, ``minVersion``, ``maxVersion``,
+    ``secureProtocol``, ``secureOptions``, ``sessionIdContext``, ``sessionTimeout``,
+    ``ticketKeys``, ``allowPartialTrustChain``, ``privateKeyEngine``,
+    ``privateKeyIdentifier``, ``clientCertEngine``.  Other keys are ignored, so a server's or
+    socket's whole options dict can be passed.  ``None`` stands for JavaScript's
+    ``undefined``: the option's default.  Strings and bytes (``bytearray``, ``memoryview``)
+    are accepted wherever Node takes a string or a Buffer.
+    """
+    if not _js_truthy(options):
+        options = {}
+    if not isinstance(options, Mapping):
+        raise invalid_arg_type("options", "of type object", options)
+    return _build({**options, **kwargs})
+
+
+# -- getCiphers ------------------------------------------------------------------------------
+
+_TLS13_CIPHERS = (
+    "tls_aes_256_gcm_sha384",
+    "tls_chacha20_poly1305_sha256",
+    "tls_aes_128_gcm_sha256",
+    "tls_aes_128_ccm_8_sha256",
+    "tls_aes_128_ccm_sha256",
+)
+_ciphers_cache: list[str] | None = None
+
+
+def getCiphers() -> list[str]:
+    """Node's ``tls.getCiphers()``: the sorted, lower-case, de-duplicated names of the
+    ciphers of a default context plus the five TLS 1.3 suites.
+
+    The list comes from the OpenSSL pyOpenSSL links (4.0), Node's from its bundled 3.0; both
+    have the same 62 names today (4.0's extra legacy SEED/IDEA suites are not in its
+    DEFAULT list).  A new list is returned each call; it is computed once, as in Node.
+    """
+    global _ciphers_cache
+    if _ciphers_cache is None:
+        conn = SSL.Connection(SSL.Context(SSL.TLS_METHOD), None)
+        names = {n.lower() for n in conn.get_cipher_list()} | set(_TLS13_CIPHERS)
+        _ciphers_cache = sorted(names)
+    return list(_ciphers_cache)

@@ -1,0 +1,408 @@
+"""The single cffi boundary: every call nodessl makes through ``OpenSSL._util.lib`` / ``ffi``.
+
+No other module of the project touches the raw binding.  Everything here is a small typed
+function over pyOpenSSL objects (``ctx._context`` is the ``SSL_CTX*``, ``conn._ssl`` the
+``SSL*``, ``store._store`` the ``X509_STORE*``), so the rest of the code stays in Python terms
+and the binding's quirks are documented in one place.
+
+Why the raw binding at all: pyOpenSSL turns OpenSSL's error queue into ``(lib, func, reason)``
+string triples and drops the packed error code, but Node's messages carry it
+(``error:0A0000B9:SSL routines::no cipher match``); and a few calls Node makes have no
+pyOpenSSL wrapper (sigalgs, curves lists, arbitrary option bitmasks, DH parameters, sharing one
+``X509_STORE`` between contexts, per-certificate chains).
+
+Rules for every function that calls OpenSSL here:
+
+* clear the error queue first: several OpenSSL functions (``SSL_CTX_use_certificate_chain_file``
+  among them) fail when a stale error is already queued;
+* on failure, raise :class:`~nodessl.errors.SSLError` built from the queue by
+  :func:`ssl_error_from_queue`, which is Node's form of the *first* queued error (Node reports
+  ``ERR_get_error()``, the oldest entry) with the rest in ``opensslErrorStack``.
+
+Sections: error queue · constants · context configuration · certificate stores ·
+connection settings and queries.  (The engine's per-record calls, SSL_read/SSL_write/BIO_read/
+BIO_write with return codes, belong in a further section of this file; ``error_queue`` and
+``ssl_error_from_queue`` already have the signatures the engine's draft uses.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import threading
+from collections.abc import Iterator
+
+from OpenSSL import SSL, crypto
+from OpenSSL._util import ffi as _ffi
+from OpenSSL._util import lib as _lib
+
+from .errors import SSLError, openssl_code
+
+__all__ = [
+    "ErrorEntry",
+    "error_queue",
+    "clear_errors",
+    "format_error",
+    "ssl_error_from_queue",
+    "OPENSSL_VERSION_TEXT",
+    "OPENSSL_VERSION_NUMBER",
+    "SSL_OP_ALL",
+    "SSL_OP_ALLOW_CLIENT_RENEGOTIATION",
+    "SSL_OP_CIPHER_SERVER_PREFERENCE",
+    "SSL_OP_NO_SSLv2",
+    "SSL_OP_NO_SSLv3",
+    "SSL_OP_NO_TICKET",
+    "SSL_MODE_RELEASE_BUFFERS",
+    "X509_V_FLAG_CRL_CHECK",
+    "X509_V_FLAG_CRL_CHECK_ALL",
+    "X509_V_FLAG_PARTIAL_CHAIN",
+    "TLS1_VERSION",
+    "TLS1_1_VERSION",
+    "TLS1_2_VERSION",
+    "TLS1_3_VERSION",
+    "get_options",
+    "set_options",
+    "set_mode",
+    "get_mode",
+    "set_cipher_list",
+    "set_ciphersuites",
+    "set_sigalgs_list",
+    "set_curves_list",
+    "set_tmp_dh",
+    "set_session_id_context",
+    "read_private_key",
+    "use_private_key",
+    "use_certificate_chain",
+    "cert_store_is",
+    "set_cert_store",
+    "store_set_flags",
+    "store_add_cert",
+    "set_verify_accept_all",
+    "negotiated_group",
+    "verify_result",
+    "verify_error_string",
+]
+
+# -- error queue -----------------------------------------------------------------------------
+
+ErrorEntry = tuple[int, str, str]
+"""One queued OpenSSL error: (packed code, library string, reason string)."""
+
+
+def _text(ptr: object) -> str:
+    return _ffi.string(ptr).decode("latin-1") if ptr != _ffi.NULL else ""
+
+
+def error_queue() -> list[ErrorEntry]:
+    """Drain OpenSSL's (thread-local) error queue, oldest first."""
+    out: list[ErrorEntry] = []
+    while True:
+        code = _lib.ERR_get_error()
+        if code == 0:
+            return out
+        out.append((int(code), _text(_lib.ERR_lib_error_string(code)),
+                    _text(_lib.ERR_reason_error_string(code))))
+
+
+def clear_errors() -> None:
+    """Forget whatever is queued (stale errors make some OpenSSL calls fail)."""
+    _lib.ERR_clear_error()
+
+
+def format_error(entry: ErrorEntry) -> str:
+    """OpenSSL 3's ``ERR_error_string_n`` form, as Node prints it: ``error:0A0000B9:SSL
+    routines::no cipher match`` (the function field is empty since OpenSSL 3)."""
+    code, lib_s, reason = entry
+    if not lib_s and not reason:
+        # What ERR_error_string_n prints for code 0, seen in Node when OpenSSL failed
+        # without queueing anything (e.g. a bad sigalgs list).
+        return f"error:{code:08X}:lib({code >> 23})::reason({code & 0x7FFFFF})"
+    return f"error:{code:08X}:{lib_s}::{reason}"
+
+
+def ssl_error_from_queue(queue: list[ErrorEntry] | None = None) -> SSLError:
+    """Node's error for a failed OpenSSL call: the first queued error (``message``,
+    ``code`` by Node's rule, ``library``, ``reason``), the others in ``opensslErrorStack``.
+
+    With an empty queue this is Node's ``error:00000000:lib(0)::reason(0)`` with no code.
+    """
+    if queue is None:
+        queue = error_queue()
+    if not queue:
+        return SSLError(format_error((0, "", "")), None, library=None, reason=None)
+    first = queue[0]
+    _code, lib_s, reason = first
+    return SSLError(
+        format_error(first),
+        openssl_code(lib_s, reason),
+        library=lib_s or None,
+        reason=reason or None,
+        opensslErrorStack=[format_error(e) for e in queue[1:]],
+    )
+
+
+def _check(ok: bool) -> None:
+    if not ok:
+        raise ssl_error_from_queue()
+
+
+# -- constants -------------------------------------------------------------------------------
+
+OPENSSL_VERSION_TEXT: str = SSL.OpenSSL_version(SSL.OPENSSL_VERSION).decode("ascii")
+OPENSSL_VERSION_NUMBER: int = int(_lib.OpenSSL_version_num())  # 0xMNN00PP0: 4.0.3 = 0x40000030
+
+SSL_OP_ALL: int = int(_lib.SSL_OP_ALL)
+SSL_OP_CIPHER_SERVER_PREFERENCE: int = int(_lib.SSL_OP_CIPHER_SERVER_PREFERENCE)
+SSL_OP_NO_SSLv2: int = int(_lib.SSL_OP_NO_SSLv2)
+SSL_OP_NO_SSLv3: int = int(_lib.SSL_OP_NO_SSLv3)
+SSL_OP_NO_TICKET: int = int(_lib.SSL_OP_NO_TICKET)
+# Not in the binding: SSL_OP_BIT(8) in OpenSSL >= 3.0 (ssl.h).  Node 20 sets it on every
+# context so that clients may renegotiate (limited by CLIENT_RENEG_LIMIT in JS land).
+SSL_OP_ALLOW_CLIENT_RENEGOTIATION: int = 1 << 8
+SSL_MODE_RELEASE_BUFFERS: int = int(_lib.SSL_MODE_RELEASE_BUFFERS)
+
+X509_V_FLAG_CRL_CHECK: int = int(_lib.X509_V_FLAG_CRL_CHECK)
+X509_V_FLAG_CRL_CHECK_ALL: int = int(_lib.X509_V_FLAG_CRL_CHECK_ALL)
+X509_V_FLAG_PARTIAL_CHAIN: int = int(_lib.X509_V_FLAG_PARTIAL_CHAIN)
+
+TLS1_VERSION: int = int(_lib.TLS1_VERSION)
+TLS1_1_VERSION: int = int(_lib.TLS1_1_VERSION)
+TLS1_2_VERSION: int = int(_lib.TLS1_2_VERSION)
+TLS1_3_VERSION: int = int(_lib.TLS1_3_VERSION)
+
+_U64 = (1 << 64) - 1
+
+# -- context configuration -------------------------------------------------------------------
+
+
+def get_options(ctx: SSL.Context) -> int:
+    """``SSL_CTX_get_options``: the context's SSL_OP_* bitmask."""
+    return int(_lib.SSL_CTX_get_options(ctx._context))
+
+
+def set_options(ctx: SSL.Context, options: int) -> int:
+    """``SSL_CTX_set_options``: OR any SSL_OP_* bitmask in (pyOpenSSL's ``set_options``
+    refuses some widths); negative numbers are taken as two's complement like Node's
+    ``IntegerValue`` → ``uint64_t``.  Returns the new mask."""
+    return int(_lib.SSL_CTX_set_options(ctx._context, options & _U64))
+
+
+def set_mode(ctx: SSL.Context, mode: int) -> int:
+    """``SSL_CTX_set_mode``: OR SSL_MODE_* bits in; returns the new mode."""
+    return int(_lib.SSL_CTX_set_mode(ctx._context, mode))
+
+
+def get_mode(ctx: SSL.Context) -> int:
+    """The context's SSL_MODE_* bits (``SSL_CTX_set_mode(ctx, 0)`` reads without change)."""
+    return int(_lib.SSL_CTX_set_mode(ctx._context, 0))
+
+
+def set_cipher_list(ctx: SSL.Context, ciphers: str) -> None:
+    """``SSL_CTX_set_cipher_list`` (TLS <= 1.2 list).  OpenSSL installs the list even when it
+    then fails with "no cipher match" because no TLS 1.2 cipher remains; callers rely on that
+    to clear the 1.2 list with ``''``."""
+    clear_errors()
+    _check(_lib.SSL_CTX_set_cipher_list(ctx._context, ciphers.encode("utf-8")) == 1)
+
+
+def set_ciphersuites(ctx: SSL.Context, suites: str) -> None:
+    """``SSL_CTX_set_ciphersuites`` (TLS 1.3 suites)."""
+    clear_errors()
+    _check(_lib.SSL_CTX_set_ciphersuites(ctx._context, suites.encode("utf-8")) == 1)
+
+
+def set_sigalgs_list(ctx: SSL.Context, sigalgs: str) -> None:
+    """``SSL_CTX_set1_sigalgs_list``.  A bad list fails without queueing anything, hence
+    Node's odd ``error:00000000:lib(0)::reason(0)`` which this reproduces."""
+    clear_errors()
+    _check(_lib.SSL_CTX_set1_sigalgs_list(ctx._context, sigalgs.encode("utf-8")) == 1)
+
+
+def set_curves_list(ctx: SSL.Context, curves: str) -> bool:
+    """``SSL_CTX_set1_curves_list`` (a.k.a. groups); False when OpenSSL rejects the list."""
+    clear_errors()
+    ok = _lib.SSL_CTX_set1_curves_list(ctx._context, curves.encode("utf-8")) == 1
+    clear_errors()
+    return ok
+
+
+def set_tmp_dh(ctx: SSL.Context, pem: bytes) -> bool:
+    """Read PEM DH parameters and install them (``PEM_read_bio_DHparams`` +
+    ``SSL_CTX_set_tmp_dh``).  False when the PEM cannot be decoded; raises :class:`SSLError`
+    when OpenSSL refuses the group (below the security level: "dh key too small")."""
+    clear_errors()
+    bio = _lib.BIO_new_mem_buf(pem, len(pem))
+    if bio == _ffi.NULL:
+        raise ssl_error_from_queue()
+    try:
+        dh = _lib.PEM_read_bio_DHparams(bio, _ffi.NULL, _ffi.NULL, _ffi.NULL)
+    finally:
+        _lib.BIO_free(bio)
+    if dh == _ffi.NULL:
+        clear_errors()
+        return False
+    try:
+        # set_tmp_dh takes its own reference; ours is dropped below either way.
+        _check(_lib.SSL_CTX_set_tmp_dh(ctx._context, dh) == 1)
+    finally:
+        _lib.DH_free(dh)
+    return True
+
+
+def set_session_id_context(ctx: SSL.Context, sid_ctx: bytes) -> None:
+    """``SSL_CTX_set_session_id_context`` (at most 32 bytes)."""
+    clear_errors()
+    _check(_lib.SSL_CTX_set_session_id_context(ctx._context, sid_ctx, len(sid_ctx)) == 1)
+
+
+# The PEM password callback: one C callback for the process (cffi callbacks are costly to
+# create), fed from a thread-local so concurrent loads cannot see each other's passphrase.
+# Like Node's PasswordCallback it returns the passphrase (empty when none was given, never a
+# terminal prompt) or -1 when it does not fit OpenSSL's buffer.
+_passphrase = threading.local()
+
+
+@_ffi.callback("int(char *, int, int, void *)")
+def _pem_password_cb(buf: object, size: int, _rwflag: int, _userdata: object) -> int:
+    secret: bytes = getattr(_passphrase, "value", b"")
+    if len(secret) > size:
+        return -1
+    _ffi.memmove(buf, secret, len(secret))
+    return len(secret)
+
+
+def read_private_key(pem: bytes, passphrase: bytes | None) -> crypto.PKey:
+    """``PEM_read_bio_PrivateKey`` with Node's passphrase rule (``None`` acts as empty).
+
+    Raises :class:`SSLError` with OpenSSL's code: ``ERR_OSSL_BAD_DECRYPT`` for a wrong or
+    missing passphrase, ``ERR_OSSL_UNSUPPORTED`` for something that is not a key.
+    """
+    clear_errors()
+    bio = _lib.BIO_new_mem_buf(pem, len(pem))
+    if bio == _ffi.NULL:
+        raise ssl_error_from_queue()
+    _passphrase.value = passphrase or b""
+    try:
+        evp = _lib.PEM_read_bio_PrivateKey(bio, _ffi.NULL, _pem_password_cb, _ffi.NULL)
+    finally:
+        _passphrase.value = b""
+        _lib.BIO_free(bio)
+    if evp == _ffi.NULL:
+        raise ssl_error_from_queue()
+    # Same construction as pyOpenSSL's own load_privatekey.
+    pkey = crypto.PKey.__new__(crypto.PKey)
+    pkey._pkey = _ffi.gc(evp, _lib.EVP_PKEY_free)
+    return pkey
+
+
+def use_private_key(ctx: SSL.Context, pkey: crypto.PKey) -> None:
+    """``SSL_CTX_use_PrivateKey``: the key goes to the slot of its type (RSA, EC, ...) and is
+    checked against that slot's certificate (``ERR_OSSL_X509_KEY_VALUES_MISMATCH``)."""
+    clear_errors()
+    _check(_lib.SSL_CTX_use_PrivateKey(ctx._context, pkey._pkey) == 1)
+
+
+@contextlib.contextmanager
+def _pem_file(data: bytes) -> Iterator[bytes]:
+    """A file name whose content is ``data``: an anonymous memfd where Linux has one,
+    else a private temporary file.  (Certificates are public; nothing secret lands here.)"""
+    if hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
+        fd = os.memfd_create("nodessl-chain", getattr(os, "MFD_CLOEXEC", 0))
+        try:
+            os.write(fd, data)
+            yield f"/proc/self/fd/{fd}".encode()
+        finally:
+            os.close(fd)
+        return
+    tmp = tempfile.NamedTemporaryFile(prefix="nodessl-", suffix=".pem", delete=False)
+    try:
+        with tmp:
+            tmp.write(data)
+        yield os.fsencode(tmp.name)
+    finally:
+        os.unlink(tmp.name)
+
+
+def use_certificate_chain(ctx: SSL.Context, pem: bytes) -> None:
+    """Install a certificate chain (leaf first, then intermediates) like Node's
+    ``SSL_CTX_use_certificate_chain``.
+
+    The intermediates must become the chain *of that certificate's slot*
+    (``SSL_CTX_add0_chain_cert``), not the context-wide extra chain, or an RSA+EC server would
+    send both chains with each certificate.  The binding has no ``SSL_CTX_ctrl``; the only
+    entry point with per-slot semantics is ``SSL_CTX_use_certificate_chain_file``, so the
+    PEM goes through an in-memory file.  It reads the leaf with ``PEM_read_bio_X509_AUX``
+    (``TRUSTED CERTIFICATE`` accepted) and the rest with ``PEM_read_bio_X509``, as Node does.
+    """
+    with _pem_file(pem) as path:
+        clear_errors()
+        _check(_lib.SSL_CTX_use_certificate_chain_file(ctx._context, path) == 1)
+
+
+# -- certificate stores ----------------------------------------------------------------------
+
+
+def cert_store_is(ctx: SSL.Context, store: crypto.X509Store) -> bool:
+    """Whether ``ctx`` currently uses exactly ``store`` (pointer identity)."""
+    return bool(_lib.SSL_CTX_get_cert_store(ctx._context) == store._store)
+
+
+def set_cert_store(ctx: SSL.Context, store: crypto.X509Store) -> None:
+    """Make ``ctx`` use ``store`` itself, not a copy (Node's shared root store, or a private
+    store the caller built).
+
+    ``SSL_CTX_set_cert_store`` takes over one reference and frees the context's previous
+    store, so ``store`` is up-ref'd first: the Python wrapper keeps its own reference and the
+    store lives as long as either needs it.  (pyOpenSSL has no ``set_cert_store``.)
+    """
+    _lib.X509_STORE_up_ref(store._store)
+    _lib.SSL_CTX_set_cert_store(ctx._context, store._store)
+
+
+def store_set_flags(store: crypto.X509Store, flags: int) -> None:
+    """``X509_STORE_set_flags`` (ORs verification flags in)."""
+    _lib.X509_STORE_set_flags(store._store, flags)
+
+
+def store_add_cert(store: crypto.X509Store, cert: crypto.X509) -> None:
+    """``X509_STORE_add_cert``; adding a certificate already present is not an error."""
+    clear_errors()
+    _lib.X509_STORE_add_cert(store._store, cert._x509)
+    clear_errors()
+
+
+# -- connection settings and queries ---------------------------------------------------------
+
+# Node's VerifyCallback: accept every certificate and judge the chain after the handshake with
+# SSL_get_verify_result (so rejectUnauthorized:false can still connect).  It must be a raw C
+# callback: pyOpenSSL's set_verify wrapper resets the store's error to X509_V_OK whenever the
+# Python callback returns true, after which SSL_get_verify_result always says "ok".
+@_ffi.callback("int(int, X509_STORE_CTX *)")
+def _accept_all_verify_cb(_preverify_ok: int, _store_ctx: object) -> int:
+    return 1
+
+
+def set_verify_accept_all(conn: SSL.Connection, mode: int) -> None:
+    """``SSL_set_verify(ssl, mode, accept-all)``: request/verify the peer's certificate with
+    ``mode`` (``SSL.VERIFY_*`` bits) but never abort the handshake for a bad chain; read the
+    outcome afterwards with :func:`verify_result`."""
+    _lib.SSL_set_verify(conn._ssl, mode, _accept_all_verify_cb)
+
+
+
+
+def negotiated_group(conn: SSL.Connection) -> str | None:
+    """``SSL_get0_group_name``: the key-exchange group of the handshake (``x25519``, ...)."""
+    name = _lib.SSL_get0_group_name(conn._ssl)
+    return _text(name) or None
+
+
+def verify_result(conn: SSL.Connection) -> int:
+    """``SSL_get_verify_result``: X509_V_OK (0) or the X509_V_ERR_* of the peer's chain."""
+    return int(_lib.SSL_get_verify_result(conn._ssl))
+
+
+def verify_error_string(code: int) -> str:
+    """``X509_verify_cert_error_string``: e.g. ``certificate revoked`` for 23."""
+    return _text(_lib.X509_verify_cert_error_string(code))
