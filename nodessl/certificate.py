@@ -104,39 +104,6 @@ def _oid(content: bytes) -> str:
 # OpenSSL object names
 # ---------------------------------------------------------------------------
 
-# Used only if pyOpenSSL's binding is unavailable: the names Node prints for the
-# attributes and access methods real certificates carry.
-_FALLBACK_NAMES: dict[str, tuple[str, str]] = {
-    "2.5.4.3": ("CN", "commonName"),
-    "2.5.4.4": ("SN", "surname"),
-    "2.5.4.5": ("serialNumber", "serialNumber"),
-    "2.5.4.6": ("C", "countryName"),
-    "2.5.4.7": ("L", "localityName"),
-    "2.5.4.8": ("ST", "stateOrProvinceName"),
-    "2.5.4.9": ("street", "streetAddress"),
-    "2.5.4.10": ("O", "organizationName"),
-    "2.5.4.11": ("OU", "organizationalUnitName"),
-    "2.5.4.12": ("title", "title"),
-    "2.5.4.17": ("postalCode", "postalCode"),
-    "2.5.4.42": ("GN", "givenName"),
-    "2.5.4.43": ("initials", "initials"),
-    "2.5.4.46": ("dnQualifier", "dnQualifier"),
-    "2.5.4.65": ("pseudonym", "pseudonym"),
-    "2.5.4.97": ("organizationIdentifier", "organizationIdentifier"),
-    "1.2.840.113549.1.9.1": ("emailAddress", "emailAddress"),
-    "0.9.2342.19200300.100.1.1": ("UID", "userId"),
-    "0.9.2342.19200300.100.1.25": ("DC", "domainComponent"),
-    "1.3.6.1.5.5.7.48.1": ("OCSP", "OCSP"),
-    "1.3.6.1.5.5.7.48.2": ("caIssuers", "CA Issuers"),
-    "1.3.6.1.5.5.7.48.3": ("timestamping", "AD Time Stamping"),
-    "1.3.6.1.5.5.7.48.5": ("caRepository", "CA Repository"),
-    "1.2.840.10045.3.1.1": ("prime192v1", "prime192v1"),
-    "1.2.840.10045.3.1.7": ("prime256v1", "prime256v1"),
-    "1.3.132.0.10": ("secp256k1", "secp256k1"),
-    "1.3.132.0.33": ("secp224r1", "secp224r1"),
-    "1.3.132.0.34": ("secp384r1", "secp384r1"),
-    "1.3.132.0.35": ("secp521r1", "secp521r1"),
-}
 
 
 @functools.lru_cache(maxsize=512)
@@ -146,19 +113,12 @@ def _obj_names(oid: str) -> tuple[str, str] | None:
     Node keys DN attributes by OBJ_nid2sn, so the names come from the OpenSSL
     that pyOpenSSL links rather than from cryptography's own (different) table.
     """
-    try:
-        from OpenSSL._util import ffi, lib
-    except ImportError:  # pragma: no cover - pyOpenSSL is a hard dependency
-        return _FALLBACK_NAMES.get(oid)
-    nid = lib.OBJ_txt2nid(oid.encode("ascii"))
-    if nid == 0:
-        lib.ERR_clear_error()
+    from .openssl import object_names
+
+    names = object_names(oid)
+    if names is None:
         return None
-    sn_ptr, ln_ptr = lib.OBJ_nid2sn(nid), lib.OBJ_nid2ln(nid)
-    sn = ffi.string(sn_ptr).decode("ascii") if sn_ptr != ffi.NULL else None
-    ln = ffi.string(ln_ptr).decode("ascii") if ln_ptr != ffi.NULL else None
-    if sn is None and ln is None:
-        return None
+    sn, ln = names
     return (sn or ln or oid, ln or sn or oid)
 
 

@@ -30,14 +30,13 @@ from __future__ import annotations
 
 from OpenSSL import SSL
 
-from . import openssl_records as _ossl
+from . import openssl as _ossl
 from .errors import NodeError, SSLError, from_openssl
 
 __all__ = ["TLSEngine", "HANDSHAKING", "OPEN", "CLOSED", "BROKEN"]
 
 HANDSHAKING, OPEN, CLOSED, BROKEN = "handshaking", "open", "closed", "broken"
 
-_READ_CHUNK = 64 * 1024
 
 
 class TLSEngine:
@@ -91,7 +90,7 @@ class TLSEngine:
         if self.state != OPEN:
             return [], done_now, False
         try:
-            chunks, closed = self._io.read_all(_READ_CHUNK)
+            chunks, closed = self._io.read_all()
         except SSLError:
             self.state = BROKEN
             raise

@@ -20,9 +20,8 @@ Rules for every function that calls OpenSSL here:
   ``ERR_get_error()``, the oldest entry) with the rest in ``opensslErrorStack``.
 
 Sections: error queue · constants · context configuration · certificate stores ·
-connection settings and queries.  (The engine's per-record calls, SSL_read/SSL_write/BIO_read/
-BIO_write with return codes, belong in a further section of this file; ``error_queue`` and
-``ssl_error_from_queue`` already have the signatures the engine's draft uses.)
+connection settings and queries · object names · record I/O (the engine's per-record calls,
+SSL_read/SSL_write/BIO_read/BIO_write with return codes instead of exceptions).
 """
 
 from __future__ import annotations
@@ -82,6 +81,10 @@ __all__ = [
     "negotiated_group",
     "verify_result",
     "verify_error_string",
+    "VERIFY_CODES",
+    "session_reused",
+    "object_names",
+    "RecordIO",
 ]
 
 # -- error queue -----------------------------------------------------------------------------
@@ -406,3 +409,123 @@ def verify_result(conn: SSL.Connection) -> int:
 def verify_error_string(code: int) -> str:
     """``X509_verify_cert_error_string``: e.g. ``certificate revoked`` for 23."""
     return _text(_lib.X509_verify_cert_error_string(code))
+
+
+def session_reused(conn: SSL.Connection) -> bool:
+    """``SSL_session_reused``: whether the handshake resumed an earlier session."""
+    return bool(_lib.SSL_session_reused(conn._ssl))
+
+
+# X509_V_ERR_* values to Node's verify-error codes (the names without the prefix).
+VERIFY_CODES: dict[int, str] = {
+    getattr(_lib, name): name[len("X509_V_ERR_"):]
+    for name in dir(_lib)
+    if name.startswith("X509_V_ERR_")
+}
+
+
+# -- object names ----------------------------------------------------------------------------
+
+
+def object_names(oid: str) -> tuple[str | None, str | None] | None:
+    """OpenSSL's (short name, long name) for a dotted ``oid``, or None when it has no NID.
+
+    Node keys DN attributes by ``OBJ_nid2sn``, so certificate objects take names from the
+    OpenSSL that pyOpenSSL links rather than from cryptography's own table.
+    """
+    nid = _lib.OBJ_txt2nid(oid.encode("ascii"))
+    if nid == 0:
+        _lib.ERR_clear_error()
+        return None
+    sn, ln = _text(_lib.OBJ_nid2sn(nid)) or None, _text(_lib.OBJ_nid2ln(nid)) or None
+    return None if sn is None and ln is None else (sn, ln)
+
+
+# -- record I/O ------------------------------------------------------------------------------
+#
+# The engine's per-record path.  pyOpenSSL's recv/bio_read raise WantReadError for every "no
+# more data" and allocate a fresh buffer per call; per record that doubled the cost.  These
+# calls return codes instead and use scratch buffers shared by every connection: each call
+# fills and copies out of them before returning, on the loop thread, so per-connection
+# buffers would only cost memory (128 KiB per idle connection).
+
+_SSL_ERROR_WANT_READ = _lib.SSL_ERROR_WANT_READ
+_SSL_ERROR_ZERO_RETURN = _lib.SSL_ERROR_ZERO_RETURN
+_SSL_ERROR_SSL = _lib.SSL_ERROR_SSL
+_SSL_ERROR_SYSCALL = _lib.SSL_ERROR_SYSCALL
+_SCRATCH = 64 * 1024
+_READ_BUF = _ffi.new("char[]", _SCRATCH)
+_READ_VIEW = _ffi.buffer(_READ_BUF)
+_OUT_BUF = _ffi.new("char[]", _SCRATCH)
+_OUT_VIEW = _ffi.buffer(_OUT_BUF)
+
+
+class RecordIO:
+    """SSL_read/SSL_write/BIO_read/BIO_write on one connection's memory BIOs."""
+
+    __slots__ = ("_conn", "_ssl", "_in", "_out")
+
+    def __init__(self, conn: SSL.Connection) -> None:
+        self._conn = conn  # keeps the SSL* alive
+        self._ssl = conn._ssl
+        self._in = conn._into_ssl
+        self._out = conn._from_ssl
+
+    def feed(self, data: bytes | memoryview) -> None:
+        """Ciphertext into the incoming memory BIO (which grows: it never refuses)."""
+        if data:
+            _lib.BIO_write(self._in, _ffi.from_buffer(data), len(data))
+
+    def read_all(self) -> tuple[list[bytes], bool]:
+        """Decrypt every complete record: (plaintext chunks, peer sent close_notify)."""
+        chunks: list[bytes] = []
+        ssl, buf, view = self._ssl, _READ_BUF, _READ_VIEW
+        while True:
+            n = _lib.SSL_read(ssl, buf, _SCRATCH)
+            if n > 0:
+                chunks.append(view[:n])
+                continue
+            err = _lib.SSL_get_error(ssl, n)
+            if err == _SSL_ERROR_WANT_READ:
+                return chunks, False
+            if err == _SSL_ERROR_ZERO_RETURN:
+                return chunks, True
+            if err == _SSL_ERROR_SSL:
+                raise ssl_error_from_queue()
+            if err == _SSL_ERROR_SYSCALL:
+                # with memory BIOs: EOF where OpenSSL wanted more data
+                clear_errors()
+                return chunks, True
+            return chunks, False
+
+    def write(self, data: bytes) -> None:
+        """Encrypt ``data`` into records (the outgoing memory BIO takes all of it)."""
+        ssl = self._ssl
+        view = memoryview(data)
+        while view:
+            piece = view[: 1 << 30]
+            n = _lib.SSL_write(ssl, _ffi.from_buffer(piece), len(piece))
+            if n <= 0:
+                err = _lib.SSL_get_error(ssl, n)
+                raise ssl_error_from_queue() if err == _SSL_ERROR_SSL else SSLError(
+                    f"SSL_write failed ({err})", "ERR_SSL_WRITE_FAILED",
+                    library=None, reason=None)
+            view = view[n:]
+
+    def drain(self) -> bytes:
+        """Everything waiting in the outgoing BIO, without an exception when it is empty."""
+        out, buf, view = self._out, _OUT_BUF, _OUT_VIEW
+        n = _lib.BIO_read(out, buf, _SCRATCH)
+        if n <= 0:
+            return b""
+        if n < _SCRATCH:
+            return view[:n]
+        parts = [view[:n]]
+        while (n := _lib.BIO_read(out, buf, _SCRATCH)) > 0:
+            parts.append(view[:n])
+        return b"".join(parts)
+
+    def shutdown(self) -> None:
+        """Queue close_notify."""
+        _lib.SSL_shutdown(self._ssl)
+        clear_errors()

@@ -25,6 +25,7 @@ from typing import Any
 from OpenSSL import SSL
 
 from . import net
+from . import openssl as _ossl
 from .context import SecureContext, createSecureContext
 from .engine import TLSEngine
 from .errors import (
@@ -34,7 +35,6 @@ from .errors import (
     VerifyError,
     invalid_arg_type,
 )
-from .openssl_records import VERIFY_CODES, verify_error_message
 from .stream import WriteCallback
 
 __all__ = ["TLSSocket", "connect"]
@@ -49,18 +49,6 @@ _SOCKET_OPTIONS = frozenset({
 
 def _conn_reset(message: str = ECONNRESET_MESSAGE) -> NodeError:
     return NodeError(message, "ECONNRESET")
-
-
-def _always_accept(conn: SSL.Connection, cert: Any, errnum: int, depth: int, ok: int) -> bool:
-    # Node's verify callback accepts everything and reads the result after the handshake,
-    # so rejectUnauthorized:false can still connect.  pyOpenSSL clears the store's error
-    # when a callback accepts, so the last error OpenSSL reported (what
-    # SSL_get_verify_result would say under Node's callback) is kept here instead.
-    if errnum:
-        owner = conn.get_app_data()
-        if owner is not None:
-            owner._verify_code = errnum
-    return True
 
 
 class TLSSocket(net.Socket):
@@ -94,7 +82,6 @@ class TLSSocket(net.Socket):
         self._requestCert = bool(opts.get("requestCert", not self._isServer))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
         self._handshake_timer: Any = None
-        self._verify_code = 0
         mindh = opts.get("minDHSize", 1024)
         if not isinstance(mindh, (int, float)) or isinstance(mindh, bool) or mindh <= 0:
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
@@ -211,9 +198,11 @@ class TLSSocket(net.Socket):
                 mode = SSL.VERIFY_PEER
                 if self._rejectUnauthorized:
                     mode |= SSL.VERIFY_FAIL_IF_NO_PEER_CERT
-            conn.set_verify(mode, _always_accept)
+            _ossl.set_verify_accept_all(conn, mode)
         else:
-            conn.set_verify(SSL.VERIFY_PEER, _always_accept)
+            # Node's verify callback accepts every chain and judges it after the handshake,
+            # so that rejectUnauthorized:false can still connect.
+            _ossl.set_verify_accept_all(conn, SSL.VERIFY_PEER)
             servername = self._tlsOptions.get("servername")
             if servername and not net.isIP(servername):
                 conn.set_tlsext_host_name(servername.encode("idna"))
@@ -325,11 +314,11 @@ class TLSSocket(net.Socket):
         if conn.get_peer_certificate() is None:
             code = _UNABLE_TO_GET_ISSUER_CERT
         else:
-            code = self._verify_code or engine._io.verify_result()
+            code = _ossl.verify_result(conn)
         if code == 0:
             return None
-        name = VERIFY_CODES.get(code, "UNSPECIFIED")
-        return VerifyError(verify_error_message(code), name)
+        name = _ossl.VERIFY_CODES.get(code, "UNSPECIFIED")
+        return VerifyError(_ossl.verify_error_string(code), name)
 
     def _client_secure(self) -> None:
         opts = self._tlsOptions
@@ -519,7 +508,7 @@ class TLSSocket(net.Socket):
 
     def isSessionReused(self) -> bool:
         """Whether the handshake resumed an earlier session."""
-        return bool(self._engine is not None and self._engine._io.session_reused())
+        return bool(self._engine is not None and _ossl.session_reused(self._engine.conn))
 
     def address(self) -> dict[str, Any]:
         """The local address of the socket below."""
@@ -540,7 +529,7 @@ class TLSSocket(net.Socket):
 
 
 _UNABLE_TO_GET_ISSUER_CERT = next(
-    (code for code, name in VERIFY_CODES.items() if name == "UNABLE_TO_GET_ISSUER_CERT"), 2)
+    (code for code, name in _ossl.VERIFY_CODES.items() if name == "UNABLE_TO_GET_ISSUER_CERT"), 2)
 
 
 def _peer_chain(conn: SSL.Connection, is_server: bool) -> list[Any]:
@@ -588,17 +577,26 @@ def connect(*args: Any, **kwargs: Any) -> TLSSocket:
     """
     options, cb = net._normalize_connect_args(args)
     options.update(kwargs)
-    for name in ("checkServerIdentity",):
-        if name in options and options[name] is not None and not callable(options[name]):
-            raise invalid_arg_type(f"options.{name}", "of type function", options[name])
+    check = options.get("checkServerIdentity")
+    if check is not None and not callable(check):
+        raise invalid_arg_type("options.checkServerIdentity", "of type function", check)
     servername = options.get("servername")
     if servername is not None and not isinstance(servername, str):
-        raise invalid_arg_type("options.servername", "of type string", servername)
+        raise invalid_arg_type("name", "of type string", servername)
+    session = options.get("session")
+    if session is not None and not isinstance(session, (bytes, bytearray, memoryview)):
+        raise NodeTypeError("Session must be a buffer", "ERR_INVALID_ARG_TYPE")
+    timeout = options.get("timeout")
+    if timeout is not None and (not isinstance(timeout, (int, float)) or isinstance(timeout, bool)):
+        raise invalid_arg_type("msecs", "of type number", timeout)
+    if options.get("socket") is None and options.get("path") is None:
+        # Node validates the port before anything else happens, synchronously
+        net._validate_port(options.get("port"))
     if servername and _host_is_ip(servername):
         import warnings
 
-        warnings.warn("Setting the TLS ServerName to an IP address is not permitted by "
-                      "RFC 6066. This will be ignored in a future version.",
+        warnings.warn("[DEP0123] Setting the TLS ServerName to an IP address is not permitted "
+                      "by RFC 6066. This will be ignored in a future version.",
                       DeprecationWarning, stacklevel=2)
     if "host" not in options or options.get("host") is None:
         options["host"] = "localhost"
