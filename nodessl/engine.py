@@ -32,6 +32,7 @@ from OpenSSL import SSL
 
 from . import openssl as _ossl
 from .errors import NodeError, SSLError, from_openssl
+from .handshake import KeyExchangeScanner, ephemeral_key_info
 
 __all__ = ["TLSEngine", "HANDSHAKING", "OPEN", "CLOSED", "BROKEN"]
 
@@ -53,12 +54,24 @@ class TLSEngine:
         self._io = _ossl.RecordIO(self.conn)
         self.handshakes = 0
         self.sent_close = False
+        # Clients read the server's key exchange off the wire (see handshake.py).
+        self._scanner: KeyExchangeScanner | None = None if server else KeyExchangeScanner()
 
     # -- incoming ----------------------------------------------------------------------
 
     def feed(self, data: bytes | memoryview) -> None:
         """Ciphertext from the peer."""
+        scanner = self._scanner
+        if scanner is not None and not scanner.done:
+            scanner.feed(data)
         self._io.feed(data)
+
+    def ephemeral_key_info(self) -> dict[str, object]:
+        """The server's ephemeral key as Node describes it (clients only)."""
+        scanner = self._scanner
+        return ephemeral_key_info(
+            self.conn.get_cipher_name(), _ossl.negotiated_group(self.conn),
+            scanner.server_key_exchange if scanner is not None else None)
 
     def start(self) -> None:
         """Begin the handshake (a client produces its ClientHello)."""

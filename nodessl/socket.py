@@ -322,6 +322,12 @@ class TLSSocket(net.Socket):
 
     def _client_secure(self) -> None:
         opts = self._tlsOptions
+        min_dh = opts.get("minDHSize", 1024)
+        info = self.getEphemeralKeyInfo() or {}
+        if info.get("type") == "DH" and info.get("size", 0) < min_dh:
+            self.destroy(NodeError(f"DH parameter size {info['size']} is less than {min_dh}",
+                                   "ERR_TLS_DH_PARAM_SIZE"))
+            return
         verify_error: NodeError | None = self._verify_error()
         if verify_error is None and not self.isSessionReused():
             hostname = opts.get("servername") or opts.get("host") or "localhost"
@@ -505,6 +511,15 @@ class TLSSocket(net.Socket):
         if conn is None or not self._secureEstablished:
             return None
         return conn.get_protocol_version_name()
+
+    def getEphemeralKeyInfo(self) -> dict[str, Any] | None:
+        """The key exchange's ephemeral key: ``{type, name, size}`` on a client, ``{}`` when
+        the exchange was not ephemeral or before the handshake, None on a server (as Node)."""
+        if self._isServer:
+            return None
+        if self._engine is None or not self._secureEstablished or self.destroyed:
+            return {}
+        return self._engine.ephemeral_key_info()
 
     def isSessionReused(self) -> bool:
         """Whether the handshake resumed an earlier session."""

@@ -6,6 +6,7 @@ certificate fields, authorized, error codes) and asserts they agree.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -225,3 +226,50 @@ def test_node_client_cert_is_verified_by_nodessl_server() -> None:
 
     run_loop(main)
 
+
+
+@pytest.mark.parametrize(("dhparam", "outcome"), [
+    ("dh1024.pem", "ERR_TLS_DH_PARAM_SIZE"), ("dh2048.pem", 2048), ("dh3072.pem", 3072)])
+def test_min_dh_size_against_a_node_dhe_server(dhparam: str, outcome: Any) -> None:
+    """Node's server uses its own dhparam; the client reads its size off the handshake."""
+    async def main() -> None:
+        node = await NodePeer.start(NODE_PRELUDE + f"""
+const s = tls.createServer({{...{AGENT1}, dhparam: fs.readFileSync('{dhparam}'),
+  ciphers: 'DHE-RSA-AES128-GCM-SHA256', maxVersion: 'TLSv1.2'}}, (c) => {{ c.end(); s.close(); }});
+s.on('tlsClientError', () => s.close());
+s.listen(0, '127.0.0.1', () => out({{port: s.address().port}}));""")
+        port = (await node.message())["port"]
+        client = tls.connect(port, "127.0.0.1", {
+            "rejectUnauthorized": False, "minDHSize": 2048,
+            # OpenSSL's own floor (security level 2) would refuse dh1024 before minDHSize
+            "ciphers": "DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0"})
+        result = asyncio.get_running_loop().create_future()
+        client.on("error", lambda e: result.done() or result.set_result(e))
+        client.on("secureConnect", lambda: result.set_result(client.getEphemeralKeyInfo()))
+        got = await result
+        client.destroy()
+        await node.close()
+        if isinstance(outcome, str):
+            assert got.code == outcome
+            assert got.message == "DH parameter size 1024 is less than 2048"
+        else:
+            assert got == {"type": "DH", "size": outcome}
+
+    run_loop(main)
+
+
+def test_ephemeral_key_info_of_an_ecdhe_node_server() -> None:
+    async def main() -> None:
+        node = await NodePeer.start(NODE_PRELUDE + f"""
+const s = tls.createServer({{...{AGENT1}, ecdhCurve: 'secp384r1', maxVersion: 'TLSv1.2'}},
+  (c) => {{ c.end(); s.close(); }});
+s.listen(0, '127.0.0.1', () => out({{port: s.address().port}}));""")
+        port = (await node.message())["port"]
+        client = tls.connect(port, "127.0.0.1", {"rejectUnauthorized": False})
+        await once(client, "secureConnect")
+        info = client.getEphemeralKeyInfo()
+        client.destroy()
+        await node.close()
+        assert info == {"type": "ECDH", "name": "secp384r1", "size": 384}
+
+    run_loop(main)

@@ -1,0 +1,116 @@
+"""Facts read from the peer's handshake messages where the binding has no OpenSSL call.
+
+pyOpenSSL's binding lacks ``SSL_get_peer_tmp_key``, which Node uses for
+``getEphemeralKeyInfo()`` and the client's ``minDHSize`` check.  Rather than
+guess, the client engine watches the records the server sends while they are
+still plaintext (everything up to ChangeCipherSpec in TLS 1.2) and keeps the
+ServerKeyExchange message: its DH prime gives the size of a DHE key exchange.
+Named groups (ECDHE, and every TLS 1.3 exchange, whose messages are encrypted)
+come from ``SSL_get0_group_name`` instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["KeyExchangeScanner", "ephemeral_key_info"]
+
+_CHANGE_CIPHER_SPEC, _HANDSHAKE, _APPLICATION_DATA = 20, 22, 23
+_SERVER_KEY_EXCHANGE, _SERVER_HELLO_DONE = 12, 14
+
+
+class KeyExchangeScanner:
+    """Collects the server's plaintext handshake messages until encryption starts."""
+
+    __slots__ = ("_records", "_messages", "done", "server_key_exchange")
+
+    def __init__(self) -> None:
+        self._records = bytearray()
+        self._messages = bytearray()
+        self.done = False
+        self.server_key_exchange: bytes | None = None
+
+    def feed(self, data: bytes | memoryview) -> None:
+        """Bytes from the server, as they arrived."""
+        if self.done:
+            return
+        records = self._records
+        records += data
+        while len(records) >= 5:
+            length = int.from_bytes(records[3:5], "big")
+            if len(records) < 5 + length:
+                return
+            content_type = records[0]
+            body = bytes(records[5:5 + length])
+            del records[:5 + length]
+            if content_type in (_CHANGE_CIPHER_SPEC, _APPLICATION_DATA):
+                self._finish()
+                return
+            if content_type == _HANDSHAKE:
+                self._messages += body
+                self._parse_messages()
+                if self.done:
+                    return
+
+    def _parse_messages(self) -> None:
+        messages = self._messages
+        while len(messages) >= 4:
+            length = int.from_bytes(messages[1:4], "big")
+            if len(messages) < 4 + length:
+                return
+            kind = messages[0]
+            if kind == _SERVER_KEY_EXCHANGE:
+                self.server_key_exchange = bytes(messages[4:4 + length])
+            del messages[:4 + length]
+            if kind == _SERVER_HELLO_DONE:
+                self._finish()
+                return
+
+    def _finish(self) -> None:
+        self.done = True
+        self._records = bytearray()
+        self._messages = bytearray()
+
+
+# OpenSSL group names to what Node's getEphemeralKeyInfo() reports for them.
+_GROUPS: dict[str, tuple[str, str, int]] = {
+    "x25519": ("ECDH", "X25519", 253),
+    "x448": ("ECDH", "X448", 448),
+    "secp256r1": ("ECDH", "prime256v1", 256),
+    "prime256v1": ("ECDH", "prime256v1", 256),
+    "secp384r1": ("ECDH", "secp384r1", 384),
+    "secp521r1": ("ECDH", "secp521r1", 521),
+    "secp256k1": ("ECDH", "secp256k1", 256),
+    "brainpoolp256r1": ("ECDH", "brainpoolP256r1", 256),
+    "brainpoolp384r1": ("ECDH", "brainpoolP384r1", 384),
+    "brainpoolp512r1": ("ECDH", "brainpoolP512r1", 512),
+}
+
+
+def _dh_prime_bits(server_key_exchange: bytes) -> int | None:
+    # ServerDHParams: dh_p<1..2^16-1>, dh_g, dh_Ys, then the signature
+    if len(server_key_exchange) < 2:
+        return None
+    length = int.from_bytes(server_key_exchange[:2], "big")
+    prime = server_key_exchange[2:2 + length]
+    return int.from_bytes(prime, "big").bit_length() if len(prime) == length else None
+
+
+def ephemeral_key_info(cipher: str | None, group: str | None,
+                       server_key_exchange: bytes | None) -> dict[str, Any]:
+    """Node's ``getEphemeralKeyInfo()`` for a client: ``{type, name, size}``, ``{}`` if none."""
+    if group:
+        name = group.lower()
+        if name in _GROUPS:
+            kind, node_name, size = _GROUPS[name]
+            return {"type": kind, "name": node_name, "size": size}
+        if name.startswith("ffdhe") and name[5:].isdigit():
+            return {"type": "DH", "size": int(name[5:])}
+        # hybrid and post-quantum groups (X25519MLKEM768 …) that Node 20's OpenSSL lacks
+        return {"type": "KEM", "name": group, "size": 0}
+    if cipher and (cipher.startswith("DHE-") or cipher.startswith("EDH-")
+                   or "-DHE-" in cipher) and server_key_exchange:
+        bits = _dh_prime_bits(server_key_exchange)
+        if bits:
+            return {"type": "DH", "size": bits}
+    return {}
