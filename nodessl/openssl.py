@@ -20,7 +20,7 @@ Rules for every function that calls OpenSSL here:
   ``ERR_get_error()``, the oldest entry) with the rest in ``opensslErrorStack``.
 
 Sections: error queue · constants · context configuration · certificate stores ·
-connection settings and queries · object names · record I/O (the engine's per-record calls,
+connection settings and queries · object names · record I/O · sessions (the engine's per-record calls,
 SSL_read/SSL_write/BIO_read/BIO_write with return codes instead of exceptions).
 """
 
@@ -85,6 +85,8 @@ __all__ = [
     "session_reused",
     "object_names",
     "RecordIO",
+    "session_to_der",
+    "set_session_der",
 ]
 
 # -- error queue -----------------------------------------------------------------------------
@@ -529,3 +531,41 @@ class RecordIO:
         """Queue close_notify."""
         _lib.SSL_shutdown(self._ssl)
         clear_errors()
+
+
+# -- sessions --------------------------------------------------------------------------------
+
+
+def session_to_der(conn: SSL.Connection) -> bytes | None:
+    """``i2d_SSL_SESSION`` of the connection's current session (Node's ``getSession()``)."""
+    session = _lib.SSL_get_session(conn._ssl)
+    if session == _ffi.NULL:
+        return None
+    length = _lib.i2d_SSL_SESSION(session, _ffi.NULL)
+    if length <= 0:
+        return None
+    buf = _ffi.new("unsigned char[]", length)
+    cursor = _ffi.new("unsigned char **", buf)
+    _lib.i2d_SSL_SESSION(session, cursor)
+    return _ffi.buffer(buf, length)[:]
+
+
+def set_session_der(conn: SSL.Connection, data: bytes) -> bool:
+    """``d2i_SSL_SESSION`` + ``SSL_set_session``: offer a saved session for resumption.
+
+    Returns False when the bytes are not a session (Node then makes a full handshake).
+    Raw because pyOpenSSL only takes sessions of the same Context, and Node's sessions
+    travel between contexts (each ``tls.connect`` builds its own).
+    """
+    src = _ffi.new("unsigned char[]", bytes(data))
+    cursor = _ffi.new("unsigned char **", src)
+    raw = _lib.d2i_SSL_SESSION(_ffi.NULL, cursor, len(data))
+    if raw == _ffi.NULL:
+        clear_errors()
+        return False
+    try:
+        ok = _lib.SSL_set_session(conn._ssl, raw) == 1
+    finally:
+        _lib.SSL_SESSION_free(raw)  # SSL_set_session took its own reference
+    clear_errors()
+    return ok

@@ -125,6 +125,8 @@ class TLSSocket(net.Socket):
         plain._wire = None
         plain._transport = None
         plain._set_ref(False)
+        # The plain socket shares the connection's fate, so its server stops counting it.
+        self.once("close", lambda *a: _retire(plain))
         self._server = plain._server
         self._attach(wire)
         if plain._reading_paused:
@@ -182,7 +184,7 @@ class TLSSocket(net.Socket):
             self._engine = TLSEngine(self._secureContext.context, server=self._isServer)
             self._configure(self._engine.conn)
             self._engine.start()
-        except NodeError as err:
+        except Exception as err:  # noqa: BLE001 - whatever fails here fails this socket only
             self._tls_error(err)
             return
         self._flush()
@@ -206,6 +208,9 @@ class TLSSocket(net.Socket):
             servername = self._tlsOptions.get("servername")
             if servername and not net.isIP(servername):
                 conn.set_tlsext_host_name(servername.encode("idna"))
+            session = self._tlsOptions.get("session")
+            if session:
+                self.setSession(session)
 
     def _arm_handshake_timeout(self) -> None:
         server = self._tlsOptions.get("server")
@@ -512,6 +517,23 @@ class TLSSocket(net.Socket):
             return None
         return conn.get_protocol_version_name()
 
+    def setSession(self, session: bytes) -> None:
+        """Offer ``session`` (from :meth:`getSession` or a ``session`` event) for resumption;
+        bytes that are not a session are ignored and a full handshake follows, as in Node."""
+        if not isinstance(session, (bytes, bytearray, memoryview)):
+            raise NodeTypeError("Session must be a buffer", "ERR_INVALID_ARG_TYPE")
+        if self._engine is None:
+            self._tlsOptions["session"] = bytes(session)
+            return
+        if self._engine.state == "handshaking":
+            _ossl.set_session_der(self._engine.conn, bytes(session))
+
+    def getSession(self) -> bytes | None:
+        """The TLS session as bytes (usable as ``session``), None before/without one."""
+        if self._engine is None or self.destroyed:
+            return None
+        return _ossl.session_to_der(self._engine.conn)
+
     def getEphemeralKeyInfo(self) -> dict[str, Any] | None:
         """The key exchange's ephemeral key: ``{type, name, size}`` on a client, ``{}`` when
         the exchange was not ephemeral or before the handshake, None on a server (as Node)."""
@@ -545,6 +567,11 @@ class TLSSocket(net.Socket):
 
 _UNABLE_TO_GET_ISSUER_CERT = next(
     (code for code, name in _ossl.VERIFY_CODES.items() if name == "UNABLE_TO_GET_ISSUER_CERT"), 2)
+
+
+def _retire(plain: net.Socket) -> None:
+    plain.destroyed = True
+    plain._emit_close()
 
 
 def _peer_chain(conn: SSL.Connection, is_server: bool) -> list[Any]:

@@ -515,3 +515,94 @@ def test_unhandled_error_event_ends_run_with_the_error() -> None:
     with pytest.raises(tls.NodeError) as info:
         tls.run(main)
     assert info.value.code == "ECONNREFUSED"
+
+
+@pytest.mark.parametrize("version", ["TLSv1.3", "TLSv1.2"])
+def test_session_option_resumes(version: str) -> None:
+    async def main() -> None:
+        server = agent1_server(lambda s: s.end(b"x"), maxVersion=version)
+        port = await listening(server)
+        opts = {"ca": key("ca1-cert.pem"), "servername": "agent1"}
+        first = tls.connect(port, "127.0.0.1", opts)
+        await collect(first)  # TLS 1.3 tickets arrive after the handshake, with the data
+        assert first.isSessionReused() is False
+        session = first.getSession()
+        assert isinstance(session, bytes) and session
+        second = tls.connect(port, "127.0.0.1", {**opts, "session": session})
+        await once(second, "secureConnect")
+        assert second.isSessionReused() is True
+        assert second.authorized is True
+        assert second.getProtocol() == version
+        garbage = tls.connect(port, "127.0.0.1", {**opts, "session": b"not a session"})
+        await once(garbage, "secureConnect")
+        assert garbage.isSessionReused() is False
+        server.close()
+
+    run_loop(main)
+
+
+@pytest.mark.parametrize(("options", "code", "message"), [
+    ({"port": "abc"}, "ERR_SOCKET_BAD_PORT", "Port should be >= 0 and < 65536"),
+    ({"port": 99999}, "ERR_SOCKET_BAD_PORT", "Port should be >= 0 and < 65536"),
+    ({"port": 1, "servername": 5}, "ERR_INVALID_ARG_TYPE",
+     'The "name" argument must be of type string'),
+    ({"port": 1, "checkServerIdentity": 5}, "ERR_INVALID_ARG_TYPE",
+     'The "options.checkServerIdentity" property must be of type function'),
+    ({"port": 1, "session": "x"}, "ERR_INVALID_ARG_TYPE", "Session must be a buffer"),
+    ({"port": 1, "timeout": "x"}, "ERR_INVALID_ARG_TYPE",
+     'The "msecs" argument must be of type number'),
+    ({"port": 1, "secureContext": {}}, "ERR_TLS_INVALID_CONTEXT",
+     "context must be a SecureContext"),
+    ({"port": 1, "ciphers": 5}, "ERR_INVALID_ARG_TYPE",
+     'The "options.ciphers" property must be of type string'),
+    ({"port": 1, "minVersion": "TLSv9"}, "ERR_TLS_INVALID_PROTOCOL_VERSION",
+     '"TLSv9" is not a valid minimum TLS protocol version'),
+])
+def test_connect_rejects_bad_options_at_once(options: dict[str, Any], code: str,
+                                             message: str) -> None:
+    async def main() -> None:
+        with pytest.raises(tls.NodeError) as info:
+            tls.connect(options)
+        assert info.value.code == code
+        assert info.value.message.startswith(message)
+
+    run_loop(main)
+
+
+@pytest.mark.parametrize(("options", "code", "message"), [
+    ({"handshakeTimeout": "x"}, "ERR_INVALID_ARG_TYPE",
+     'The "options.handshakeTimeout" property must be of type number'),
+    ("x", "ERR_INVALID_ARG_TYPE", 'The "options" argument must be of type object'),
+    ({"key": b"not a key", "cert": b"not a cert"}, "ERR_OSSL_PEM_NO_START_LINE", "error:"),
+])
+def test_create_server_rejects_bad_options_at_once(options: Any, code: str,
+                                                   message: str) -> None:
+    async def main() -> None:
+        with pytest.raises(tls.NodeError) as info:
+            tls.createServer(options)
+        assert info.value.code == code
+        assert info.value.message.startswith(message)
+
+    run_loop(main)
+
+
+def test_new_tls_socket_over_a_connected_net_socket_as_server() -> None:
+    """``new TLSSocket(socket, {isServer: true, secureContext})`` on a plain net server."""
+    async def main() -> None:
+        context = tls.createSecureContext({"key": key("agent1-key.pem"),
+                                           "cert": key("agent1-cert.pem")})
+
+        def on_plain(sock: net.Socket) -> None:
+            secure = tls.TLSSocket(sock, {"isServer": True, "secureContext": context})
+            secure.on("secure", lambda: secure.end(b"wrapped by hand"))
+
+        plain = net.createServer(on_plain)
+        port = await listening(plain)
+        client = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                  "servername": "agent1"})
+        assert await collect(client) == b"wrapped by hand"
+        closed = once(plain, "close")
+        plain.close()
+        await closed  # the plain socket closed with the TLS one: nothing left to wait for
+
+    run_loop(main)
