@@ -615,6 +615,11 @@ class SecureContext:
                 return list(chain)
         return []
 
+    def trusted_certificates(self) -> list[x509.Certificate]:
+        """Everything the context's store trusts: ``ca`` and PFX CAs, plus the default roots
+        when ``ca`` was not given (where Node looks up issuers for detailed certificates)."""
+        return self._ca_certs + (_ROOTS.certs() if self._uses_roots else [])
+
     def issuer_certificate(self, leaf: x509.Certificate | None = None) -> x509.Certificate | None:
         """The issuer of ``leaf`` (default: the last certificate set) as Node finds it for the
         OCSP ``issuer`` argument: first among the certificate's own chain, then in the trust
@@ -623,10 +628,7 @@ class SecureContext:
         if not chain:
             return None
         leaf = chain[0]
-        candidates = chain[1:] + self._ca_certs
-        if self._uses_roots:
-            candidates += _ROOTS.certs()
-        for cand in candidates:
+        for cand in chain[1:] + self.trusted_certificates():
             if cand.subject != leaf.issuer:
                 continue
             try:

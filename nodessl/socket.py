@@ -466,10 +466,11 @@ class TLSSocket(net.Socket):
             return {}
         from .certificate import peer_certificate_object
 
-        chain = _peer_chain(conn, self._isServer)
+        chain = _peer_chain(conn)
         if not chain:
             return {}
-        return peer_certificate_object(chain, detailed)
+        trusted = self._secureContext.trusted_certificates() if detailed else ()
+        return peer_certificate_object(chain, detailed, trusted=trusted)
 
     def getPeerX509Certificate(self) -> Any:
         """The peer's certificate as a ``cryptography`` object (None before/without one)."""
@@ -574,18 +575,14 @@ def _retire(plain: net.Socket) -> None:
     plain._emit_close()
 
 
-def _peer_chain(conn: SSL.Connection, is_server: bool) -> list[Any]:
-    """The peer's chain as cryptography certs, leaf first, completed by the verified chain."""
+def _peer_chain(conn: SSL.Connection) -> list[Any]:
+    """What Node starts from: the peer's certificate, then the chain it sent (a server's
+    SSL_get_peer_cert_chain leaves the client's own certificate out, a client's has it)."""
     peer = conn.get_peer_certificate(as_cryptography=True)
     if peer is None:
         return []
-    chain = [peer]
-    verified = conn.get_verified_chain(as_cryptography=True) or []
     sent = conn.get_peer_cert_chain(as_cryptography=True) or []
-    for cert in [*verified[1:], *sent]:
-        if cert not in chain:
-            chain.append(cert)
-    return chain
+    return [peer, *(cert for cert in sent if cert != peer)]
 
 
 def _as_bytes(chunk: Any) -> bytes:

@@ -273,3 +273,48 @@ s.listen(0, '127.0.0.1', () => out({{port: s.address().port}}));""")
         assert info == {"type": "ECDH", "name": "secp384r1", "size": 384}
 
     run_loop(main)
+
+
+def _walk(cert: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(CN, fingerprint256, ca) along issuerCertificate links, stopping at a self-link."""
+    out = []
+    seen: set[str] = set()
+    while cert and cert.get("fingerprint256") not in seen:
+        seen.add(cert["fingerprint256"])
+        out.append((cert["subject"]["CN"], cert["fingerprint256"], cert["ca"]))
+        cert = cert.get("issuerCertificate")  # type: ignore[assignment]
+    return out
+
+
+def test_detailed_chain_agrees_with_node() -> None:
+    """agent6 sends leaf + ca3; both clients trust ca1 and complete the chain from it."""
+    async def main() -> None:
+        server = tls.createServer({"key": key("agent6-key.pem"), "cert": key("agent6-cert.pem")},
+                                  lambda s: s.end())
+        port = await listening(server)
+        node = await NodePeer.start(NODE_PRELUDE + f"""
+const walk = (c) => {{ const out = []; const seen = new Set();
+  while (c && !seen.has(c.fingerprint256)) {{ seen.add(c.fingerprint256);
+    out.push([c.subject.CN, c.fingerprint256, c.ca]); c = c.issuerCertificate; }} return out; }};
+const c = tls.connect({{port: {port}, host: '127.0.0.1', ca: fs.readFileSync('ca1-cert.pem'),
+  checkServerIdentity: () => undefined}}, () => {{
+  const d = c.getPeerCertificate(true);
+  out({{chain: walk(d), rootSelf: (() => {{ let x = d; while (x.issuerCertificate !== x)
+    x = x.issuerCertificate; return x.subject.CN; }})()}}); c.end(); }});
+""")
+        theirs = await node.message()
+        await node.close()
+        client = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                  "checkServerIdentity": lambda h, c: None})
+        await once(client, "secureConnect")
+        mine = client.getPeerCertificate(True)
+        client.end()
+        server.close()
+        assert [list(x) for x in _walk(mine)] == theirs["chain"]
+        assert [cn for cn, _, _ in _walk(mine)] == ["Ádám Lippai", "ca3", "ca1"]  # agent6
+        root = mine
+        while root["issuerCertificate"] is not root:
+            root = root["issuerCertificate"]
+        assert root["subject"]["CN"] == theirs["rootSelf"] == "ca1"
+
+    run_loop(main)
