@@ -76,6 +76,7 @@ class TLSSocket(net.Socket):
         self._secureEstablished = False
         self.secureConnecting = True
         self._engine: TLSEngine | None = None
+        self._corked = False
         self._held: list[tuple[bytes, WriteCallback]] = []
         self._end_when_secure = False
         self._lower: Any = None
@@ -238,20 +239,26 @@ class TLSSocket(net.Socket):
     def _cycle(self) -> None:
         engine = self._engine
         assert engine is not None
+        # Corked: whatever this cycle makes the engine say (handshake flight, session
+        # tickets, the listeners' first writes, close_notify) leaves in one send.
+        self._corked = True
         try:
             chunks, done_now, closed = engine.advance()
+            if done_now:
+                self._on_handshake_done()
+                if self.destroyed:
+                    return
+                if not chunks and not closed:
+                    # data may have arrived in the same flight as the Finished message
+                    chunks, _, closed = engine.advance()
         except NodeError as err:
+            self._corked = False
             self._flush()
             self._tls_error(err)
             return
-        self._flush()
-        if done_now:
-            self._on_handshake_done()
-            if self.destroyed:
-                return
-            if not chunks and not closed:
-                # data may have arrived in the same flight as the Finished message
-                chunks, _, closed = engine.advance()
+        finally:
+            if self._corked:
+                self._corked = False
                 self._flush()
         push = self.push
         full = False
@@ -378,9 +385,9 @@ class TLSSocket(net.Socket):
 
     # -- outgoing ----------------------------------------------------------------------------
 
-    def _flush(self) -> None:
+    def _flush(self, force: bool = False) -> None:
         engine = self._engine
-        if engine is None:
+        if engine is None or self._corked and not force:
             return
         out = engine.take_output()
         if out:
@@ -421,7 +428,7 @@ class TLSSocket(net.Socket):
         engine = self._engine
         assert engine is not None
         engine.close()
-        self._flush()
+        self._flush(force=True)  # everything, close_notify last, before the TCP FIN
         if self._lower is not None:
             self._lower.end()
             self._loop.call_soon(done, None)
