@@ -96,7 +96,7 @@ class Server(net.Server):
         })
         self._track(tls)
         if self.pauseOnConnect:
-            tls._pause_wire()
+            # As in Node: the handshake proceeds, the cleartext side starts paused.
             tls._flowing = False
 
 

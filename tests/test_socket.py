@@ -606,3 +606,109 @@ def test_new_tls_socket_over_a_connected_net_socket_as_server() -> None:
         await closed  # the plain socket closed with the TLS one: nothing left to wait for
 
     run_loop(main)
+
+
+def test_certificate_accessors_and_servername_on_both_ends() -> None:
+    async def main() -> None:
+        conn = asyncio.get_running_loop().create_future()
+        plain_connections: list[Any] = []
+        server = agent1_server(lambda s: conn.set_result(s), requestCert=True,
+                               rejectUnauthorized=False, ca=key("ca2-cert.pem"))
+        server.on("connection", plain_connections.append)
+        port = await listening(server)
+        client = tls.connect(port, "127.0.0.1", {
+            "ca": key("ca1-cert.pem"), "servername": "agent1",
+            "key": key("agent4-key.pem"), "cert": key("agent4-cert.pem")})
+        await once(client, "secureConnect")
+        sock = await conn
+        assert isinstance(plain_connections[0], net.Socket)
+        assert not isinstance(plain_connections[0], tls.TLSSocket)
+        assert client.servername == sock.servername == "agent1"
+        assert client.encrypted is sock.encrypted is True
+        # each side's own certificate is the other side's peer certificate
+        assert client.getCertificate()["fingerprint256"] == \
+            sock.getPeerCertificate()["fingerprint256"]
+        assert sock.getCertificate()["fingerprint256"] == \
+            client.getPeerCertificate()["fingerprint256"]
+        assert client.getX509Certificate() == sock.getPeerX509Certificate()
+        assert sock.getX509Certificate() == client.getPeerX509Certificate()
+        assert client.getPeerX509Certificate().subject.rfc4514_string().startswith(
+            "1.2.840.113549.1.9.1=ry@tinyclouds.org,CN=agent1")
+        client.destroy()
+        await once(client, "close")
+        assert client.getPeerCertificate() is None  # Node: null once closed
+        assert client.getProtocol() is None
+        server.close()
+
+    run_loop(main)
+
+
+def test_no_sni_without_servername() -> None:
+    async def main() -> None:
+        conn = asyncio.get_running_loop().create_future()
+        server = agent1_server(lambda s: conn.set_result(s))
+        port = await listening(server)
+        client = tls.connect(port, "127.0.0.1", {"rejectUnauthorized": False})
+        await once(client, "secureConnect")
+        assert (await conn).servername is False
+        assert client.servername is False
+        client.destroy()
+        server.close()
+
+    run_loop(main)
+
+
+def test_multi_key_server_serves_rsa_or_ec_by_client_sigalgs() -> None:
+    async def main() -> None:
+        server = tls.createServer({
+            "key": [key("agent1-key.pem"), key("ec10-key.pem")],
+            "cert": [key("agent1-cert.pem"), key("ec10-cert.pem")]}, lambda s: s.end())
+        port = await listening(server)
+        seen = {}
+        for sigalgs in ("ECDSA+SHA256", "RSA-PSS+SHA256"):
+            client = tls.connect(port, "127.0.0.1", {"rejectUnauthorized": False,
+                                                      "sigalgs": sigalgs})
+            await once(client, "secureConnect")
+            cert = client.getPeerCertificate()
+            seen[sigalgs] = ("nistCurve" in cert, "modulus" in cert)
+            client.destroy()
+        assert seen == {"ECDSA+SHA256": (True, False), "RSA-PSS+SHA256": (False, True)}
+        server.close()
+
+    run_loop(main)
+
+
+def test_listen_on_a_busy_port_is_a_server_error() -> None:
+    async def main() -> None:
+        first = agent1_server()
+        port = await listening(first)
+        second = agent1_server()
+        second.listen(port, "127.0.0.1")
+        err = await once(second, "error")
+        assert err.code == "EADDRINUSE"
+        assert err.syscall == "listen"
+        first.close()
+
+    run_loop(main)
+
+
+def test_pause_on_connect_holds_data_until_resume() -> None:
+    async def main() -> None:
+        conn = asyncio.get_running_loop().create_future()
+        server = agent1_server(lambda s: conn.set_result(s), pauseOnConnect=True)
+        port = await listening(server)
+        client = tls.connect(port, "127.0.0.1", {"rejectUnauthorized": False})
+        await once(client, "secureConnect")
+        client.end(b"held")
+        sock = await conn
+        got: list[bytes] = []
+        sock.on("data", got.append)
+        await asyncio.sleep(0.1)
+        assert got == [] and sock.isPaused()
+        ended = once(sock, "end")
+        sock.resume()
+        await ended
+        assert b"".join(got) == b"held"
+        server.close()
+
+    run_loop(main)
