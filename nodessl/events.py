@@ -1,24 +1,46 @@
 """Node's EventEmitter semantics on top of pyee.
 
 pyee already is a port of Node's EventEmitter (listener order, ``once``, an
-``error`` event with no listener raises).  Two things are adjusted so Node code
+``error`` event with no listener raises).  A few things are adjusted so Node code
 ports line by line: the camelCase names exist, and ``on``/``once`` with a
 listener return the emitter (Node chains ``socket.on(...).on(...)``), while
 ``on(event)`` alone stays pyee's decorator form.  A listener that returns a
 coroutine is scheduled on the running loop, so ``async def`` listeners work.
+
+pyee keys listeners by function, so adding one twice would keep one; Node keeps
+both (and ``once(f)`` after ``on(f)`` must not turn the ``on`` listener into a
+one-shot).  A listener added again is therefore stored under an :class:`_Again`
+key, and removal takes the most recently added copy, as Node does.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from pyee.base import EventEmitter as _PyeeEmitter
 
+from .errors import NodeError
+
 __all__ = ["EventEmitter"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Again:
+    """The key of a listener added once more (identity-hashed, unlike the function)."""
+
+    __slots__ = ("f",)
+
+    def __init__(self, f: Callable[..., Any]) -> None:
+        self.f = f
+
+
+def _is(key: Any, f: Callable[..., Any]) -> bool:
+    # == rather than `is`: bound methods are new objects on every attribute access
+    return (key.f if isinstance(key, _Again) else key) == f
 
 
 class EventEmitter(_PyeeEmitter):
@@ -27,6 +49,7 @@ class EventEmitter(_PyeeEmitter):
     def __init__(self) -> None:
         super().__init__()
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._max_listeners = 10
 
     def _emit_run(self, f: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         result = f(*args, **kwargs)
@@ -36,44 +59,100 @@ class EventEmitter(_PyeeEmitter):
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
+    def _emit_handle_potential_error(self, event: str, error: Any) -> None:
+        if event == "error":
+            if isinstance(error, BaseException):
+                raise error
+            # Node wraps anything that is not an Error
+            raise NodeError(f"Unhandled error. ({error!r})", "ERR_UNHANDLED_ERROR")
+
+    def _add_event_handler(self, event: str, k: Callable[..., Any], v: Callable[..., Any]) -> Any:
+        """Store ``v`` for listener ``k``; returns the key it is stored under."""
+        if "newListener" in self._events:
+            # Node's name for pyee's 'new_listener'; emitted before the listener is added
+            self.emit("newListener", event, k)
+        with self._lock:
+            handlers = self._events.setdefault(event, OrderedDict())
+            key: Any = _Again(k) if k in handlers else k
+            handlers[key] = v
+        return key
+
     def on(self, event: str, f: Callable[..., Any] | None = None) -> Any:  # type: ignore[override]
         """Add a listener; with ``f`` returns the emitter (chainable), without it a decorator."""
         if f is None:
-            return super().on(event)
-        super().on(event, f)
+            # Through self.on, so subclasses' hooks (a Duplex starting to flow) see it.
+            def decorator(fn: F) -> F:
+                self.on(event, fn)
+                return fn
+
+            return decorator
+        self._add_event_handler(event, f, f)
         return self
 
     def once(self, event: str, f: Callable[..., Any] | None = None) -> Any:  # type: ignore[override]
         """Add a one-shot listener; chainable like :meth:`on`."""
         if f is None:
-            return super().once(event)
-        super().once(event, f)
+            def decorator(fn: F) -> F:
+                self.once(event, fn)
+                return fn
+
+            return decorator
+        key: Any = None
+        listener = f
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            handlers = self._events.get(event)
+            if handlers is None or handlers.get(key) is not wrapper:
+                return None  # removed meanwhile
+            self._remove_listener(event, key)
+            return listener(*args, **kwargs)
+
+        key = self._add_event_handler(event, f, wrapper)
         return self
 
     def addListener(self, event: str, f: Callable[..., Any]) -> EventEmitter:
         """Node's alias of :meth:`on`."""
         return self.on(event, f)
 
+    def _move_last_to_front(self, event: str) -> None:
+        handlers = self._events.get(event)
+        if handlers:
+            handlers.move_to_end(next(reversed(handlers)), last=False)
+
     def prependListener(self, event: str, f: Callable[..., Any]) -> EventEmitter:
         """Add ``f`` before the other listeners of ``event``."""
         self.on(event, f)
-        handlers = self._events[event]
-        handlers.move_to_end(f, last=False)
+        self._move_last_to_front(event)
+        return self
+
+    def prependOnceListener(self, event: str, f: Callable[..., Any]) -> EventEmitter:
+        """Add a one-shot ``f`` before the other listeners of ``event``."""
+        self.once(event, f)
+        self._move_last_to_front(event)
         return self
 
     def removeListener(self, event: str, f: Callable[..., Any]) -> EventEmitter:
         """Remove ``f`` (a plain or ``once`` listener); unknown listeners are ignored, as in Node."""
         handlers = self._events.get(event)
-        if handlers is not None and f in handlers:
-            self.remove_listener(event, f)
+        if handlers:
+            for key in reversed(handlers):  # the most recently added copy, as in Node
+                if _is(key, f):
+                    self.remove_listener(event, key)
+                    break
         return self
 
-    off = removeListener
+    def off(self, event: str, f: Callable[..., Any]) -> EventEmitter:
+        """Node's alias of :meth:`removeListener`."""
+        return self.removeListener(event, f)
 
     def removeAllListeners(self, event: str | None = None) -> EventEmitter:
         """Remove every listener, or those of one event."""
         self.remove_all_listeners(event)
         return self
+
+    def listeners(self, event: str) -> list[Callable[..., Any]]:
+        """The listeners of ``event`` (the functions given, a ``once`` one unwrapped)."""
+        return [k.f if isinstance(k, _Again) else k for k in self._events.get(event, ())]
 
     def listenerCount(self, event: str) -> int:
         """How many listeners ``event`` has."""
@@ -82,3 +161,12 @@ class EventEmitter(_PyeeEmitter):
     def eventNames(self) -> list[str]:
         """The events that have listeners."""
         return [name for name, handlers in self._events.items() if handlers]
+
+    def setMaxListeners(self, n: int) -> EventEmitter:
+        """Accepted for Node compatibility (no leak warning is printed)."""
+        self._max_listeners = n
+        return self
+
+    def getMaxListeners(self) -> int:
+        """The value given to :meth:`setMaxListeners` (10 by default)."""
+        return self._max_listeners

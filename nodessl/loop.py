@@ -21,7 +21,7 @@ from typing import Any
 
 from .errors import NodeError
 
-__all__ = ["run", "get_loop", "ref", "unref"]
+__all__ = ["run", "get_loop", "ref", "unref", "spawn"]
 
 
 class _LoopState:
@@ -72,6 +72,32 @@ def unref(handle: object, loop: asyncio.AbstractEventLoop) -> None:
     state.refs.discard(id(handle))
     if not state.refs:
         state.idle.set()
+
+
+_spawned: set[asyncio.Task[Any]] = set()
+
+
+def spawn(loop: asyncio.AbstractEventLoop, coro: Any) -> asyncio.Task[Any]:
+    """Run ``coro`` as a background task whose failure is an uncaught exception.
+
+    Sockets and servers emit events from their own tasks (``connect`` from the
+    connect task, say); an exception escaping a listener there must end ``run``
+    like one escaping a callback, not wait for the task to be garbage collected.
+    """
+    task = loop.create_task(coro)
+    _spawned.add(task)  # a task nobody holds can be collected mid-flight
+    task.add_done_callback(_reap)
+    return task
+
+
+def _reap(task: asyncio.Task[Any]) -> None:
+    _spawned.discard(task)
+    if task.cancelled():
+        return
+    exc = task.exception()  # retrieved: no second report when the task is collected
+    if exc is not None:
+        task.get_loop().call_exception_handler(
+            {"message": "Unhandled exception in a nodessl task", "exception": exc, "task": task})
 
 
 def run(main: Callable[..., Any], *args: Any) -> Any:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import loop as _loop
-from .errors import NodeError, invalid_arg_type, invalid_arg_value
+from .errors import NodeError, NodeRangeError, NodeTypeError, invalid_arg_type, invalid_arg_value
 from .events import EventEmitter
 from .stream import Duplex, WriteCallback
 
@@ -64,6 +64,69 @@ def _errno_error(exc: OSError, syscall: str, address: str | None = None,
     if port is not None:
         err.port = port  # type: ignore[attr-defined]
     return err
+
+
+# libuv's wording (uv_strerror) where it differs from the C library's strerror
+_UV_MESSAGES = {
+    errno.EADDRINUSE: "address already in use",
+    errno.EADDRNOTAVAIL: "address not available",
+    errno.EACCES: "permission denied",
+    errno.EINVAL: "invalid argument",
+    errno.ENOENT: "no such file or directory",
+}
+
+
+def _listen_error(exc: OSError, address: str, port: int | None) -> NodeError:
+    """Node's listen error: ``listen EADDRINUSE: address already in use 127.0.0.1:8000``."""
+    num = exc.errno or 0
+    code = errno.errorcode.get(num, "EIO")
+    text = _UV_MESSAGES.get(num) or os.strerror(num).lower()
+    where = f"{address}:{port}" if port is not None else address
+    err = NodeError(f"listen {code}: {text} {where}", code, errno=-num, syscall="listen",
+                    address=address)
+    if port is not None:
+        err.port = port  # type: ignore[attr-defined]
+    return err
+
+
+def _bind_socket(path: str | None, host: str | None, port: int | None) -> _pysocket.socket:
+    """A bound, not yet listening, non-blocking socket (asyncio's create_server listens).
+
+    No host means Node's dual-stack ``::`` (one port for IPv4 and IPv6), or
+    ``0.0.0.0`` where there is no IPv6.  asyncio's own ``create_server(None, 0)``
+    would bind each family separately, on two different random ports.
+    """
+    if path is not None:
+        candidates = [(_pysocket.AF_UNIX, path)]
+    elif host is None:
+        candidates = [(_pysocket.AF_INET6, "::"), (_pysocket.AF_INET, "0.0.0.0")]
+    else:
+        candidates = [(_pysocket.AF_INET6 if isIP(host) == 6 else _pysocket.AF_INET, host)]
+    for i, (family, address) in enumerate(candidates):
+        last = i == len(candidates) - 1
+        try:
+            sock = _pysocket.socket(family, _pysocket.SOCK_STREAM)
+        except OSError:
+            if last:
+                raise
+            continue  # no IPv6 on this host
+        try:
+            if family == _pysocket.AF_UNIX:
+                sock.bind(address)
+            else:
+                sock.setsockopt(_pysocket.SOL_SOCKET, _pysocket.SO_REUSEADDR, 1)  # as libuv
+                if host is None and family == _pysocket.AF_INET6:
+                    sock.setsockopt(_pysocket.IPPROTO_IPV6, _pysocket.IPV6_V6ONLY, 0)
+                sock.bind((address, port))
+            sock.setblocking(False)
+        except OSError as exc:
+            sock.close()
+            if last or exc.errno == errno.EADDRINUSE:
+                exc.filename = address  # which address failed, for the error message
+                raise
+            continue
+        return sock
+    raise OSError(errno.EAFNOSUPPORT, "no address family to listen on")  # pragma: no cover
 
 
 class _Wire(asyncio.BufferedProtocol):
@@ -119,15 +182,17 @@ class Socket(Duplex):
         self._pending_writes: list[tuple[bytes, WriteCallback]] = []
         self._bytes_read = 0
         self._bytes_written = 0
-        self._timeout_ms = 0
+        self._timeout_ms: float | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._last_active = 0.0
         self._server: Server | None = None
         self._reading_paused = False
         self._refed = False
+        self._want_ref = True  # ref()/unref() by the user, applied whenever we are open
         self._host: str | None = None
         self._eof_sent = False
         self._no_delay = True
+        self._keep_alive: tuple[bool, int] | None = None
         if opts.get("fd") is not None or opts.get("handle") is not None:
             raise invalid_arg_value("options", "fd/handle", "is not supported by nodessl")
 
@@ -143,20 +208,24 @@ class Socket(Duplex):
         self._set_ref(True)
         transport = self._transport
         if transport is not None:
-            # drain when the kernel took everything, as Node emits it at an empty buffer
-            transport.set_write_buffer_limits(high=self.writableHighWaterMark, low=0)
-            sock = transport.get_extra_info("socket")
-            if sock is not None and sock.family in (_pysocket.AF_INET, _pysocket.AF_INET6):
-                try:
-                    sock.setsockopt(_pysocket.IPPROTO_TCP, _pysocket.TCP_NODELAY, 1)
-                except OSError:
-                    pass
+            # drain when the kernel took everything, as Node emits it at an empty buffer.
+            # write() says False once writableLength >= the mark, and asyncio pauses only
+            # above ``high``: one byte less, or a buffer of exactly the mark never drains.
+            transport.set_write_buffer_limits(
+                high=max(self.writableHighWaterMark - 1, 0), low=0)
+            # options set before the connection existed, as Node applies them on connect
+            try:
+                self.setNoDelay(self._no_delay)
+                if self._keep_alive is not None:
+                    self.setKeepAlive(*self._keep_alive)
+            except OSError:
+                pass
 
     def _wire_connected(self, wire: _Wire) -> None:
         self._attach(wire)
 
     def _set_ref(self, on: bool) -> None:
-        if on and not self._refed:
+        if on and not self._refed and self._want_ref:
             self._refed = True
             _loop.ref(self, self._loop)
         elif not on and self._refed:
@@ -165,12 +234,17 @@ class Socket(Duplex):
 
     def ref(self) -> Socket:
         """Keep ``nodessl.run`` alive while this socket is open (the default)."""
-        if not self.destroyed:
+        self._want_ref = True
+        if not self.destroyed and (self.connecting or self._transport is not None):
             self._set_ref(True)
         return self
 
     def unref(self) -> Socket:
-        """Let ``nodessl.run`` finish even though this socket is open."""
+        """Let ``nodessl.run`` finish even though this socket is open.
+
+        Sticky, as in Node: an unref before connecting still holds once connected.
+        """
+        self._want_ref = False
         self._set_ref(False)
         return self
 
@@ -179,11 +253,22 @@ class Socket(Duplex):
     def connect(self, *args: Any) -> Socket:
         """``connect(options[, cb])``, ``connect(port[, host][, cb])`` or ``connect(path[, cb])``."""
         options, cb = _normalize_connect_args(args)
+        if options.get("path") is None:
+            # Node validates synchronously: a bad port throws, it is not an 'error' event
+            port = options.get("port")
+            if port is None:
+                raise NodeTypeError('The "options" or "port" or "path" argument must be '
+                                    "specified", "ERR_MISSING_ARGS")
+            if isinstance(port, bool) or not isinstance(port, (int, float, str)):
+                raise NodeTypeError('The "options.port" property must be one of type number '
+                                    f"or string. Received {_js_describe(port)}",
+                                    "ERR_INVALID_ARG_TYPE")
+            options["port"] = _validate_port(port)
         if cb is not None:
             self.once("connect", cb)
         self.connecting = True
         self._set_ref(True)
-        self._loop.create_task(self._connect(options))
+        _loop.spawn(self._loop, self._connect(options))
         return self
 
     async def _connect(self, options: dict[str, Any]) -> None:
@@ -194,7 +279,7 @@ class Socket(Duplex):
                 await self._loop.create_unix_connection(lambda: wire, path)
             else:
                 host = options.get("host") or "localhost"
-                port = _validate_port(options.get("port"))
+                port = options["port"]
                 local = options.get("localAddress")
                 local_addr = (local, options.get("localPort") or 0) if local else None
                 self._host = host
@@ -321,6 +406,7 @@ class Socket(Duplex):
             self._loop.call_later(0.001, self._after_flush, done)
 
     def _destroy(self, error: BaseException | None) -> None:
+        self.connecting = False  # Node: a destroyed socket is 'closed', not 'opening'
         self._cancel_timer()
         self._set_ref(False)
         transport = self._transport
@@ -373,16 +459,18 @@ class Socket(Duplex):
                 self.once("timeout", callback)
         if timeout:
             self._touch()
-            self._timer = self._loop.call_later(timeout / 1000, self._on_timer)
         return self
 
     @property
     def timeout(self) -> float | None:
-        """The idle timeout in ms, or None when unset."""
-        return self._timeout_ms or None
+        """The idle timeout in ms (0 once disabled), or None when never set."""
+        return self._timeout_ms
 
     def _touch(self) -> None:
+        """Activity: the idle clock restarts (and a timer that already fired is re-armed)."""
         self._last_active = self._loop.time()
+        if self._timer is None and self._timeout_ms and not self.destroyed:
+            self._timer = self._loop.call_later(self._timeout_ms / 1000, self._on_timer)
 
     def _on_timer(self) -> None:
         self._timer = None
@@ -393,8 +481,7 @@ class Socket(Duplex):
         if left > 0.001:
             self._timer = self._loop.call_later(left, self._on_timer)
             return
-        self._touch()
-        self._timer = self._loop.call_later(self._timeout_ms / 1000, self._on_timer)
+        # One 'timeout' per idle period, as Node's timer: not re-armed until activity.
         self.emit("timeout")
 
     def _cancel_timer(self) -> None:
@@ -417,6 +504,7 @@ class Socket(Duplex):
 
     def setKeepAlive(self, enable: bool = False, initialDelay: int = 0) -> Socket:
         """Enable TCP keep-alive; ``initialDelay`` in ms before the first probe."""
+        self._keep_alive = (bool(enable), initialDelay)
         sock = self._sock()
         if sock is not None and sock.family in (_pysocket.AF_INET, _pysocket.AF_INET6):
             sock.setsockopt(_pysocket.SOL_SOCKET, _pysocket.SO_KEEPALIVE, int(bool(enable)))
@@ -504,13 +592,42 @@ def _root_oserror(exc: OSError) -> OSError:
     return exc
 
 
-def _validate_port(port: Any) -> int:
-    if isinstance(port, str) and port.strip().isdigit():
-        port = int(port)
-    if not isinstance(port, int) or isinstance(port, bool) or not 0 <= port < 65536:
-        raise NodeError(
-            f'Port should be >= 0 and < 65536. Received {port!r}.', "ERR_SOCKET_BAD_PORT")
-    return port
+def _js_describe(value: Any) -> str:
+    """Node's "Received ..." wording for a value: ``type number (70000)``, ``type string ('x')``."""
+    if value is None:
+        return "undefined"
+    if isinstance(value, bool):
+        return f"type boolean ({'true' if value else 'false'})"
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and value != value:
+            shown = "NaN"
+        elif isinstance(value, float) and value in (float("inf"), float("-inf")):
+            shown = "Infinity" if value > 0 else "-Infinity"
+        elif isinstance(value, float) and value.is_integer():
+            shown = str(int(value))
+        else:
+            shown = str(value)
+        return f"type number ({shown})"
+    if isinstance(value, str):
+        shown = value if len(value) <= 28 else value[:25] + "..."
+        return f"type string ('{shown}')"
+    return f"an instance of {type(value).__name__}"
+
+
+def _validate_port(port: Any, name: str = "Port") -> int:
+    """Node's validatePort: an integer 0..65535, as a number or a numeric string."""
+    value: int | None = None
+    if isinstance(port, str):
+        text = port.strip()
+        if text.isdigit():
+            value = int(text)
+    elif isinstance(port, (int, float)) and not isinstance(port, bool):
+        if port == port and port not in (float("inf"), float("-inf")) and float(port).is_integer():
+            value = int(port)
+    if value is None or not 0 <= value < 65536:
+        raise NodeRangeError(f"{name} should be >= 0 and < 65536. Received {_js_describe(port)}.",
+                             "ERR_SOCKET_BAD_PORT")
+    return value
 
 
 def _normalize_connect_args(args: tuple[Any, ...]) -> tuple[dict[str, Any], Any]:
@@ -540,9 +657,9 @@ def connect(*args: Any, **kwargs: Any) -> Socket:
     options, cb = _normalize_connect_args(args)
     options.update(kwargs)
     sock = Socket(options)
+    sock.connect(options, *([cb] if cb else []))
     if options.get("timeout"):
         sock.setTimeout(options["timeout"])
-    sock.connect(options, *([cb] if cb else []))
     return sock
 
 
@@ -568,12 +685,20 @@ class Server(EventEmitter):
         self._closing = False
         self._refed = True
         self._unix_path: str | None = None
+        self._sock: _pysocket.socket | None = None  # bound (and listening once serving)
+        self._binding = False  # listen() called, the host name not yet looked up
+        self._generation = 0  # bumped by listen() and close(): stale bind/serve tasks stop
         self.listening = False
         if connectionListener is not None:
             self.on("connection", connectionListener)
 
     def listen(self, *args: Any, **kwargs: Any) -> Server:
-        """``listen([port[, host[, backlog]]][, cb])``, ``listen(path[, cb])``, ``listen(options[, cb])``."""
+        """``listen([port[, host[, backlog]]][, cb])``, ``listen(path[, cb])``, ``listen(options[, cb])``.
+
+        As in Node, a port or path without a host name to look up is bound at once
+        (``address()`` works right after ``listen``); ``listening`` follows on a
+        later tick, and a bind failure is an ``error`` event, not an exception.
+        """
         args_list = list(args)
         cb = args_list.pop() if args_list and callable(args_list[-1]) else None
         opts: dict[str, Any] = dict(kwargs)
@@ -587,34 +712,70 @@ class Server(EventEmitter):
                 opts["host"] = args_list.pop(0)
             if args_list and isinstance(args_list[0], int):
                 opts["backlog"] = args_list.pop(0)
-        if self.listening:
+        if self.listening or self._binding:
             raise NodeError("Listen method has been called more than once without closing.",
                             "ERR_SERVER_ALREADY_LISTEN")
+        path = opts.get("path")
+        host = opts.get("host")
+        port = None if path is not None else _validate_port(opts.get("port", 0) or 0,
+                                                            "options.port")
+        backlog = int(opts.get("backlog") or 511)
         if cb is not None:
             self.once("listening", cb)
-        port = _validate_port(opts.get("port", 0) or 0) if opts.get("path") is None else None
         self._closing = False
+        self._generation += 1
+        self._binding = True
         if self._refed:
             _loop.ref(self, self._loop)
-        self._loop.create_task(self._listen(opts.get("path"), opts.get("host"), port,
-                                            int(opts.get("backlog") or 511)))
+        if path is None and host is not None and not isIP(host):
+            _loop.spawn(self._loop, self._lookup_and_listen(host, port, backlog,
+                                                            self._generation))
+        else:
+            self._bind(path, host, port, backlog)
         return self
 
-    async def _listen(self, path: str | None, host: str | None, port: int | None,
-                      backlog: int) -> None:
+    async def _lookup_and_listen(self, host: str, port: int | None, backlog: int,
+                                 generation: int) -> None:
         try:
-            if path is not None:
-                self._server = await self._loop.create_unix_server(
-                    self._make_wire, path, backlog=backlog)
-                self._unix_path = path
-            else:
-                self._server = await self._loop.create_server(
-                    self._make_wire, host, port, backlog=backlog, reuse_address=True)
-        except OSError as exc:
-            _loop.unref(self, self._loop)
-            self.emit("error", _errno_error(exc, "listen", host or path, port))
+            infos = await self._loop.getaddrinfo(host, port, type=_pysocket.SOCK_STREAM,
+                                                 flags=_pysocket.AI_PASSIVE)
+        except OSError:
+            err = NodeError(f"getaddrinfo ENOTFOUND {host}", "ENOTFOUND",
+                            syscall="getaddrinfo", hostname=host)
+            if generation == self._generation:
+                self._listen_failed(err)
             return
+        if generation != self._generation:
+            return  # closed meanwhile
+        self._bind(None, infos[0][4][0], port, backlog)
+
+    def _bind(self, path: str | None, host: str | None, port: int | None, backlog: int) -> None:
+        try:
+            sock = _bind_socket(path, host, port)
+        except OSError as exc:
+            self._listen_failed(_listen_error(exc, exc.filename or host or path or "", port))
+            return
+        self._sock = sock
+        self._unix_path = path
+        self._binding = False
         self.listening = True
+        _loop.spawn(self._loop, self._serve(sock, backlog, self._generation))
+
+    def _listen_failed(self, err: NodeError) -> None:
+        self._binding = False
+        _loop.unref(self, self._loop)
+        # Node emits listen errors on the next tick; unhandled, they end the program
+        self._loop.call_soon(self.emit, "error", err)
+
+    async def _serve(self, sock: _pysocket.socket, backlog: int, generation: int) -> None:
+        if generation != self._generation:
+            sock.close()  # closed before accepting began: never listen at all
+            return
+        server = await self._loop.create_server(self._make_wire, sock=sock, backlog=backlog)
+        if generation != self._generation:
+            server.close()  # closed while asyncio set up accepting
+            return
+        self._server = server
         self.emit("listening")
 
     def _make_wire(self) -> _Wire:
@@ -623,12 +784,9 @@ class Server(EventEmitter):
         return wire
 
     def _accept(self, wire: _Wire) -> None:
-        transport = wire.transport
         if self._closing or (self.maxConnections is not None
                              and len(self._connections) >= self.maxConnections):
-            if transport is not None:
-                transport.close()
-            self.emit("drop", {})
+            self._drop(wire)
             return
         sock = Socket(allowHalfOpen=self.allowHalfOpen, highWaterMark=self.highWaterMark)
         sock._server = self
@@ -638,6 +796,20 @@ class Server(EventEmitter):
             sock._pause_wire()
             sock._flowing = False
         self._on_connection(sock)
+
+    def _drop(self, wire: _Wire) -> None:
+        """Close a connection over ``maxConnections``; ``drop`` tells who it was, as in Node."""
+        transport = wire.transport
+        info: dict[str, Any] = {}
+        if transport is not None:
+            local = _address_info(transport.get_extra_info("sockname"))
+            remote = _address_info(transport.get_extra_info("peername"))
+            info = {"localAddress": local.get("address"), "localPort": local.get("port"),
+                    "localFamily": local.get("family"), "remoteAddress": remote.get("address"),
+                    "remotePort": remote.get("port"), "remoteFamily": remote.get("family")}
+            transport.close()
+        if not self._closing:
+            self.emit("drop", info)
 
     def _track(self, sock: Socket) -> None:
         self._connections.add(sock)
@@ -652,41 +824,50 @@ class Server(EventEmitter):
         self.emit("connection", sock)
 
     def close(self, callback: Callable[..., Any] | None = None) -> Server:
-        """Stop accepting; ``close`` is emitted once every connection has ended."""
+        """Stop accepting; ``close`` is emitted once every connection has ended.
+
+        As in Node, closing a server that is not listening still emits ``close``, and
+        ``callback`` then receives ``ERR_SERVER_NOT_RUNNING``.
+        """
+        running = self.listening or self._binding
         if callback is not None:
-            if not self.listening:
-                err = NodeError("Server is not running.", "ERR_SERVER_NOT_RUNNING")
-                self._loop.call_soon(callback, err)
-            else:
+            if running:
                 self.once("close", lambda *a: callback(None))
-        if self._server is not None:
-            self._server.close()
-            self._server = None
+            else:
+                err = NodeError("Server is not running.", "ERR_SERVER_NOT_RUNNING")
+                self.once("close", lambda *a: callback(err))
+        if running:
+            self._generation += 1  # a bind or serve still under way gives up
+            if self._server is not None:
+                self._server.close()
+                self._server = None
+            self._sock = None
             if self._unix_path:
                 try:
                     os.unlink(self._unix_path)
                 except OSError:
                     pass
+                self._unix_path = None
         self._closing = True
-        was = self.listening
         self.listening = False
+        self._binding = False
         _loop.unref(self, self._loop)
-        if was:
-            self._maybe_closed()
+        self._maybe_closed()
         return self
 
     def _maybe_closed(self) -> None:
-        if self._closing and not self._connections and not getattr(self, "_close_emitted", False):
-            self._close_emitted = True
+        # Node's _emitCloseIfDrained: no handle and no connection left (no once-only
+        # guard: a second close() emits 'close' again, as in Node).
+        if self._closing and not self._connections and not self.listening:
             self._loop.call_soon(self.emit, "close")
 
     def address(self) -> dict[str, Any] | str | None:
-        """``{port, family, address}``, the path of a Unix server, or None before listening."""
-        if self._server is None or not self._server.sockets:
-            return None
+        """``{port, family, address}``, the path of a Unix server, or None when not listening."""
         if self._unix_path:
             return self._unix_path
-        return _address_info(self._server.sockets[0].getsockname())
+        if self._sock is None or not self.listening:
+            return None
+        return _address_info(self._sock.getsockname())
 
     def getConnections(self, cb: Callable[[Any, int], Any]) -> Server:
         """Call ``cb(None, count)`` with the number of open connections."""
@@ -696,7 +877,7 @@ class Server(EventEmitter):
     def ref(self) -> Server:
         """Keep ``nodessl.run`` alive while listening (the default)."""
         self._refed = True
-        if self.listening:
+        if self.listening or self._binding:
             _loop.ref(self, self._loop)
         return self
 

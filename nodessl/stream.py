@@ -155,7 +155,18 @@ class Duplex(EventEmitter):
             self._end_now()
 
     def read(self, size: int | None = None) -> bytes | str | None:
-        """Paused mode: take buffered data (all of it, or ``size`` bytes); None when empty."""
+        """Paused mode: take buffered data (all of it, or ``size`` bytes); None when empty.
+
+        As in Node, ``read(n)`` returns None while fewer than ``n`` bytes are buffered and
+        the stream has not ended (the rest comes with a later ``readable``), and
+        ``read(0)`` only asks for more (or ends an exhausted stream), consuming nothing.
+        """
+        if size == 0 or (size is not None and size > self._rlen and not self._read_eof):
+            if not self._read_eof:
+                self._read()
+            elif not self._rbuf:
+                self._end_after_read()
+            return None
         if not self._rbuf:
             if self._read_eof:
                 self._flowing = self._flowing or False
@@ -173,10 +184,12 @@ class Duplex(EventEmitter):
             self._rlen = 0
         if self._rlen < self.readableHighWaterMark and not self._read_eof:
             self._read()
-        if self._read_eof and not self._rbuf:
+        last = self._read_eof and not self._rbuf
+        if last:
             self._end_after_read()
         if self._decoder is not None:
-            return self._decoder.decode(data)
+            # the last read also flushes a truncated character (U+FFFD), as Node's decoder.end()
+            return self._decoder.decode(data, last)
         return data
 
     def _end_after_read(self) -> None:
@@ -185,6 +198,12 @@ class Duplex(EventEmitter):
 
     def _end_now(self) -> None:
         if not self.readableEnded and not self.destroyed and not self._rbuf:
+            if self._decoder is not None:
+                # Node ends its string decoder before 'end': a truncated character
+                # still comes out, as U+FFFD, in a last 'data'.
+                tail = self._decoder.decode(b"", True)
+                if tail:
+                    self.emit("data", tail)
             self.readableEnded = True
             self.emit("end")
             self._on_end()
@@ -240,28 +259,51 @@ class Duplex(EventEmitter):
             if end:
                 dest.end()
 
+        def ondestclosed(*_: Any) -> None:
+            # Node unpipes when the destination finishes or closes: no writes after its end
+            self.unpipe(dest)
+
         def cleanup(*_: Any) -> None:
             self.removeListener("data", ondata)
             self.removeListener("end", onend)
             self.removeListener("close", cleanup)
             dest.removeListener("drain", ondrain)
+            dest.removeListener("finish", ondestclosed)
+            dest.removeListener("close", ondestclosed)
 
         self._pipes = getattr(self, "_pipes", [])
         self._pipes.append((dest, cleanup))
         dest.on("drain", ondrain)
+        dest.once("finish", ondestclosed)
+        dest.once("close", ondestclosed)
         self.on("end", onend)
         self.on("close", cleanup)
         self.on("data", ondata)
         if hasattr(dest, "emit"):
             dest.emit("pipe", self)
+        # Node's pipe() starts the flow even after an explicit pause(), unless the
+        # destination is already waiting for 'drain'.
+        if getattr(dest, "writableNeedDrain", False):
+            self.pause()
+        elif not self._flowing:
+            self.resume()
         return dest
 
     def unpipe(self, dest: Any = None) -> Duplex:
         """Undo :meth:`pipe` for ``dest`` (all destinations when None)."""
+        removed = []
         for target, cleanup in list(getattr(self, "_pipes", [])):
             if dest is None or target is dest:
                 cleanup()
                 self._pipes.remove((target, cleanup))
+                removed.append(target)
+        if removed and not self._pipes:
+            # Node pauses a source left without destinations: its data stays buffered
+            # instead of flowing to nobody.
+            self.pause()
+        for target in removed:
+            if hasattr(target, "emit"):
+                target.emit("unpipe", self)
         return self
 
     # owner hooks (readable)
