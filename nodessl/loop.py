@@ -29,8 +29,13 @@ class _LoopState:
 
     def __init__(self) -> None:
         self.refs: set[int] = set()
-        self.idle = asyncio.Event()
-        self.idle.set()
+        # run() sleeps on this future; any change of refs (or an uncaught error) wakes it
+        self.waiter: asyncio.Future[None] | None = None
+
+    def wake(self) -> None:
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
 
 _states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = (
@@ -60,8 +65,9 @@ def _state(loop: asyncio.AbstractEventLoop) -> _LoopState:
 def ref(handle: object, loop: asyncio.AbstractEventLoop) -> None:
     """Keep ``run`` going while ``handle`` is alive."""
     state = _state(loop)
-    state.refs.add(id(handle))
-    state.idle.clear()
+    if id(handle) not in state.refs:
+        state.refs.add(id(handle))
+        state.wake()
 
 
 def unref(handle: object, loop: asyncio.AbstractEventLoop) -> None:
@@ -69,9 +75,9 @@ def unref(handle: object, loop: asyncio.AbstractEventLoop) -> None:
     state = _states.get(loop)
     if state is None:
         return
-    state.refs.discard(id(handle))
-    if not state.refs:
-        state.idle.set()
+    if id(handle) in state.refs:
+        state.refs.discard(id(handle))
+        state.wake()
 
 
 _spawned: set[asyncio.Task[Any]] = set()
@@ -116,6 +122,7 @@ def run(main: Callable[..., Any], *args: Any) -> Any:
             return
         if not failure:
             failure.append(exc)
+            _state(loop).wake()  # an uncaught error ends the run at once
 
     loop.set_exception_handler(on_uncaught)
 
@@ -125,18 +132,16 @@ def run(main: Callable[..., Any], *args: Any) -> Any:
         if inspect.isawaitable(result):
             result = await result
         me = asyncio.current_task()
+        loop = asyncio.get_running_loop()
         while not failure:
-            if state.refs:
-                waiter = asyncio.ensure_future(state.idle.wait())
-                watcher = asyncio.ensure_future(_watch(failure))
-                await asyncio.wait({waiter, watcher}, return_when=asyncio.FIRST_COMPLETED)
-                waiter.cancel()
-                watcher.cancel()
-                continue
-            others = [t for t in asyncio.all_tasks() if t is not me and not t.done()]
-            if not others:
-                break
-            await asyncio.wait(others, timeout=0.05)
+            pending: set[asyncio.Future[Any]] = set()
+            if not state.refs:
+                pending = {t for t in asyncio.all_tasks() if t is not me and not t.done()}
+                if not pending:
+                    break
+            state.waiter = loop.create_future()
+            await asyncio.wait({state.waiter, *pending}, return_when=asyncio.FIRST_COMPLETED)
+            state.waiter = None
         return result
 
     try:
@@ -152,12 +157,6 @@ def run(main: Callable[..., Any], *args: Any) -> Any:
     if failure:
         raise failure[0]
     return result
-
-
-async def _watch(failure: list[BaseException]) -> None:
-    # Uncaught errors land in the exception handler, not in our task: poll for them.
-    while not failure:
-        await asyncio.sleep(0.05)
 
 
 def _cancel_all(loop: asyncio.AbstractEventLoop) -> None:

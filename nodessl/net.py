@@ -791,10 +791,6 @@ class Server(EventEmitter):
         sock = Socket(allowHalfOpen=self.allowHalfOpen, highWaterMark=self.highWaterMark)
         sock._server = self
         sock._attach(wire)
-        self._track(sock)
-        if self.pauseOnConnect:
-            sock._pause_wire()
-            sock._flowing = False
         self._on_connection(sock)
 
     def _drop(self, wire: _Wire) -> None:
@@ -820,7 +816,11 @@ class Server(EventEmitter):
         self._maybe_closed()
 
     def _on_connection(self, sock: Socket) -> None:
-        """A new plain connection (tls.Server overrides to start TLS)."""
+        """A new plain connection was admitted (tls.Server overrides: TLS takes it over)."""
+        self._track(sock)
+        if self.pauseOnConnect:
+            sock._pause_wire()
+            sock._flowing = False
         self.emit("connection", sock)
 
     def close(self, callback: Callable[..., Any] | None = None) -> Server:

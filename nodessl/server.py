@@ -71,17 +71,8 @@ class Server(net.Server):
         self._options = {**self._options, **options}
         self._secure_context = self._build_context(self._options)
 
-    def _accept(self, wire: net._Wire) -> None:
-        transport = wire.transport
-        if self._closing or (self.maxConnections is not None
-                             and len(self._connections) >= self.maxConnections):
-            if transport is not None:
-                transport.close()
-            self.emit("drop", {})
-            return
-        plain = net.Socket(allowHalfOpen=self.allowHalfOpen, highWaterMark=self.highWaterMark)
-        plain._server = self
-        plain._attach(wire)
+    def _on_connection(self, plain: net.Socket) -> None:
+        # Node's tls.Server is a net.Server whose 'connection' listener wraps the socket.
         self.emit("connection", plain)
         if plain.destroyed or plain._wire is None:
             return
@@ -96,7 +87,7 @@ class Server(net.Server):
         })
         self._track(tls)
         if self.pauseOnConnect:
-            # As in Node: the handshake proceeds, the cleartext side starts paused.
+            # the handshake proceeds; the cleartext side starts paused
             tls._flowing = False
 
 
