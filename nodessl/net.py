@@ -264,6 +264,10 @@ class Socket(Duplex):
                                     f"or string. Received {_js_describe(port)}",
                                     "ERR_INVALID_ARG_TYPE")
             options["port"] = _validate_port(port)
+        lookup = options.get("lookup")
+        if lookup is not None and not callable(lookup):
+            raise NodeTypeError('The "options.lookup" property must be of type function. '
+                                f"Received {_js_describe(lookup)}", "ERR_INVALID_ARG_TYPE")
         if cb is not None:
             self.once("connect", cb)
         self.connecting = True
@@ -285,6 +289,9 @@ class Socket(Duplex):
                 self._host = host
                 family = {4: _pysocket.AF_INET, 6: _pysocket.AF_INET6}.get(
                     options.get("family") or 0, 0)
+                if options.get("lookup") is not None and not isIP(host):
+                    host, found = await self._lookup(options["lookup"], host, options)
+                    family = {4: _pysocket.AF_INET, 6: _pysocket.AF_INET6}.get(found, family)
                 try:
                     await self._loop.create_connection(
                         lambda: wire, host, port, family=family, local_addr=local_addr)
@@ -307,6 +314,40 @@ class Socket(Duplex):
                 wire.transport.close()
             return
         self._on_connected()
+
+    async def _lookup(self, lookup: Callable[..., Any], host: str,
+                      options: dict[str, Any]) -> tuple[str, int]:
+        """Resolve ``host`` with the user's ``lookup(hostname, options, cb)``, as Node does;
+        ``cb(err, address, family)`` or, with ``all``, ``cb(err, [{address, family}])``."""
+        answer: asyncio.Future[tuple[str, int]] = self._loop.create_future()
+
+        def callback(err: Any, address: Any = None, family: Any = None) -> None:
+            if answer.done():
+                return
+            if err:
+                answer.set_exception(err if isinstance(err, BaseException)
+                                     else NodeError(str(err), "ENOTFOUND"))
+                return
+            if isinstance(address, list):
+                if not address:
+                    answer.set_exception(NodeError(f"getaddrinfo ENOTFOUND {host}", "ENOTFOUND"))
+                    return
+                address, family = address[0].get("address"), address[0].get("family")
+            if not isinstance(address, str) or not isIP(address):
+                answer.set_exception(NodeError(
+                    f'Invalid IP address: {address}', "ERR_INVALID_IP_ADDRESS"))
+                return
+            answer.set_result((address, int(family or isIP(address))))
+
+        lookup(host, {"family": options.get("family") or 0, "hints": options.get("hints", 0),
+                      "all": False}, callback)
+        try:
+            address, family = await answer
+        except BaseException as err:
+            self.emit("lookup", err, None, None, host)
+            raise
+        self.emit("lookup", None, address, family, host)
+        return address, family
 
     def _on_connected(self) -> None:
         """The TCP connection is up: flush queued writes, emit ``connect`` and ``ready``."""

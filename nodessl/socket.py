@@ -654,5 +654,6 @@ def connect(*args: Any, **kwargs: Any) -> TLSSocket:
         sock.setTimeout(options["timeout"])
     if lower is None:
         sock.connect({k: options[k] for k in ("host", "port", "path", "localAddress",
-                                               "localPort", "family") if k in options})
+                                               "localPort", "family", "lookup", "hints")
+                      if k in options})
     return sock

@@ -712,3 +712,33 @@ def test_pause_on_connect_holds_data_until_resume() -> None:
         server.close()
 
     run_loop(main)
+
+
+def test_lookup_option_resolves_the_host_and_host_is_still_the_identity() -> None:
+    """A custom ``lookup`` maps a name to 127.0.0.1; SNI/identity still use that name."""
+    async def main() -> None:
+        conn = asyncio.get_running_loop().create_future()
+        server = agent1_server(lambda s: (conn.set_result(s.servername), s.end()))
+        port = await listening(server)
+        asked: list[tuple[str, Any]] = []
+
+        def lookup(hostname: str, options: dict[str, Any], cb: Any) -> None:
+            asked.append((hostname, options["family"]))
+            asyncio.get_running_loop().call_soon(cb, None, "127.0.0.1", 4)
+
+        client = tls.connect({"host": "agent1", "port": port, "lookup": lookup,
+                              "ca": key("ca1-cert.pem"), "servername": "agent1"})
+        looked = once(client, "lookup")
+        await once(client, "secureConnect")
+        assert await looked == (None, "127.0.0.1", 4, "agent1")
+        assert asked == [("agent1", 0)]
+        assert client.authorized and await conn == "agent1"
+        failing = tls.connect({"host": "nowhere.test", "port": port,
+                               "lookup": lambda h, o, cb: cb(tls.NodeError("no", "ENOTFOUND"))})
+        assert (await once(failing, "error")).code == "ENOTFOUND"
+        with pytest.raises(tls.NodeError) as info:
+            tls.connect({"port": port, "lookup": "dns"})
+        assert info.value.code == "ERR_INVALID_ARG_TYPE"
+        server.close()
+
+    run_loop(main)
