@@ -16,7 +16,6 @@ assignable: contexts created afterwards use the new values, as in Node.
 """
 
 from . import net
-from .certificate import checkServerIdentity
 from .context import (
     DEFAULT_CIPHERS,
     DEFAULT_ECDH_CURVE,
@@ -28,6 +27,7 @@ from .context import (
     rootCertificates,
 )
 from .errors import NodeError
+from .identity import checkServerIdentity
 from .loop import run
 from .server import Server, createServer
 from .socket import TLSSocket, connect

@@ -604,7 +604,7 @@ def _default_check_server_identity() -> Callable[[str, Any], Any]:
     pkg = sys.modules.get("nodessl")
     fn = getattr(pkg, "checkServerIdentity", None)
     if fn is None:
-        from .certificate import checkServerIdentity as fn
+        from .identity import checkServerIdentity as fn
     return fn
 
 

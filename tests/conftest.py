@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import shutil
+import subprocess
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -129,3 +130,25 @@ async def collect(sock: Any) -> bytes:
     if parts and isinstance(parts[0], str):
         return "".join(parts)  # type: ignore[return-value]
     return b"".join(parts)
+
+
+def run_node(script: str, payload: Any) -> Any:
+    """Run ``node -e script`` with JSON ``payload`` on stdin; return the JSON it prints.
+
+    Skips without ``node`` on a developer machine; fails when ``CI`` is set.
+    """
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("node is required in CI to compare with Node's behaviour")
+        pytest.skip("node not installed")
+    proc = subprocess.run(
+        [node, "-e", script],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, f"node failed: {proc.stderr}"
+    return json.loads(proc.stdout)
