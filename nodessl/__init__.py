@@ -16,6 +16,7 @@ assignable: contexts created afterwards use the new values, as in Node.
 """
 
 from . import net
+from .alpn import convertALPNProtocols
 from .context import (
     DEFAULT_CIPHERS,
     DEFAULT_ECDH_CURVE,
@@ -47,6 +48,7 @@ __all__ = [
     "Server",
     "TLSSocket",
     "checkServerIdentity",
+    "convertALPNProtocols",
     "connect",
     "createSecureContext",
     "createServer",

@@ -593,6 +593,7 @@ class SecureContext:
         # leaf -> [leaf, intermediates...]
         self._chains: dict[str, list[x509.Certificate]] = {}
         self._last_leaf: x509.Certificate | None = None
+        self._variants: dict[frozenset[str], SSL.Context] = {}
 
     # -- what the context holds -------------------------------------------------------------
 
@@ -644,6 +645,26 @@ class SecureContext:
         if self._options is None:
             return SecureContext(*self._init_args).context
         return _build(self._options, quiet=True).context
+
+    def context_for(self, hooks: frozenset[str]) -> SSL.Context:
+        """The pyOpenSSL context to make a connection from, with the callbacks ``hooks``
+        names installed (see :mod:`nodessl.hooks`).
+
+        Callbacks live on the context and a context is frozen once a connection exists, so
+        each set of hooks gets its own context, built like this one and kept for reuse;
+        connections that need no hook share :attr:`context` itself.  Expensive hooks are
+        thereby paid only by the connections that asked for them.
+        """
+        if not hooks:
+            return self.context
+        ctx = self._variants.get(hooks)
+        if ctx is None:
+            from .hooks import install
+
+            ctx = self.fresh_context()
+            install(ctx, hooks)
+            self._variants[hooks] = ctx
+        return ctx
 
     def __repr__(self) -> str:
         low = _VERSION_NAMES.get(self.minVersion, "any")

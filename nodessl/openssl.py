@@ -20,7 +20,7 @@ Rules for every function that calls OpenSSL here:
   ``ERR_get_error()``, the oldest entry) with the rest in ``opensslErrorStack``.
 
 Sections: error queue · constants · context configuration · certificate stores ·
-connection settings and queries · object names · record I/O · sessions (the engine's per-record calls,
+connection settings and queries · object names · record I/O · sessions · callbacks (hooks) (the engine's per-record calls,
 SSL_read/SSL_write/BIO_read/BIO_write with return codes instead of exceptions).
 """
 
@@ -87,6 +87,8 @@ __all__ = [
     "RecordIO",
     "session_to_der",
     "set_session_der",
+    "install_alpn_select",
+    "set_alpn_protos",
 ]
 
 # -- error queue -----------------------------------------------------------------------------
@@ -569,3 +571,71 @@ def set_session_der(conn: SSL.Connection, data: bytes) -> bool:
         _lib.SSL_SESSION_free(raw)  # SSL_set_session took its own reference
     clear_errors()
     return ok
+
+
+# -- callbacks (hooks) -----------------------------------------------------------------------
+#
+# Every OpenSSL callback nodessl installs is a C callback created once per process here and
+# installed on a context by a small function.  It finds the TLSSocket that owns the SSL*
+# (``Connection._reverse_mapping`` -> ``conn.get_app_data()``) and calls one of its
+# ``_hook_*`` methods.  A callback must return a C value, so an exception is stored on the
+# owner (``_hook_error``) and the handshake fails; the engine re-raises the stored
+# exception in place of OpenSSL's generic error (pyOpenSSL's own callbacks do the same).
+
+
+def _owner_of(ssl: object) -> object | None:
+    conn = SSL.Connection._reverse_mapping.get(ssl)  # type: ignore[attr-defined]
+    return conn.get_app_data() if conn is not None else None
+
+
+def _store_error(owner: object | None, exc: BaseException) -> None:
+    if owner is not None and getattr(owner, "_hook_error", None) is None:
+        owner._hook_error = exc  # type: ignore[attr-defined]
+
+
+@_ffi.callback("int (*)(SSL *, unsigned char **, unsigned char *, const unsigned char *, "
+               "unsigned int, void *)")
+def _alpn_select_cb(ssl: object, out: object, outlen: object, in_: object, inlen: int,
+                    _arg: object) -> int:
+    owner = _owner_of(ssl)
+    try:
+        offered, wire = [], _ffi.buffer(in_, inlen)[:]
+        while wire:
+            offered.append(wire[1:1 + wire[0]])
+            wire = wire[1 + wire[0]:]
+        chosen = owner._hook_alpn_select(offered) if owner is not None else None  # type: ignore[attr-defined]
+        if chosen is None:
+            return _lib.SSL_TLSEXT_ERR_ALERT_FATAL  # OpenSSL alerts no_application_protocol
+        # Point into the client's own list: OpenSSL keeps the pointer after we return.
+        raw = _ffi.buffer(in_, inlen)[:]
+        pos = 0
+        while pos < inlen:
+            size = raw[pos]
+            if raw[pos + 1:pos + 1 + size] == chosen:
+                out[0] = _ffi.cast("unsigned char *", in_) + pos + 1  # type: ignore[index]
+                outlen[0] = size  # type: ignore[index]
+                return _lib.SSL_TLSEXT_ERR_OK
+            pos += 1 + size
+        raise AssertionError("ALPN selection not among the offered protocols")
+    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
+        _store_error(owner, exc)
+        return _lib.SSL_TLSEXT_ERR_ALERT_FATAL
+
+
+def install_alpn_select(ctx: SSL.Context) -> None:
+    """Server ALPN: ``owner._hook_alpn_select(offered: list[bytes]) -> bytes | None``; None
+    ends the handshake with the no_application_protocol alert, as Node does."""
+    _lib.SSL_CTX_set_alpn_select_cb(ctx._context, _alpn_select_cb, _ffi.NULL)
+
+
+def set_alpn_protos(conn: SSL.Connection, wire: bytes) -> None:
+    """Client ALPN offer in wire format (length-prefixed names)."""
+    conn.set_alpn_protos([wire[i + 1:i + 1 + wire[i]] for i in _wire_offsets(wire)])
+
+
+def _wire_offsets(wire: bytes) -> list[int]:
+    offsets, pos = [], 0
+    while pos < len(wire):
+        offsets.append(pos)
+        pos += 1 + wire[pos]
+    return offsets

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import net
+from . import alpn, net
 from .context import SecureContext, createSecureContext
 from .errors import invalid_arg_type
 from .socket import TLSSocket
@@ -51,6 +51,7 @@ class Server(net.Server):
         if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
             raise invalid_arg_type("options.handshakeTimeout", "of type number", timeout)
         self._handshakeTimeout = timeout
+        alpn.check_server_options(opts.get("ALPNProtocols"), opts.get("ALPNCallback"))
         self._options = opts
         self._requestCert = bool(opts.get("requestCert", False))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
@@ -84,6 +85,8 @@ class Server(net.Server):
             "rejectUnauthorized": self._rejectUnauthorized,
             "allowHalfOpen": self.allowHalfOpen,
             "highWaterMark": self.highWaterMark,
+            "ALPNProtocols": self._options.get("ALPNProtocols"),
+            "ALPNCallback": self._options.get("ALPNCallback"),
         })
         self._track(tls)
         if self.pauseOnConnect:

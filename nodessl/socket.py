@@ -24,7 +24,7 @@ from typing import Any
 
 from OpenSSL import SSL
 
-from . import net
+from . import alpn, net
 from . import openssl as _ossl
 from .context import SecureContext, createSecureContext
 from .engine import TLSEngine
@@ -83,6 +83,9 @@ class TLSSocket(net.Socket):
         self._requestCert = bool(opts.get("requestCert", not self._isServer))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
         self._handshake_timer: Any = None
+        self._hook_error: BaseException | None = None
+        self._alpn_wire = alpn.to_wire(opts.get("ALPNProtocols")) or None
+        self._alpn_callback = opts.get("ALPNCallback")
         mindh = opts.get("minDHSize", 1024)
         if not isinstance(mindh, (int, float)) or isinstance(mindh, bool) or mindh <= 0:
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
@@ -182,7 +185,8 @@ class TLSSocket(net.Socket):
         if self._engine is not None or self.destroyed:
             return
         try:
-            self._engine = TLSEngine(self._secureContext.context, server=self._isServer)
+            context = self._secureContext.context_for(self._hooks())
+            self._engine = TLSEngine(context, server=self._isServer)
             self._configure(self._engine.conn)
             self._engine.start()
         except Exception as err:  # noqa: BLE001 - whatever fails here fails this socket only
@@ -191,6 +195,18 @@ class TLSSocket(net.Socket):
         self._flush()
         if self._isServer:
             self._arm_handshake_timeout()
+
+    def _hooks(self) -> frozenset[str]:
+        """The OpenSSL callbacks this connection needs (see hooks.py)."""
+        hooks = set()
+        if self._isServer and (self._alpn_wire is not None or self._alpn_callback is not None):
+            hooks.add("alpn")
+        return frozenset(hooks)
+
+    def _hook_alpn_select(self, offered: list[bytes]) -> bytes | None:
+        name = self._engine.conn.get_servername() if self._engine else None
+        return alpn.select(offered, self._alpn_wire, self._alpn_callback,
+                           name.decode("idna") if name else None)
 
     def _configure(self, conn: SSL.Connection) -> None:
         """Per-connection settings that Node puts on the SSL object, not the context."""
@@ -212,6 +228,8 @@ class TLSSocket(net.Socket):
             session = self._tlsOptions.get("session")
             if session:
                 self.setSession(session)
+            if self._alpn_wire:
+                _ossl.set_alpn_protos(conn, self._alpn_wire)
 
     def _arm_handshake_timeout(self) -> None:
         server = self._tlsOptions.get("server")
@@ -254,7 +272,9 @@ class TLSSocket(net.Socket):
         except NodeError as err:
             self._corked = False
             self._flush()
-            self._tls_error(err)
+            # an exception raised in one of our OpenSSL callbacks is the real cause
+            hook_error, self._hook_error = self._hook_error, None
+            self._tls_error(hook_error or err)
             return
         finally:
             if self._corked:
