@@ -152,3 +152,20 @@ def run_node(script: str, payload: Any) -> Any:
     )
     assert proc.returncode == 0, f"node failed: {proc.stderr}"
     return json.loads(proc.stdout)
+
+
+async def net_pair(server_listener: Callable[[Any], Any] | None = None,
+               **server_opts: Any) -> tuple[Any, Any, Any]:
+    """A server and a connected client; returns (server, client, server-side socket)."""
+    from nodessl import net
+
+    server = net.createServer(server_opts)
+    accepted = once(server, "connection")
+    if server_listener is not None:
+        server.on("connection", server_listener)
+    port = await listening(server)
+    client = net.connect(port, "127.0.0.1")
+    conn = await accepted
+    if client.connecting:
+        await once(client, "connect")
+    return server, client, conn

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import collect, listening, once, run_loop
+from conftest import collect, listening, net_pair, once, run_loop
 
 from nodessl import NodeError, net
 
@@ -43,17 +43,6 @@ def closed_port() -> tuple[pysocket.socket, int]:
     s = pysocket.socket()
     s.bind(("127.0.0.1", 0))
     return s, s.getsockname()[1]
-
-
-async def pair(**server_opts: Any) -> tuple[net.Server, net.Socket, net.Socket]:
-    server = net.createServer(server_opts)
-    accepted = once(server, "connection")
-    port = await listening(server)
-    client = net.connect(port, "127.0.0.1")
-    conn = await accepted
-    if client.connecting:
-        await once(client, "connect")
-    return server, client, conn
 
 
 # -- listen --------------------------------------------------------------------------------
@@ -207,7 +196,7 @@ def test_listen_on_a_port_in_use_emits_eaddrinuse() -> None:
 
 def test_close_waits_for_open_connections() -> None:
     async def main() -> None:
-        server, client, conn = await pair()
+        server, client, conn = await net_pair()
         order: list[str] = []
         conn.on("close", lambda *a: order.append("connection closed"))
         closed = asyncio.get_running_loop().create_future()
@@ -339,7 +328,7 @@ def test_max_connections_drops_the_extra_connection() -> None:
 
 def test_pause_on_connect_delivers_nothing_until_resume() -> None:
     async def main() -> None:
-        server, client, conn = await pair(pauseOnConnect=True)
+        server, client, conn = await net_pair(pauseOnConnect=True)
         got: list[bytes] = []
         conn.on("data", got.append)
         written = asyncio.get_running_loop().create_future()
@@ -358,7 +347,7 @@ def test_pause_on_connect_delivers_nothing_until_resume() -> None:
 
 def test_allow_half_open_false_ends_the_server_side_after_the_client_end() -> None:
     async def main() -> None:
-        server, client, conn = await pair()
+        server, client, conn = await net_pair()
         log = record(conn, "end", "finish", "close")
         conn_closed = once(conn, "close")
         conn.resume()
@@ -374,7 +363,7 @@ def test_allow_half_open_false_ends_the_server_side_after_the_client_end() -> No
 
 def test_allow_half_open_true_keeps_the_server_writable_after_end() -> None:
     async def main() -> None:
-        server, client, conn = await pair(allowHalfOpen=True)
+        server, client, conn = await net_pair(allowHalfOpen=True)
         assert client.readyState == "open"
 
         def on_end() -> None:
@@ -542,7 +531,7 @@ def test_ready_state_through_a_lifetime() -> None:
 
 def test_set_timeout_fires_once_per_idle_period_with_callback_form() -> None:
     async def main() -> None:
-        server, client, conn = await pair()
+        server, client, conn = await net_pair()
         assert client.timeout is None
         fired: list[str] = []
         assert client.setTimeout(30, lambda: fired.append("cb")) is client
@@ -561,7 +550,7 @@ def test_set_timeout_fires_once_per_idle_period_with_callback_form() -> None:
 
 def test_set_timeout_is_reset_by_activity() -> None:
     async def main() -> None:
-        server, client, conn = await pair()
+        server, client, conn = await net_pair()
         loop = asyncio.get_running_loop()
         conn.resume()
         timed_out = once(conn, "timeout")
@@ -582,7 +571,7 @@ def test_set_timeout_is_reset_by_activity() -> None:
 
 def test_set_timeout_zero_disables_and_removes_the_callback() -> None:
     async def main() -> None:
-        server, client, conn = await pair()
+        server, client, conn = await net_pair()
         fired: list[str] = []
 
         def cb() -> None:
@@ -638,7 +627,7 @@ def test_set_no_delay_and_set_keep_alive() -> None:
 
 def test_addresses_of_both_ends() -> None:
     async def main() -> None:
-        server, client, conn = await pair()
+        server, client, conn = await net_pair()
         port = server.address()["port"]
         assert client.remoteAddress == "127.0.0.1"
         assert client.remotePort == port
@@ -656,7 +645,7 @@ def test_addresses_of_both_ends() -> None:
 
 def test_bytes_read_and_written() -> None:
     async def main() -> None:
-        server, client, conn = await pair()
+        server, client, conn = await net_pair()
         conn.write(b"0123456789")
         client.end(b"x" * 1000)
         received = await collect(conn)

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from conftest import collect, listening, once, run_loop
+from conftest import collect, listening, net_pair, once, run_loop
 
 from nodessl import net
 from nodessl.stream import Duplex
@@ -324,24 +324,9 @@ def test_a_destination_that_closes_is_unpiped() -> None:
 # -- the same rules on net sockets --------------------------------------------------------
 
 
-async def pair(server_listener: Callable[[net.Socket], Any] | None = None,
-               **server_opts: Any) -> tuple[net.Server, net.Socket, net.Socket]:
-    """A server and a connected client; returns (server, client, server-side socket)."""
-    server = net.createServer(server_opts)
-    accepted = once(server, "connection")
-    if server_listener is not None:
-        server.on("connection", server_listener)
-    port = await listening(server)
-    client = net.connect(port, "127.0.0.1")
-    conn = await accepted
-    if client.connecting:
-        await once(client, "connect")
-    return server, client, conn
-
-
 def test_socket_buffers_until_a_data_listener_and_ends_after_consumption() -> None:
     async def main() -> None:
-        server, client, conn = await pair()
+        server, client, conn = await net_pair()
         conn.end(b"hello")
         await until(lambda: client.readableLength == 5, "data buffered in the client")
         await ticks()
@@ -355,7 +340,7 @@ def test_socket_buffers_until_a_data_listener_and_ends_after_consumption() -> No
 
 def test_socket_ends_without_reading_when_the_peer_sent_nothing() -> None:
     async def main() -> None:
-        server, client, conn = await pair()
+        server, client, conn = await net_pair()
         ended = once(client, "end")
         closed = once(client, "close")
         conn.end()
@@ -370,7 +355,7 @@ def test_socket_set_encoding_with_characters_split_across_packets() -> None:
     async def main() -> None:
         text = "€ñ😀" * 40000
         raw = text.encode()
-        server, client, conn = await pair()
+        server, client, conn = await net_pair()
         client.setEncoding("utf8")
         got = asyncio.ensure_future(collect(client))
         for i in range(0, len(raw), 1001):  # odd offsets: most writes split a character
@@ -384,7 +369,7 @@ def test_socket_set_encoding_with_characters_split_across_packets() -> None:
 
 def test_socket_write_returns_false_past_the_high_water_mark_then_drain() -> None:
     async def main() -> None:
-        server, client, conn = await pair(pauseOnConnect=True)
+        server, client, conn = await net_pair(pauseOnConnect=True)
         assert client.writableHighWaterMark == 16 * 1024
         chunk = b"x" * 65536
         writes = 1
@@ -407,7 +392,7 @@ def test_socket_write_returns_false_past_the_high_water_mark_then_drain() -> Non
 
 def test_socket_drains_when_exactly_the_high_water_mark_is_buffered() -> None:
     async def main() -> None:
-        server, client, conn = await pair(pauseOnConnect=True)
+        server, client, conn = await net_pair(pauseOnConnect=True)
         hwm = client.writableHighWaterMark
         chunk = b"y" * 4096
         total = 0
@@ -432,7 +417,7 @@ def test_socket_drains_when_exactly_the_high_water_mark_is_buffered() -> None:
 
 def test_socket_finish_then_close_and_end_with_callback() -> None:
     async def main() -> None:
-        server, client, conn = await pair()
+        server, client, conn = await net_pair()
         conn.pipe(conn)  # echo; allowHalfOpen false ends it after our end
         log = record(client, "finish", "end", "close")
         finished = asyncio.get_running_loop().create_future()
@@ -450,7 +435,7 @@ def test_socket_finish_then_close_and_end_with_callback() -> None:
 
 def test_socket_write_after_end() -> None:
     async def main() -> None:
-        server, client, conn = await pair()
+        server, client, conn = await net_pair()
         client.end()
         errors: list[Any] = []
         client.on("error", errors.append)
@@ -467,7 +452,7 @@ def test_socket_write_after_end() -> None:
 
 def test_socket_destroy_with_error() -> None:
     async def main() -> None:
-        server, client, conn = await pair()
+        server, client, conn = await net_pair()
         log = record(client, "error", "close")
         peer_closed = once(conn, "close")
         conn.on("error", lambda err: None)  # an abort may reach the peer as ECONNRESET
