@@ -165,6 +165,11 @@ def _parse_node_options(value: str) -> dict[str, Any]:
     return flags
 
 
+_MIN_VERSION_FLAGS = (("--tls-min-v1.0", "TLSv1"), ("--tls-min-v1.1", "TLSv1.1"),
+                      ("--tls-min-v1.2", "TLSv1.2"), ("--tls-min-v1.3", "TLSv1.3"))
+_MAX_VERSION_FLAGS = (("--tls-max-v1.3", "TLSv1.3"), ("--tls-max-v1.2", "TLSv1.2"))
+
+
 def _defaults_from_flags(flags: Mapping[str, Any]) -> tuple[str, str, str, str | None]:
     """(DEFAULT_CIPHERS, DEFAULT_MIN_VERSION, DEFAULT_MAX_VERSION, keylog path) per Node's
     ``lib/tls.js``: the lowest requested minimum wins, the highest requested maximum wins."""
@@ -175,22 +180,9 @@ def _defaults_from_flags(flags: Mapping[str, Any]) -> tuple[str, str, str, str |
                       "ignoring both in NODE_OPTIONS", RuntimeWarning, stacklevel=3)
         flags = {k: v for k, v in flags.items() if k not in ("--tls-min-v1.3", "--tls-max-v1.2")}
     ciphers = flags.get("--tls-cipher-list") or _DEFAULT_CIPHER_LIST_CORE
-    if flags.get("--tls-min-v1.0"):
-        min_v = "TLSv1"
-    elif flags.get("--tls-min-v1.1"):
-        min_v = "TLSv1.1"
-    elif flags.get("--tls-min-v1.2"):
-        min_v = "TLSv1.2"
-    elif flags.get("--tls-min-v1.3"):
-        min_v = "TLSv1.3"
-    else:
-        min_v = "TLSv1.2"
-    if flags.get("--tls-max-v1.3"):
-        max_v = "TLSv1.3"
-    elif flags.get("--tls-max-v1.2"):
-        max_v = "TLSv1.2"
-    else:
-        max_v = "TLSv1.3"
+    # Node checks the flags in this order; the first one given wins.
+    min_v = next((v for flag, v in _MIN_VERSION_FLAGS if flags.get(flag)), "TLSv1.2")
+    max_v = next((v for flag, v in _MAX_VERSION_FLAGS if flags.get(flag)), "TLSv1.3")
     keylog = flags.get("--tls-keylog") or None
     return ciphers, min_v, max_v, keylog
 
