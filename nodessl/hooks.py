@@ -23,6 +23,8 @@ __all__ = ["INSTALLERS", "install"]
 INSTALLERS: dict[str, Callable[[SSL.Context], None]] = {
     # server: pick the protocol from the client's ALPN offer (ALPNProtocols / ALPNCallback)
     "alpn": openssl.install_alpn_select,
+    # every protocol message, both directions (TLSSocket._observe_messages)
+    "msg": openssl.install_msg_callback,
 }
 
 

@@ -89,6 +89,13 @@ __all__ = [
     "set_session_der",
     "install_alpn_select",
     "set_alpn_protos",
+    "install_msg_callback",
+    "SSL3_RT_CHANGE_CIPHER_SPEC",
+    "SSL3_RT_ALERT",
+    "SSL3_RT_HANDSHAKE",
+    "SSL3_RT_APPLICATION_DATA",
+    "SSL3_RT_HEADER",
+    "SSL3_RT_INNER_CONTENT_TYPE",
 ]
 
 # -- error queue -----------------------------------------------------------------------------
@@ -639,3 +646,41 @@ def _wire_offsets(wire: bytes) -> list[int]:
         offsets.append(pos)
         pos += 1 + wire[pos]
     return offsets
+
+
+# -- message callback ------------------------------------------------------------------------
+#
+# SSL_CTX_set_msg_callback sees every protocol message in both directions, decrypted: record
+# headers, handshake messages (also TLS 1.3's encrypted ones), alerts, change_cipher_spec.
+# Consumers (enableTrace, facts read off the handshake) register on the socket; the context
+# carries the callback only when one of them asked (hook "msg"), because it costs a Python
+# call per record for the life of the connection.  The binding has no per-SSL setter, so a
+# connection that starts without the hook cannot gain it later.
+
+# content_type values the callback passes (ssl3.h / tls1.h); the last two are pseudo types.
+SSL3_RT_CHANGE_CIPHER_SPEC = 20
+SSL3_RT_ALERT = 21
+SSL3_RT_HANDSHAKE = 22
+SSL3_RT_APPLICATION_DATA = 23
+SSL3_RT_HEADER = 256
+SSL3_RT_INNER_CONTENT_TYPE = 257
+
+
+@_ffi.callback("void(int, int, int, void *, size_t, SSL *, void *)")
+def _msg_cb(write_p: int, version: int, content_type: int, buf: object, length: int,
+            ssl: object, _arg: object) -> None:
+    owner = _owner_of(ssl)
+    if owner is None:
+        return
+    try:
+        owner._hook_message(bool(write_p), int(version), int(content_type),  # type: ignore[attr-defined]
+                            _ffi.buffer(buf, length)[:])
+    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
+        # A void callback cannot fail the handshake; the owner reports it after the call.
+        _store_error(owner, exc)
+
+
+def install_msg_callback(ctx: SSL.Context) -> None:
+    """``SSL_CTX_set_msg_callback``: ``owner._hook_message(sent, version, content_type,
+    data)`` for every message (``content_type`` one of the ``SSL3_RT_*`` values above)."""
+    _lib.SSL_CTX_set_msg_callback(ctx._context, _msg_cb)

@@ -29,6 +29,13 @@ _SERVER_ONLY = frozenset({
 })
 
 
+# Server options each connection's TLSSocket takes as its own (add a feature's names here).
+_PER_SOCKET = (
+    "ALPNProtocols",
+    "ALPNCallback",
+)
+
+
 def _default_session_id_context() -> str:
     # Node: a 128-bit truncated SHA-1 of process.argv, so one program's servers share sessions
     return hashlib.sha1(" ".join(sys.argv).encode()).hexdigest()[:32]
@@ -85,8 +92,7 @@ class Server(net.Server):
             "rejectUnauthorized": self._rejectUnauthorized,
             "allowHalfOpen": self.allowHalfOpen,
             "highWaterMark": self.highWaterMark,
-            "ALPNProtocols": self._options.get("ALPNProtocols"),
-            "ALPNCallback": self._options.get("ALPNCallback"),
+            **{name: self._options[name] for name in _PER_SOCKET if name in self._options},
         })
         self._track(tls)
         if self.pauseOnConnect:

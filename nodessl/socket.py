@@ -39,6 +39,9 @@ from .stream import WriteCallback
 
 __all__ = ["TLSSocket", "connect"]
 
+MessageObserver = Callable[[bool, int, int, bytes], None]
+"""``(sent, version, content_type, data)``: one protocol message (see openssl.install_msg_callback)."""
+
 _SOCKET_OPTIONS = frozenset({
     "isServer", "server", "requestCert", "rejectUnauthorized", "secureContext", "session",
     "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "servername", "host", "port",
@@ -84,6 +87,8 @@ class TLSSocket(net.Socket):
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
         self._handshake_timer: Any = None
         self._hook_error: BaseException | None = None
+        # Consumers of the message callback (see _observe_messages); known before _start_tls.
+        self._message_observers: list[MessageObserver] = []
         self._alpn_wire = alpn.to_wire(opts.get("ALPNProtocols")) or None
         self._alpn_callback = opts.get("ALPNCallback")
         mindh = opts.get("minDHSize", 1024)
@@ -201,7 +206,24 @@ class TLSSocket(net.Socket):
         hooks = set()
         if self._isServer and (self._alpn_wire is not None or self._alpn_callback is not None):
             hooks.add("alpn")
+        if self._message_observers:
+            hooks.add("msg")
         return frozenset(hooks)
+
+    def _observe_messages(self, observer: MessageObserver) -> bool:
+        """Have ``observer(sent, version, content_type, data)`` see every protocol message.
+
+        Only a connection that has not started yet can take the message callback (it lives
+        on the context); returns False when it is too late.
+        """
+        if self._engine is not None:
+            return False
+        self._message_observers.append(observer)
+        return True
+
+    def _hook_message(self, sent: bool, version: int, content_type: int, data: bytes) -> None:
+        for observer in self._message_observers:
+            observer(sent, version, content_type, data)
 
     def _hook_alpn_select(self, offered: list[bytes]) -> bytes | None:
         name = self._engine.conn.get_servername() if self._engine else None
@@ -280,6 +302,11 @@ class TLSSocket(net.Socket):
             if self._corked:
                 self._corked = False
                 self._flush()
+        if self._hook_error is not None:
+            # a callback that cannot fail the handshake itself (message observers) failed
+            hook_error, self._hook_error = self._hook_error, None
+            self._tls_error(hook_error)
+            return
         push = self.push
         full = False
         for chunk in chunks:

@@ -742,3 +742,36 @@ def test_lookup_option_resolves_the_host_and_host_is_still_the_identity() -> Non
         server.close()
 
     run_loop(main)
+
+
+def test_message_observers_see_the_handshake_both_ways_and_their_errors_fail_it() -> None:
+    async def main() -> None:
+        server = agent1_server(lambda s: s.end())
+        port = await listening(server)
+        seen: list[tuple[bool, int]] = []
+
+        def observe(sent: bool, version: int, content_type: int, data: bytes) -> None:
+            if content_type == 22:  # handshake: data starts with the message type
+                seen.append((sent, data[0]))
+
+        client = tls.TLSSocket(None, {"ca": key("ca1-cert.pem"), "servername": "agent1"})
+        assert client._observe_messages(observe) is True
+        client.connect(port, "127.0.0.1")
+        await once(client, "secureConnect")
+        assert (True, 1) in seen    # ClientHello sent
+        assert (False, 2) in seen   # ServerHello received
+        assert (False, 11) in seen  # Certificate received, although TLS 1.3 encrypts it
+        assert client._observe_messages(observe) is False  # too late: the context is chosen
+        client.destroy()
+
+        def broken(*args: Any) -> None:
+            raise RuntimeError("observer failed")
+
+        failing = tls.TLSSocket(None, {"ca": key("ca1-cert.pem"), "servername": "agent1"})
+        failing._observe_messages(broken)
+        failing.connect(port, "127.0.0.1")
+        err = await once(failing, "error")
+        assert isinstance(err, RuntimeError) and str(err) == "observer failed"
+        server.close()
+
+    run_loop(main)
