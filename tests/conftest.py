@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import shutil
+import socket as pysocket
 import subprocess
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -169,3 +170,39 @@ async def net_pair(server_listener: Callable[[Any], Any] | None = None,
     if client.connecting:
         await once(client, "connect")
     return server, client, conn
+
+
+# -- the openssl command line as a peer --------------------------------------------------------
+
+async def s_client(port: int, *args: str, stdin: bytes = b"") -> tuple[str, str]:
+    """Run ``openssl s_client`` against 127.0.0.1:port; (stdout, stderr) once it exits."""
+    openssl = need("openssl")
+    proc = await asyncio.create_subprocess_exec(
+        openssl, "s_client", "-connect", f"127.0.0.1:{port}", *args, cwd=str(KEYS),
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(stdin), 15)
+    return out.decode(errors="replace"), err.decode(errors="replace")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with pysocket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def s_server(*args: str) -> tuple[asyncio.subprocess.Process, int]:
+    """Start ``openssl s_server`` for one connection; (process, port) once it accepts."""
+    openssl = need("openssl")
+    port = free_port()
+    proc = await asyncio.create_subprocess_exec(
+        openssl, "s_server", "-accept", f"127.0.0.1:{port}", "-naccept", "1", *args,
+        cwd=str(KEYS), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT)
+    assert proc.stdout is not None
+    while True:
+        line = await asyncio.wait_for(proc.stdout.readline(), 10)
+        assert line, "s_server exited before accepting"
+        if line.startswith(b"ACCEPT"):
+            return proc, port

@@ -4,43 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-import socket as pysocket
 
 import pytest
-from conftest import KEYS, collect, key, listening, need, once, run_loop
+from conftest import collect, key, listening, once, run_loop, s_client, s_server
 
 import nodessl as tls
-
-
-async def s_client(port: int, *args: str, stdin: bytes = b"") -> tuple[str, str]:
-    openssl = need("openssl")
-    proc = await asyncio.create_subprocess_exec(
-        openssl, "s_client", "-connect", f"127.0.0.1:{port}", *args, cwd=str(KEYS),
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(proc.communicate(stdin), 15)
-    return out.decode(errors="replace"), err.decode(errors="replace")
-
-
-def free_port() -> int:
-    with pysocket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def s_server(*args: str) -> tuple[asyncio.subprocess.Process, int]:
-    openssl = need("openssl")
-    port = free_port()
-    proc = await asyncio.create_subprocess_exec(
-        openssl, "s_server", "-accept", f"127.0.0.1:{port}", "-naccept", "1", *args,
-        cwd=str(KEYS), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT)
-    assert proc.stdout is not None
-    while True:
-        line = await asyncio.wait_for(proc.stdout.readline(), 10)
-        assert line, "s_server exited before accepting"
-        if line.startswith(b"ACCEPT"):
-            return proc, port
 
 
 @pytest.mark.parametrize(("version_flag", "protocol"), [("-tls1_3", "TLSv1.3"),
