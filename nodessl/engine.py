@@ -32,6 +32,7 @@ from OpenSSL import SSL
 
 from . import openssl as _ossl
 from .errors import NodeError, SSLError, from_openssl
+from .facts import fragmenting_writer
 from .handshake import KeyExchangeScanner, ephemeral_key_info
 
 __all__ = ["TLSEngine", "HANDSHAKING", "OPEN", "CLOSED", "BROKEN"]
@@ -119,6 +120,11 @@ class TLSEngine:
     def write(self, data: bytes) -> None:
         """Encrypt application data (only once the handshake is done)."""
         self._io.write(data)
+
+    def set_max_send_fragment(self, size: int) -> None:
+        """Application data in records of at most ``size`` bytes (``setMaxSendFragment``):
+        ``write`` is replaced, so engines without a limit keep the direct path."""
+        self.write = fragmenting_writer(self._io.write, size)  # type: ignore[method-assign]
 
     def take_output(self) -> bytes:
         """Everything the engine wants sent to the peer, now."""
