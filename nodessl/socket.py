@@ -24,7 +24,7 @@ from typing import Any
 
 from OpenSSL import SSL
 
-from . import alpn, facts, net
+from . import alpn, facts, net, sigalgs
 from . import openssl as _ossl
 from .context import SecureContext, createSecureContext
 from .engine import TLSEngine
@@ -94,6 +94,11 @@ class TLSSocket(net.Socket):
         self._alpn_callback = opts.get("ALPNCallback")
         self._sessions: SessionEvents | None = None  # 'session' events (session.py)
         self._max_fragment: int | None = None  # setMaxSendFragment (facts.py)
+        self._cert_request: sigalgs.CertificateRequestWatch | None = None
+        if not self._isServer and sigalgs.client_watches(context):
+            # TLS 1.3 encrypts the CertificateRequest: only the message callback sees it
+            self._cert_request = sigalgs.CertificateRequestWatch()
+            self._observe_messages(self._cert_request)
         mindh = opts.get("minDHSize", 1024)
         if not isinstance(mindh, (int, float)) or isinstance(mindh, bool) or mindh <= 0:
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
@@ -644,6 +649,27 @@ class TLSSocket(net.Socket):
         if self._engine is not None:
             self._engine.set_max_send_fragment(size)
         return True
+
+    def getSharedSigalgs(self) -> list[str]:
+        """The signature algorithms both ends allow (``ALG+HASH`` names); a client has them
+        only when the server asked for its certificate.  ``[]`` before the handshake."""
+        engine = self._engine
+        if engine is None or not self._secureEstablished or self.destroyed:
+            return []
+        peer = engine.peer_sigalgs()
+        tls13 = engine.conn.get_protocol_version_name() == "TLSv1.3"
+        if tls13 and not self._isServer:
+            peer = self._cert_request.signature_algorithms if self._cert_request else None
+        if not peer:
+            return []
+        version = _ossl.TLS1_3_VERSION if tls13 else _ossl.TLS1_2_VERSION
+        try:
+            own = sigalgs.own_sigalgs(self._secureContext, version)
+        except Exception:  # noqa: BLE001 - a context that cannot be rebuilt shares nothing
+            return []
+        prefer_own = bool(_ossl.get_options(engine.conn.get_context())
+                          & _ossl.SSL_OP_CIPHER_SERVER_PREFERENCE)
+        return sigalgs.shared_sigalgs(own, peer, own_preference=prefer_own, tls13=tls13)
 
     def getEphemeralKeyInfo(self) -> dict[str, Any] | None:
         """The key exchange's ephemeral key: ``{type, name, size}`` on a client, ``{}`` when
