@@ -10,11 +10,15 @@ The binding has no ``SSL_get_shared_sigalgs``, so this module does what OpenSSL'
   the message callback sees it (:class:`CertificateRequestWatch`).  Without a
   CertificateRequest a client has no shared list, as in OpenSSL;
 * this side's own list: the ``sigalgs`` option or OpenSSL's default list, after
-  OpenSSL's own filtering (security level, protocol version).  Rather than
-  re-implement that filter, a throwaway client ``Connection`` made from an equal
-  context writes a ClientHello and its signature_algorithms extension is read
+  OpenSSL's own filtering (security level; a client whose minimum is TLS 1.3
+  drops SHA-1, SHA-224 and DSA).  Rather than re-implement that filter, a
+  throwaway client ``Connection`` made from an equal context (same version
+  range) writes a ClientHello and its signature_algorithms extension is read
   back: OpenSSL applies the same filter to that extension.  Cached per
-  SecureContext and protocol version;
+  SecureContext.  The negotiated version then removes what it cannot use: DSA
+  under TLS 1.3 (on a client also SHA-1 and SHA-224: OpenSSL's client rule once
+  TLS 1.3 is its version, seen from Node 20), the TLS 1.3-only schemes (ML-DSA,
+  brainpool, SM2) under 1.2;
 * the order: this side's when ``SSL_OP_CIPHER_SERVER_PREFERENCE`` is set
   (``honorCipherOrder``, a server's default), else the peer's.  DSA is never
   shared under TLS 1.3.
@@ -170,8 +174,7 @@ def client_watches(context: SecureContext) -> bool:
 
 # -- this side's list ------------------------------------------------------------------------
 
-_OWN: weakref.WeakKeyDictionary[SecureContext, dict[int, tuple[int, ...]]] = \
-    weakref.WeakKeyDictionary()
+_OWN: weakref.WeakKeyDictionary[SecureContext, tuple[int, ...]] = weakref.WeakKeyDictionary()
 
 
 def _hello_of(ctx: SSL.Context) -> list[int] | None:
@@ -189,23 +192,13 @@ def _hello_of(ctx: SSL.Context) -> list[int] | None:
     return client_hello_sigalgs(record[9:])
 
 
-def own_sigalgs(context: SecureContext, version: int) -> tuple[int, ...]:
-    """The signature algorithms ``context`` allows on a ``version`` connection, in its
-    order (what a client with the same settings offers)."""
-    cache = _OWN.setdefault(context, {})
-    if version in cache:
-        return cache[version]
-    result: list[int] | None = None
-    for pinned in (True, False):
-        ctx = context.fresh_context()
-        if pinned:
-            ctx.set_min_proto_version(version)
-            ctx.set_max_proto_version(version)
-        result = _hello_of(ctx)
-        if result is not None:
-            break
-    cache[version] = tuple(result or ())
-    return cache[version]
+def own_sigalgs(context: SecureContext) -> tuple[int, ...]:
+    """The signature algorithms ``context`` allows, in its order (what a client with the
+    same settings offers)."""
+    cached = _OWN.get(context)
+    if cached is None:
+        cached = _OWN[context] = tuple(_hello_of(context.fresh_context()) or ())
+    return cached
 
 
 # -- intersection and names ------------------------------------------------------------------
@@ -239,10 +232,22 @@ def _is_dsa(code: int) -> bool:
     return code & 0xFF == 2 and code >> 8 in _HASHES
 
 
+# RFC 8446 / 8734 / 8998 and the ML-DSA draft: schemes defined for TLS 1.3 only
+_TLS13_ONLY = frozenset({0x081A, 0x081B, 0x081C, 0x0708, 0x0904, 0x0905, 0x0906})
+
+
+def _usable(code: int, tls13: bool, client: bool) -> bool:
+    if not tls13:
+        return code not in _TLS13_ONLY
+    if client and code & 0xFF in _LEGACY_SIGS and code >> 8 in (1, 2, 3):
+        return False  # MD5, SHA-1, SHA-224
+    return not _is_dsa(code)
+
+
 def shared_sigalgs(own: tuple[int, ...] | list[int], peer: list[int], *,
-                   own_preference: bool, tls13: bool) -> list[str]:
+                   own_preference: bool, tls13: bool, client: bool) -> list[str]:
     """OpenSSL's shared list: the preferred side's order, entries the other side allows."""
     pref, allow = (own, peer) if own_preference else (peer, own)
     own_set, allow_set = set(own), set(allow)
     return [sigalg_name(code) for code in pref
-            if code in own_set and code in allow_set and not (tls13 and _is_dsa(code))]
+            if code in own_set and code in allow_set and _usable(code, tls13, client)]

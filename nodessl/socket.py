@@ -662,14 +662,14 @@ class TLSSocket(net.Socket):
             peer = self._cert_request.signature_algorithms if self._cert_request else None
         if not peer:
             return []
-        version = _ossl.TLS1_3_VERSION if tls13 else _ossl.TLS1_2_VERSION
         try:
-            own = sigalgs.own_sigalgs(self._secureContext, version)
+            own = sigalgs.own_sigalgs(self._secureContext)
         except Exception:  # noqa: BLE001 - a context that cannot be rebuilt shares nothing
             return []
         prefer_own = bool(_ossl.get_options(engine.conn.get_context())
                           & _ossl.SSL_OP_CIPHER_SERVER_PREFERENCE)
-        return sigalgs.shared_sigalgs(own, peer, own_preference=prefer_own, tls13=tls13)
+        return sigalgs.shared_sigalgs(own, peer, own_preference=prefer_own, tls13=tls13,
+                                      client=not self._isServer)
 
     def getEphemeralKeyInfo(self) -> dict[str, Any] | None:
         """The key exchange's ephemeral key: ``{type, name, size}`` on a client, ``{}`` when
