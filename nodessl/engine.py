@@ -32,7 +32,9 @@ from OpenSSL import SSL
 
 from . import openssl as _ossl
 from .errors import NodeError, SSLError, from_openssl
+from .facts import fragmenting_writer
 from .handshake import KeyExchangeScanner, ephemeral_key_info
+from .sigalgs import ClientHelloScanner, certificate_request_sigalgs
 
 __all__ = ["TLSEngine", "HANDSHAKING", "OPEN", "CLOSED", "BROKEN"]
 
@@ -54,15 +56,17 @@ class TLSEngine:
         self._io = _ossl.RecordIO(self.conn)
         self.handshakes = 0
         self.sent_close = False
-        # Clients read the server's key exchange off the wire (see handshake.py).
-        self._scanner: KeyExchangeScanner | None = None if server else KeyExchangeScanner()
+        # Clients read the server's key exchange off the wire (see handshake.py), servers
+        # the client's signature algorithms (sigalgs.py).
+        self._scanner: KeyExchangeScanner | ClientHelloScanner = (
+            ClientHelloScanner() if server else KeyExchangeScanner())
 
     # -- incoming ----------------------------------------------------------------------
 
     def feed(self, data: bytes | memoryview) -> None:
         """Ciphertext from the peer."""
         scanner = self._scanner
-        if scanner is not None and not scanner.done:
+        if not scanner.done:
             scanner.feed(data)
         self._io.feed(data)
 
@@ -71,7 +75,16 @@ class TLSEngine:
         scanner = self._scanner
         return ephemeral_key_info(
             self.conn.get_cipher_name(), _ossl.negotiated_group(self.conn),
-            scanner.server_key_exchange if scanner is not None else None)
+            scanner.server_key_exchange if isinstance(scanner, KeyExchangeScanner) else None)
+
+    def peer_sigalgs(self) -> list[int] | None:
+        """The peer's signature_algorithms as read off the plaintext handshake: a server's
+        from the ClientHello, a TLS 1.2 client's from the CertificateRequest (if any)."""
+        scanner = self._scanner
+        if isinstance(scanner, ClientHelloScanner):
+            return scanner.signature_algorithms
+        request = scanner.certificate_request
+        return certificate_request_sigalgs(request, False) if request is not None else None
 
     def start(self) -> None:
         """Begin the handshake (a client produces its ClientHello)."""
@@ -119,6 +132,11 @@ class TLSEngine:
     def write(self, data: bytes) -> None:
         """Encrypt application data (only once the handshake is done)."""
         self._io.write(data)
+
+    def set_max_send_fragment(self, size: int) -> None:
+        """Application data in records of at most ``size`` bytes (``setMaxSendFragment``):
+        ``write`` is replaced, so engines without a limit keep the direct path."""
+        self.write = fragmenting_writer(self._io.write, size)  # type: ignore[method-assign]
 
     def take_output(self) -> bytes:
         """Everything the engine wants sent to the peer, now."""

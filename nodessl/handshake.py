@@ -5,6 +5,7 @@ pyOpenSSL's binding lacks ``SSL_get_peer_tmp_key``, which Node uses for
 guess, the client engine watches the records the server sends while they are
 still plaintext (everything up to ChangeCipherSpec in TLS 1.2) and keeps the
 ServerKeyExchange message: its DH prime gives the size of a DHE key exchange.
+A TLS 1.2 CertificateRequest is kept too (its signature algorithms, see sigalgs.py).
 Named groups (ECDHE, and every TLS 1.3 exchange, whose messages are encrypted)
 come from ``SSL_get0_group_name`` instead.
 """
@@ -16,19 +17,20 @@ from typing import Any
 __all__ = ["KeyExchangeScanner", "ephemeral_key_info"]
 
 _CHANGE_CIPHER_SPEC, _HANDSHAKE, _APPLICATION_DATA = 20, 22, 23
-_SERVER_KEY_EXCHANGE, _SERVER_HELLO_DONE = 12, 14
+_SERVER_KEY_EXCHANGE, _CERTIFICATE_REQUEST, _SERVER_HELLO_DONE = 12, 13, 14
 
 
 class KeyExchangeScanner:
     """Collects the server's plaintext handshake messages until encryption starts."""
 
-    __slots__ = ("_records", "_messages", "done", "server_key_exchange")
+    __slots__ = ("_records", "_messages", "done", "server_key_exchange", "certificate_request")
 
     def __init__(self) -> None:
         self._records = bytearray()
         self._messages = bytearray()
         self.done = False
         self.server_key_exchange: bytes | None = None
+        self.certificate_request: bytes | None = None
 
     def feed(self, data: bytes | memoryview) -> None:
         """Bytes from the server, as they arrived."""
@@ -61,6 +63,8 @@ class KeyExchangeScanner:
             kind = messages[0]
             if kind == _SERVER_KEY_EXCHANGE:
                 self.server_key_exchange = bytes(messages[4:4 + length])
+            elif kind == _CERTIFICATE_REQUEST:
+                self.certificate_request = bytes(messages[4:4 + length])
             del messages[:4 + length]
             if kind == _SERVER_HELLO_DONE:
                 self._finish()

@@ -25,6 +25,8 @@ INSTALLERS: dict[str, Callable[[SSL.Context], None]] = {
     "alpn": openssl.install_alpn_select,
     # every protocol message, both directions (TLSSocket._observe_messages)
     "msg": openssl.install_msg_callback,
+    # client 'session' events: handshake state changes (TLS 1.3 tickets replace the session)
+    "info": openssl.install_info_callback,
 }
 
 

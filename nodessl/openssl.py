@@ -96,6 +96,12 @@ __all__ = [
     "SSL3_RT_APPLICATION_DATA",
     "SSL3_RT_HEADER",
     "SSL3_RT_INNER_CONTENT_TYPE",
+    # sessions and handshake facts
+    "SSL_CB_EXIT",
+    "SSL_CB_HANDSHAKE_DONE",
+    "install_info_callback",
+    "HeldSession",
+    "export_keying_material",
 ]
 
 # -- error queue -----------------------------------------------------------------------------
@@ -684,3 +690,70 @@ def install_msg_callback(ctx: SSL.Context) -> None:
     """``SSL_CTX_set_msg_callback``: ``owner._hook_message(sent, version, content_type,
     data)`` for every message (``content_type`` one of the ``SSL3_RT_*`` values above)."""
     _lib.SSL_CTX_set_msg_callback(ctx._context, _msg_cb)
+
+
+# -- sessions and handshake facts ------------------------------------------------------------
+#
+# The client 'session' event, exportKeyingMaterial and the info callback it rests on.
+#
+# Node emits 'session' from OpenSSL's new-session callback, which the binding lacks
+# (no SSL_CTX_sess_set_new_cb).  In TLS 1.3 every NewSessionTicket replaces the connection's
+# session object (SSL_get_session changes), and OpenSSL ends each post-handshake message with
+# an SSL_CB_CONNECT_EXIT info callback; the info callback is not called for application data,
+# so it costs nothing per record (unlike the message callback).  Comparing raw pointers alone
+# would not do: the session a ticket replaces is freed first and the next one is often
+# allocated at the same address, hence :class:`HeldSession` keeps a reference to the last one.
+
+SSL_CB_EXIT: int = int(_lib.SSL_CB_EXIT)
+SSL_CB_HANDSHAKE_DONE: int = int(_lib.SSL_CB_HANDSHAKE_DONE)
+
+
+@_ffi.callback("void (*)(const SSL *, int, int)")
+def _info_cb(ssl: object, where: int, ret: int) -> None:
+    owner = _owner_of(_ffi.cast("SSL *", ssl))
+    if owner is None:
+        return
+    try:
+        owner._hook_info(int(where), int(ret))  # type: ignore[attr-defined]
+    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
+        _store_error(owner, exc)
+
+
+def install_info_callback(ctx: SSL.Context) -> None:
+    """``SSL_CTX_set_info_callback``: ``owner._hook_info(where, ret)`` on handshake state
+    changes and alerts (``where`` has SSL_CB_* bits); never per application-data record."""
+    _lib.SSL_CTX_set_info_callback(ctx._context, _info_cb)
+
+
+class HeldSession:
+    """A reference to one connection's session object (``SSL_get1_session``), so that the
+    pointer stays unique while it is compared with the connection's current one."""
+
+    __slots__ = ("_ptr",)
+
+    def __init__(self, conn: SSL.Connection) -> None:
+        raw = _lib.SSL_get1_session(conn._ssl)
+        self._ptr = _ffi.gc(raw, _lib.SSL_SESSION_free) if raw != _ffi.NULL else None
+
+    def is_current(self, conn: SSL.Connection) -> bool:
+        """Whether ``conn`` still uses this session object."""
+        current = _lib.SSL_get_session(conn._ssl)
+        if self._ptr is None:
+            return bool(current == _ffi.NULL)
+        return bool(current == self._ptr)
+
+
+def export_keying_material(conn: SSL.Connection, length: int, label: bytes,
+                           context: bytes | None) -> bytes:
+    """``SSL_export_keying_material`` (RFC 5705 / 8446 exporter).  Unlike pyOpenSSL's
+    wrapper, a refusal raises Node's error from the queue (a reserved label under TLS 1.2 is
+    ``ERR_SSL_TLS_ILLEGAL_EXPORTER_LABEL``)."""
+    clear_errors()
+    out = _ffi.new("unsigned char[]", length)
+    ctx_buf = _ffi.from_buffer(context) if context else _ffi.NULL
+    ok = _lib.SSL_export_keying_material(
+        conn._ssl, out, length, label, len(label), ctx_buf,
+        len(context) if context is not None else 0, 1 if context is not None else 0)
+    if ok != 1:
+        raise ssl_error_from_queue()
+    return _ffi.buffer(out, length)[:]

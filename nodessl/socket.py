@@ -24,7 +24,7 @@ from typing import Any
 
 from OpenSSL import SSL
 
-from . import alpn, net
+from . import alpn, facts, net, sigalgs
 from . import openssl as _ossl
 from .context import SecureContext, createSecureContext
 from .engine import TLSEngine
@@ -35,6 +35,7 @@ from .errors import (
     VerifyError,
     invalid_arg_type,
 )
+from .session import SessionEvents, ticket_of
 from .stream import WriteCallback
 
 __all__ = ["TLSSocket", "connect"]
@@ -91,6 +92,13 @@ class TLSSocket(net.Socket):
         self._message_observers: list[MessageObserver] = []
         self._alpn_wire = alpn.to_wire(opts.get("ALPNProtocols")) or None
         self._alpn_callback = opts.get("ALPNCallback")
+        self._sessions: SessionEvents | None = None  # 'session' events (session.py)
+        self._max_fragment: int | None = None  # setMaxSendFragment (facts.py)
+        self._cert_request: sigalgs.CertificateRequestWatch | None = None
+        if not self._isServer and sigalgs.client_watches(context):
+            # TLS 1.3 encrypts the CertificateRequest: only the message callback sees it
+            self._cert_request = sigalgs.CertificateRequestWatch()
+            self._observe_messages(self._cert_request)
         mindh = opts.get("minDHSize", 1024)
         if not isinstance(mindh, (int, float)) or isinstance(mindh, bool) or mindh <= 0:
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
@@ -190,8 +198,11 @@ class TLSSocket(net.Socket):
         if self._engine is not None or self.destroyed:
             return
         try:
-            context = self._secureContext.context_for(self._hooks())
+            hooks = self._hooks()
+            context = self._secureContext.context_for(hooks)
             self._engine = TLSEngine(context, server=self._isServer)
+            if "info" in hooks:
+                self._sessions = SessionEvents(self)
             self._configure(self._engine.conn)
             self._engine.start()
         except Exception as err:  # noqa: BLE001 - whatever fails here fails this socket only
@@ -208,6 +219,8 @@ class TLSSocket(net.Socket):
             hooks.add("alpn")
         if self._message_observers:
             hooks.add("msg")
+        if not self._isServer and self.listenerCount("session") > 0:
+            hooks.add("info")
         return frozenset(hooks)
 
     def _observe_messages(self, observer: MessageObserver) -> bool:
@@ -225,6 +238,10 @@ class TLSSocket(net.Socket):
         for observer in self._message_observers:
             observer(sent, version, content_type, data)
 
+    def _hook_info(self, where: int, ret: int) -> None:
+        if self._sessions is not None:
+            self._sessions.on_info(where, ret)
+
     def _hook_alpn_select(self, offered: list[bytes]) -> bytes | None:
         name = self._engine.conn.get_servername() if self._engine else None
         return alpn.select(offered, self._alpn_wire, self._alpn_callback,
@@ -233,6 +250,8 @@ class TLSSocket(net.Socket):
     def _configure(self, conn: SSL.Connection) -> None:
         """Per-connection settings that Node puts on the SSL object, not the context."""
         conn.set_app_data(self)
+        if self._max_fragment is not None:
+            self._engine.set_max_send_fragment(self._max_fragment)  # type: ignore[union-attr]
         if self._isServer:
             mode = SSL.VERIFY_NONE
             if self._requestCert:
@@ -314,6 +333,8 @@ class TLSSocket(net.Socket):
                 full = True
         if full:
             self._pause_wire()
+        if self._sessions is not None:
+            self._sessions.flush()
         if closed:
             self.push(None)
 
@@ -403,6 +424,8 @@ class TLSSocket(net.Socket):
         else:
             self.authorized = True
         self.emit("secureConnect")
+        if self._sessions is not None:
+            self._sessions.on_secure()
 
     def _server_secure(self) -> None:
         if self._requestCert:
@@ -588,6 +611,65 @@ class TLSSocket(net.Socket):
         if self._engine is None or self.destroyed:
             return None
         return _ossl.session_to_der(self._engine.conn)
+
+    def getTLSTicket(self) -> bytes | None:
+        """The session ticket the server sent (TLS 1.2 with tickets; under TLS 1.3 only once
+        a ticket arrived after the handshake), None without one or once closed."""
+        if self._engine is None or self.destroyed:
+            return None
+        return ticket_of(_ossl.session_to_der(self._engine.conn))
+
+    def exportKeyingMaterial(self, length: int, label: str,
+                             context: bytes | None = None) -> bytes:
+        """Keying material from the TLS exporter (RFC 5705 / RFC 8446 section 7.5)."""
+        size, label_bytes, context_bytes = facts.validate_keying_args(length, label, context)
+        if not self._secureEstablished or self._engine is None or self.destroyed:
+            raise facts.not_secure()
+        return _ossl.export_keying_material(self._engine.conn, size, label_bytes,
+                                            context_bytes)
+
+    def getFinished(self) -> bytes | None:
+        """The Finished message this side sent (None before the handshake or once closed)."""
+        conn = self._conn()
+        return conn.get_finished() if conn is not None and self._secureEstablished else None
+
+    def getPeerFinished(self) -> bytes | None:
+        """The Finished message the peer sent (None before the handshake or once closed)."""
+        conn = self._conn()
+        if conn is None or not self._secureEstablished:
+            return None
+        return conn.get_peer_finished()
+
+    def setMaxSendFragment(self, size: int) -> bool:
+        """Limit application-data records to ``size`` bytes; False outside 512..16384."""
+        size = facts.validate_fragment_size(size)
+        if not facts.MIN_FRAGMENT <= size <= facts.MAX_FRAGMENT or self.destroyed:
+            return False
+        self._max_fragment = size
+        if self._engine is not None:
+            self._engine.set_max_send_fragment(size)
+        return True
+
+    def getSharedSigalgs(self) -> list[str]:
+        """The signature algorithms both ends allow (``ALG+HASH`` names); a client has them
+        only when the server asked for its certificate.  ``[]`` before the handshake."""
+        engine = self._engine
+        if engine is None or not self._secureEstablished or self.destroyed:
+            return []
+        peer = engine.peer_sigalgs()
+        tls13 = engine.conn.get_protocol_version_name() == "TLSv1.3"
+        if tls13 and not self._isServer:
+            peer = self._cert_request.signature_algorithms if self._cert_request else None
+        if not peer:
+            return []
+        try:
+            own = sigalgs.own_sigalgs(self._secureContext)
+        except Exception:  # noqa: BLE001 - a context that cannot be rebuilt shares nothing
+            return []
+        prefer_own = bool(_ossl.get_options(engine.conn.get_context())
+                          & _ossl.SSL_OP_CIPHER_SERVER_PREFERENCE)
+        return sigalgs.shared_sigalgs(own, peer, own_preference=prefer_own, tls13=tls13,
+                                      client=not self._isServer)
 
     def getEphemeralKeyInfo(self) -> dict[str, Any] | None:
         """The key exchange's ephemeral key: ``{type, name, size}`` on a client, ``{}`` when

@@ -1,0 +1,143 @@
+"""Client sessions: the ``session`` event and ``getTLSTicket()``.
+
+Node emits ``session`` from OpenSSL's new-session callback, which pyOpenSSL's
+binding does not expose, and reads the ticket with ``SSL_SESSION_get0_ticket``,
+which it lacks too.  What the binding does have is enough:
+
+* TLS 1.2: the session is complete when the handshake is; it is announced after
+  ``secureConnect`` (Node's order), unless the handshake resumed one, as
+  OpenSSL's ``ssl_update_cache`` only caches new TLS 1.2 sessions.
+* TLS 1.3: every NewSessionTicket makes OpenSSL replace the connection's session
+  (two per connection from an OpenSSL server, each one a resumable session).
+  The info callback (hook ``info``, installed only for clients with ``session``
+  listeners when TLS starts, as Node enables its callback on demand) fires after
+  each post-handshake message; a session object that differs from the last one
+  seen is a new ticket.  The bytes are taken inside the callback and emitted
+  after the engine cycle, never from inside OpenSSL.
+* The ticket lives in the session's DER (``SSL_SESSION_ASN1``: ``[10] EXPLICIT
+  OCTET STRING``); a few lines of DER walking read it, since ``cryptography``
+  has no general DER reader.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import openssl as _ossl
+
+if TYPE_CHECKING:
+    from .socket import TLSSocket
+
+__all__ = ["SessionEvents", "session_fields", "ticket_of"]
+
+
+def _der_header(data: bytes, pos: int) -> tuple[int, int, int]:
+    """(tag, start of contents, end of contents) of the DER element at ``pos``."""
+    if pos + 2 > len(data):
+        raise ValueError("truncated")
+    tag, first = data[pos], data[pos + 1]
+    pos += 2
+    if first < 0x80:
+        length = first
+    else:
+        count = first & 0x7F
+        if count == 0 or count > 4 or pos + count > len(data):
+            raise ValueError("bad length")
+        length = int.from_bytes(data[pos:pos + count], "big")
+        pos += count
+    if pos + length > len(data):
+        raise ValueError("truncated")
+    return tag, pos, pos + length
+
+
+def session_fields(der: bytes) -> dict[int, bytes]:
+    """The top-level elements of an ``SSL_SESSION`` DER, keyed by tag byte (contents only)."""
+    tag, pos, end = _der_header(der, 0)
+    if tag != 0x30:
+        raise ValueError("not a SEQUENCE")
+    fields: dict[int, bytes] = {}
+    while pos < end:
+        tag, start, stop = _der_header(der, pos)
+        fields.setdefault(tag, der[start:stop])
+        pos = stop
+    return fields
+
+
+_TICKET = 0xAA  # [10] EXPLICIT (context-specific, constructed)
+_SESSION_ID = 0x04  # the first OCTET STRING after version, ssl_version and cipher
+
+
+def ticket_of(der: bytes | None) -> bytes | None:
+    """The session ticket in a session's DER, None when it carries none."""
+    if not der:
+        return None
+    try:
+        inner = session_fields(der).get(_TICKET)
+        if inner is None:
+            return None
+        tag, start, stop = _der_header(inner, 0)
+    except ValueError:
+        return None
+    return inner[start:stop] if tag == 0x04 and stop > start else None
+
+
+def _session_id(der: bytes) -> bytes:
+    # SEQUENCE { version INTEGER, ssl_version INTEGER, cipher OCTET STRING,
+    #            session_id OCTET STRING, master_key OCTET STRING, ... }
+    _, pos, end = _der_header(der, 0)
+    strings = 0
+    while pos < end:
+        tag, start, stop = _der_header(der, pos)
+        if tag == _SESSION_ID:
+            strings += 1
+            if strings == 2:
+                return der[start:stop]
+        pos = stop
+    return b""
+
+
+class SessionEvents:
+    """Finds the sessions a client socket announces with ``session`` events."""
+
+    __slots__ = ("_socket", "_held", "_pending")
+
+    def __init__(self, socket: TLSSocket) -> None:
+        self._socket = socket
+        self._held: _ossl.HeldSession | None = None
+        self._pending: list[bytes] = []
+
+    def on_secure(self) -> None:
+        """After ``secureConnect``: TLS <= 1.2 announces its session now; TLS 1.3 starts
+        watching for the session objects tickets bring."""
+        sock = self._socket
+        engine = sock._engine
+        if engine is None or sock.destroyed:
+            return
+        conn = engine.conn
+        if conn.get_protocol_version_name() == "TLSv1.3":
+            self._held = _ossl.HeldSession(conn)
+            return
+        if sock.isSessionReused():
+            return
+        der = _ossl.session_to_der(conn)
+        if der and _session_id(der):
+            self._pending.append(der)
+        self.flush()
+
+    def on_info(self, where: int, ret: int) -> None:
+        """Info callback (inside OpenSSL): a post-handshake message was processed."""
+        held = self._held
+        if held is None or not where & _ossl.SSL_CB_EXIT or ret <= 0:
+            return
+        engine = self._socket._engine
+        if engine is None or held.is_current(engine.conn):
+            return
+        self._held = _ossl.HeldSession(engine.conn)
+        der = _ossl.session_to_der(engine.conn)
+        if der:
+            self._pending.append(der)
+
+    def flush(self) -> None:
+        """Emit what arrived (after an engine cycle, outside OpenSSL)."""
+        while self._pending and not self._socket.destroyed:
+            self._socket.emit("session", self._pending.pop(0))

@@ -1,0 +1,253 @@
+"""``getSharedSigalgs()``: the signature algorithms both ends allow, derived from the handshake.
+
+The binding has no ``SSL_get_shared_sigalgs``, so this module does what OpenSSL's
+``tls1_set_shared_sigalgs`` does, from the same inputs:
+
+* the peer's list: a server reads the ClientHello's signature_algorithms
+  extension (plaintext on the wire, :class:`ClientHelloScanner` fed by the
+  engine); a client reads the server's CertificateRequest, plaintext in TLS 1.2
+  (the engine's KeyExchangeScanner keeps it) and encrypted in TLS 1.3, where only
+  the message callback sees it (:class:`CertificateRequestWatch`).  Without a
+  CertificateRequest a client has no shared list, as in OpenSSL;
+* this side's own list: the ``sigalgs`` option or OpenSSL's default list, after
+  OpenSSL's own filtering (security level; a client whose minimum is TLS 1.3
+  drops SHA-1, SHA-224 and DSA).  Rather than re-implement that filter, a
+  throwaway client ``Connection`` made from an equal context (same version
+  range) writes a ClientHello and its signature_algorithms extension is read
+  back: OpenSSL applies the same filter to that extension.  Cached per
+  SecureContext.  The negotiated version then removes what it cannot use: DSA
+  under TLS 1.3 (on a client also SHA-1 and SHA-224: OpenSSL's client rule once
+  TLS 1.3 is its version, seen from Node 20), the TLS 1.3-only schemes (ML-DSA,
+  brainpool, SM2) under 1.2;
+* the order: this side's when ``SSL_OP_CIPHER_SERVER_PREFERENCE`` is set
+  (``honorCipherOrder``, a server's default), else the peer's.  DSA is never
+  shared under TLS 1.3.
+
+Names are Node's ``ALG+HASH`` form: the signature key type (``RSA``, ``RSA-PSS``
+for both PSS flavours, ``ECDSA``, ``DSA``, ``Ed25519`` …, else OpenSSL's short
+name) and the hash's short name or ``UNDEF``.
+
+The TLS 1.3 client side costs a Python call per record (the message callback
+stays on for the connection's life), so only clients with a certificate of
+their own watch for a CertificateRequest: others could not answer one anyway.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING
+
+from OpenSSL import SSL
+
+from . import openssl as _ossl
+
+if TYPE_CHECKING:
+    from .context import SecureContext
+
+__all__ = [
+    "ClientHelloScanner",
+    "CertificateRequestWatch",
+    "certificate_request_sigalgs",
+    "own_sigalgs",
+    "shared_sigalgs",
+    "sigalg_name",
+    "client_watches",
+]
+
+_HANDSHAKE = 22
+_CLIENT_HELLO, _CERTIFICATE_REQUEST = 1, 13
+_EXT_SIGNATURE_ALGORITHMS = 13
+
+
+def _u16_list(data: bytes) -> list[int]:
+    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data) - 1, 2)]
+
+
+def _extensions(data: bytes, pos: int) -> dict[int, bytes]:
+    """A TLS extensions block (u16 total length, then type/length/body) at ``pos``."""
+    out: dict[int, bytes] = {}
+    end = pos + 2 + int.from_bytes(data[pos:pos + 2], "big")
+    pos += 2
+    while pos + 4 <= end:
+        kind = int.from_bytes(data[pos:pos + 2], "big")
+        size = int.from_bytes(data[pos + 2:pos + 4], "big")
+        out.setdefault(kind, data[pos + 4:pos + 4 + size])
+        pos += 4 + size
+    return out
+
+
+def _sigalgs_extension(body: bytes | None) -> list[int] | None:
+    if body is None or len(body) < 2:
+        return None
+    return _u16_list(body[2:2 + int.from_bytes(body[:2], "big")])
+
+
+def client_hello_sigalgs(hello: bytes) -> list[int] | None:
+    """signature_algorithms of a ClientHello body (after the 4-byte message header)."""
+    try:
+        pos = 2 + 32  # legacy_version, random
+        pos += 1 + hello[pos]  # session id
+        pos += 2 + int.from_bytes(hello[pos:pos + 2], "big")  # cipher suites
+        pos += 1 + hello[pos]  # compression methods
+        if pos + 2 > len(hello):
+            return None
+        return _sigalgs_extension(_extensions(hello, pos).get(_EXT_SIGNATURE_ALGORITHMS))
+    except IndexError:
+        return None
+
+
+def certificate_request_sigalgs(body: bytes, tls13: bool) -> list[int] | None:
+    """signature_algorithms of a CertificateRequest body (TLS 1.2 field or 1.3 extension)."""
+    try:
+        if tls13:
+            pos = 1 + body[0]  # certificate_request_context
+            return _sigalgs_extension(_extensions(body, pos).get(_EXT_SIGNATURE_ALGORITHMS))
+        pos = 1 + body[0]  # certificate_types
+        size = int.from_bytes(body[pos:pos + 2], "big")
+        return _u16_list(body[pos + 2:pos + 2 + size])
+    except IndexError:
+        return None
+
+
+class ClientHelloScanner:
+    """A server's view of the client's first flight: keeps the ClientHello's sigalgs."""
+
+    __slots__ = ("_buf", "done", "signature_algorithms")
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+        self.done = False
+        self.signature_algorithms: list[int] | None = None
+
+    def feed(self, data: bytes | memoryview) -> None:
+        """Bytes from the client, as they arrived (stops after the ClientHello)."""
+        buf = self._buf
+        buf += data
+        # handshake records until one whole ClientHello message is in
+        message = bytearray()
+        pos = 0
+        while pos + 5 <= len(buf):
+            length = int.from_bytes(buf[pos + 3:pos + 5], "big")
+            if buf[pos] != _HANDSHAKE:
+                self._finish()
+                return
+            if pos + 5 + length > len(buf):
+                return
+            message += buf[pos + 5:pos + 5 + length]
+            pos += 5 + length
+            if len(message) >= 4:
+                size = int.from_bytes(message[1:4], "big")
+                if len(message) >= 4 + size:
+                    if message[0] == _CLIENT_HELLO:
+                        self.signature_algorithms = client_hello_sigalgs(
+                            bytes(message[4:4 + size]))
+                    self._finish()
+                    return
+        if len(buf) > 1 << 17:  # not TLS, or absurdly large: stop looking
+            self._finish()
+
+    def _finish(self) -> None:
+        self.done = True
+        self._buf = bytearray()
+
+
+class CertificateRequestWatch:
+    """A message observer keeping the sigalgs of a CertificateRequest the client receives
+    (TLS 1.3, where the message is encrypted on the wire)."""
+
+    __slots__ = ("signature_algorithms",)
+
+    def __init__(self) -> None:
+        self.signature_algorithms: list[int] | None = None
+
+    def __call__(self, sent: bool, version: int, content_type: int, data: bytes) -> None:
+        """``(sent, version, content_type, data)`` of one protocol message."""
+        if (not sent and content_type == _HANDSHAKE and data[:1] == b"\x0d"
+                and version == _ossl.TLS1_3_VERSION):
+            self.signature_algorithms = certificate_request_sigalgs(data[4:], True)
+
+
+def client_watches(context: SecureContext) -> bool:
+    """Whether a client socket on ``context`` registers :class:`CertificateRequestWatch`."""
+    return bool(context.certificates())
+
+
+# -- this side's list ------------------------------------------------------------------------
+
+_OWN: weakref.WeakKeyDictionary[SecureContext, tuple[int, ...]] = weakref.WeakKeyDictionary()
+
+
+def _hello_of(ctx: SSL.Context) -> list[int] | None:
+    conn = SSL.Connection(ctx, None)
+    conn.set_connect_state()
+    try:
+        conn.do_handshake()
+    except SSL.WantReadError:
+        pass
+    except SSL.Error:
+        return None
+    record = conn.bio_read(1 << 16)
+    if len(record) < 9 or record[0] != _HANDSHAKE or record[5] != _CLIENT_HELLO:
+        return None
+    return client_hello_sigalgs(record[9:])
+
+
+def own_sigalgs(context: SecureContext) -> tuple[int, ...]:
+    """The signature algorithms ``context`` allows, in its order (what a client with the
+    same settings offers)."""
+    cached = _OWN.get(context)
+    if cached is None:
+        cached = _OWN[context] = tuple(_hello_of(context.fresh_context()) or ())
+    return cached
+
+
+# -- intersection and names ------------------------------------------------------------------
+
+_HASHES = {1: "MD5", 2: "SHA1", 3: "SHA224", 4: "SHA256", 5: "SHA384", 6: "SHA512"}
+_LEGACY_SIGS = {1: "RSA", 2: "DSA", 3: "ECDSA"}
+_NAMES = {
+    0x0804: "RSA-PSS+SHA256", 0x0805: "RSA-PSS+SHA384", 0x0806: "RSA-PSS+SHA512",
+    0x0809: "RSA-PSS+SHA256", 0x080A: "RSA-PSS+SHA384", 0x080B: "RSA-PSS+SHA512",
+    0x0807: "Ed25519+UNDEF", 0x0808: "Ed448+UNDEF",
+    0x081A: "ECDSA+SHA256", 0x081B: "ECDSA+SHA384", 0x081C: "ECDSA+SHA512",
+    0x0708: "SM2+SM3",
+    # OpenSSL >= 3.5: the key type's short name, no separate hash
+    0x0904: "id-ml-dsa-44+UNDEF", 0x0905: "id-ml-dsa-65+UNDEF", 0x0906: "id-ml-dsa-87+UNDEF",
+    0xEEEE: "gost2012_256+md_gost12_256", 0xEFEF: "gost2012_512+md_gost12_512",
+    0xEDED: "gost2001+md_gost94",
+}
+
+
+def sigalg_name(code: int) -> str:
+    """Node's ``ALG+HASH`` name of a TLS SignatureScheme code."""
+    if code in _NAMES:
+        return _NAMES[code]
+    sig, hash_ = _LEGACY_SIGS.get(code & 0xFF), _HASHES.get(code >> 8)
+    if sig is not None and hash_ is not None:
+        return f"{sig}+{hash_}"
+    return f"UNDEF+UNDEF(0x{code:04x})"
+
+
+def _is_dsa(code: int) -> bool:
+    return code & 0xFF == 2 and code >> 8 in _HASHES
+
+
+# RFC 8446 / 8734 / 8998 and the ML-DSA draft: schemes defined for TLS 1.3 only
+_TLS13_ONLY = frozenset({0x081A, 0x081B, 0x081C, 0x0708, 0x0904, 0x0905, 0x0906})
+
+
+def _usable(code: int, tls13: bool, client: bool) -> bool:
+    if not tls13:
+        return code not in _TLS13_ONLY
+    if client and code & 0xFF in _LEGACY_SIGS and code >> 8 in (1, 2, 3):
+        return False  # MD5, SHA-1, SHA-224
+    return not _is_dsa(code)
+
+
+def shared_sigalgs(own: tuple[int, ...] | list[int], peer: list[int], *,
+                   own_preference: bool, tls13: bool, client: bool) -> list[str]:
+    """OpenSSL's shared list: the preferred side's order, entries the other side allows."""
+    pref, allow = (own, peer) if own_preference else (peer, own)
+    own_set, allow_set = set(own), set(allow)
+    return [sigalg_name(code) for code in pref
+            if code in own_set and code in allow_set and _usable(code, tls13, client)]
