@@ -14,7 +14,10 @@ Its owner (a TLSSocket, a SecurePair) does three things, always in this order:
    *every* engine call, including a failed one: OpenSSL queues the alert that
    explains a failure, and the peer deserves to read it.
 
-``WantRead`` is not an error here: it only means "feed me more".  With memory
+``WantRead`` is not an error here: it only means "feed me more".  Nor is
+``WantX509Lookup``: a server's certificate callback parked the handshake until
+user code answers (SNICallback, OCSPRequest); ``paused`` says so, and the owner
+calls ``advance()`` again once the answer is in.  With memory
 BIOs OpenSSL never wants to *write* (the outgoing BIO grows), so there is no
 WantWrite state to handle.
 
@@ -55,6 +58,7 @@ class TLSEngine:
         self.state = HANDSHAKING
         self._io = _ossl.RecordIO(self.conn)
         self.handshakes = 0
+        self.paused = False  # the certificate callback parked the handshake (see sni.py)
         self.sent_close = False
         # Clients read the server's key exchange off the wire (see handshake.py), servers
         # the client's signature algorithms (sigalgs.py).
@@ -97,9 +101,13 @@ class TLSEngine:
         """
         done_now = False
         if self.state == HANDSHAKING:
+            self.paused = False
             try:
                 self.conn.do_handshake()
             except (SSL.WantReadError, SSL.WantWriteError):
+                return [], False, False
+            except SSL.WantX509LookupError:
+                self.paused = True
                 return [], False, False
             except SSL.ZeroReturnError:
                 self.state = CLOSED

@@ -27,6 +27,11 @@ INSTALLERS: dict[str, Callable[[SSL.Context], None]] = {
     "msg": openssl.install_msg_callback,
     # client 'session' events: handshake state changes (TLS 1.3 tickets replace the session)
     "info": openssl.install_info_callback,
+    # server: park the handshake for SNICallback / addContext / OCSPRequest (sni.py)
+    "cert": openssl.install_cert_callback,
+    # server: staple the OCSPRequest answer; client: read the stapled response (ocsp.py)
+    "ocsp_staple": openssl.install_ocsp_staple,
+    "ocsp_response": openssl.install_ocsp_response,
 }
 
 

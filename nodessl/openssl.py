@@ -102,6 +102,13 @@ __all__ = [
     "install_info_callback",
     "HeldSession",
     "export_keying_material",
+    "CERT_CB_CONTINUE",
+    "CERT_CB_PAUSE",
+    "CERT_CB_FAIL",
+    "install_cert_callback",
+    "install_ocsp_staple",
+    "install_ocsp_response",
+    "request_ocsp",
 ]
 
 # -- error queue -----------------------------------------------------------------------------
@@ -757,3 +764,100 @@ def export_keying_material(conn: SSL.Connection, length: int, label: bytes,
     if ok != 1:
         raise ssl_error_from_queue()
     return _ffi.buffer(out, length)[:]
+
+
+# -- SNI and OCSP stapling: the paused handshake ---------------------------------------------
+#
+# Node runs SNICallback and the OCSPRequest event inside OpenSSL's certificate callback
+# (SSL_CTX_set_cert_cb): the callback returns -1 while user code has not answered, which
+# parks the handshake (SSL_ERROR_WANT_X509_LOOKUP, pyOpenSSL's WantX509LookupError); a later
+# SSL_do_handshake calls the callback again and goes on once it returns 1.  The user code
+# itself never runs inside OpenSSL: the callback only reports "not yet", and the socket runs
+# the steps after SSL_do_handshake has returned (see nodessl/sni.py).
+#
+# OCSP: one status callback serves both sides (SSL_CTX_set_tlsext_status_cb).  A server's is
+# called after the certificate callback, only when the client asked for status, and hands
+# OpenSSL the response obtained meanwhile; a client's is called once per handshake with what
+# the server stapled (or nothing).  The binding has no SSL_get_tlsext_status_type, so a server
+# learns whether the client asked from the ClientHello itself (ocsp.status_requested).
+
+_SSL_TLSEXT_ERR_OK = int(_lib.SSL_TLSEXT_ERR_OK)
+_SSL_TLSEXT_ERR_NOACK = int(_lib.SSL_TLSEXT_ERR_NOACK)
+_SSL_TLSEXT_ERR_ALERT_FATAL = int(_lib.SSL_TLSEXT_ERR_ALERT_FATAL)
+CERT_CB_CONTINUE, CERT_CB_PAUSE, CERT_CB_FAIL = 1, -1, 0
+"""What ``owner._hook_cert()`` returns: go on, park the handshake, fail it."""
+
+
+@_ffi.callback("int(SSL *, void *)")
+def _cert_cb(ssl: object, _arg: object) -> int:
+    owner = _owner_of(ssl)
+    if owner is None:
+        return CERT_CB_CONTINUE
+    try:
+        return int(owner._hook_cert())  # type: ignore[attr-defined]
+    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
+        _store_error(owner, exc)
+        return CERT_CB_FAIL
+
+
+def install_cert_callback(ctx: SSL.Context) -> None:
+    """``SSL_CTX_set_cert_cb``: ``owner._hook_cert() -> CERT_CB_*`` once per ClientHello
+    (and again on every ``do_handshake`` while it answers ``CERT_CB_PAUSE``)."""
+    _lib.SSL_CTX_set_cert_cb(ctx._context, _cert_cb, _ffi.NULL)
+
+
+@_ffi.callback("int(SSL *, void *)")
+def _ocsp_staple_cb(ssl: object, _arg: object) -> int:
+    owner = _owner_of(ssl)
+    if owner is None:
+        return _SSL_TLSEXT_ERR_NOACK
+    try:
+        response = owner._hook_ocsp_staple()  # type: ignore[attr-defined]
+        if not response:
+            return _SSL_TLSEXT_ERR_NOACK
+        # OpenSSL takes the buffer over and frees it with OPENSSL_free.
+        size = len(response)
+        buf = _lib.OPENSSL_malloc(size)
+        if buf == _ffi.NULL:
+            raise MemoryError("OPENSSL_malloc failed")
+        _ffi.memmove(buf, response, size)
+        _lib.SSL_set_tlsext_status_ocsp_resp(ssl, buf, size)
+        return _SSL_TLSEXT_ERR_OK
+    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
+        _store_error(owner, exc)
+        return _SSL_TLSEXT_ERR_ALERT_FATAL
+
+
+def install_ocsp_staple(ctx: SSL.Context) -> None:
+    """Server stapling: ``owner._hook_ocsp_staple() -> bytes | None`` when the client asked
+    for certificate status; the bytes go out in CertificateStatus (TLS 1.2) or the
+    Certificate message's status_request extension (TLS 1.3)."""
+    _lib.SSL_CTX_set_tlsext_status_cb(ctx._context, _ocsp_staple_cb)
+
+
+@_ffi.callback("int(SSL *, void *)")
+def _ocsp_response_cb(ssl: object, _arg: object) -> int:
+    owner = _owner_of(ssl)
+    if owner is None:
+        return 1
+    try:
+        ptr = _ffi.new("unsigned char **")
+        size = int(_lib.SSL_get_tlsext_status_ocsp_resp(ssl, ptr))
+        response = _ffi.buffer(ptr[0], size)[:] if size > 0 and ptr[0] != _ffi.NULL else None
+        owner._hook_ocsp_response(response)  # type: ignore[attr-defined]
+        return 1  # Node never judges the response; the user does
+    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
+        _store_error(owner, exc)
+        return -1
+
+
+def install_ocsp_response(ctx: SSL.Context) -> None:
+    """Client side: ``owner._hook_ocsp_response(bytes | None)`` once per handshake that
+    requested status (:func:`request_ocsp`), with the server's stapled response or None."""
+    _lib.SSL_CTX_set_tlsext_status_cb(ctx._context, _ocsp_response_cb)
+
+
+def request_ocsp(conn: SSL.Connection) -> None:
+    """``SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp)``: the ClientHello carries
+    status_request (Node's ``requestOCSP``)."""
+    _lib.SSL_set_tlsext_status_type(conn._ssl, _lib.TLSEXT_STATUSTYPE_ocsp)
