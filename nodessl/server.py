@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import alpn, net
+from . import alpn, net, sni
 from .context import SecureContext, createSecureContext
 from .errors import invalid_arg_type
 from .socket import TLSSocket
@@ -33,6 +33,7 @@ _SERVER_ONLY = frozenset({
 _PER_SOCKET = (
     "ALPNProtocols",
     "ALPNCallback",
+    "SNICallback",
 )
 
 
@@ -59,6 +60,8 @@ class Server(net.Server):
             raise invalid_arg_type("options.handshakeTimeout", "of type number", timeout)
         self._handshakeTimeout = timeout
         alpn.check_server_options(opts.get("ALPNProtocols"), opts.get("ALPNCallback"))
+        sni.check_sni_callback(opts.get("SNICallback"))
+        self._contexts: sni.SNIContexts = []
         self._options = opts
         self._requestCert = bool(opts.get("requestCert", False))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
@@ -78,6 +81,11 @@ class Server(net.Server):
             raise invalid_arg_type("options", "of type object", options)
         self._options = {**self._options, **options}
         self._secure_context = self._build_context(self._options)
+
+    def addContext(self, hostname: str, context: SecureContext | Mapping[str, Any]) -> None:
+        """Serve ``context`` (a SecureContext or createSecureContext options) to clients whose
+        SNI name matches ``hostname`` (``*`` stands for one label); the latest match wins."""
+        sni.add_context(self._contexts, hostname, context)
 
     def _on_connection(self, plain: net.Socket) -> None:
         # Node's tls.Server is a net.Server whose 'connection' listener wraps the socket.

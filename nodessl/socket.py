@@ -24,7 +24,7 @@ from typing import Any
 
 from OpenSSL import SSL
 
-from . import alpn, facts, net, sigalgs
+from . import alpn, facts, net, sigalgs, sni
 from . import openssl as _ossl
 from .context import SecureContext, createSecureContext
 from .engine import TLSEngine
@@ -99,6 +99,12 @@ class TLSSocket(net.Socket):
             # TLS 1.3 encrypts the CertificateRequest: only the message callback sees it
             self._cert_request = sigalgs.CertificateRequestWatch()
             self._observe_messages(self._cert_request)
+        self._active_hooks: frozenset[str] = frozenset()
+        # Server: SNICallback / addContext / OCSPRequest steps of a paused handshake (sni.py).
+        self._cert_phase = sni.CertPhase.for_socket(self, opts) if self._isServer else None
+        # Client: requestOCSP; the response waits here for the end of the handshake.
+        self._requestOCSP = not self._isServer and bool(opts.get("requestOCSP"))
+        self._ocsp_response: tuple[bytes | None] | None = None
         mindh = opts.get("minDHSize", 1024)
         if not isinstance(mindh, (int, float)) or isinstance(mindh, bool) or mindh <= 0:
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
@@ -198,7 +204,7 @@ class TLSSocket(net.Socket):
         if self._engine is not None or self.destroyed:
             return
         try:
-            hooks = self._hooks()
+            hooks = self._active_hooks = self._hooks()
             context = self._secureContext.context_for(hooks)
             self._engine = TLSEngine(context, server=self._isServer)
             if "info" in hooks:
@@ -221,6 +227,12 @@ class TLSSocket(net.Socket):
             hooks.add("msg")
         if not self._isServer and self.listenerCount("session") > 0:
             hooks.add("info")
+        if self._cert_phase is not None:
+            hooks.add("cert")
+            if self._cert_phase.status is not None:
+                hooks.add("ocsp_staple")
+        if self._requestOCSP:
+            hooks.add("ocsp_response")
         return frozenset(hooks)
 
     def _observe_messages(self, observer: MessageObserver) -> bool:
@@ -247,6 +259,21 @@ class TLSSocket(net.Socket):
         return alpn.select(offered, self._alpn_wire, self._alpn_callback,
                            name.decode("idna") if name else None)
 
+    def _hook_cert(self) -> int:
+        assert self._cert_phase is not None
+        return self._cert_phase.hook()
+
+    def _hook_ocsp_staple(self) -> bytes | None:
+        return self._cert_phase.staple if self._cert_phase is not None else None
+
+    def _hook_ocsp_response(self, response: bytes | None) -> None:
+        self._ocsp_response = (response,)
+
+    def _resume_handshake(self) -> None:
+        """Go on with a handshake the certificate callback parked (sni.CertPhase)."""
+        if not self.destroyed and self._engine is not None:
+            self._cycle()
+
     def _configure(self, conn: SSL.Connection) -> None:
         """Per-connection settings that Node puts on the SSL object, not the context."""
         conn.set_app_data(self)
@@ -271,6 +298,8 @@ class TLSSocket(net.Socket):
                 self.setSession(session)
             if self._alpn_wire:
                 _ossl.set_alpn_protos(conn, self._alpn_wire)
+            if self._requestOCSP:
+                _ossl.request_ocsp(conn)
 
     def _arm_handshake_timeout(self) -> None:
         server = self._tlsOptions.get("server")
@@ -337,6 +366,8 @@ class TLSSocket(net.Socket):
             self._sessions.flush()
         if closed:
             self.push(None)
+        if engine.paused and self._cert_phase is not None and not self.destroyed:
+            self._cert_phase.run()  # user code, now that OpenSSL has returned
 
     def _wire_eof(self) -> None:
         if not self._secureEstablished:
@@ -376,6 +407,11 @@ class TLSSocket(net.Socket):
         if self._isServer:
             self._server_secure()
         else:
+            if self._ocsp_response is not None:
+                (response,), self._ocsp_response = self._ocsp_response, None
+                self.emit("OCSPResponse", response)
+                if self.destroyed:
+                    return
             self._client_secure()
         if self.destroyed:
             return

@@ -1,0 +1,87 @@
+"""OCSP stapling: the server's ``OCSPRequest`` event and the client's ``requestOCSP``.
+
+Server: when the client's hello carries status_request and the server has
+``OCSPRequest`` listeners, the event fires from the paused handshake (see
+:mod:`nodessl.sni`) with the DER of the certificate this connection serves (after any SNI
+switch) and of its issuer when the context's chain or trust store holds it (else None).
+``callback(None, bytes)`` staples those bytes, ``callback(None, None)`` staples nothing,
+``callback(err)`` fails the handshake.  The binding has no ``SSL_get_tlsext_status_type``,
+so whether the client asked is read off the ClientHello through the message callback,
+which such servers' connections carry.
+
+Client: ``requestOCSP: True`` puts status_request in the hello and the socket emits
+``OCSPResponse(bytes | None)`` once, before ``secureConnect``.  As in Node, the response is
+opaque here: checking it (``cryptography.x509.ocsp``) is the application's business.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from . import openssl as _ossl
+from .errors import NodeTypeError
+
+if TYPE_CHECKING:
+    from .context import SecureContext
+
+__all__ = ["StatusWatcher", "status_requested", "check_response", "request_arguments"]
+
+_CLIENT_HELLO = 1
+_STATUS_REQUEST = 5  # RFC 6066 extension type
+_STATUS_TYPE_OCSP = 1
+
+
+def status_requested(hello: bytes) -> bool:
+    """Whether a ClientHello (handshake message, header included) asks for OCSP status."""
+    try:
+        pos = 4 + 2 + 32  # header, legacy_version, random
+        pos += 1 + hello[pos]  # session id
+        pos += 2 + int.from_bytes(hello[pos:pos + 2], "big")  # cipher suites
+        pos += 1 + hello[pos]  # compression methods
+        end = pos + 2 + int.from_bytes(hello[pos:pos + 2], "big")
+        pos += 2
+        while pos + 4 <= end:
+            kind = int.from_bytes(hello[pos:pos + 2], "big")
+            size = int.from_bytes(hello[pos + 2:pos + 4], "big")
+            if kind == _STATUS_REQUEST:
+                # OpenSSL answers only status_type ocsp (RFC 6066 CertificateStatusRequest)
+                return size >= 1 and hello[pos + 4] == _STATUS_TYPE_OCSP
+            pos += 4 + size
+    except IndexError:
+        return False
+    return False
+
+
+class StatusWatcher:
+    """Message observer remembering whether the latest ClientHello asked for status."""
+
+    __slots__ = ("requested",)
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def observe(self, sent: bool, _version: int, content_type: int, data: bytes) -> None:
+        """A protocol message (see ``TLSSocket._observe_messages``)."""
+        if not sent and content_type == _ossl.SSL3_RT_HANDSHAKE and data[:1] == b"\x01":
+            self.requested = status_requested(data)
+
+
+def check_response(response: Any) -> bytes | None:
+    """What the OCSPRequest callback may staple: bytes (empty means none) or None."""
+    if response is None or response is False:
+        return None
+    if not isinstance(response, (bytes, bytearray, memoryview)):
+        raise NodeTypeError("OCSP response must be a buffer", "ERR_INVALID_ARG_TYPE")
+    return bytes(response) or None
+
+
+def request_arguments(context: SecureContext) -> tuple[bytes | None, bytes | None]:
+    """The ``(certificate, issuer)`` DER pair of the OCSPRequest event for ``context``."""
+    chain = context.certificate_chain()
+    if not chain:
+        return None, None
+    issuer = context.issuer_certificate(chain[0])
+    return (chain[0].public_bytes(Encoding.DER),
+            issuer.public_bytes(Encoding.DER) if issuer is not None else None)
