@@ -204,7 +204,9 @@ class CertPhase:
                 self._fail(exc)
                 return
         self._state = _DONE
-        sock._resume_handshake()
+        # On the next turn, as Node's certCbDone: a callback answering twice in a row
+        # destroys the socket before the handshake says anything more.
+        sock._loop.call_soon(sock._resume_handshake)
 
     def _gone(self) -> bool:
         sock = self._sock
