@@ -10,8 +10,15 @@ so whether the client asked is read off the ClientHello through the message call
 which such servers' connections carry.
 
 Client: ``requestOCSP: True`` puts status_request in the hello and the socket emits
-``OCSPResponse(bytes | None)`` once, before ``secureConnect``.  As in Node, the response is
-opaque here: checking it (``cryptography.x509.ocsp``) is the application's business.
+``OCSPResponse(bytes | None)`` once, before ``secureConnect``.  As in Node, nodessl does not
+judge the response: checking it (``cryptography.x509.ocsp``) is the application's business.
+
+Where the OpenSSL under pyOpenSSL (4.0) differs from Node 20's (3.0): it parses stapled
+responses itself.  A server staples only bytes that decode as an OCSP response for the
+certificate it serves (anything else, such as Node's test string ``'hello world'``, is
+dropped and the client sees None), and a client fails the handshake
+(``ERR_OSSL_ASN1_TOO_LONG`` and the like) when a server staples bytes that are not a
+response.  Real responses go through unchanged.
 """
 
 from __future__ import annotations

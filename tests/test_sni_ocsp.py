@@ -399,6 +399,32 @@ def test_socket_destroyed_while_sni_pending() -> None:
     run_loop(main)
 
 
+def test_server_tls_socket_with_sni_callback() -> None:
+    """A server-side TLSSocket made by hand (no tls.Server) runs its own SNICallback."""
+    async def main() -> None:
+        names: list[str] = []
+        secure = asyncio.get_running_loop().create_future()
+
+        def on_connection(plain: Any) -> None:
+            sock = tls.TLSSocket(plain, {
+                "isServer": True, "secureContext": tls.createSecureContext(AGENT1),
+                "SNICallback": lambda n, cb: (names.append(n),
+                                              cb(None, tls.createSecureContext(AGENT3)))})
+            sock.on("secure", lambda: (secure.set_result(sock.servername), sock.end()))
+
+        server = net.createServer(on_connection)
+        port = await listening(server)
+        client = tls.connect(port, "127.0.0.1", {"servername": "b.test.com",
+                                                  "rejectUnauthorized": False})
+        await once(client, "secureConnect")
+        assert client.getPeerCertificate()["subject"]["CN"] == "agent3"
+        assert await secure == "b.test.com" and names == ["b.test.com"]
+        client.destroy()
+        server.close()
+
+    run_loop(main)
+
+
 def test_sni_then_ocsp_sees_sni_certificate() -> None:
     async def main() -> None:
         requests: list[Any] = []
