@@ -444,6 +444,30 @@ def test_sni_then_ocsp_sees_sni_certificate() -> None:
     run_loop(main)
 
 
+def test_sni_and_ocsp_across_hello_retry_request() -> None:
+    """TLS 1.3 HelloRetryRequest: two ClientHellos, the steps still run once."""
+    async def main() -> None:
+        calls: list[str] = []
+        response = ocsp_response("agent3", "ca2")
+
+        def choose(name: str, cb: Any) -> None:
+            calls.append(name)
+            asyncio.get_running_loop().call_later(0.02, cb, None,
+                                                  tls.createSecureContext(AGENT3))
+
+        server = tls.createServer({**AGENT1, "ecdhCurve": "P-384", "SNICallback": choose})
+        server.on("OCSPRequest", lambda c, i, cb: (calls.append("OCSPRequest"),
+                                                   cb(None, response)))
+        # the client's first key share (X25519) is not acceptable: the server asks again
+        seen = await handshake(server, servername="b.test.com", requestOCSP=True,
+                               ecdhCurve="X25519:P-384")
+        assert calls == ["b.test.com", "OCSPRequest"]
+        assert seen["cn"] == "agent3"
+        assert seen["client_events"] == [("OCSPResponse", response), ("secureConnect",)]
+
+    run_loop(main)
+
+
 def test_cert_callback_only_when_needed() -> None:
     async def main() -> None:
         hooks: list[frozenset[str]] = []
