@@ -33,6 +33,7 @@ _SERVER_ONLY = frozenset({
 _PER_SOCKET = (
     "ALPNProtocols",
     "ALPNCallback",
+    "NPNProtocols",
 )
 
 
@@ -52,6 +53,11 @@ class Server(net.Server):
         if options is not None and not isinstance(options, Mapping):
             raise invalid_arg_type("options", "of type object", options)
         opts = {**(options or {}), **kwargs}
+        if "NPNProtocols" in opts or callable(opts.get("SNICallback")):
+            # old forms (NPN, 0.4's one-argument SNICallback) in their modern shape
+            from .legacy.options import modernize
+
+            opts = modernize(opts)
         super().__init__({k: opts[k] for k in ("allowHalfOpen", "pauseOnConnect",
                                                 "highWaterMark") if k in opts})
         timeout = opts.get("handshakeTimeout", 120000)
@@ -78,6 +84,23 @@ class Server(net.Server):
             raise invalid_arg_type("options", "of type object", options)
         self._options = {**self._options, **options}
         self._secure_context = self._build_context(self._options)
+
+    def emit(self, event: str, *args: Any, **kwargs: Any) -> bool:
+        """Emit ``event``; ``tlsClientError`` is also emitted as ``clientError``, its name in
+        Node 0.12 and io.js, with the same arguments."""
+        handled = super().emit(event, *args, **kwargs)
+        if event == "tlsClientError":
+            handled = super().emit("clientError", *args, **kwargs) or handled
+        return handled
+
+    @property
+    def connections(self) -> int:
+        """Deprecated (DEP0020): the number of open connections; use :meth:`getConnections`."""
+        import warnings
+
+        warnings.warn("[DEP0020] Server.connections property is deprecated. Use "
+                      "Server.getConnections method instead.", DeprecationWarning, stacklevel=2)
+        return len(self._connections)
 
     def _on_connection(self, plain: net.Socket) -> None:
         # Node's tls.Server is a net.Server whose 'connection' listener wraps the socket.
