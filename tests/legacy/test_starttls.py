@@ -7,7 +7,6 @@ import importlib.util
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 from conftest import KEYS, NODE_PRELUDE, NodePeer, listening, need, run_loop
 
