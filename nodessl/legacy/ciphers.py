@@ -22,7 +22,8 @@ from collections.abc import Mapping
 
 from OpenSSL import SSL
 
-from ..errors import NodeError, NodeTypeError
+from .. import openssl
+from ..errors import NodeError, NodeTypeError, NodeValueError
 
 __all__ = ["LEGACY_CIPHERS", "LegacyCipherWarning", "getLegacyCiphers", "usable_ciphers",
            "default_from_environment"]
@@ -55,8 +56,8 @@ def getLegacyCiphers(version: str) -> str:
         return LEGACY_CIPHERS[version]
     except KeyError:
         known = ", ".join(LEGACY_CIPHERS)
-        raise NodeError(f"Unknown legacy cipher list version {version!r}; known versions: "
-                        f"{known}", "ERR_INVALID_ARG_VALUE") from None
+        raise NodeValueError(f"Unknown legacy cipher list version {version!r}; known "
+                             f"versions: {known}", "ERR_INVALID_ARG_VALUE") from None
 
 
 def _matches(token: str) -> bool:
@@ -64,10 +65,10 @@ def _matches(token: str) -> bool:
     ctx = SSL.Context(SSL.TLS_METHOD)
     try:
         if token.startswith("TLS_"):
-            ctx.set_ciphersuites(token.encode())
+            openssl.set_ciphersuites(ctx, token)
         else:
-            ctx.set_cipher_list(token.encode())
-    except (SSL.Error, ValueError):
+            openssl.set_cipher_list(ctx, token)
+    except (SSL.Error, NodeError, ValueError):
         return False
     return True
 
