@@ -15,6 +15,8 @@ Module values ``DEFAULT_CIPHERS``, ``DEFAULT_ECDH_CURVE``, ``DEFAULT_MIN_VERSION
 assignable: contexts created afterwards use the new values, as in Node.
 """
 
+from typing import Any
+
 from . import net
 from .alpn import convertALPNProtocols
 from .context import (
@@ -29,12 +31,25 @@ from .context import (
 )
 from .errors import NodeError
 from .identity import checkServerIdentity
+from .legacy.ciphers import getLegacyCiphers
 from .loop import run
 from .server import Server, createServer
 from .socket import TLSSocket, connect
 
 CLIENT_RENEG_LIMIT = 3
 CLIENT_RENEG_WINDOW = 600
+
+
+def createSecurePair(*args: Any, **kwargs: Any) -> Any:
+    """Deprecated (DEP0064): :func:`nodessl.legacy.createSecurePair`, which does not warn."""
+    import warnings
+
+    from .legacy.securepair import createSecurePair as _create
+
+    warnings.warn("[DEP0064] tls.createSecurePair() is deprecated. Please use tls.TLSSocket "
+                  "instead.", DeprecationWarning, stacklevel=2)
+    return _create(*args, **kwargs)
+
 
 __all__ = [
     "CLIENT_RENEG_LIMIT",
@@ -51,8 +66,10 @@ __all__ = [
     "convertALPNProtocols",
     "connect",
     "createSecureContext",
+    "createSecurePair",
     "createServer",
     "getCiphers",
+    "getLegacyCiphers",
     "net",
     "rootCertificates",
     "run",

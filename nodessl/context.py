@@ -197,6 +197,12 @@ DEFAULT_MIN_VERSION: str
 DEFAULT_MAX_VERSION: str
 NODE_OPTIONS_KEYLOG: str | None
 """``--tls-keylog=FILE`` from ``NODE_OPTIONS`` (path or None); used by the keylog feature."""
+if not _NODE_FLAGS.get("--tls-cipher-list") and (
+        os.environ.get("NODE_LEGACY_CIPHER_LIST") or os.environ.get("NODE_CIPHER_LIST")):
+    # Seed 002's switches, below --tls-cipher-list (see nodessl.legacy.ciphers).
+    from .legacy.ciphers import default_from_environment
+
+    DEFAULT_CIPHERS = default_from_environment(os.environ, DEFAULT_CIPHERS)
 DEFAULT_ECDH_CURVE: str = "auto"
 
 

@@ -34,6 +34,7 @@ _PER_SOCKET = (
     "ALPNProtocols",
     "ALPNCallback",
     "SNICallback",
+    "NPNProtocols",
 )
 
 
@@ -53,6 +54,11 @@ class Server(net.Server):
         if options is not None and not isinstance(options, Mapping):
             raise invalid_arg_type("options", "of type object", options)
         opts = {**(options or {}), **kwargs}
+        if "NPNProtocols" in opts or callable(opts.get("SNICallback")):
+            # old forms (NPN, 0.4's one-argument SNICallback) in their modern shape
+            from .legacy.options import modernize
+
+            opts = modernize(opts)
         super().__init__({k: opts[k] for k in ("allowHalfOpen", "pauseOnConnect",
                                                 "highWaterMark") if k in opts})
         timeout = opts.get("handshakeTimeout", 120000)
@@ -86,6 +92,23 @@ class Server(net.Server):
         """Serve ``context`` (a SecureContext or createSecureContext options) to clients whose
         SNI name matches ``hostname`` (``*`` stands for one label); the latest match wins."""
         sni.add_context(self._contexts, hostname, context)
+
+    def emit(self, event: str, *args: Any, **kwargs: Any) -> bool:
+        """Emit ``event``; ``tlsClientError`` is also emitted as ``clientError``, its name in
+        Node 0.12 and io.js, with the same arguments."""
+        handled = super().emit(event, *args, **kwargs)
+        if event == "tlsClientError":
+            handled = super().emit("clientError", *args, **kwargs) or handled
+        return handled
+
+    @property
+    def connections(self) -> int:
+        """Deprecated (DEP0020): the number of open connections; use :meth:`getConnections`."""
+        import warnings
+
+        warnings.warn("[DEP0020] Server.connections property is deprecated. Use "
+                      "Server.getConnections method instead.", DeprecationWarning, stacklevel=2)
+        return len(self._connections)
 
     def _on_connection(self, plain: net.Socket) -> None:
         # Node's tls.Server is a net.Server whose 'connection' listener wraps the socket.

@@ -61,6 +61,10 @@ class TLSSocket(net.Socket):
     def __init__(self, socket: Any = None, options: Mapping[str, Any] | None = None,
                  **kwargs: Any) -> None:
         opts = {**(options or {}), **kwargs}
+        if "NPNProtocols" in opts:
+            from .legacy.npn import serve_through_alpn  # old option, served through ALPN
+
+            opts = serve_through_alpn(opts)
         super().__init__({"allowHalfOpen": opts.get("allowHalfOpen", False),
                           "highWaterMark": opts.get("highWaterMark")})
         self._tlsOptions = opts
@@ -70,7 +74,11 @@ class TLSSocket(net.Socket):
             context = createSecureContext(
                 {k: v for k, v in opts.items() if k not in _SOCKET_OPTIONS})
         elif not isinstance(context, SecureContext):
-            raise NodeTypeError("context must be a SecureContext", "ERR_TLS_INVALID_CONTEXT")
+            # Node 0.4's crypto.createCredentials() object carries its context as .context
+            context = getattr(context, "context", None)
+            if not isinstance(context, SecureContext):
+                raise NodeTypeError("context must be a SecureContext",
+                                    "ERR_TLS_INVALID_CONTEXT")
         self._secureContext: SecureContext = context
         self.encrypted = True
         self.authorized = False
@@ -110,6 +118,14 @@ class TLSSocket(net.Socket):
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
         if socket is not None:
             self._wrap(socket)
+
+    @property
+    def npnProtocol(self) -> str | bool | None:
+        """Legacy: the protocol agreed for ``NPNProtocols`` (served through ALPN; see
+        :mod:`nodessl.legacy.npn`); None when NPN was not asked for."""
+        from .legacy.npn import npn_protocol
+
+        return npn_protocol(self)
 
     # -- the wire below ---------------------------------------------------------------------
 

@@ -1,1 +1,91 @@
-"""Deprecated APIs of Node's tls module (filled by a later issue)."""
+"""Node's old TLS forms, on the same engine as TLSSocket: ``import nodessl.legacy as tls``.
+
+For programs from the Node 0.4-0.12 era (seeds 001, 002, 004) and IoT.js (seed 000):
+
+* :func:`createSecurePair` / :class:`SecurePair` (``cleartext`` is a real
+  :class:`~nodessl.TLSSocket` over an in-memory channel, ``encrypted`` the ciphertext
+  stream to pipe to and from the network), :class:`CryptoStream` and
+  :data:`CleartextStream`;
+* :func:`createCredentials` (``crypto.createCredentials``), accepted wherever a context is;
+* :func:`connect` with the old defaults (the callback runs for unauthorized servers too,
+  as in Node 0.4 and IoT.js: ``rejectUnauthorized`` defaults to False);
+* :func:`getLegacyCiphers` and the ``NODE_LEGACY_CIPHER_LIST`` / ``NODE_CIPHER_LIST``
+  switches;
+* ``NPNProtocols`` / ``npnProtocol``, served through ALPN (:class:`NPNWarning`), the
+  one-argument ``SNICallback(servername)``, the server's ``clientError`` event and
+  ``server.connections`` work on the modern objects themselves.
+
+The rest of the ``tls`` surface (``createServer``, ``createSecureContext``, ``TLSSocket``
+…) is re-exported, so an old program needs one import.  Importing this package warns
+nothing; only ``nodessl.createSecurePair`` (Node's deprecated spelling) does.  Names load
+on first use (PEP 562), so :mod:`nodessl.context` can read the cipher presets while the
+package itself is still being imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__all__ = [
+    "CleartextStream",
+    "Credentials",
+    "CryptoStream",
+    "LEGACY_CIPHERS",
+    "LegacyCipherWarning",
+    "NPNWarning",
+    "SecureContext",
+    "SecurePair",
+    "Server",
+    "TLSSocket",
+    "connect",
+    "createCredentials",
+    "createSecureContext",
+    "createSecurePair",
+    "createServer",
+    "getCiphers",
+    "getLegacyCiphers",
+]
+
+_WHERE = {
+    "CleartextStream": ".securepair",
+    "CryptoStream": ".securepair",
+    "SecurePair": ".securepair",
+    "createSecurePair": ".securepair",
+    "Credentials": ".credentials",
+    "createCredentials": ".credentials",
+    "LEGACY_CIPHERS": ".ciphers",
+    "LegacyCipherWarning": ".ciphers",
+    "getLegacyCiphers": ".ciphers",
+    "NPNWarning": ".npn",
+    "connect": ".connect",
+    "SecureContext": "..context",
+    "createSecureContext": "..context",
+    "getCiphers": "..context",
+    "Server": "..server",
+    "createServer": "..server",
+    "TLSSocket": "..socket",
+}
+
+if TYPE_CHECKING:
+    from ..context import SecureContext, createSecureContext, getCiphers
+    from ..server import Server, createServer
+    from ..socket import TLSSocket
+    from .ciphers import LEGACY_CIPHERS, LegacyCipherWarning, getLegacyCiphers
+    from .connect import connect
+    from .credentials import Credentials, createCredentials
+    from .npn import NPNWarning
+    from .securepair import CleartextStream, CryptoStream, SecurePair, createSecurePair
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(where, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
