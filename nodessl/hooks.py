@@ -25,6 +25,9 @@ INSTALLERS: dict[str, Callable[[SSL.Context], None]] = {
     "alpn": openssl.install_alpn_select,
     # every protocol message, both directions (TLSSocket._observe_messages)
     "msg": openssl.install_msg_callback,
+    # pskCallback on a client / a server (nodessl.psk)
+    "psk_client": openssl.install_psk_client,
+    "psk_server": openssl.install_psk_server,
 }
 
 

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import alpn, net
+from . import alpn, net, psk
 from .context import SecureContext, createSecureContext
 from .errors import invalid_arg_type
 from .socket import TLSSocket
@@ -33,6 +33,8 @@ _SERVER_ONLY = frozenset({
 _PER_SOCKET = (
     "ALPNProtocols",
     "ALPNCallback",
+    "pskCallback",
+    "pskIdentityHint",
 )
 
 
@@ -59,6 +61,7 @@ class Server(net.Server):
             raise invalid_arg_type("options.handshakeTimeout", "of type number", timeout)
         self._handshakeTimeout = timeout
         alpn.check_server_options(opts.get("ALPNProtocols"), opts.get("ALPNCallback"))
+        psk.check_server_options(opts.get("pskCallback"), opts.get("pskIdentityHint"))
         self._options = opts
         self._requestCert = bool(opts.get("requestCert", False))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False

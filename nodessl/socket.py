@@ -24,7 +24,7 @@ from typing import Any
 
 from OpenSSL import SSL
 
-from . import alpn, net
+from . import alpn, net, psk
 from . import openssl as _ossl
 from .context import SecureContext, createSecureContext
 from .engine import TLSEngine
@@ -46,7 +46,7 @@ _SOCKET_OPTIONS = frozenset({
     "isServer", "server", "requestCert", "rejectUnauthorized", "secureContext", "session",
     "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "servername", "host", "port",
     "path", "socket", "checkServerIdentity", "minDHSize", "timeout", "allowHalfOpen",
-    "highWaterMark", "pskCallback", "family", "localAddress", "localPort", "lookup", "hints",
+    "highWaterMark", "pskCallback", "pskIdentityHint", "family", "localAddress", "localPort", "lookup", "hints",
 })
 
 
@@ -91,6 +91,7 @@ class TLSSocket(net.Socket):
         self._message_observers: list[MessageObserver] = []
         self._alpn_wire = alpn.to_wire(opts.get("ALPNProtocols")) or None
         self._alpn_callback = opts.get("ALPNCallback")
+        self._psk_callback = psk.socket_callback(opts)
         mindh = opts.get("minDHSize", 1024)
         if not isinstance(mindh, (int, float)) or isinstance(mindh, bool) or mindh <= 0:
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
@@ -190,10 +191,18 @@ class TLSSocket(net.Socket):
         if self._engine is not None or self.destroyed:
             return
         try:
-            context = self._secureContext.context_for(self._hooks())
+            hooks = self._hooks()
+            context = self._secureContext.context_for(hooks)
+            if "psk_server" in hooks:
+                psk.prepare_context(context, self._tlsOptions.get("pskIdentityHint"))
             self._engine = TLSEngine(context, server=self._isServer)
             self._configure(self._engine.conn)
             self._engine.start()
+            if self._hook_error is not None:
+                # a client callback failed building the ClientHello (TLS 1.3 PSK): Node
+                # reports it and sends nothing
+                hook_error, self._hook_error = self._hook_error, None
+                raise hook_error
         except Exception as err:  # noqa: BLE001 - whatever fails here fails this socket only
             self._tls_error(err)
             return
@@ -208,6 +217,8 @@ class TLSSocket(net.Socket):
             hooks.add("alpn")
         if self._message_observers:
             hooks.add("msg")
+        if self._psk_callback is not None:
+            hooks.add("psk_server" if self._isServer else "psk_client")
         return frozenset(hooks)
 
     def _observe_messages(self, observer: MessageObserver) -> bool:
@@ -229,6 +240,15 @@ class TLSSocket(net.Socket):
         name = self._engine.conn.get_servername() if self._engine else None
         return alpn.select(offered, self._alpn_wire, self._alpn_callback,
                            name.decode("idna") if name else None)
+
+    def _hook_psk_client(self, hint: str | None, max_psk_len: int,
+                         max_identity_len: int) -> tuple[bytes, bytes] | None:
+        assert self._psk_callback is not None
+        return psk.client_key(self._psk_callback, hint, max_psk_len, max_identity_len)
+
+    def _hook_psk_server(self, identity: str, max_psk_len: int) -> bytes | None:
+        assert self._psk_callback is not None
+        return psk.server_key(self._psk_callback, self, identity, max_psk_len)
 
     def _configure(self, conn: SSL.Connection) -> None:
         """Per-connection settings that Node puts on the SSL object, not the context."""
@@ -293,9 +313,11 @@ class TLSSocket(net.Socket):
                     chunks, _, closed = engine.advance()
         except NodeError as err:
             self._corked = False
-            self._flush()
-            # an exception raised in one of our OpenSSL callbacks is the real cause
+            # an exception raised in one of our OpenSSL callbacks is the real cause; then,
+            # as in Node, the peer gets no alert (it sees the connection reset)
             hook_error, self._hook_error = self._hook_error, None
+            if hook_error is None:
+                self._flush()
             self._tls_error(hook_error or err)
             return
         finally:
@@ -371,7 +393,7 @@ class TLSSocket(net.Socket):
         assert engine is not None
         conn = engine.conn
         if conn.get_peer_certificate() is None:
-            code = _UNABLE_TO_GET_ISSUER_CERT
+            code = 0 if psk.authenticated_by_psk(conn) else _UNABLE_TO_GET_ISSUER_CERT
         else:
             code = _ossl.verify_result(conn)
         if code == 0:
