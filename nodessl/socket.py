@@ -432,6 +432,12 @@ class TLSSocket(net.Socket):
             if verify_error is not None:
                 self.authorizationError = verify_error.code
                 if self._rejectUnauthorized:
+                    # Node: destroyed before it released control, so its close is the
+                    # server's tlsClientError ECONNRESET "socket hang up"
+                    server = self._tlsOptions.get("server")
+                    if server is not None:
+                        self.once("close", lambda *a: server.emit(
+                            "tlsClientError", _conn_reset("socket hang up"), self))
                     self.destroy()
                     return
             else:
