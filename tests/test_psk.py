@@ -288,3 +288,23 @@ def test_psk_with_a_certificate_server_and_only_psk_clients_using_it() -> None:
         server.close()
 
     run_loop(main)
+
+
+@pytest.mark.parametrize(("cipher", "info"), [
+    ("DHE-PSK-AES256-GCM-SHA384", {"type": "DH", "size": 2048}),
+    ("ECDHE-PSK-CHACHA20-POLY1305", {"type": "ECDH", "name": "X25519", "size": 253}),
+    ("PSK-AES128-GCM-SHA256", {}),
+])
+def test_ephemeral_key_of_psk_suites(cipher: str, info: dict[str, Any]) -> None:
+    """A DHE-PSK ServerKeyExchange starts with the identity hint, before the DH prime."""
+    async def main() -> None:
+        server, _ = psk_server(ciphers=cipher)
+        port = await listening(server)
+        client = psk_client(port, maxVersion="TLSv1.2", ciphers=cipher)
+        await once(client, "secureConnect")
+        assert client.getCipher()["name"] == cipher
+        assert client.getEphemeralKeyInfo() == info
+        client.destroy()
+        server.close()
+
+    run_loop(main)
