@@ -46,7 +46,8 @@ _SOCKET_OPTIONS = frozenset({
     "isServer", "server", "requestCert", "rejectUnauthorized", "secureContext", "session",
     "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "servername", "host", "port",
     "path", "socket", "checkServerIdentity", "minDHSize", "timeout", "allowHalfOpen",
-    "highWaterMark", "pskCallback", "pskIdentityHint", "family", "localAddress", "localPort", "lookup", "hints",
+    "highWaterMark", "pskCallback", "pskIdentityHint", "family", "localAddress", "localPort",
+    "lookup", "hints",
 })
 
 
