@@ -114,6 +114,10 @@ def ephemeral_key_info(cipher: str | None, group: str | None,
         return {"type": "KEM", "name": group, "size": 0}
     if cipher and (cipher.startswith("DHE-") or cipher.startswith("EDH-")
                    or "-DHE-" in cipher) and server_key_exchange:
+        if "PSK" in cipher.split("-"):
+            # DHE-PSK: ServerDHParams follow the psk_identity_hint<0..2^16-1> (RFC 4279 §3)
+            hint_len = int.from_bytes(server_key_exchange[:2], "big")
+            server_key_exchange = server_key_exchange[2 + hint_len:]
         bits = _dh_prime_bits(server_key_exchange)
         if bits:
             return {"type": "DH", "size": bits}

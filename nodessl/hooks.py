@@ -32,6 +32,9 @@ INSTALLERS: dict[str, Callable[[SSL.Context], None]] = {
     # server: staple the OCSPRequest answer; client: read the stapled response (ocsp.py)
     "ocsp_staple": openssl.install_ocsp_staple,
     "ocsp_response": openssl.install_ocsp_response,
+    # pskCallback on a client / a server (nodessl.psk)
+    "psk_client": openssl.install_psk_client,
+    "psk_server": openssl.install_psk_server,
 }
 
 

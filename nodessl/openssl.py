@@ -109,6 +109,9 @@ __all__ = [
     "install_ocsp_staple",
     "install_ocsp_response",
     "request_ocsp",
+    "install_psk_client",
+    "install_psk_server",
+    "set_psk_identity_hint",
 ]
 
 # -- error queue -----------------------------------------------------------------------------
@@ -861,3 +864,72 @@ def request_ocsp(conn: SSL.Connection) -> None:
     """``SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp)``: the ClientHello carries
     status_request (Node's ``requestOCSP``)."""
     _lib.SSL_set_tlsext_status_type(conn._ssl, _lib.TLSEXT_STATUSTYPE_ocsp)
+# -- PSK (pre-shared keys) -------------------------------------------------------------------
+#
+# OpenSSL's "legacy" PSK callbacks, as Node installs them (SSL_CTX_set_psk_client_callback /
+# SSL_CTX_set_psk_server_callback).  They serve TLS 1.2 PSK suites and TLS 1.3 too: OpenSSL
+# turns the key into a TLS 1.3 external PSK for a SHA-256 suite (TLS_AES_128_GCM_SHA256), and
+# calls the client callback without a hint.  The binding has no per-SSL identity-hint setter
+# (Node's SSL_use_psk_identity_hint); SSL_new copies the context's hint into the connection,
+# so the socket sets it on its context right before its connection is made.
+
+
+@_ffi.callback("unsigned int(SSL *, const char *, char *, unsigned int, unsigned char *, "
+               "unsigned int)")
+def _psk_client_cb(ssl: object, hint: object, identity: object, max_identity_len: int,
+                   psk: object, max_psk_len: int) -> int:
+    owner = _owner_of(ssl)
+    if owner is None:
+        return 0
+    try:
+        text = _ffi.string(hint).decode("utf-8", "replace") if hint != _ffi.NULL else None
+        result = owner._hook_psk_client(text, int(max_psk_len), int(max_identity_len))  # type: ignore[attr-defined]
+        if result is None:
+            return 0
+        key, ident = result
+        # the owner checked both lengths; the identity goes NUL-terminated
+        _ffi.memmove(identity, ident + b"\0", len(ident) + 1)
+        _ffi.memmove(psk, key, len(key))
+        return len(key)
+    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
+        _store_error(owner, exc)
+        return 0
+
+
+@_ffi.callback("unsigned int(SSL *, const char *, unsigned char *, unsigned int)")
+def _psk_server_cb(ssl: object, identity: object, psk: object, max_psk_len: int) -> int:
+    owner = _owner_of(ssl)
+    if owner is None:
+        return 0
+    try:
+        text = _ffi.string(identity).decode("utf-8", "replace") if identity != _ffi.NULL else ""
+        key = owner._hook_psk_server(text, int(max_psk_len))  # type: ignore[attr-defined]
+        if key is None:
+            return 0  # unknown identity: OpenSSL sends the alert it sends for that
+        _ffi.memmove(psk, key, len(key))
+        return len(key)
+    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
+        _store_error(owner, exc)
+        return 0
+
+
+def install_psk_client(ctx: SSL.Context) -> None:
+    """Client PSK: ``owner._hook_psk_client(hint, max_psk_len, max_identity_len) -> (key,
+    identity_utf8) | None`` (``hint`` None under TLS 1.3 or when the server sent none)."""
+    _lib.SSL_CTX_set_psk_client_callback(ctx._context, _psk_client_cb)
+
+
+def install_psk_server(ctx: SSL.Context) -> None:
+    """Server PSK: ``owner._hook_psk_server(identity, max_psk_len) -> key | None``."""
+    _lib.SSL_CTX_set_psk_server_callback(ctx._context, _psk_server_cb)
+
+
+def set_psk_identity_hint(ctx: SSL.Context, hint: str | None) -> bool:
+    """``SSL_CTX_use_psk_identity_hint`` (None clears it); False when OpenSSL refuses the hint
+    (longer than PSK_MAX_IDENTITY_LEN).  Connections made afterwards carry it."""
+    clear_errors()
+    raw = hint.encode("utf-8") if hint is not None else _ffi.NULL
+    ok = _lib.SSL_CTX_use_psk_identity_hint(ctx._context, raw) == 1
+    clear_errors()
+    return ok
+

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import alpn, net, sni
+from . import alpn, net, psk, sni
 from .context import SecureContext, createSecureContext
 from .errors import invalid_arg_type
 from .socket import TLSSocket
@@ -35,6 +35,8 @@ _PER_SOCKET = (
     "ALPNCallback",
     "SNICallback",
     "NPNProtocols",
+    "pskCallback",
+    "pskIdentityHint",
 )
 
 
@@ -68,6 +70,7 @@ class Server(net.Server):
         alpn.check_server_options(opts.get("ALPNProtocols"), opts.get("ALPNCallback"))
         sni.check_sni_callback(opts.get("SNICallback"))
         self._contexts: sni.SNIContexts = []
+        psk.check_server_options(opts.get("pskCallback"), opts.get("pskIdentityHint"))
         self._options = opts
         self._requestCert = bool(opts.get("requestCert", False))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False

@@ -24,7 +24,7 @@ from typing import Any
 
 from OpenSSL import SSL
 
-from . import alpn, facts, net, sigalgs, sni
+from . import alpn, facts, net, psk, sigalgs, sni
 from . import openssl as _ossl
 from .context import SecureContext, createSecureContext
 from .engine import TLSEngine
@@ -47,7 +47,8 @@ _SOCKET_OPTIONS = frozenset({
     "isServer", "server", "requestCert", "rejectUnauthorized", "secureContext", "session",
     "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "servername", "host", "port",
     "path", "socket", "checkServerIdentity", "minDHSize", "timeout", "allowHalfOpen",
-    "highWaterMark", "pskCallback", "family", "localAddress", "localPort", "lookup", "hints",
+    "highWaterMark", "pskCallback", "pskIdentityHint", "family", "localAddress", "localPort",
+    "lookup", "hints",
 })
 
 
@@ -113,6 +114,7 @@ class TLSSocket(net.Socket):
         # Client: requestOCSP; the response waits here for the end of the handshake.
         self._requestOCSP = not self._isServer and bool(opts.get("requestOCSP"))
         self._ocsp_response: tuple[bytes | None] | None = None
+        self._psk_callback = psk.socket_callback(opts)
         mindh = opts.get("minDHSize", 1024)
         if not isinstance(mindh, (int, float)) or isinstance(mindh, bool) or mindh <= 0:
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
@@ -222,11 +224,18 @@ class TLSSocket(net.Socket):
         try:
             hooks = self._active_hooks = self._hooks()
             context = self._secureContext.context_for(hooks)
+            if "psk_server" in hooks:
+                psk.prepare_context(context, self._tlsOptions.get("pskIdentityHint"))
             self._engine = TLSEngine(context, server=self._isServer)
             if "info" in hooks:
                 self._sessions = SessionEvents(self)
             self._configure(self._engine.conn)
             self._engine.start()
+            if self._hook_error is not None:
+                # a client callback failed building the ClientHello (TLS 1.3 PSK): Node
+                # reports it and sends nothing
+                hook_error, self._hook_error = self._hook_error, None
+                raise hook_error
         except Exception as err:  # noqa: BLE001 - whatever fails here fails this socket only
             self._tls_error(err)
             return
@@ -249,6 +258,8 @@ class TLSSocket(net.Socket):
                 hooks.add("ocsp_staple")
         if self._requestOCSP:
             hooks.add("ocsp_response")
+        if self._psk_callback is not None:
+            hooks.add("psk_server" if self._isServer else "psk_client")
         return frozenset(hooks)
 
     def _observe_messages(self, observer: MessageObserver) -> bool:
@@ -289,6 +300,14 @@ class TLSSocket(net.Socket):
         """Go on with a handshake the certificate callback parked (sni.CertPhase)."""
         if not self.destroyed and self._engine is not None:
             self._cycle()
+    def _hook_psk_client(self, hint: str | None, max_psk_len: int,
+                         max_identity_len: int) -> tuple[bytes, bytes] | None:
+        assert self._psk_callback is not None
+        return psk.client_key(self._psk_callback, hint, max_psk_len, max_identity_len)
+
+    def _hook_psk_server(self, identity: str, max_psk_len: int) -> bytes | None:
+        assert self._psk_callback is not None
+        return psk.server_key(self._psk_callback, self, identity, max_psk_len)
 
     def _configure(self, conn: SSL.Connection) -> None:
         """Per-connection settings that Node puts on the SSL object, not the context."""
@@ -357,9 +376,11 @@ class TLSSocket(net.Socket):
                     chunks, _, closed = engine.advance()
         except NodeError as err:
             self._corked = False
-            self._flush()
-            # an exception raised in one of our OpenSSL callbacks is the real cause
+            # an exception raised in one of our OpenSSL callbacks is the real cause; then,
+            # as in Node, the peer gets no alert (it sees the connection reset)
             hook_error, self._hook_error = self._hook_error, None
+            if hook_error is None:
+                self._flush()
             self._tls_error(hook_error or err)
             return
         finally:
@@ -444,7 +465,7 @@ class TLSSocket(net.Socket):
         assert engine is not None
         conn = engine.conn
         if conn.get_peer_certificate() is None:
-            code = _UNABLE_TO_GET_ISSUER_CERT
+            code = 0 if psk.authenticated_by_psk(conn) else _UNABLE_TO_GET_ISSUER_CERT
         else:
             code = _ossl.verify_result(conn)
         if code == 0:
@@ -485,6 +506,12 @@ class TLSSocket(net.Socket):
             if verify_error is not None:
                 self.authorizationError = verify_error.code
                 if self._rejectUnauthorized:
+                    # Node: destroyed before it released control, so its close is the
+                    # server's tlsClientError ECONNRESET "socket hang up"
+                    server = self._tlsOptions.get("server")
+                    if server is not None:
+                        self.once("close", lambda *a: server.emit(
+                            "tlsClientError", _conn_reset("socket hang up"), self))
                     self.destroy()
                     return
             else:
