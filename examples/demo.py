@@ -16,6 +16,16 @@ connections the report shows the protocol, the cipher (OpenSSL name and IETF
 ``standardName``), the peer certificate's subject and issuer CN, and the verification
 result.
 
+Then two things Python's ``ssl`` module cannot do:
+
+* OCSP stapling: both clients ask for the certificate status (``requestOCSP``); the
+  server's ``OCSPRequest`` listener answers with a real OCSP response, built and signed
+  for ca1 with ``cryptography``, which the server staples into the handshake; the
+  nodessl client reads the stapled response back and shows what ca1 says;
+* PSK: a second server without any certificate (``pskCallback``, ``pskIdentityHint``)
+  admits both clients by identity and pre-shared key, once with TLS 1.3 and once with a
+  TLS 1.2 PSK cipher suite (where the identity hint reaches the client).
+
 Run from anywhere: ``python examples/demo.py`` (``make demo``).  Exits 0 once both
 exchanges are done and the server has closed; 1 with a one-line reason otherwise.  Every
 step is bounded by a timeout, so it cannot hang.
@@ -24,6 +34,7 @@ step is bounded by a timeout, so it cannot hang.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import os
 import shutil
@@ -32,6 +43,11 @@ import threading
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.x509 import ocsp
 
 import nodessl as tls
 
@@ -47,20 +63,42 @@ NODE_CLIENT = r"""
 const tls = require('tls'), fs = require('fs');
 const sock = tls.connect({port: Number(process.env.DEMO_PORT), host: '127.0.0.1',
                           servername: 'agent1', ca: fs.readFileSync(process.env.DEMO_CA),
-                          maxVersion: 'TLSv1.2'}, () => {
+                          maxVersion: 'TLSv1.2', requestOCSP: true}, () => {
   const cipher = sock.getCipher(), peer = sock.getPeerCertificate();
   view = {protocol: sock.getProtocol(), cipher: cipher.name, standardName: cipher.standardName,
           subject: (peer.subject && peer.subject.CN) || 'none',
           issuer: (peer.issuer && peer.issuer.CN) || 'none',
-          authorized: sock.authorized, authorizationError: sock.authorizationError || null};
+          authorized: sock.authorized, authorizationError: sock.authorizationError || null,
+          ocsp: stapled};
   sock.write(process.env.DEMO_MESSAGE);
 });
-let view = null, reply = '';
+let view = null, reply = '', stapled = 'none';
+sock.on('OCSPResponse', (r) => { stapled = r ? `received (${r.length} bytes)` : 'none'; });
 sock.setEncoding('utf8');
 sock.on('data', (d) => { reply += d; });
 sock.on('end', () => { process.stdout.write(JSON.stringify({view, reply}) + '\n'); });
 sock.on('error', (e) => { console.error(`${e.code || 'error'}: ${e.message}`); process.exit(1); });
 """
+
+
+# The Node.js PSK client: TLS 1.2 with a PSK cipher suite, so the server's hint reaches it.
+NODE_PSK_CLIENT = r"""
+const tls = require('tls');
+let hint = null;
+const sock = tls.connect({port: Number(process.env.DEMO_PORT), host: '127.0.0.1',
+  maxVersion: 'TLSv1.2', ciphers: 'PSK+HIGH', checkServerIdentity: () => undefined,
+  pskCallback: (h) => { hint = h; return {psk: Buffer.from(process.env.DEMO_PSK, 'hex'),
+                                          identity: 'node-client'}; }}, () => {
+  const view = {protocol: sock.getProtocol(), cipher: sock.getCipher().name, hint};
+  sock.end();
+  process.stdout.write(JSON.stringify(view) + '\n');
+});
+sock.on('error', (e) => { console.error(`${e.code || 'error'}: ${e.message}`); process.exit(1); });
+"""
+
+# The pre-shared keys the PSK server knows, by identity (a real server would look them up).
+PSK_KEYS = {"nodessl-client": bytes.fromhex("6e6f646573736c2d64656d6f2d6b6579"),
+            "node-client": bytes.fromhex("4e6f64652e6a732d64656d6f2d6b6579")}
 
 
 class DemoError(Exception):
@@ -101,7 +139,10 @@ async def nodessl_client(port: int) -> tuple[View, str]:
         "ca": key("ca1-cert.pem"), "servername": "agent1",
         # our own certificate, for the server's requestCert
         "key": key("agent1-key.pem"), "cert": key("agent1-cert.pem"),
+        "requestOCSP": True,
     })
+    view["ocsp"] = "none"
+    sock.once("OCSPResponse", lambda der: view.update(ocsp=ocsp_status(der)))
 
     def on_secure() -> None:
         view.update(describe(sock))
@@ -146,6 +187,36 @@ async def node_client(node: str, port: int) -> tuple[View, str]:
     return result["view"], result["reply"]
 
 
+def ocsp_response(cert_der: bytes, issuer_der: bytes | None) -> bytes | None:
+    """What an OCSP responder for ca1 would answer: a signed response saying "good"."""
+    if issuer_der is None:
+        return None
+    cert = x509.load_der_x509_certificate(cert_der)
+    issuer = x509.load_der_x509_certificate(issuer_der)
+    ca_key = serialization.load_pem_private_key(key("ca1-key.pem"), b"password")
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (ocsp.OCSPResponseBuilder()
+               .add_response(cert=cert, issuer=issuer, algorithm=hashes.SHA256(),
+                             cert_status=ocsp.OCSPCertStatus.GOOD, this_update=now,
+                             next_update=now + datetime.timedelta(hours=1),
+                             revocation_time=None, revocation_reason=None)
+               .responder_id(ocsp.OCSPResponderEncoding.HASH, issuer))
+    signed = builder.sign(ca_key, hashes.SHA256())  # type: ignore[arg-type]
+    return signed.public_bytes(serialization.Encoding.DER)
+
+
+def ocsp_status(der: bytes | None) -> str:
+    """A stapled response as the client reads it back: its status, its signature checked."""
+    if der is None:
+        return "none"
+    response = ocsp.load_der_ocsp_response(der)
+    ca1 = x509.load_pem_x509_certificate(key("ca1-cert.pem"))
+    ca1.public_key().verify(  # type: ignore[union-attr, call-arg]
+        response.signature, response.tbs_response_bytes, padding.PKCS1v15(),
+        response.signature_hash_algorithm)  # raises if ca1 did not sign it
+    return f"{response.certificate_status.name.lower()}, signed by ca1 ({len(der)} bytes)"
+
+
 async def bounded(who: str, work: Coroutine[Any, Any, tuple[View, str]]) -> tuple[View, str]:
     """One client's exchange, with a timeout and failures that say which client it was."""
     try:
@@ -174,7 +245,8 @@ async def demo(node: str) -> tuple[int, dict[str, tuple[View, str]], dict[str, V
             if text.endswith("\n"):
                 who = text.removeprefix("hello from the ").strip()
                 answer = f"hi {who}, from the server\n"
-                server_views[who] = {**describe(sock), "sent": answer}
+                server_views[who] = {**describe(sock), "sent": answer,
+                                     "ocsp": "stapled on request"}
                 sock.end(answer.encode())
 
         sock.on("data", on_data)
@@ -184,6 +256,10 @@ async def demo(node: str) -> tuple[int, dict[str, tuple[View, str]], dict[str, V
         "requestCert": True, "rejectUnauthorized": False, "ca": key("ca1-cert.pem"),
     }, on_secure_connection)
     server.on("tlsClientError", lambda err, sock: failures.append(f"handshake: {err}"))
+    # Stapling: answer each client's status request while its handshake waits, as a
+    # server fetching a fresh response from its CA's responder would.
+    server.on("OCSPRequest", lambda cert, issuer, cb: loop.call_soon(
+        cb, None, ocsp_response(cert, issuer)))
     listening: asyncio.Future[None] = loop.create_future()
     server.on("error", lambda err: listening.done() or listening.set_exception(err))
     server.listen(0, "127.0.0.1", lambda: listening.done() or listening.set_result(None))
@@ -205,7 +281,73 @@ async def demo(node: str) -> tuple[int, dict[str, tuple[View, str]], dict[str, V
     for who, (_, reply) in clients.items():
         if who not in server_views or not reply:
             raise DemoError(f"the {who} and the server did not exchange their messages")
+    server_views["psk"] = {"rows": await psk_demo(node)}
     return port, clients, server_views
+
+
+async def psk_demo(node: str) -> list[View]:
+    """A certificate-less PSK server; a nodessl client (TLS 1.3) and a Node client (TLS 1.2)."""
+    loop = asyncio.get_running_loop()
+    admitted: dict[str, View] = {}
+
+    def psk_for(sock: tls.TLSSocket, identity: str) -> bytes | None:
+        admitted[identity] = {}
+        return PSK_KEYS.get(identity)  # None: unknown identity, the handshake fails
+
+    def on_secure(sock: tls.TLSSocket) -> None:
+        sock.on("data", lambda d: sock.end(b"psk ok"))
+        sock.on("error", lambda err: None)
+
+    server = tls.createServer({"pskCallback": psk_for, "pskIdentityHint": "nodessl-demo",
+                               "ciphers": "PSK+HIGH:TLS_AES_128_GCM_SHA256"}, on_secure)
+    listening: asyncio.Future[None] = loop.create_future()
+    server.listen(0, "127.0.0.1", lambda: listening.done() or listening.set_result(None))
+
+    async def mine() -> tuple[View, str]:
+        done: asyncio.Future[View] = loop.create_future()
+        hints: list[Any] = []
+
+        def psk(hint: str | None) -> dict[str, Any]:
+            hints.append(hint)
+            return {"psk": PSK_KEYS["nodessl-client"], "identity": "nodessl-client"}
+
+        sock = tls.connect(port, "127.0.0.1", {"pskCallback": psk,
+                                                "ciphers": "PSK+HIGH:TLS_AES_128_GCM_SHA256",
+                                                "checkServerIdentity": lambda *a: None})
+        sock.once("secureConnect", lambda: sock.write(b"hi"))
+        sock.once("data", lambda d: done.done() or done.set_result(
+            {"protocol": sock.getProtocol(), "cipher": sock.getCipher()["name"],
+             "hint": hints[0] if hints else None}))
+        sock.once("error", lambda err: done.done() or done.set_exception(err))
+        try:
+            return await done, ""
+        finally:
+            sock.destroy()
+
+    async def theirs() -> tuple[View, str]:
+        proc = await asyncio.create_subprocess_exec(
+            node, "-e", NODE_PSK_CLIENT, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env={**os.environ, "DEMO_PORT": str(port),
+                 "DEMO_PSK": PSK_KEYS["node-client"].hex()})
+        _children.append(proc)
+        out, err = await proc.communicate()
+        if proc.returncode != 0 or not out.strip():
+            raise DemoError(f"the Node PSK client failed: {err.decode(errors='replace')}")
+        return json.loads(out), ""
+
+    try:
+        await asyncio.wait_for(listening, STEP_TIMEOUT)
+        port = server.address()["port"]
+        views = [(await bounded(NODESSL, mine()))[0], (await bounded(NODE, theirs()))[0]]
+    finally:
+        server.close()
+    rows = []
+    for identity, view in zip(("nodessl-client", "node-client"), views, strict=True):
+        if identity not in admitted:
+            raise DemoError(f"the PSK server never saw the identity {identity!r}")
+        rows.append({"identity": identity, **view})
+    return rows
 
 
 # -- the report -------------------------------------------------------------------------------
@@ -222,7 +364,7 @@ def report(port: int, clients: dict[str, tuple[View, str]],
              NODE: "node -e, TLS 1.2 at most, presents no certificate"}
     rows = [("sent", "sent"), ("protocol", "protocol"), ("cipher", "cipher"),
             ("IETF standardName", "standardName"), ("peer subject CN", "subject"),
-            ("peer issuer CN", "issuer"), ("verification", None)]
+            ("peer issuer CN", "issuer"), ("verification", None), ("OCSP stapling", "ocsp")]
     blocks = []
     for who, (view, _) in clients.items():
         ends = [{**view, "sent": message(who)}, server_views[who]]
@@ -239,6 +381,10 @@ def report(port: int, clients: dict[str, tuple[View, str]],
     for title, cells in blocks:
         lines += ["", title]
         lines += [f"  {a:<{width[0]}}{b:<{width[1]}}{c}".rstrip() for a, b, c in cells]
+    lines += ["", "PSK server (no certificate; pskCallback, pskIdentityHint 'nodessl-demo')"]
+    lines += [f"  {row['identity']:<16} {row['protocol']:<9} {row['cipher']:<30} "
+              f"identity hint seen by the client: {row['hint']!r}"
+              for row in server_views["psk"]["rows"]]
     return "\n".join(lines)
 
 
