@@ -86,12 +86,7 @@ def client_key(callback: Callable[[str | None], Any], hint: str | None, max_psk_
         return None
     if not isinstance(ret, Mapping):
         raise invalid_arg_type("ret", "of type object", ret)
-    key = ret.get("psk")
-    if not isinstance(key, _BYTES):
-        raise invalid_arg_type("psk", _BUFFER, key)
-    key = bytes(key)
-    if len(key) > max_psk_len:
-        raise invalid_arg_value("psk", key, f"Pre-shared key exceeds {max_psk_len} bytes")
+    key = _checked_key(ret.get("psk"), max_psk_len)
     identity = ret.get("identity")
     if not isinstance(identity, str):
         raise invalid_arg_type("identity", "of type string", identity)
@@ -112,15 +107,18 @@ def server_key(callback: Callable[[Any, str], Any], socket: Any, identity: str,
     if ret is None:
         return None
     if isinstance(ret, _BYTES):
-        key = bytes(ret)
-    else:
-        if not isinstance(ret, Mapping):
-            raise invalid_arg_type("ret", "an instance of Buffer, TypedArray, DataView, or "
-                                   "Object", ret)
-        key = ret.get("psk")
-        if not isinstance(key, _BYTES):
-            raise invalid_arg_type("psk", _BUFFER, key)
-        key = bytes(key)
+        return _checked_key(ret, max_psk_len)
+    if not isinstance(ret, Mapping):
+        raise invalid_arg_type("ret", "an instance of Buffer, TypedArray, DataView, or "
+                               "Object", ret)
+    return _checked_key(ret.get("psk"), max_psk_len)
+
+
+def _checked_key(key: Any, max_psk_len: int) -> bytes:
+    """A callback's key as bytes, refused when it is not a buffer or does not fit OpenSSL's."""
+    if not isinstance(key, _BYTES):
+        raise invalid_arg_type("psk", _BUFFER, key)
+    key = bytes(key)
     if len(key) > max_psk_len:
         raise invalid_arg_value("psk", key, f"Pre-shared key exceeds {max_psk_len} bytes")
     return key
