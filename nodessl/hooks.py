@@ -25,6 +25,8 @@ INSTALLERS: dict[str, Callable[[SSL.Context], None]] = {
     "alpn": openssl.install_alpn_select,
     # every protocol message, both directions (TLSSocket._observe_messages)
     "msg": openssl.install_msg_callback,
+    # NSS key-log lines (keylog events, --tls-keylog)
+    "keylog": openssl.install_keylog_callback,
 }
 
 

@@ -33,6 +33,7 @@ _SERVER_ONLY = frozenset({
 _PER_SOCKET = (
     "ALPNProtocols",
     "ALPNCallback",
+    "enableTrace",
 )
 
 

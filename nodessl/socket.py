@@ -24,7 +24,7 @@ from typing import Any
 
 from OpenSSL import SSL
 
-from . import alpn, net
+from . import alpn, keylog, net, renegotiation, trace
 from . import openssl as _ossl
 from .context import SecureContext, createSecureContext
 from .engine import TLSEngine
@@ -94,6 +94,10 @@ class TLSSocket(net.Socket):
         mindh = opts.get("minDHSize", 1024)
         if not isinstance(mindh, (int, float)) or isinstance(mindh, bool) or mindh <= 0:
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
+        self._reneg = renegotiation.State()
+        self._tracer: Any = None
+        if opts.get("enableTrace"):
+            self.enableTrace()
         if socket is not None:
             self._wrap(socket)
 
@@ -208,6 +212,8 @@ class TLSSocket(net.Socket):
             hooks.add("alpn")
         if self._message_observers:
             hooks.add("msg")
+        if keylog.wanted(self):
+            hooks.add("keylog")
         return frozenset(hooks)
 
     def _observe_messages(self, observer: MessageObserver) -> bool:
@@ -224,6 +230,12 @@ class TLSSocket(net.Socket):
     def _hook_message(self, sent: bool, version: int, content_type: int, data: bytes) -> None:
         for observer in self._message_observers:
             observer(sent, version, content_type, data)
+
+    def _hook_keylog(self, line: bytes) -> None:
+        keylog.deliver(self, line)
+
+    def _hook_info(self, start: bool, done: bool) -> None:
+        renegotiation.on_info(self, start, done)
 
     def _hook_alpn_select(self, offered: list[bytes]) -> bytes | None:
         name = self._engine.conn.get_servername() if self._engine else None
@@ -342,8 +354,10 @@ class TLSSocket(net.Socket):
             self._handshake_timer.cancel()
             self._handshake_timer = None
         if self._secureEstablished:
-            return  # a renegotiation
+            renegotiation.on_renegotiated(self)
+            return
         self._secureEstablished = True
+        renegotiation.after_handshake(self)
         self.secureConnecting = False
         engine = self._engine
         assert engine is not None
@@ -607,6 +621,28 @@ class TLSSocket(net.Socket):
         if self._lower is not None and hasattr(self._lower, "address"):
             return self._lower.address()
         return super().address()
+
+    def renegotiate(self, options: Mapping[str, Any],
+                    callback: Callable[[BaseException | None], Any] | None = None) -> bool | None:
+        """Start a TLS <= 1.2 renegotiation; ``options`` may set ``requestCert`` and
+        ``rejectUnauthorized`` (a server asking for a client certificate afterwards).
+
+        Returns True when it started (``callback(None)`` once it completed, at the next
+        ``secure``), False when it could not (``callback(err)`` soon after, e.g.
+        ``ERR_SSL_WRONG_SSL_VERSION`` under TLS 1.3), None on a destroyed socket.
+        """
+        return renegotiation.renegotiate(self, options, callback)
+
+    def disableRenegotiation(self) -> None:
+        """Fail this (server) connection with ``ERR_TLS_RENEGOTIATION_DISABLED`` when the
+        peer renegotiates from now on."""
+        self._reneg.disabled = True
+
+    def enableTrace(self) -> None:
+        """Write a trace of every TLS record and message to stderr (see nodessl.trace).
+        Effective only before the handshake starts, or on a connection that already has
+        the message callback; otherwise it warns that it cannot trace."""
+        trace.enable(self)
 
     def setServername(self, name: str) -> None:
         """Set the SNI name to send (client sockets, before the handshake)."""
