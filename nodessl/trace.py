@@ -67,8 +67,9 @@ EXTENSION_TYPES: dict[int, str] = {
 GROUPS: dict[int, str] = {
     23: "secp256r1 (P-256)", 24: "secp384r1 (P-384)", 25: "secp521r1 (P-521)",
     29: "ecdh_x25519", 30: "ecdh_x448", 256: "ffdhe2048", 257: "ffdhe3072",
-    258: "ffdhe4096", 259: "ffdhe6144", 260: "ffdhe8192", 4587: "SecP256r1MLKEM768",
-    4588: "X25519MLKEM768", 4589: "SecP384r1MLKEM1024",
+    258: "ffdhe4096", 259: "ffdhe6144", 260: "ffdhe8192", 41: "curveSM2",
+    512: "MLKEM512", 513: "MLKEM768", 514: "MLKEM1024", 4587: "SecP256r1MLKEM768",
+    4588: "X25519MLKEM768", 4589: "SecP384r1MLKEM1024", 4590: "curveSM2MLKEM768",
 }
 
 SIGALGS: dict[int, str] = {
@@ -81,6 +82,7 @@ SIGALGS: dict[int, str] = {
     0x0808: "ed448", 0x0809: "rsa_pss_pss_sha256", 0x080A: "rsa_pss_pss_sha384",
     0x080B: "rsa_pss_pss_sha512", 0x081A: "ecdsa_brainpoolP256r1_sha256",
     0x081B: "ecdsa_brainpoolP384r1_sha384", 0x081C: "ecdsa_brainpoolP512r1_sha512",
+    0x0708: "sm2sig_sm3", 0x0904: "mldsa44", 0x0905: "mldsa65", 0x0906: "mldsa87",
 }
 
 ALERT_LEVELS: dict[int, str] = {1: "warning", 2: "fatal"}
@@ -191,6 +193,9 @@ def _extension_body(ext_type: int, body: bytes, indent: int, server: bool) -> st
         names = {0: "uncompressed", 1: "ansiX962_compressed_prime",
                  2: "ansiX962_compressed_char2"}
         return "".join(f"{' ' * indent}{names.get(b, 'UNKNOWN')} ({b})\n" for b in r.vec(1))
+    if ext_type == 45:
+        modes = {0: "psk_ke", 1: "psk_dhe_ke"}
+        return "".join(f"{' ' * indent}{modes.get(b, 'UNKNOWN')} ({b})\n" for b in r.vec(1))
     if ext_type == 16:
         protos, out = _Reader(r.vec(2)), []
         while protos.left:
