@@ -103,6 +103,8 @@ __all__ = [
     "set_info_callback",
     "renegotiate",
     "cipher_suite_name",
+    "SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION",
+    "set_connection_options",
 ]
 
 # -- error queue -----------------------------------------------------------------------------
@@ -772,3 +774,14 @@ def cipher_suite_name(conn: SSL.Connection, suite: bytes) -> str | None:
         clear_errors()
         return None
     return _text(_lib.SSL_CIPHER_get_name(cipher)) or None
+
+
+# Not in the binding: SSL_OP_BIT(16) in OpenSSL >= 3.0 (ssl.h).  A server that renegotiates
+# to ask for a client certificate must not let the client resume its session: a resumed
+# handshake has no CertificateRequest.
+SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION: int = 1 << 16
+
+
+def set_connection_options(conn: SSL.Connection, options: int) -> int:
+    """``SSL_set_options`` on one connection (ORs SSL_OP_* bits in); returns the new mask."""
+    return int(_lib.SSL_set_options(conn._ssl, options & _U64))

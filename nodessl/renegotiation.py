@@ -141,6 +141,11 @@ def renegotiate(sock: Any, options: Any, callback: Callable[[Any], Any] | None) 
             if request_cert:
                 mode = SSL.VERIFY_PEER | (SSL.VERIFY_FAIL_IF_NO_PEER_CERT if reject else 0)
             _ossl.set_verify_accept_all(engine.conn, mode)
+    if sock._isServer and request_cert:
+        # Unlike Node 20, where a client offering its session ticket resumes and so is
+        # never asked for the certificate, make the new handshake a full one.
+        _ossl.set_connection_options(engine.conn,
+                                     _ossl.SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION)
     try:
         _ossl.renegotiate(engine.conn)
     except NodeError as err:

@@ -622,7 +622,7 @@ class TLSSocket(net.Socket):
             return self._lower.address()
         return super().address()
 
-    def renegotiate(self, options: Mapping[str, Any],
+    def renegotiate(self, options: Mapping[str, Any] | None = None,
                     callback: Callable[[BaseException | None], Any] | None = None) -> bool | None:
         """Start a TLS <= 1.2 renegotiation; ``options`` may set ``requestCert`` and
         ``rejectUnauthorized`` (a server asking for a client certificate afterwards).
