@@ -313,7 +313,11 @@ class TLSSocket(net.Socket):
         finally:
             if self._corked:
                 self._corked = False
-                self._flush()
+                if self._hook_error is None:
+                    self._flush()
+                # else: the connection fails below; what OpenSSL said after the failing
+                # hook (e.g. a ServerHello to a renegotiation attack) is not sent, as Node
+                # destroys the socket from inside that callback
         if self._hook_error is not None:
             # a callback that cannot fail the handshake itself (message observers) failed
             hook_error, self._hook_error = self._hook_error, None
