@@ -60,6 +60,10 @@ class TLSEngine:
         self.handshakes = 0
         self.paused = False  # the certificate callback parked the handshake (see sni.py)
         self.sent_close = False
+        # Renegotiation (TLS <= 1.2): the info hook sets ``renegotiated`` when one completed;
+        # plaintext SSL_write refused meanwhile (WANT_READ) waits in ``_unsent``.
+        self.renegotiated = False
+        self._unsent: list[bytes] = []
         # Clients read the server's key exchange off the wire (see handshake.py), servers
         # the client's signature algorithms (sigalgs.py).
         self._scanner: KeyExchangeScanner | ClientHelloScanner = (
@@ -125,9 +129,15 @@ class TLSEngine:
             return [], done_now, False
         try:
             chunks, closed = self._io.read_all()
+            if self._unsent:
+                self._retry_writes()
         except SSLError:
             self.state = BROKEN
             raise
+        if self.renegotiated:
+            self.renegotiated = False
+            self.handshakes += 1
+            done_now = True
         if closed:
             self.state = CLOSED
         return chunks, done_now, closed
@@ -138,8 +148,22 @@ class TLSEngine:
     # -- outgoing ----------------------------------------------------------------------
 
     def write(self, data: bytes) -> None:
-        """Encrypt application data (only once the handshake is done)."""
-        self._io.write(data)
+        """Encrypt application data (only once the handshake is done); during a
+        renegotiation it waits, in order, until OpenSSL takes it."""
+        if self._unsent:
+            self._unsent.append(bytes(data))
+            return
+        rest = self._io.write(data)
+        if rest:
+            self._unsent.append(rest)
+
+    def _retry_writes(self) -> None:
+        while self._unsent:
+            rest = self._io.write(self._unsent[0])
+            if rest:
+                self._unsent[0] = rest
+                return
+            self._unsent.pop(0)
 
     def set_max_send_fragment(self, size: int) -> None:
         """Application data in records of at most ``size`` bytes (``setMaxSendFragment``):

@@ -35,6 +35,8 @@ INSTALLERS: dict[str, Callable[[SSL.Context], None]] = {
     # pskCallback on a client / a server (nodessl.psk)
     "psk_client": openssl.install_psk_client,
     "psk_server": openssl.install_psk_server,
+    # NSS key-log lines (keylog events, --tls-keylog)
+    "keylog": openssl.install_keylog_callback,
 }
 
 

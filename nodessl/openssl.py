@@ -112,6 +112,14 @@ __all__ = [
     "install_psk_client",
     "install_psk_server",
     "set_psk_identity_hint",
+    # keylog, trace and renegotiation
+    "SSL_CB_HANDSHAKE_START",
+    "install_keylog_callback",
+    "set_info_callback",
+    "renegotiate",
+    "cipher_suite_name",
+    "SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION",
+    "set_connection_options",
 ]
 
 # -- error queue -----------------------------------------------------------------------------
@@ -525,8 +533,11 @@ class RecordIO:
                 return chunks, True
             return chunks, False
 
-    def write(self, data: bytes) -> None:
-        """Encrypt ``data`` into records (the outgoing memory BIO takes all of it)."""
+    def write(self, data: bytes) -> bytes:
+        """Encrypt ``data`` into records (the outgoing memory BIO takes all of it).
+
+        Returns what is left unwritten: nothing, except in the middle of a renegotiation,
+        when SSL_write wants the peer's handshake messages first (WANT_READ)."""
         ssl = self._ssl
         view = memoryview(data)
         while view:
@@ -534,10 +545,13 @@ class RecordIO:
             n = _lib.SSL_write(ssl, _ffi.from_buffer(piece), len(piece))
             if n <= 0:
                 err = _lib.SSL_get_error(ssl, n)
+                if err == _SSL_ERROR_WANT_READ:
+                    return bytes(view)
                 raise ssl_error_from_queue() if err == _SSL_ERROR_SSL else SSLError(
                     f"SSL_write failed ({err})", "ERR_SSL_WRITE_FAILED",
                     library=None, reason=None)
             view = view[n:]
+        return b""
 
     def drain(self) -> bytes:
         """Everything waiting in the outgoing BIO, without an exception when it is empty."""
@@ -933,3 +947,86 @@ def set_psk_identity_hint(ctx: SSL.Context, hint: str | None) -> bool:
     clear_errors()
     return ok
 
+
+# -- keylog, trace and renegotiation -----------------------------------------------------------
+#
+# keylog: SSL_CTX_set_keylog_callback (hook "keylog"; OpenSSL has no per-SSL setter, so it
+# lives on a context variant like the message callback).  renegotiation: a per-SSL info
+# callback (SSL_set_info_callback, so no context variant), installed only once a TLS <= 1.2
+# handshake is done: it then fires on renegotiations and alerts only, never per record.
+# trace: cipher-suite names for the formatter in trace.py (SSL_trace itself is not in the
+# binding; the trace is built on the message callback above).
+
+SSL_CB_HANDSHAKE_START: int = int(_lib.SSL_CB_HANDSHAKE_START)
+
+
+@_ffi.callback("void(SSL *, char *)")
+def _keylog_cb(ssl: object, line: object) -> None:
+    owner = _owner_of(ssl)
+    if owner is None:
+        return
+    try:
+        owner._hook_keylog(_ffi.string(line) + b"\n")  # type: ignore[attr-defined]
+    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
+        _store_error(owner, exc)
+
+
+def install_keylog_callback(ctx: SSL.Context) -> None:
+    """``SSL_CTX_set_keylog_callback``: ``owner._hook_keylog(line)`` for every NSS key-log
+    line (bytes, trailing newline added as Node does)."""
+    _lib.SSL_CTX_set_keylog_callback(ctx._context, _keylog_cb)
+
+
+# The same dispatch as _info_cb above, in the shape SSL_set_info_callback takes.  A per-SSL
+# info callback replaces the context's for that connection, so both lead to one
+# ``owner._hook_info(where, ret)``, which serves sessions and renegotiation alike.
+@_ffi.callback("void(SSL *, int, int)")
+def _ssl_info_cb(ssl: object, where: int, ret: int) -> None:
+    owner = _owner_of(ssl)
+    if owner is None:
+        return
+    try:
+        owner._hook_info(int(where), int(ret))  # type: ignore[attr-defined]
+    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
+        _store_error(owner, exc)
+
+
+def set_info_callback(conn: SSL.Connection) -> None:
+    """``SSL_set_info_callback`` on one connection: ``owner._hook_info(where, ret)`` as with
+    :func:`install_info_callback`, without a context variant."""
+    _lib.SSL_set_info_callback(conn._ssl, _ssl_info_cb)
+
+
+def renegotiate(conn: SSL.Connection) -> None:
+    """``SSL_renegotiate`` then one ``SSL_do_handshake`` step (the HelloRequest or the new
+    ClientHello goes to the outgoing BIO).  Raises Node's error, e.g.
+    ``ERR_SSL_WRONG_SSL_VERSION`` on a TLS 1.3 connection."""
+    clear_errors()
+    _check(_lib.SSL_renegotiate(conn._ssl) == 1)
+    n = _lib.SSL_do_handshake(conn._ssl)
+    if n <= 0 and _lib.SSL_get_error(conn._ssl, n) == _SSL_ERROR_SSL:
+        raise ssl_error_from_queue()
+    clear_errors()
+
+
+def cipher_suite_name(conn: SSL.Connection, suite: bytes) -> str | None:
+    """OpenSSL's name of the two-byte cipher suite ``suite`` (``SSL_CIPHER_find``), or None
+    when this OpenSSL does not know it."""
+    if len(suite) != 2:
+        return None
+    cipher = _lib.SSL_CIPHER_find(conn._ssl, _ffi.from_buffer(suite))
+    if cipher == _ffi.NULL:
+        clear_errors()
+        return None
+    return _text(_lib.SSL_CIPHER_get_name(cipher)) or None
+
+
+# Not in the binding: SSL_OP_BIT(16) in OpenSSL >= 3.0 (ssl.h).  A server that renegotiates
+# to ask for a client certificate must not let the client resume its session: a resumed
+# handshake has no CertificateRequest.
+SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION: int = 1 << 16
+
+
+def set_connection_options(conn: SSL.Connection, options: int) -> int:
+    """``SSL_set_options`` on one connection (ORs SSL_OP_* bits in); returns the new mask."""
+    return int(_lib.SSL_set_options(conn._ssl, options & _U64))

@@ -37,6 +37,7 @@ _PER_SOCKET = (
     "NPNProtocols",
     "pskCallback",
     "pskIdentityHint",
+    "enableTrace",
 )
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from OpenSSL import SSL
 
-from . import alpn, facts, net, psk, sigalgs, sni
+from . import alpn, facts, keylog, net, psk, renegotiation, sigalgs, sni, trace
 from . import openssl as _ossl
 from .context import SecureContext, createSecureContext
 from .engine import TLSEngine
@@ -118,6 +118,10 @@ class TLSSocket(net.Socket):
         mindh = opts.get("minDHSize", 1024)
         if not isinstance(mindh, (int, float)) or isinstance(mindh, bool) or mindh <= 0:
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
+        self._reneg = renegotiation.State()
+        self._tracer: Any = None
+        if opts.get("enableTrace"):
+            self.enableTrace()
         if socket is not None:
             self._wrap(socket)
 
@@ -260,6 +264,8 @@ class TLSSocket(net.Socket):
             hooks.add("ocsp_response")
         if self._psk_callback is not None:
             hooks.add("psk_server" if self._isServer else "psk_client")
+        if keylog.wanted(self):
+            hooks.add("keylog")
         return frozenset(hooks)
 
     def _observe_messages(self, observer: MessageObserver) -> bool:
@@ -277,9 +283,15 @@ class TLSSocket(net.Socket):
         for observer in self._message_observers:
             observer(sent, version, content_type, data)
 
+    def _hook_keylog(self, line: bytes) -> None:
+        keylog.deliver(self, line)
+
     def _hook_info(self, where: int, ret: int) -> None:
         if self._sessions is not None:
             self._sessions.on_info(where, ret)
+        if where & _HANDSHAKE_START_OR_DONE and self._reneg.watching:
+            renegotiation.on_info(self, bool(where & _ossl.SSL_CB_HANDSHAKE_START),
+                                  bool(where & _ossl.SSL_CB_HANDSHAKE_DONE))
 
     def _hook_alpn_select(self, offered: list[bytes]) -> bytes | None:
         name = self._engine.conn.get_servername() if self._engine else None
@@ -386,7 +398,11 @@ class TLSSocket(net.Socket):
         finally:
             if self._corked:
                 self._corked = False
-                self._flush()
+                if self._hook_error is None:
+                    self._flush()
+                # else: the connection fails below; what OpenSSL said after the failing
+                # hook (e.g. a ServerHello to a renegotiation attack) is not sent, as Node
+                # destroys the socket from inside that callback
         if self._hook_error is not None:
             # a callback that cannot fail the handshake itself (message observers) failed
             hook_error, self._hook_error = self._hook_error, None
@@ -431,8 +447,10 @@ class TLSSocket(net.Socket):
             self._handshake_timer.cancel()
             self._handshake_timer = None
         if self._secureEstablished:
-            return  # a renegotiation
+            renegotiation.on_renegotiated(self)
+            return
         self._secureEstablished = True
+        renegotiation.after_handshake(self)
         self.secureConnecting = False
         engine = self._engine
         assert engine is not None
@@ -769,6 +787,28 @@ class TLSSocket(net.Socket):
             return self._lower.address()
         return super().address()
 
+    def renegotiate(self, options: Mapping[str, Any] | None = None,
+                    callback: Callable[[BaseException | None], Any] | None = None) -> bool | None:
+        """Start a TLS <= 1.2 renegotiation; ``options`` may set ``requestCert`` and
+        ``rejectUnauthorized`` (a server asking for a client certificate afterwards).
+
+        Returns True when it started (``callback(None)`` once it completed, at the next
+        ``secure``), False when it could not (``callback(err)`` soon after, e.g.
+        ``ERR_SSL_WRONG_SSL_VERSION`` under TLS 1.3), None on a destroyed socket.
+        """
+        return renegotiation.renegotiate(self, options, callback)
+
+    def disableRenegotiation(self) -> None:
+        """Fail this (server) connection with ``ERR_TLS_RENEGOTIATION_DISABLED`` when the
+        peer renegotiates from now on."""
+        self._reneg.disabled = True
+
+    def enableTrace(self) -> None:
+        """Write a trace of every TLS record and message to stderr (see nodessl.trace).
+        Effective only before the handshake starts, or on a connection that already has
+        the message callback; otherwise it warns that it cannot trace."""
+        trace.enable(self)
+
     def setServername(self, name: str) -> None:
         """Set the SNI name to send (client sockets, before the handshake)."""
         if not isinstance(name, str):
@@ -780,6 +820,8 @@ class TLSSocket(net.Socket):
         if self._engine is not None and self._engine.state == "handshaking":
             self._engine.conn.set_tlsext_host_name(name.encode("idna"))
 
+
+_HANDSHAKE_START_OR_DONE = _ossl.SSL_CB_HANDSHAKE_START | _ossl.SSL_CB_HANDSHAKE_DONE
 
 _UNABLE_TO_GET_ISSUER_CERT = next(
     (code for code, name in _ossl.VERIFY_CODES.items() if name == "UNABLE_TO_GET_ISSUER_CERT"), 2)
