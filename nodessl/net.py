@@ -419,8 +419,11 @@ class Socket(Duplex):
             self._loop.call_soon(cb, None)
 
     def _wire_write(self, data: bytes) -> None:
-        """Bytes to the connection (for TLSSocket: ciphertext)."""
-        if self._transport is None or self._transport.is_closing():
+        """Bytes to the connection (for TLSSocket: ciphertext).
+
+        After our FIN nothing more can be sent; a TLS engine may still answer what the peer
+        sends meanwhile (an alert, a handshake message), and that answer has nowhere to go."""
+        if self._transport is None or self._transport.is_closing() or self._eof_sent:
             return
         self._bytes_written += len(data)
         self._touch()
