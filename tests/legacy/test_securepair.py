@@ -306,3 +306,36 @@ def test_importing_the_legacy_package_warns_nothing() -> None:
     proc = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
                           text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert (proc.returncode, proc.stdout.strip(), proc.stderr) == (0, "CryptoStream", "")
+
+
+def test_pair_options_sni_ocsp_and_trace(capsys: pytest.CaptureFixture[str]) -> None:
+    async def main() -> None:
+        agent3 = tls.createSecureContext({"key": key("agent3-key.pem"),
+                                          "cert": key("agent3-cert.pem")})
+        names: list[str] = []
+
+        def SNICallback(servername: str, cb: Any) -> None:
+            names.append(servername)
+            asyncio.get_running_loop().call_soon(cb, None, agent3)
+
+        # The pair's server gives it the server-side listeners (OCSPRequest), as in Node.
+        owner = tls.createServer({**SERVER_ID, "ca": key("ca1-cert.pem")})
+        asked: list[Any] = []
+        owner.on("OCSPRequest", lambda cert, issuer, cb: (asked.append(issuer), cb(None, None)))
+        server = legacy.createSecurePair(tls.createSecureContext(SERVER_ID), True, False, False,
+                                         {"server": owner, "SNICallback": SNICallback})
+        client = legacy.createSecurePair(None, False, None, None,
+                                         {"servername": "agent3", "requestOCSP": True,
+                                          "enableTrace": True})
+        responses: list[Any] = []
+        client.cleartext.on("OCSPResponse", responses.append)
+        secure = [once(server, "secure"), once(client, "secure")]
+        wire(server.encrypted, client.encrypted)
+        await asyncio.gather(*secure)
+        assert names == ["agent3"]
+        assert client.cleartext.getPeerCertificate()["subject"]["CN"] == "agent3"
+        assert len(asked) == 1 and responses == [None]  # asked, nothing stapled
+
+    run_loop(main)
+    trace = capsys.readouterr().err
+    assert "Sent Record" in trace and "ClientHello" in trace
