@@ -977,18 +977,10 @@ def install_keylog_callback(ctx: SSL.Context) -> None:
     _lib.SSL_CTX_set_keylog_callback(ctx._context, _keylog_cb)
 
 
-# The same dispatch as _info_cb above, in the shape SSL_set_info_callback takes.  A per-SSL
-# info callback replaces the context's for that connection, so both lead to one
+# SSL_set_info_callback declares its callback without ``const``: the same C function, cast.
+# A per-SSL info callback replaces the context's for that connection, so both lead to one
 # ``owner._hook_info(where, ret)``, which serves sessions and renegotiation alike.
-@_ffi.callback("void(SSL *, int, int)")
-def _ssl_info_cb(ssl: object, where: int, ret: int) -> None:
-    owner = _owner_of(ssl)
-    if owner is None:
-        return
-    try:
-        owner._hook_info(int(where), int(ret))  # type: ignore[attr-defined]
-    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
-        _store_error(owner, exc)
+_ssl_info_cb = _ffi.cast("void(*)(SSL *, int, int)", _info_cb)
 
 
 def set_info_callback(conn: SSL.Connection) -> None:

@@ -203,3 +203,25 @@ def test_renegotiated_client_certificate_rejected() -> None:
         server.close()
 
     run_loop(main)
+
+
+def test_a_renegotiation_delivers_a_new_session_as_in_node() -> None:
+    # Node 20, TLS 1.2: one 'session' for the handshake, one more for the renegotiation.
+    async def main() -> None:
+        server = tls.createServer(SERVER_OPTS, lambda s: s.on("data", s.write))
+        port = await listening(server)
+        client = tls.connect(port, "127.0.0.1", {"rejectUnauthorized": False})
+        sessions: list[bytes] = []
+        client.on("session", sessions.append)
+        await once(client, "secureConnect")
+        done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        assert client.renegotiate({}, done.set_result) is True
+        assert await done is None
+        client.write(b"after")
+        await once(client, "data")
+        assert len(sessions) == 2 and sessions[0] != sessions[1]
+        assert client.isSessionReused() is False
+        client.destroy()
+        server.close()
+
+    run_loop(main)
