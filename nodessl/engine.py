@@ -64,6 +64,8 @@ class TLSEngine:
         # plaintext SSL_write refused meanwhile (WANT_READ) waits in ``_unsent``.
         self.renegotiated = False
         self._unsent: list[bytes] = []
+        # SSL_write as the connection wants it: whole, or cut for setMaxSendFragment.
+        self._write_records = self._io.write
         # Clients read the server's key exchange off the wire (see handshake.py), servers
         # the client's signature algorithms (sigalgs.py).
         self._scanner: KeyExchangeScanner | ClientHelloScanner = (
@@ -153,22 +155,22 @@ class TLSEngine:
         if self._unsent:
             self._unsent.append(bytes(data))
             return
-        rest = self._io.write(data)
+        rest = self._write_records(data)
         if rest:
             self._unsent.append(rest)
 
     def _retry_writes(self) -> None:
         while self._unsent:
-            rest = self._io.write(self._unsent[0])
+            rest = self._write_records(self._unsent[0])
             if rest:
                 self._unsent[0] = rest
                 return
             self._unsent.pop(0)
 
     def set_max_send_fragment(self, size: int) -> None:
-        """Application data in records of at most ``size`` bytes (``setMaxSendFragment``):
-        ``write`` is replaced, so engines without a limit keep the direct path."""
-        self.write = fragmenting_writer(self._io.write, size)  # type: ignore[method-assign]
+        """Application data in records of at most ``size`` bytes (``setMaxSendFragment``);
+        engines without a limit keep the direct path."""
+        self._write_records = fragmenting_writer(self._io.write, size)
 
     def take_output(self) -> bytes:
         """Everything the engine wants sent to the peer, now."""

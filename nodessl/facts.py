@@ -87,15 +87,18 @@ def validate_fragment_size(size: Any) -> int:
     return int(size)
 
 
-def fragmenting_writer(write: Callable[[bytes], None], size: int) -> Callable[[bytes], None]:
-    """A ``write(data)`` that hands ``write`` at most ``size`` bytes at a time."""
+def fragmenting_writer(write: Callable[[bytes], bytes], size: int) -> Callable[[bytes], bytes]:
+    """A ``write(data) -> rest`` that hands ``write`` at most ``size`` bytes at a time; what
+    is refused (``write`` returned a rest, mid-renegotiation) comes back with what follows."""
 
-    def write_pieces(data: bytes) -> None:
+    def write_pieces(data: bytes) -> bytes:
         if len(data) <= size:
-            write(data)
-            return
+            return write(data)
         view = memoryview(data)
         for start in range(0, len(view), size):
-            write(view[start:start + size])  # type: ignore[arg-type]
+            rest = write(view[start:start + size])  # type: ignore[arg-type]
+            if rest:
+                return rest + bytes(view[start + size:])
+        return b""
 
     return write_pieces

@@ -312,6 +312,7 @@ class TLSSocket(net.Socket):
         """Go on with a handshake the certificate callback parked (sni.CertPhase)."""
         if not self.destroyed and self._engine is not None:
             self._cycle()
+
     def _hook_psk_client(self, hint: str | None, max_psk_len: int,
                          max_identity_len: int) -> tuple[bytes, bytes] | None:
         assert self._psk_callback is not None

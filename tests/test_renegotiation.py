@@ -52,7 +52,10 @@ def test_argument_errors_match_node() -> None:
     run_loop(main)
 
 
-def test_renegotiate_in_the_middle_of_data() -> None:
+@pytest.mark.parametrize("max_fragment", [None, 512])
+def test_renegotiate_in_the_middle_of_data(max_fragment: int | None) -> None:
+    during = b"during " * 300  # 2100 bytes: several records under a 512-byte limit
+
     async def main() -> None:
         server_secure: list[bool] = []
 
@@ -61,18 +64,21 @@ def test_renegotiate_in_the_middle_of_data() -> None:
             sock.on("data", sock.write)
 
         server, client, _ = await _pair(echo)
+        if max_fragment is not None:
+            assert client.setMaxSendFragment(max_fragment) is True
         got: list[bytes] = []
         client.on("data", got.append)
         again = once(client, "secureConnect")
         done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         client.write(b"before ")
         assert client.renegotiate({}, done.set_result) is True
-        client.write(b"during ")  # OpenSSL refuses it until the handshake is done
+        client.write(during)  # OpenSSL refuses it until the handshake is done
         assert await done is None
         await again  # Node emits secureConnect again after a renegotiation
         client.write(b"after")
-        while b"".join(got) != b"before during after":
+        while len(b"".join(got)) < len(b"before " + during + b"after"):
             await once(client, "data")
+        assert b"".join(got) == b"before " + during + b"after"
         assert server_secure == [True]
         assert client.getProtocol() == "TLSv1.2"
         client.end()
