@@ -33,6 +33,7 @@ from .errors import (
     NodeError,
     NodeTypeError,
     VerifyError,
+    conn_reset,
     invalid_arg_type,
 )
 from .session import SessionEvents, ticket_of
@@ -53,7 +54,21 @@ _SOCKET_OPTIONS = frozenset({
 
 
 def _conn_reset(message: str = ECONNRESET_MESSAGE) -> NodeError:
-    return NodeError(message, "ECONNRESET")
+    return conn_reset(message)
+
+
+def _ended_before_secure(sock: TLSSocket, exc: BaseException | None = None) -> NodeError:
+    """The error for a connection gone before the handshake finished, as Node words it: a
+    reset is ``read ECONNRESET``; an orderly end is "socket hang up" on a server and, on a
+    client, "Client network socket disconnected before secure TLS connection was
+    established" with the connect options' ``path``/``host``/``port``/``localAddress``."""
+    if isinstance(exc, OSError):
+        return net._errno_error(exc, net._failed_call(exc))
+    if sock._isServer:
+        return conn_reset("socket hang up")
+    opts = sock._tlsOptions
+    return conn_reset(ECONNRESET_MESSAGE, path=opts.get("path"), host=opts.get("host"),
+                      port=opts.get("port"), localAddress=opts.get("localAddress"))
 
 
 class TLSSocket(net.Socket):
@@ -425,13 +440,13 @@ class TLSSocket(net.Socket):
 
     def _wire_eof(self) -> None:
         if not self._secureEstablished:
-            self._tls_error(_conn_reset())
+            self._tls_error(_ended_before_secure(self))
             return
         self.push(None)
 
     def _wire_lost(self, exc: Exception | None) -> None:
         if not self._secureEstablished and not self.destroyed:
-            self._tls_error(_conn_reset())
+            self._tls_error(_ended_before_secure(self, exc))
         if self._lower is not None:
             self._set_ref(False)
             if not self.destroyed:
