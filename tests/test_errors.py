@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import json
 import os
 import socket as pysocket
 import struct
@@ -29,10 +30,13 @@ PROPS = ("message", "code", "errno", "syscall", "address", "port", "localAddress
 
 NODE_SCRIPT = r"""
 const net = require('net'), tls = require('tls'), fs = require('fs');
-const PROPS = %s;
+const PROPS = __PROPS__;
 const show = (e) => { const o = {}; for (const k of PROPS) if (e[k] !== undefined) o[k] = e[k]; return o; };
 const kinds = {
-  net_connect: (c, done) => net.connect(c.options).on('error', done),
+  net_connect: (c, done) => {
+    const sock = net.connect(c.options).on('error', done);
+    if (c.send) sock.write(c.send);
+  },
   tls_connect: (c, done) => tls.connect(c.options).on('error', done),
   listen: (c, done) => net.createServer().listen(...c.args).on('error', done)
     .on('listening', function() { this.close(); done(new Error('listening')); }),
@@ -61,7 +65,7 @@ process.stdin.on('data', (d) => input += d).on('end', () => {
     kinds[cases[i].kind](cases[i], (e) => { out[cases[i].name] = show(e); next(i + 1); });
   })(0);
 });
-""" % (list(PROPS),)
+""".replace("__PROPS__", json.dumps(PROPS))
 
 
 def props_of(err: BaseException) -> dict[str, Any]:
@@ -299,7 +303,7 @@ def test_factory_maps_every_errno_to_python_class(num: int, syscall: str, cls: t
     address, port = ("10.0.0.1", 80) if syscall == "connect" else (None, None)
     for given in (num, OSError(num, os.strerror(num))):
         err = errors.system_error(given, syscall, address, port)
-        assert type(err).__mro__[1] is errors.NodeSystemError
+        assert isinstance(err, errors.NodeSystemError)
         assert isinstance(err, cls)
         assert err.message == message
         assert err.errno == -num
