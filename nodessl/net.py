@@ -25,6 +25,7 @@ from .errors import (
     NodeRangeError,
     NodeSystemError,
     NodeTypeError,
+    NodeValueError,
     dns_error,
     invalid_arg_type,
     invalid_arg_value,
@@ -245,21 +246,7 @@ class Socket(Duplex):
     def connect(self, *args: Any) -> Socket:
         """``connect(options[, cb])``, ``connect(port[, host][, cb])`` or ``connect(path[, cb])``."""
         options, cb = _normalize_connect_args(args)
-        if options.get("path") is None:
-            # Node validates synchronously: a bad port throws, it is not an 'error' event
-            port = options.get("port")
-            if port is None:
-                raise NodeTypeError('The "options" or "port" or "path" argument must be '
-                                    "specified", "ERR_MISSING_ARGS")
-            if isinstance(port, bool) or not isinstance(port, (int, float, str)):
-                raise NodeTypeError('The "options.port" property must be one of type number '
-                                    f"or string. Received {_js_describe(port)}",
-                                    "ERR_INVALID_ARG_TYPE")
-            options["port"] = _validate_port(port)
-        lookup = options.get("lookup")
-        if lookup is not None and not callable(lookup):
-            raise NodeTypeError('The "options.lookup" property must be of type function. '
-                                f"Received {_js_describe(lookup)}", "ERR_INVALID_ARG_TYPE")
+        _check_connect_options(options)
         if cb is not None:
             self.once("connect", cb)
         self.connecting = True
@@ -718,6 +705,56 @@ def _validate_port(port: Any, name: str = "Port") -> int:
     return value
 
 
+def _check_connect_options(options: dict[str, Any]) -> None:
+    """Node's synchronous checks of ``socket.connect`` (``lookupAndConnect``), in its order:
+    they throw, they are not 'error' events.  ``None`` is JavaScript's ``undefined``."""
+    path = options.get("path")
+    if options.get("port") is None and path is None:
+        raise NodeTypeError('The "options" or "port" or "path" argument must be specified',
+                            "ERR_MISSING_ARGS")
+    if path is not None and path != "":
+        if not isinstance(path, str):
+            raise NodeTypeError('The "options.path" property must be of type string. '
+                                f"Received {_js_describe(path)}", "ERR_INVALID_ARG_TYPE")
+        return
+    local = options.get("localAddress")
+    if local and not isIP(local):
+        raise NodeTypeError(f"Invalid IP address: {local}", "ERR_INVALID_IP_ADDRESS")
+    local_port = options.get("localPort")
+    if local_port and (isinstance(local_port, bool) or not isinstance(local_port, (int, float))):
+        raise NodeTypeError('The "options.localPort" property must be of type number. '
+                            f"Received {_js_describe(local_port)}", "ERR_INVALID_ARG_TYPE")
+    port = options.get("port")
+    if isinstance(port, bool) or not isinstance(port, (int, float, str)):
+        raise NodeTypeError('The "options.port" property must be one of type number '
+                            f"or string. Received {_js_describe(port)}", "ERR_INVALID_ARG_TYPE")
+    options["port"] = _validate_port(port)
+    if isIP(options.get("host") or "localhost"):
+        return  # an address: Node looks nothing up, so checks nothing more
+    lookup = options.get("lookup")
+    if lookup is not None and not callable(lookup):
+        raise NodeTypeError('The "options.lookup" property must be of type function. '
+                            f"Received {_js_describe(lookup)}", "ERR_INVALID_ARG_TYPE")
+    family = options.get("family")
+    family = {"IPv4": 4, "IPv6": 6}.get(family, family) if isinstance(family, str) else family
+    if lookup is None and family is not None and (isinstance(family, bool)
+                                                  or family not in (0, 4, 6)):
+        # dns.lookup's own check
+        shown = f"'{family}'" if isinstance(family, str) else _js_string_of(family)
+        raise NodeValueError("The property 'options.family' must be one of: 0, 4, 6. "
+                             f"Received {shown}", "ERR_INVALID_ARG_VALUE")
+    if family is not None:
+        options["family"] = family
+
+
+def _js_string_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _normalize_connect_args(args: tuple[Any, ...]) -> tuple[dict[str, Any], Any]:
     """Node's normalizeArgs: (options|port|path)[, host][, options][, cb]."""
     args_list = list(args)
@@ -763,10 +800,16 @@ class Server(EventEmitter):
         if callable(options):
             options, connectionListener = None, options
         opts = {**(options or {}), **kwargs}
+        for name in ("keepAliveInitialDelay", "highWaterMark"):  # Node's checks, in order
+            value = opts.get(name)
+            if value is not None and (isinstance(value, bool)
+                                      or not isinstance(value, (int, float))):
+                raise invalid_arg_type(f"options.{name}", "of type number", value)
         self._loop = _loop.get_loop()
         self.allowHalfOpen = bool(opts.get("allowHalfOpen", False))
         self.pauseOnConnect = bool(opts.get("pauseOnConnect", False))
-        self.highWaterMark = opts.get("highWaterMark")
+        hwm = opts.get("highWaterMark")
+        self.highWaterMark = None if hwm is not None and hwm < 0 else hwm  # < 0: the default
         self.maxConnections: int | None = None
         self._server: asyncio.base_events.Server | None = None
         self._connections: set[Socket] = set()
