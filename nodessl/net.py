@@ -34,8 +34,8 @@ from .errors import (
 from .events import EventEmitter
 from .stream import Duplex, WriteCallback
 
-__all__ = ["Socket", "Server", "connect", "createConnection", "createServer", "isIP",
-           "isIPv4", "isIPv6"]
+__all__ = ["AddressInfo", "Socket", "Server", "connect", "createConnection", "createServer",
+           "isIP", "isIPv4", "isIPv6"]
 
 READ_BUFFER_SIZE = 256 * 1024
 
@@ -596,8 +596,9 @@ class Socket(Duplex):
     def _local(self) -> Any:
         return self._transport.get_extra_info("sockname") if self._transport else None
 
-    def address(self) -> dict[str, Any]:
-        """``{port, family, address}`` of the local end ({} for a Unix socket)."""
+    def address(self) -> AddressInfo:
+        """``{port, family, address}`` of the local end ({} for a Unix socket); the keys
+        read as attributes too (``sock.address().port``)."""
         return _address_info(self._local())
 
     @property
@@ -653,13 +654,24 @@ class Socket(Duplex):
         return "readOnly" if self.readable else "writeOnly"
 
 
-def _address_info(addr: Any) -> dict[str, Any]:
+class AddressInfo(dict):  # type: ignore[type-arg]
+    """What ``address()`` returns: ``{address, family, port}``, read as Node's object both
+    ways, ``info["port"]`` and ``info.port``."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _address_info(addr: Any) -> AddressInfo:
     if isinstance(addr, tuple) and len(addr) >= 2:
         family = "IPv6" if len(addr) == 4 or ":" in str(addr[0]) else "IPv4"
-        return {"address": addr[0], "family": family, "port": addr[1]}
-    if isinstance(addr, str) and addr:
-        return {}
-    return {}
+        return AddressInfo(address=addr[0], family=family, port=addr[1])
+    return AddressInfo()
 
 
 def _failed_call(exc: OSError) -> str:
@@ -991,8 +1003,9 @@ class Server(EventEmitter):
         if self._closing and not self._connections and not self.listening:
             self._loop.call_soon(self.emit, "close")
 
-    def address(self) -> dict[str, Any] | str | None:
-        """``{port, family, address}``, the path of a Unix server, or None when not listening."""
+    def address(self) -> AddressInfo | str | None:
+        """``{port, family, address}`` (also as attributes: ``server.address().port``), the
+        path of a Unix server, or None when not listening."""
         if self._unix_path:
             return self._unix_path
         if self._sock is None or not self.listening:

@@ -802,10 +802,11 @@ class TLSSocket(net.Socket):
         """Whether the handshake resumed an earlier session."""
         return bool(self._engine is not None and _ossl.session_reused(self._engine.conn))
 
-    def address(self) -> dict[str, Any]:
-        """The local address of the socket below."""
+    def address(self) -> net.AddressInfo:
+        """The local address of the socket below (``["port"]`` or ``.port``)."""
         if self._lower is not None and hasattr(self._lower, "address"):
-            return self._lower.address()
+            found = self._lower.address()
+            return net.AddressInfo(found) if isinstance(found, dict) else found
         return super().address()
 
     def renegotiate(self, options: Mapping[str, Any] | None = None,
