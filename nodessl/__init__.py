@@ -17,7 +17,7 @@ assignable: contexts created afterwards use the new values, as in Node.
 
 from typing import Any
 
-from . import net
+from . import constants, net
 from .alpn import convertALPNProtocols
 from .context import (
     DEFAULT_CIPHERS,
@@ -65,6 +65,7 @@ __all__ = [
     "checkServerIdentity",
     "convertALPNProtocols",
     "connect",
+    "constants",
     "createSecureContext",
     "createSecurePair",
     "createServer",

@@ -34,7 +34,7 @@ from __future__ import annotations
 from OpenSSL import SSL
 
 from . import openssl as _ossl
-from .errors import NodeError, SSLError, from_openssl
+from .errors import ECONNRESET_MESSAGE, NodeError, SSLError, conn_reset, from_openssl
 from .facts import fragmenting_writer
 from .handshake import KeyExchangeScanner, ephemeral_key_info
 from .sigalgs import ClientHelloScanner, certificate_request_sigalgs
@@ -185,7 +185,4 @@ class TLSEngine:
 
 def _syscall_error(exc: SSL.SysCallError) -> NodeError:
     # With memory BIOs a "syscall" error is OpenSSL seeing EOF where it wanted data.
-    return NodeError(
-        "Client network socket disconnected before secure TLS connection was established",
-        "ECONNRESET",
-    )
+    return conn_reset(ECONNRESET_MESSAGE)

@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import alpn, net, psk, sni
-from .context import SecureContext, createSecureContext
+from .context import SecureContext
 from .errors import invalid_arg_type
-from .socket import TLSSocket
+from .socket import TLSSocket, create_secure_context
 
 __all__ = ["Server", "createServer"]
 
@@ -62,20 +62,25 @@ class Server(net.Server):
             from .legacy.options import modernize
 
             opts = modernize(opts)
-        super().__init__({k: opts[k] for k in ("allowHalfOpen", "pauseOnConnect",
-                                                "highWaterMark") if k in opts})
-        timeout = opts.get("handshakeTimeout", 120000)
+        # Node's order: the ALPN options, the context's options (setSecureContext), then
+        # handshakeTimeout, SNICallback, pskCallback, pskIdentityHint, then net.Server's own
+        alpn.check_server_options(opts.get("ALPNProtocols"), opts.get("ALPNCallback"))
+        secure_context = self._build_context(opts)
+        # Node: `options.handshakeTimeout || 120000`, so 0 is the default, not "no timeout"
+        timeout = opts.get("handshakeTimeout") or 120000
         if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
             raise invalid_arg_type("options.handshakeTimeout", "of type number", timeout)
-        self._handshakeTimeout = timeout
-        alpn.check_server_options(opts.get("ALPNProtocols"), opts.get("ALPNCallback"))
         sni.check_sni_callback(opts.get("SNICallback"))
-        self._contexts: sni.SNIContexts = []
         psk.check_server_options(opts.get("pskCallback"), opts.get("pskIdentityHint"))
+        super().__init__({k: opts[k] for k in ("allowHalfOpen", "pauseOnConnect",
+                                                "highWaterMark", "keepAliveInitialDelay")
+                          if k in opts})
+        self._handshakeTimeout = timeout
+        self._contexts: sni.SNIContexts = []
         self._options = opts
         self._requestCert = bool(opts.get("requestCert", False))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
-        self._secure_context = self._build_context(opts)
+        self._secure_context = secure_context
         if secureConnectionListener is not None:
             self.on("secureConnection", secureConnectionListener)
 
@@ -83,7 +88,7 @@ class Server(net.Server):
         ctx_opts = {k: v for k, v in opts.items() if k not in _SERVER_ONLY}
         ctx_opts.setdefault("honorCipherOrder", True)
         ctx_opts.setdefault("sessionIdContext", _default_session_id_context())
-        return createSecureContext(ctx_opts)
+        return create_secure_context(ctx_opts)
 
     def setSecureContext(self, options: Mapping[str, Any]) -> None:
         """Replace the server's identity for new connections; open ones keep theirs."""

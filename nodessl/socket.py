@@ -31,8 +31,10 @@ from .engine import TLSEngine
 from .errors import (
     ECONNRESET_MESSAGE,
     NodeError,
+    NodeRangeError,
     NodeTypeError,
     VerifyError,
+    conn_reset,
     invalid_arg_type,
 )
 from .session import SessionEvents, ticket_of
@@ -53,7 +55,21 @@ _SOCKET_OPTIONS = frozenset({
 
 
 def _conn_reset(message: str = ECONNRESET_MESSAGE) -> NodeError:
-    return NodeError(message, "ECONNRESET")
+    return conn_reset(message)
+
+
+def _ended_before_secure(sock: TLSSocket, exc: BaseException | None = None) -> NodeError:
+    """The error for a connection gone before the handshake finished, as Node words it: a
+    reset is ``read ECONNRESET``; an orderly end is "socket hang up" on a server and, on a
+    client, "Client network socket disconnected before secure TLS connection was
+    established" with the connect options' ``path``/``host``/``port``/``localAddress``."""
+    if isinstance(exc, OSError):
+        return net._errno_error(exc, net._failed_call(exc))
+    if sock._isServer:
+        return conn_reset("socket hang up")
+    opts = sock._tlsOptions
+    return conn_reset(ECONNRESET_MESSAGE, path=opts.get("path"), host=opts.get("host"),
+                      port=opts.get("port"), localAddress=opts.get("localAddress"))
 
 
 class TLSSocket(net.Socket):
@@ -72,7 +88,7 @@ class TLSSocket(net.Socket):
         self._isServer = bool(opts.get("isServer", False))
         context = opts.get("secureContext")
         if context is None:
-            context = createSecureContext(
+            context = create_secure_context(
                 {k: v for k, v in opts.items() if k not in _SOCKET_OPTIONS})
         elif not isinstance(context, SecureContext):
             # Node 0.4's crypto.createCredentials() object carries its context as .context
@@ -81,6 +97,10 @@ class TLSSocket(net.Socket):
                 raise NodeTypeError("context must be a SecureContext",
                                     "ERR_TLS_INVALID_CONTEXT")
         self._secureContext: SecureContext = context
+        session = opts.get("session")
+        if session and not self._isServer and not isinstance(
+                session, (bytes, bytearray, memoryview)):
+            raise NodeTypeError("Session must be a buffer", "ERR_INVALID_ARG_TYPE")
         self.encrypted = True
         self.authorized = False
         self.authorizationError: str | None = None
@@ -425,13 +445,13 @@ class TLSSocket(net.Socket):
 
     def _wire_eof(self) -> None:
         if not self._secureEstablished:
-            self._tls_error(_conn_reset())
+            self._tls_error(_ended_before_secure(self))
             return
         self.push(None)
 
     def _wire_lost(self, exc: Exception | None) -> None:
         if not self._secureEstablished and not self.destroyed:
-            self._tls_error(_conn_reset())
+            self._tls_error(_ended_before_secure(self, exc))
         if self._lower is not None:
             self._set_ref(False)
             if not self.destroyed:
@@ -782,10 +802,11 @@ class TLSSocket(net.Socket):
         """Whether the handshake resumed an earlier session."""
         return bool(self._engine is not None and _ossl.session_reused(self._engine.conn))
 
-    def address(self) -> dict[str, Any]:
-        """The local address of the socket below."""
+    def address(self) -> net.AddressInfo:
+        """The local address of the socket below (``["port"]`` or ``.port``)."""
         if self._lower is not None and hasattr(self._lower, "address"):
-            return self._lower.address()
+            found = self._lower.address()
+            return net.AddressInfo(found) if isinstance(found, dict) else found
         return super().address()
 
     def renegotiate(self, options: Mapping[str, Any] | None = None,
@@ -867,44 +888,100 @@ def _host_is_ip(host: str) -> bool:
         return False
 
 
+def create_secure_context(options: Mapping[str, Any]) -> SecureContext:
+    """``tls.createSecureContext(options)`` as looked up on the ``nodessl`` module now, as
+    Node's tls code calls ``tls.createSecureContext``: a program (or a test) that replaces
+    ``nodessl.createSecureContext`` sees every context nodessl makes go through it."""
+    import sys
+
+    module = sys.modules.get("nodessl")
+    factory = getattr(module, "createSecureContext", None) or createSecureContext
+    return factory(options)
+
+
+def _js_string(value: Any) -> str:
+    """JavaScript's ``String(value)`` for the values an option check may print."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value in (float("inf"), float("-inf")):
+            return "Infinity" if value > 0 else "-Infinity"
+        if value.is_integer():
+            return str(int(value))
+    if isinstance(value, (list, tuple)):
+        return ",".join(_js_string(v) for v in value)
+    if isinstance(value, Mapping):
+        return "[object Object]"
+    return str(value)
+
+
+def _check_min_dh_size(options: Mapping[str, Any]) -> None:
+    """``minDHSize``: a number, above 0.  Codes and classes are those of Node 22's
+    ``validateNumber`` (ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE); the wording is Node 20's,
+    whose internal assertion says "options.minDHSize is not a (positive) number: x"."""
+    if "minDHSize" not in options:
+        return
+    value = options["minDHSize"]
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise NodeTypeError(f"options.minDHSize is not a number: {_js_string(value)}",
+                            "ERR_INVALID_ARG_TYPE")
+    if not value > 0:  # NaN too
+        raise NodeRangeError(f"options.minDHSize is not a positive number: "
+                             f"{_js_string(value)}", "ERR_OUT_OF_RANGE")
+
+
 def connect(*args: Any, **kwargs: Any) -> TLSSocket:
     """``tls.connect(options[, cb])``, ``connect(port[, host][, options][, cb])``, ``connect(path…)``.
 
     Returns the :class:`TLSSocket` at once; ``cb`` becomes a ``secureConnect`` listener.
+
+    Options are checked in the order of Node's ``tls.connect``, so a call with several bad
+    options fails on the same one as in Node: ``checkServerIdentity``, ``minDHSize``, the
+    context's options (``nodessl.createSecureContext``), the socket's (``secureContext``,
+    ``enableTrace``, ``session``, ``pskCallback``), ``timeout``, then the connection's
+    (``path``, ``localAddress``, ``localPort``, ``port``, ``lookup``, ``family``), then
+    ``servername``.
     """
     options, cb = net._normalize_connect_args(args)
     options.update(kwargs)
     check = options.get("checkServerIdentity")
     if check is not None and not callable(check):
         raise invalid_arg_type("options.checkServerIdentity", "of type function", check)
-    servername = options.get("servername")
-    if servername is not None and not isinstance(servername, str):
-        raise invalid_arg_type("name", "of type string", servername)
-    session = options.get("session")
-    if session is not None and not isinstance(session, (bytes, bytearray, memoryview)):
-        raise NodeTypeError("Session must be a buffer", "ERR_INVALID_ARG_TYPE")
-    timeout = options.get("timeout")
-    if timeout is not None and (not isinstance(timeout, (int, float)) or isinstance(timeout, bool)):
-        raise invalid_arg_type("msecs", "of type number", timeout)
-    if options.get("socket") is None and options.get("path") is None:
-        # Node validates the port before anything else happens, synchronously
-        net._validate_port(options.get("port"))
-    if servername and _host_is_ip(servername):
-        import warnings
-
-        warnings.warn("[DEP0123] Setting the TLS ServerName to an IP address is not permitted "
-                      "by RFC 6066. This will be ignored in a future version.",
-                      DeprecationWarning, stacklevel=2)
-    if "host" not in options or options.get("host") is None:
-        options["host"] = "localhost"
+    _check_min_dh_size(options)
+    context = options.get("secureContext")
+    if context is None:
+        context = create_secure_context(options)
+    trace_on = options.get("enableTrace")
+    if trace_on is not None and not isinstance(trace_on, bool):
+        raise invalid_arg_type("options.enableTrace", "of type boolean", trace_on)
     lower = options.get("socket")
-    sock = TLSSocket(lower, {**options, "isServer": False})
+    sock = TLSSocket(lower, {**options, "isServer": False, "secureContext": context})
+    try:
+        if lower is None:
+            timeout = options.get("timeout")
+            if timeout:
+                sock.setTimeout(timeout)
+            sock.connect({k: options[k] for k in ("host", "port", "path", "localAddress",
+                                                   "localPort", "family", "lookup", "hints")
+                          if k in options})
+        servername = options.get("servername")
+        if servername:
+            if not isinstance(servername, str):
+                raise invalid_arg_type("name", "of type string", servername)
+            if _host_is_ip(servername):
+                import warnings
+
+                warnings.warn("[DEP0123] Setting the TLS ServerName to an IP address is not "
+                              "permitted by RFC 6066. This will be ignored in a future "
+                              "version.", DeprecationWarning, stacklevel=2)
+    except BaseException:
+        # Node leaves the half-made socket connecting; here it would outlive the throw
+        sock.destroy()
+        raise
     if cb is not None:
         sock.once("secureConnect", cb)
-    if options.get("timeout"):
-        sock.setTimeout(options["timeout"])
-    if lower is None:
-        sock.connect({k: options[k] for k in ("host", "port", "path", "localAddress",
-                                               "localPort", "family", "lookup", "hints")
-                      if k in options})
     return sock
