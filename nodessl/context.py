@@ -47,6 +47,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 from OpenSSL import SSL, crypto
 
 from . import openssl
+from .der import read_tlv
 from .errors import (
     NodeError,
     NodeTypeError,
@@ -223,21 +224,11 @@ _CERT_LABELS = frozenset({b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFI
 
 
 def _der_length(der: bytes, offset: int = 0) -> tuple[int, int]:
-    """(header length, content length) of the DER element at ``offset``; ValueError when the
-    header is cut short or declares more content than there is."""
-    if len(der) < offset + 2:
-        raise ValueError("not enough data")
-    first = der[offset + 1]
-    if first < 0x80:
-        header, length = 2, first
-    else:
-        n = first & 0x7F
-        if n == 0 or n > 4 or len(der) < offset + 2 + n:
-            raise ValueError("not enough data")
-        header, length = 2 + n, int.from_bytes(der[offset + 2:offset + 2 + n], "big")
-    if offset + header + length > len(der):
-        raise ValueError("not enough data")
-    return header, length
+    """(header length, content length) of the DER element at ``offset``; ValueError
+    (:class:`~nodessl.der.DERError`) when the header is cut short or declares more content than
+    there is."""
+    _tag, start, end = read_tlv(der, offset)
+    return start - offset, end - start
 
 
 def _pem_blocks(data: bytes, labels: frozenset[bytes]) -> list[tuple[bytes, bytes]]:
