@@ -70,6 +70,10 @@ __all__ = [
     "set_curves_list",
     "set_tmp_dh",
     "set_session_id_context",
+    "set_min_proto_version",
+    "set_max_proto_version",
+    "set_session_timeout",
+    "add_client_ca",
     "read_private_key",
     "use_private_key",
     "use_certificate_chain",
@@ -292,6 +296,34 @@ def set_session_id_context(ctx: SSL.Context, sid_ctx: bytes) -> None:
     """``SSL_CTX_set_session_id_context`` (at most 32 bytes)."""
     clear_errors()
     _check(_lib.SSL_CTX_set_session_id_context(ctx._context, sid_ctx, len(sid_ctx)) == 1)
+
+
+# pyOpenSSL refuses its own setters once a Connection was made from a context; Node changes a
+# SecureContext's SSL_CTX at any time (later connections see the change), so the native
+# SecureContext methods go through these.
+
+
+def set_min_proto_version(ctx: SSL.Context, version: int) -> bool:
+    """``SSL_CTX_set_min_proto_version`` (0 = lowest supported); False for an unknown
+    version."""
+    return bool(_lib.SSL_CTX_set_min_proto_version(ctx._context, version) == 1)
+
+
+def set_max_proto_version(ctx: SSL.Context, version: int) -> bool:
+    """``SSL_CTX_set_max_proto_version`` (0 = highest supported); False for an unknown
+    version."""
+    return bool(_lib.SSL_CTX_set_max_proto_version(ctx._context, version) == 1)
+
+
+def set_session_timeout(ctx: SSL.Context, seconds: int) -> None:
+    """``SSL_CTX_set_timeout``: lifetime of the sessions the context creates from now on."""
+    _lib.SSL_CTX_set_timeout(ctx._context, seconds)
+
+
+def add_client_ca(ctx: SSL.Context, cert: crypto.X509) -> None:
+    """``SSL_CTX_add_client_CA``: name ``cert``'s subject in a server's CertificateRequest."""
+    clear_errors()
+    _check(_lib.SSL_CTX_add_client_CA(ctx._context, cert._x509) == 1)
 
 
 # The PEM password callback: one C callback for the process (cffi callbacks are costly to

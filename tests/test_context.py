@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from cryptography import x509
-from OpenSSL import SSL
+from OpenSSL import SSL, crypto
 
 import nodessl
 from nodessl import context as C
@@ -488,14 +488,39 @@ def test_crl_revokes(keys: Callable[[str], bytes]) -> None:
     assert verify("agent2") == SSL.X509VerificationCodes.ERR_DEPTH_ZERO_SELF_SIGNED_CERT
 
 
-def test_crl_without_ca_copies_the_shared_root_store(keys: Callable[[str], bytes]) -> None:
-    plain = C.createSecureContext()
-    shared = C._ROOTS.shared()
-    assert openssl.cert_store_is(plain.context, shared)
-    with_crl = C.createSecureContext(crl=keys("ca2-crl.pem"))
-    assert not openssl.cert_store_is(with_crl.context, shared)
-    # The shared store did not get the CRL or its flags: a later default context is unaffected.
-    assert openssl.cert_store_is(C.createSecureContext().context, shared)
+def test_every_context_owns_its_store(keys: Callable[[str], bytes]) -> None:
+    plain, other = C.createSecureContext(), C.createSecureContext()
+    stores = [sc.context.get_cert_store() for sc in (plain, other)]
+    assert stores[0] is not None and stores[1] is not None
+    assert not openssl.cert_store_is(plain.context, stores[1])
+    # A CRL lands in its context's store only (ca2's CRL revokes agent4, a client cert).
+    client = C.createSecureContext(key=keys("agent4-key.pem"), cert=keys("agent4-cert.pem"))
+    ca2 = crypto.load_certificate(crypto.FILETYPE_PEM, keys("ca2-cert.pem"))
+    identity = {"key": keys("agent1-key.pem"), "cert": keys("agent1-cert.pem")}
+    servers = [C.createSecureContext(identity), C.createSecureContext(identity)]
+    with_crl = C.createSecureContext(identity, crl=keys("ca2-crl.pem"))
+    for sc in (*servers, with_crl):
+        store = sc.context.get_cert_store()
+        assert store is not None
+        store.add_cert(ca2)
+    assert openssl.verify_result(handshake(with_crl, client, request_cert=True)[0]) == \
+        SSL.X509VerificationCodes.ERR_CERT_REVOKED
+    for sc in servers:
+        assert openssl.verify_result(handshake(sc, client, request_cert=True)[0]) == 0
+
+
+def test_a_ca_added_through_pyopenssl_stays_in_its_context(keys: Callable[[str], bytes]
+                                                           ) -> None:
+    """The issue's case: the store is reachable from Python, so no two contexts share one."""
+    server = C.createSecureContext(key=keys("agent1-key.pem"), cert=keys("agent1-cert.pem"))
+    mine, theirs = C.createSecureContext(), C.createSecureContext()
+    store = mine.context.get_cert_store()
+    assert store is not None
+    store.add_cert(crypto.load_certificate(crypto.FILETYPE_PEM, keys("ca1-cert.pem")))
+    assert openssl.verify_result(handshake(server, mine)[1]) == 0
+    assert openssl.verify_result(handshake(server, theirs)[1]) == \
+        SSL.X509VerificationCodes.ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE
+    assert openssl.verify_result(handshake(server, C.createSecureContext())[1]) != 0
 
 
 def test_ca_several_pems_and_labels(keys: Callable[[str], bytes]) -> None:
