@@ -8,6 +8,11 @@ Structure (after Node's ``_tls_common.js`` and ``internal/tls/secure-context.js`
 * :func:`createSecureContext` folds ``honorCipherOrder`` into ``secureOptions``, builds that
   object, then :func:`_configure` applies every other option through one ordered table,
   :data:`_STEPS`, whose comments say why each step sits where it does.
+* :class:`NativeContext` is ``secureContext.context``: the pyOpenSSL ``SSL.Context`` with
+  Node's native methods (``addCACert``, ``setCert``, ``setCiphers``, ...), which change the
+  SecureContext at any time, for every connection created afterwards.  The steps and the
+  native methods share one set of small functions on a SecureContext.
+* Every SecureContext owns its certificate store (the parsed default roots are shared).
 
 Errors are Node's: ``ERR_INVALID_ARG_TYPE`` naming the option, ``ERR_TLS_*`` for versions and
 methods, and OpenSSL failures in Node's form (``error:0A0000B9:SSL routines::no cipher match``,
@@ -59,6 +64,7 @@ from .errors import (
 )
 
 __all__ = [
+    "NativeContext",
     "DEFAULT_CIPHERS",
     "DEFAULT_ECDH_CURVE",
     "DEFAULT_MAX_VERSION",
@@ -331,7 +337,7 @@ class _RootStore:
     (``context.get_cert_store()``), so a change could not be intercepted: every context owns
     its store from the start.  The X509 objects are parsed once and only referenced by each
     store (``X509_STORE_add_cert`` takes a reference): a store of ~260 roots costs about
-    0.25 ms and a few KiB.  Parsed lazily, under a lock, on the first context that needs it.
+    0.15 ms and a few KiB (measured: a default context 0.3 ms, 0.15 ms with one shared store).  Parsed lazily, under a lock, on the first context that needs it.
     """
 
     def __init__(self) -> None:
@@ -359,8 +365,7 @@ class _RootStore:
     def new_store(self) -> crypto.X509Store:
         """A fresh store holding every root certificate (Node's ``NewRootCertStore``)."""
         store = crypto.X509Store()
-        for cert in self._build():
-            openssl.store_add_cert(store, cert)
+        openssl.store_add_certs(store, self._build())
         return store
 
 

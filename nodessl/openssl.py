@@ -81,6 +81,7 @@ __all__ = [
     "set_cert_store",
     "store_set_flags",
     "store_add_cert",
+    "store_add_certs",
     "set_verify_accept_all",
     "negotiated_group",
     "verify_result",
@@ -439,6 +440,15 @@ def store_add_cert(store: crypto.X509Store, cert: crypto.X509) -> None:
     """``X509_STORE_add_cert``; adding a certificate already present is not an error."""
     clear_errors()
     _lib.X509_STORE_add_cert(store._store, cert._x509)
+    clear_errors()
+
+
+def store_add_certs(store: crypto.X509Store, certs: list[crypto.X509]) -> None:
+    """:func:`store_add_cert` for many certificates at once (a root store per context)."""
+    clear_errors()
+    add, raw = _lib.X509_STORE_add_cert, store._store
+    for cert in certs:
+        add(raw, cert._x509)
     clear_errors()
 
 
