@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import alpn, net, psk, sni
+from . import alpn, extensions, net, psk, sni
 from .context import SecureContext, createSecureContext
 from .errors import invalid_arg_type
 from .socket import TLSSocket
@@ -56,12 +56,9 @@ class Server(net.Server):
             options, secureConnectionListener = None, options
         if options is not None and not isinstance(options, Mapping):
             raise invalid_arg_type("options", "of type object", options)
-        opts = {**(options or {}), **kwargs}
-        if "NPNProtocols" in opts or callable(opts.get("SNICallback")):
-            # old forms (NPN, 0.4's one-argument SNICallback) in their modern shape
-            from .legacy.options import modernize
-
-            opts = modernize(opts)
+        # old forms (nodessl.legacy: NPN, 0.4's one-argument SNICallback) in their modern
+        # shape, when that layer is in
+        opts = extensions.adapt_server_options({**(options or {}), **kwargs})
         super().__init__({k: opts[k] for k in ("allowHalfOpen", "pauseOnConnect",
                                                 "highWaterMark") if k in opts})
         timeout = opts.get("handshakeTimeout", 120000)

@@ -24,7 +24,7 @@ from typing import Any
 
 from OpenSSL import SSL
 
-from . import alpn, facts, keylog, net, psk, renegotiation, sigalgs, sni, trace
+from . import alpn, extensions, facts, keylog, net, psk, renegotiation, sigalgs, sni, trace
 from . import openssl as _ossl
 from .context import SecureContext, createSecureContext
 from .engine import TLSEngine
@@ -61,11 +61,8 @@ class TLSSocket(net.Socket):
 
     def __init__(self, socket: Any = None, options: Mapping[str, Any] | None = None,
                  **kwargs: Any) -> None:
-        opts = {**(options or {}), **kwargs}
-        if "NPNProtocols" in opts:
-            from .legacy.npn import serve_through_alpn  # old option, served through ALPN
-
-            opts = serve_through_alpn(opts)
+        # old forms (nodessl.legacy's NPNProtocols) become Node 20's, when that layer is in
+        opts = extensions.adapt_socket_options({**(options or {}), **kwargs})
         super().__init__({"allowHalfOpen": opts.get("allowHalfOpen", False),
                           "highWaterMark": opts.get("highWaterMark")})
         self._tlsOptions = opts
@@ -127,11 +124,11 @@ class TLSSocket(net.Socket):
 
     @property
     def npnProtocol(self) -> str | bool | None:
-        """Legacy: the protocol agreed for ``NPNProtocols`` (served through ALPN; see
-        :mod:`nodessl.legacy.npn`); None when NPN was not asked for."""
-        from .legacy.npn import npn_protocol
-
-        return npn_protocol(self)
+        """Legacy: None unless ``NPNProtocols`` was given; then ALPN's result, through which
+        :mod:`nodessl.legacy` serves it (False when nothing was agreed)."""
+        if self._tlsOptions.get("NPNProtocols") is None:
+            return None
+        return self.alpnProtocol
 
     # -- the wire below ---------------------------------------------------------------------
 
