@@ -73,6 +73,7 @@ class Server(net.Server):
         self._requestCert = bool(opts.get("requestCert", False))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
         self._secure_context = self._build_context(opts)
+        self.on("connection", self._tls_connection_listener)
         if secureConnectionListener is not None:
             self.on("secureConnection", secureConnectionListener)
 
@@ -112,21 +113,27 @@ class Server(net.Server):
         return len(self._connections)
 
     def _on_connection(self, plain: net.Socket) -> None:
-        # Node's tls.Server is a net.Server whose 'connection' listener wraps the socket.
+        # Node's tls.Server is a net.Server whose 'connection' listener wraps the socket
         self.emit("connection", plain)
-        if plain.destroyed or plain._wire is None:
+
+    def _tls_connection_listener(self, socket: Any) -> None:
+        """Node's tlsConnectionListener: the first 'connection' listener, so that
+        ``server.emit('connection', duplex)`` serves TLS over any net.Socket or Duplex."""
+        if getattr(socket, "destroyed", False):
             return
-        tls = TLSSocket(plain, {
+        tls = TLSSocket(socket, {
             "isServer": True,
             "server": self,
             "secureContext": self._secure_context,
             "requestCert": self._requestCert,
             "rejectUnauthorized": self._rejectUnauthorized,
+            "handshakeTimeout": self._handshakeTimeout,
             "allowHalfOpen": self.allowHalfOpen,
             "highWaterMark": self.highWaterMark,
             **{name: self._options[name] for name in _PER_SOCKET if name in self._options},
-        })
-        self._track(tls)
+        }, _tls_server=self)
+        if isinstance(socket, net.Socket) and socket._server is self:
+            self._track(tls)  # only what this server accepted counts as its connection
         if self.pauseOnConnect:
             # the handshake proceeds; the cleartext side starts paused
             tls._flowing = False
