@@ -402,3 +402,55 @@ c.on('close', () => out({{event: 'close'}}));
         plain_server.close()
 
     run_loop(main)
+
+
+def test_connect_given_socket_in_every_state() -> None:
+    """test-tls-connect-given-socket: a net socket that dies at once, one that outlives its
+    TLSSocket, one already connected and one still connecting; the server is Node's."""
+
+    async def main() -> None:
+        node = await NodePeer.start(NODE_PRELUDE + f"""
+let n = 0;
+const server = tls.createServer({NODE_AGENT1}, (s) => {{ s.end('Hello'); out({{served: ++n}}); }});
+server.listen(0, '127.0.0.1', () => out({{port: server.address().port}}));
+process.stdin.on('data', () => server.close());
+""")
+        port = (await node.message())["port"]
+
+        def establish(sock: net.Socket) -> tuple[tls.TLSSocket, asyncio.Future[Any]]:
+            client = tls.connect({"rejectUnauthorized": False, "socket": sock})
+            got: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+            parts: list[bytes] = []
+            client.on("secureConnect", lambda: (
+                client.on("data", parts.append),
+                client.on("end", lambda *a: got.set_result(b"".join(parts)))))
+            assert client.readable and client.writable
+            return client, got
+
+        # immediate death: the TLSSocket is destroyed while its socket connects
+        immediate = net.connect(port, "127.0.0.1")
+        dead, _ = establish(immediate)
+        closed = [once(immediate, "close"), once(dead, "close")]
+        dead.destroy()
+        # outliving: the TLSSocket goes as soon as its socket connected
+        outliving_tcp = net.connect(port, "127.0.0.1")
+        outliving, _ = establish(outliving_tcp)
+        closed += [once(outliving_tcp, "close"), once(outliving, "close")]
+        await once(outliving_tcp, "connect")
+        outliving.destroy()
+        assert await asyncio.gather(*closed) == [False] * 4
+        assert immediate.destroyed and outliving_tcp.destroyed
+
+        connected = net.connect(port, "127.0.0.1")
+        await once(connected, "connect")
+        _, got_connected = establish(connected)
+        connecting = net.connect(port, "127.0.0.1")
+        _, got_connecting = establish(connecting)
+        assert await got_connected == await got_connecting == b"Hello"
+        node.proc.stdin.write(b"close\n")
+        node.proc.stdin.close()
+        served = [await node.message(), await node.message()]
+        assert served[-1] == {"served": 2}  # the two that died never said a word
+        await node.close()
+
+    run_loop(main)
