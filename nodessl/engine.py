@@ -177,8 +177,14 @@ class TLSEngine:
         return self._io.drain()
 
     def close(self) -> None:
-        """Queue close_notify (idempotent); reading goes on until the peer's own close_notify."""
-        if not self.sent_close and self.state in (OPEN, HANDSHAKING):
+        """Queue close_notify (idempotent).
+
+        Before the peer's close_notify, reading goes on until it comes.  After it (state
+        CLOSED) this is the answer the peer waits for: Node's end() after 'end' sends it
+        (a Python ``ssl`` client's ``unwrap()`` fails on a bare FIN).  A broken connection
+        says nothing more: its alert, if any, already went out.
+        """
+        if not self.sent_close and self.state in (OPEN, HANDSHAKING, CLOSED):
             self.sent_close = True
             self._io.shutdown()
 

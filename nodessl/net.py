@@ -16,7 +16,7 @@ import ipaddress
 import os
 import socket as _pysocket
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from . import loop as _loop
 from .errors import (
@@ -122,14 +122,27 @@ def _bind_socket(path: str | None, host: str | None, port: int | None) -> _pysoc
     raise OSError(errno.EAFNOSUPPORT, "no address family to listen on")  # pragma: no cover
 
 
+class WireOwner(Protocol):
+    """Whoever reads a connection: its :class:`Socket`, or what took it over (a TLSSocket)."""
+
+    def _wire_connected(self, wire: _Wire) -> None: ...
+    def _wire_data(self, data: memoryview) -> None: ...
+    def _wire_eof(self) -> None: ...
+    def _wire_lost(self, exc: Exception | None) -> None: ...
+    def _wire_drained(self) -> None: ...
+
+
 class _Wire(asyncio.BufferedProtocol):
     """The asyncio side of one connection; forwards everything to its current owner."""
 
-    __slots__ = ("owner", "transport")
+    __slots__ = ("owner", "transport", "eof_sent")
 
-    def __init__(self, owner: Socket | None = None) -> None:
+    def __init__(self, owner: WireOwner | None = None) -> None:
         self.owner = owner
         self.transport: asyncio.Transport | None = None
+        # our FIN went out: shared by every socket writing this connection (a wrapped
+        # socket and its TLSSocket), since asyncio refuses writes after write_eof()
+        self.eof_sent = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -186,6 +199,7 @@ class Socket(Duplex):
         self._eof_sent = False
         self._no_delay = True
         self._keep_alive: tuple[bool, int] | None = None
+        self._wrapped_by: WireOwner | None = None  # see _hand_over
         if opts.get("fd") is not None or opts.get("handle") is not None:
             raise invalid_arg_value("options", "fd/handle", "is not supported by nodessl")
 
@@ -216,6 +230,41 @@ class Socket(Duplex):
 
     def _wire_connected(self, wire: _Wire) -> None:
         self._attach(wire)
+
+    # -- being wrapped (a TLSSocket over this socket) --------------------------------
+    #
+    # Node's TLSWrap takes over the reading side of the socket's handle and leaves the
+    # rest to the socket: its own writes and end() still go to the wire as they are (raw
+    # bytes), destroy() closes the connection under the TLSSocket too, addresses and
+    # options still work, and it emits 'close' when the connection is gone.
+
+    @property
+    def _wrappable(self) -> bool:
+        """Connected and not yet taken over: :meth:`_hand_over` may be called."""
+        return self._wire is not None and self._wrapped_by is None and not self.destroyed
+
+    def _hand_over(self, taker: WireOwner) -> tuple[_Wire, bytes]:
+        """From now on ``taker`` reads this connection; returns the wire (for ``taker``
+        to attach) and the bytes this socket had received but nobody had read yet."""
+        wire = self._wire
+        assert wire is not None and self._wrapped_by is None
+        self._wrapped_by = taker  # first: reading below must not resume the transport
+        leftover = []
+        while (chunk := self.read()) is not None:
+            leftover.append(chunk.encode("latin-1") if isinstance(chunk, str) else chunk)
+        wire.owner = taker
+        self._set_ref(False)  # the taker keeps the program alive now
+        return wire, b"".join(leftover)
+
+    def _wrapped_lost(self, exc: Exception | None) -> None:
+        """The taker saw the connection go: this socket is closed too (no 'end': it was
+        not reading)."""
+        if not self.destroyed:
+            self.destroy()  # the transport is closing: 'close' follows on the next turn
+        else:
+            self._set_ref(False)
+            self._cancel_timer()
+            self._emit_close()
 
     def _set_ref(self, on: bool) -> None:
         if on and not self._refed and self._want_ref:
@@ -425,11 +474,15 @@ class Socket(Duplex):
         self._writable_drained()
 
     def _pause_wire(self) -> None:
+        if self._wrapped_by is not None:
+            return  # reading belongs to the taker
         if self._transport is not None and not self._reading_paused:
             self._reading_paused = True
             self._transport.pause_reading()
 
     def _read(self) -> None:
+        if self._wrapped_by is not None:
+            return  # reading belongs to the taker
         if self._transport is not None and self._reading_paused:
             self._reading_paused = False
             self._transport.resume_reading()
@@ -456,7 +509,8 @@ class Socket(Duplex):
 
         After our FIN nothing more can be sent; a TLS engine may still answer what the peer
         sends meanwhile (an alert, a handshake message), and that answer has nowhere to go."""
-        if self._transport is None or self._transport.is_closing() or self._eof_sent:
+        if self._transport is None or self._transport.is_closing() or self._eof_sent \
+                or self._wire is not None and self._wire.eof_sent:
             return
         self._bytes_written += len(data)
         self._touch()
@@ -468,6 +522,11 @@ class Socket(Duplex):
                 done(None)
             return  # _on_connected finishes the job
         self._eof_sent = True
+        if self._wire is not None:
+            if self._wire.eof_sent:
+                self._after_flush(done)
+                return
+            self._wire.eof_sent = True
         if self._transport.can_write_eof():
             try:
                 self._transport.write_eof()
