@@ -17,7 +17,7 @@ assignable: contexts created afterwards use the new values, as in Node.
 
 from typing import Any
 
-from . import net
+from . import net, timers
 from .alpn import convertALPNProtocols
 from .context import (
     DEFAULT_CIPHERS,
@@ -35,6 +35,16 @@ from .legacy.ciphers import getLegacyCiphers
 from .loop import run
 from .server import Server, createServer
 from .socket import TLSSocket, connect
+from .timers import (
+    clearImmediate,
+    clearInterval,
+    clearTimeout,
+    nextTick,
+    queueMicrotask,
+    setImmediate,
+    setInterval,
+    setTimeout,
+)
 
 CLIENT_RENEG_LIMIT = 3
 CLIENT_RENEG_WINDOW = 600
@@ -63,6 +73,9 @@ __all__ = [
     "Server",
     "TLSSocket",
     "checkServerIdentity",
+    "clearImmediate",
+    "clearInterval",
+    "clearTimeout",
     "convertALPNProtocols",
     "connect",
     "createSecureContext",
@@ -71,6 +84,12 @@ __all__ = [
     "getCiphers",
     "getLegacyCiphers",
     "net",
+    "nextTick",
+    "queueMicrotask",
     "rootCertificates",
     "run",
+    "setImmediate",
+    "setInterval",
+    "setTimeout",
+    "timers",
 ]
