@@ -131,12 +131,20 @@ def run(main: Callable[..., Any], *args: Any) -> Any:
     loop.set_exception_handler(on_uncaught)
 
     async def program() -> Any:
-        state = _state(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        try:
+            return await _live(loop)
+        finally:
+            # The program is over: this loop turn is its last, so no I/O or timer
+            # callback runs after it, as none runs after a Node process ended.
+            loop.stop()
+
+    async def _live(loop: asyncio.AbstractEventLoop) -> Any:
+        state = _state(loop)
         result = main(*args)
         if inspect.isawaitable(result):
             result = await result
         me = asyncio.current_task()
-        loop = asyncio.get_running_loop()
         while not failure:
             pending: set[asyncio.Future[Any]] = set()
             if not state.refs:
@@ -159,6 +167,7 @@ def run(main: Callable[..., Any], *args: Any) -> Any:
         result = loop.run_until_complete(program())
     finally:
         try:
+            _cancel_timers(loop)
             _cancel_all(loop)
             loop.run_until_complete(loop.shutdown_asyncgens())
         finally:
@@ -179,6 +188,13 @@ def _has_ready_callbacks(loop: asyncio.AbstractEventLoop) -> bool:
     if not ready:
         return False
     return any(not getattr(handle, "_cancelled", False) for handle in ready)
+
+
+def _cancel_timers(loop: asyncio.AbstractEventLoop) -> None:
+    """The program is over: no timer may fire while tasks are cancelled (an unref'ed
+    ``setTimeout``, a socket timeout), as nothing runs after a Node process ends."""
+    for handle in list(getattr(loop, "_scheduled", ())):
+        handle.cancel()
 
 
 def _cancel_all(loop: asyncio.AbstractEventLoop) -> None:
