@@ -10,6 +10,10 @@ The names here are Node's (``require('tls')``), so Node code ports line by line:
 
     tls.run(main)
 
+Node's timers are here too (``setTimeout``, ``setInterval``, ``setImmediate``, their
+``clear*`` functions, ``nextTick`` for ``process.nextTick``; see :mod:`nodessl.timers`):
+refed ones keep ``run`` alive as they keep a Node process alive.
+
 Module values ``DEFAULT_CIPHERS``, ``DEFAULT_ECDH_CURVE``, ``DEFAULT_MIN_VERSION``,
 ``DEFAULT_MAX_VERSION``, ``CLIENT_RENEG_LIMIT`` and ``CLIENT_RENEG_WINDOW`` are
 assignable: contexts created afterwards use the new values, as in Node.

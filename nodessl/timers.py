@@ -13,8 +13,9 @@ The functions behave as Node's globals of the same names (``require('timers')``)
   ``refresh()`` restarts a timer with its delay, even one that already fired.
 - ``setImmediate`` callbacks run in FIFO order after the I/O of the current loop
   turn; those set while immediates run wait for the next turn.
-- ``nextTick(cb, *args)`` and ``queueMicrotask(cb)`` run before any other timer
-  or immediate, and between two timer or immediate callbacks, as in Node.
+- ``nextTick(cb, *args)`` and then ``queueMicrotask(cb)`` callbacks run right after
+  the timer or immediate callback that queued them, before the next one, as in Node;
+  queued from elsewhere (an event), they run on the loop's next ``call_soon`` turn.
 
 Refed timers and pending refed immediates keep :func:`nodessl.run` alive, as
 Node's keep a process alive; ``unref()`` ones do not (a program whose only
@@ -497,7 +498,7 @@ def clearImmediate(immediate: Any) -> None:
 
 
 def nextTick(callback: Callable[..., Any], *args: Any) -> None:
-    """``process.nextTick``: ``callback(*args)`` before any other timer, immediate or I/O."""
+    """``process.nextTick``: ``callback(*args)`` soon, before the next timer or immediate."""
     _check_callback(callback)
     _timers().add_tick(callback, args)
 
