@@ -195,6 +195,7 @@ class Socket(Duplex):
         self._reading_paused = False
         self._refed = False
         self._want_ref = True  # ref()/unref() by the user, applied whenever we are open
+        self._looking_up = False  # waiting for the user's lookup: nothing holds a ref
         self._host: str | None = None
         self._eof_sent = False
         self._no_delay = True
@@ -277,7 +278,8 @@ class Socket(Duplex):
     def ref(self) -> Socket:
         """Keep ``nodessl.run`` alive while this socket is open (the default)."""
         self._want_ref = True
-        if not self.destroyed and (self.connecting or self._transport is not None):
+        if not self.destroyed and (self._transport is not None
+                                   or (self.connecting and not self._looking_up)):
             self._set_ref(True)
         return self
 
@@ -296,9 +298,16 @@ class Socket(Duplex):
         """``connect(options[, cb])``, ``connect(port[, host][, cb])`` or ``connect(path[, cb])``."""
         options, cb = _normalize_connect_args(args)
         _check_connect_options(options)
+        lookup = options.get("lookup")
         if cb is not None:
             self.once("connect", cb)
         self.connecting = True
+        host = options.get("host") or "localhost"
+        if options.get("path") is None and lookup is not None and not isIP(host):
+            # Node calls the user's lookup at once and holds the program open only
+            # from the connect on: a lookup that never answers lets the program end.
+            self._lookup(lookup, host, options)
+            return self
         self._set_ref(True)
         _loop.spawn(self._loop, self._connect(options))
         return self
@@ -346,14 +355,11 @@ class Socket(Duplex):
         port = options["port"]
         local = options.get("localAddress")
         local_port = options.get("localPort") or 0
-        self._host = host
+        self._host = options.get("_looked_up") or host  # the name, not the IP
         family = {4: _pysocket.AF_INET, 6: _pysocket.AF_INET6}.get(
             options.get("family") or 0, 0)
         if isIP(host):
             addresses = [(_pysocket.AF_INET6 if isIP(host) == 6 else _pysocket.AF_INET, host)]
-        elif options.get("lookup") is not None:
-            address, found = await self._lookup(options["lookup"], host, options)
-            addresses = [(_pysocket.AF_INET6 if found == 6 else _pysocket.AF_INET, address)]
         else:
             try:
                 infos = await self._loop.getaddrinfo(host, port, family=family,
@@ -397,39 +403,51 @@ class Socket(Duplex):
             raise errors[0]
         raise NodeAggregateError("", getattr(errors[0], "code", None), errors=errors)
 
-    async def _lookup(self, lookup: Callable[..., Any], host: str,
-                      options: dict[str, Any]) -> tuple[str, int]:
+    def _lookup(self, lookup: Callable[..., Any], host: str, options: dict[str, Any]) -> None:
         """Resolve ``host`` with the user's ``lookup(hostname, options, cb)``, as Node does;
-        ``cb(err, address, family)`` or, with ``all``, ``cb(err, [{address, family}])``."""
-        answer: asyncio.Future[tuple[str, int]] = self._loop.create_future()
+        ``cb(err, address, family)`` or, with ``all``, ``cb(err, [{address, family}])``.
 
-        def callback(err: Any, address: Any = None, family: Any = None) -> None:
-            if answer.done():
-                return
+        Called synchronously from ``connect`` (so is a callback answered at once, and
+        its ``lookup`` event); no ref is held until it answers, as in Node, whose
+        socket handle is idle meanwhile."""
+        self._host = host
+        self._looking_up = True
+
+        def callback(err: Any = None, address: Any = None, family: Any = None) -> None:
+            if not self._looking_up:
+                return  # answered twice
+            self._looking_up = False
+            error: BaseException | None = None
             if err:
-                answer.set_exception(err if isinstance(err, BaseException)
-                                     else dns_error("ENOTFOUND", "getaddrinfo", host))
-                return
-            if isinstance(address, list):
+                error = err if isinstance(err, BaseException) else dns_error("ENOTFOUND", "getaddrinfo", host)
+            elif isinstance(address, list):
                 if not address:
-                    answer.set_exception(dns_error("ENOTFOUND", "getaddrinfo", host))
-                    return
-                address, family = address[0].get("address"), address[0].get("family")
-            if not isinstance(address, str) or not isIP(address):
-                answer.set_exception(NodeError(
-                    f'Invalid IP address: {address}', "ERR_INVALID_IP_ADDRESS"))
+                    error = dns_error("ENOTFOUND", "getaddrinfo", host)
+                else:
+                    address, family = address[0].get("address"), address[0].get("family")
+            if error is None and (not isinstance(address, str) or not isIP(address)):
+                error = NodeError(f"Invalid IP address: {address}", "ERR_INVALID_IP_ADDRESS")
+            if error is not None:
+                self.emit("lookup", error, None, None, host)
+                if self.connecting and not self.destroyed:
+                    # as Node: on the next tick, when the caller had a chance to listen
+                    self._loop.call_soon(self._lookup_failed, error)
                 return
-            answer.set_result((address, int(family or isIP(address))))
+            found = int(family or isIP(address))
+            self.emit("lookup", None, address, found, host)
+            if not self.connecting or self.destroyed:
+                return  # destroyed while looking up
+            self._set_ref(True)
+            _loop.spawn(self._loop, self._connect(
+                {**options, "host": address, "family": found, "lookup": None,
+                 "_looked_up": host}))
 
         lookup(host, {"family": options.get("family") or 0, "hints": options.get("hints", 0),
                       "all": False}, callback)
-        try:
-            address, family = await answer
-        except BaseException as err:
-            self.emit("lookup", err, None, None, host)
-            raise
-        self.emit("lookup", None, address, family, host)
-        return address, family
+
+    def _lookup_failed(self, error: BaseException) -> None:
+        if not self.destroyed:
+            self.destroy(error)
 
     def _on_connected(self) -> None:
         """The TCP connection is up: flush queued writes, emit ``connect`` and ``ready``."""

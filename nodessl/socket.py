@@ -230,7 +230,8 @@ class TLSSocket(net.Socket):
         self._lower = stream
         self.connecting = False
         self.pending = False
-        self._set_ref(True)
+        # No ref: as Node's JSStreamSocket, a TLSSocket over a Duplex keeps nothing alive
+        # by itself; what feeds the Duplex (a real socket, a timer) does.
         stream.on("data", lambda chunk: self._wire_data(memoryview(_as_bytes(chunk))))
         stream.on("end", lambda *a: self._wire_eof())
         stream.on("close", lambda *a: self._wire_lost(None))
