@@ -96,6 +96,15 @@ def summary_line() -> str:
     return render().splitlines()[4]
 
 
+def update_readme() -> None:
+    """Put the current count into the README's sentence."""
+    readme = HERE.parents[1] / "README.md"
+    count = summary_line().split("**")[1]
+    text = re.sub(r"\d+ of \d+ applicable Node test-tls files pass", count, readme.read_text())
+    readme.write_text(text)
+
+
 if __name__ == "__main__":
     (HERE / "MANIFEST.md").write_text(render())
+    update_readme()
     print(summary_line(), file=sys.stderr)

@@ -4,15 +4,11 @@ A CA added to one SecureContext (context.addCACert) does not show up in another:
 the context without it fails verification, on the context with it connects.
 """
 
-import pytest
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-addca.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "context: SecureContext.context is the bare pyOpenSSL Context, without Node's native "
-    "addCACert (AttributeError); Node adds the CA to that context's own store only"))
 
 
 def test_addca(common, tls_connect):

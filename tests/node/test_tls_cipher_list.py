@@ -4,15 +4,9 @@ A program's default cipher list (crypto.constants.defaultCipherList and tls.DEFA
 is Node's core list, or the one --tls-cipher-list gives.
 """
 
-import pytest
 from nodecommon import run_python
 
 NODE_TEST = "test-tls-cipher-list.js"
-
-CONSTANTS = pytest.mark.xfail(strict=True, reason=(
-    "constants: nodessl has no crypto.constants equivalent carrying defaultCoreCipherList and "
-    "defaultCipherList (nodessl.constants is missing; the core list lives only in a private "
-    "name of context.py)"))
 
 # `node [flags] -pe EXPR` -> a Python program printing EXPR with nodessl imported as Node's
 # `tls` global and nodessl.constants as `crypto.constants`; Node flags go in NODE_OPTIONS.
@@ -46,18 +40,15 @@ def defaultCoreList():
 
 
 # Test the default unmodified version
-@CONSTANTS
 def test_default_cipher_list_constant():
     doCheck([], "crypto.constants.defaultCipherList", defaultCoreList())
 
 
-@CONSTANTS
 def test_default_ciphers():
     doCheck([], "tls.DEFAULT_CIPHERS", defaultCoreList())
 
 
 # Test the command line switch by itself
-@CONSTANTS
 def test_cipher_list_flag_constant():
     doCheck(["--tls-cipher-list=ABC"], "crypto.constants.defaultCipherList", "ABC")
 

@@ -105,10 +105,6 @@ def test_dhparam_512(common, fixtures):
 # rejects every one of these values with ERR_INTERNAL_ASSERTION ('options.minDHSize is not a
 # positive number' / 'is not a number'); the test (and the issue) want ERR_OUT_OF_RANGE and
 # ERR_INVALID_ARG_TYPE, before the port is looked at.
-@pytest.mark.xfail(strict=True, reason=(
-    "socket: connect checks the port first (ERR_SOCKET_BAD_PORT, no port given); even with a "
-    "port, minDHSize 0, -1 and -inf give ERR_INVALID_ARG_TYPE and NaN is accepted, where the test "
-    "wants ERR_OUT_OF_RANGE (RangeError)"))
 @pytest.mark.parametrize("minDHSize", [0, -1, -math.inf, math.nan])
 def test_min_dh_size_range(common, minDHSize):
     def main():
@@ -121,9 +117,6 @@ def test_min_dh_size_range(common, minDHSize):
 
 
 # JS undefined and null are both None
-@pytest.mark.xfail(strict=True, reason=(
-    "socket: connect checks the port first (ERR_SOCKET_BAD_PORT, no port given) and only then "
-    "minDHSize (ERR_INVALID_ARG_TYPE, as the test wants, once a port is given)"))
 @pytest.mark.parametrize("minDHSize", [True, False, None, None, {}, [], "", "1"],
                          ids=["true", "false", "null", "undefined", "object", "array", "empty",
                               "string-1"])

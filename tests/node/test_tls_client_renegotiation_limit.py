@@ -7,17 +7,10 @@ started before the connection closes (TLS 1.2).
 
 import re
 
-import pytest
-
 import nodessl as tls
 
 NODE_TEST = "test-tls-client-renegotiation-limit.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "lifetime: run() ends while a process.nextTick callback is queued (nextTick is a bare "
-    "call_soon nothing waits for): after the first round closes its server the program ends "
-    "before nextTick(next) starts the round for limit 1; Node drains the tick queue before it "
-    "looks for live handles and runs all seven rounds"))
 
 
 def test_client_renegotiation_limit(common, fixtures, monkeypatch):
