@@ -39,7 +39,12 @@ def test_no_sslv3(common, fixtures):
                 common.opensslCli, *args, stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
             procs.append(proc)
-            out, err = await proc.communicate()
+            try:
+                out, err = await proc.communicate()
+            finally:  # the program failed or timed out: end the peer
+                if proc.returncode is None:
+                    proc.kill()
+                    await proc.wait()
             sys.stdout.write(out.decode(errors="replace"))  # client.stdout.pipe(process.stdout)
             sys.stderr.write(err.decode(errors="replace"))
             stderr += err.decode("utf8", errors="replace")

@@ -63,18 +63,24 @@ def test_psk_server(common):
                 stderr=asyncio.subprocess.DEVNULL)
             procs.append(client)
             out = ""
-            while chunk := await client.stdout.read(4096):
-                out += chunk.decode("utf8", errors="replace")
+            try:
+                while chunk := await client.stdout.read(4096):
+                    out += chunk.decode("utf8", errors="replace")
 
-                if not got_hello and re.search(r"hello", out):
-                    got_hello = True
-                    client.stdin.write(b"world\r\n")
-                    sent_world = True
+                    if not got_hello and re.search(r"hello", out):
+                        got_hello = True
+                        client.stdin.write(b"world\r\n")
+                        sent_world = True
 
-                if not got_world and re.search(r"world", out):
-                    got_world = True
-                    client.stdin.close()
-            on_exit(await client.wait())
+                    if not got_world and re.search(r"world", out):
+                        got_world = True
+                        client.stdin.close()
+                code = await client.wait()
+            finally:  # the program failed or timed out: end the peer
+                if client.returncode is None:
+                    client.kill()
+                    await client.wait()
+            on_exit(code)
 
         server.listen(0, lambda: nodeloop.spawn(asyncio.get_running_loop(), client_program()))
 
@@ -83,4 +89,4 @@ def test_psk_server(common):
     finally:
         for proc in procs:
             if proc.returncode is None:
-                proc.kill()
+                proc.kill()  # not reached normally: the task's own finally ends it
