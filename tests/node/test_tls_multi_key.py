@@ -126,4 +126,4 @@ def test_multi_key(common, fixtures):
         for options in _cases(fixtures):
             _test(common, options)
 
-    common.run(main, timeout=10)
+    common.run(main, timeout=5)

@@ -51,7 +51,7 @@ def test_multi_pfx(common, fixtures):
         server = tls.createServer(options, lambda conn: conn.end("ok"))
         server.listen(0, on_listening)
 
-    common.run(main, timeout=10)
+    common.run(main, timeout=5)
     # process.on('exit')
     assert ciphers == [{
         "name": "ECDHE-ECDSA-AES256-GCM-SHA384",

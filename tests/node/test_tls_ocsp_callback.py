@@ -96,7 +96,7 @@ def test_ocsp_callback_no_response(common, fixtures):
 @_OPAQUE
 def test_ocsp_callback_response(common, fixtures):
     common.run(lambda: _test(common, fixtures, {"ocsp": True, "response": "hello world"}),
-               timeout=10)
+               timeout=5)
 
 
 def test_ocsp_callback_no_ocsp(common, fixtures):
@@ -109,4 +109,4 @@ def test_ocsp_callback_pfx(common, fixtures):
     pfx = fixtures.readKey("agent1.pfx")
     common.run(lambda: _test(common, fixtures, {"ocsp": True, "response": "hello pfx",
                                                 "pfx": pfx, "passphrase": "sample"}),
-               timeout=10)
+               timeout=5)

@@ -178,4 +178,4 @@ def test_onread_static_buffer(common, fixtures):
         serve(large_message, explicit_pause)
         serve(large_message, implicit_pause)
 
-    common.run(main, timeout=10)
+    common.run(main, timeout=5)

@@ -37,4 +37,4 @@ def test_peer_certificate_encoding(common, fixtures):
 
         server.listen(0, common.mustCall(on_listening))
 
-    common.run(main, timeout=10)
+    common.run(main, timeout=5)

@@ -43,4 +43,4 @@ def test_peer_certificate_multi_keys(common, fixtures):
 
         server.listen(0, common.mustCall(on_listening))
 
-    common.run(main, timeout=10)
+    common.run(main, timeout=5)

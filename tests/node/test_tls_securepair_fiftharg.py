@@ -52,4 +52,4 @@ def test_securepair_fiftharg(common, fixtures):
 
         pair.encrypted.write(ssl_hello)
 
-    common.run(main, timeout=10)
+    common.run(main, timeout=5)
