@@ -23,7 +23,7 @@ _XFAIL = re.compile(r"pytest\.mark\.xfail\((?:[^)]*?)reason=\s*\(?\s*([\"'])(.*?
 def port_name(node_file: str) -> str:
     """``test-tls-foo-bar.js`` -> ``test_tls_foo_bar.py``."""
     # dots too: `cli-min-version-1.2` cannot be a module name with a dot in it
-    return node_file.removesuffix(".js").replace("-", "_").replace(".", "_") + ".py"
+    return node_file.removesuffix(".js").replace("-", "_").replace(".", "_").lower() + ".py"
 
 
 def node_files() -> list[str]:

@@ -4,7 +4,6 @@
 which is called with the servername of a ClientHello written to the encrypted side.
 """
 
-import pytest
 from OpenSSL import SSL
 
 import nodessl as tls
@@ -29,10 +28,6 @@ def _client_hello(servername: bytes) -> bytes:
     return conn.bio_read(65536)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "loop/legacy: the SNICallback runs with 'www.google.com', but the program never ends: the "
-    "SecurePair, its handshake parked until cb is called, keeps tls.run alive; Node's process "
-    "exits at once (a SecurePair holds no handle; checked with node 20 and this ClientHello)"))
 def test_securepair_fiftharg(common, fixtures):
     def main():
         sslcontext = tls.createSecureContext({

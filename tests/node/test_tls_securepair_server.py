@@ -8,8 +8,6 @@ import asyncio
 import re
 import sys
 
-import pytest
-
 import nodessl as tls
 from nodessl import loop as nodeloop
 from nodessl import net
@@ -21,10 +19,6 @@ def log(a):
     print("***server***", a, file=sys.stderr)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "context: SecureContext.context lacks Node's native setCiphers() (AttributeError); with "
-    "the ciphers given as an option instead, the pair serves openssl s_client and the rest "
-    "passes"))
 def test_securepair_server(common, fixtures):
     assert common.opensslCli, "openssl CLI missing"  # Node skips; this suite requires it
     key = fixtures.readKey("rsa_private.pem")
