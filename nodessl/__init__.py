@@ -17,7 +17,7 @@ assignable: contexts created afterwards use the new values, as in Node.
 
 from typing import Any
 
-from . import net
+from . import net, stream
 from .alpn import convertALPNProtocols
 from .context import (
     DEFAULT_CIPHERS,
@@ -73,4 +73,5 @@ __all__ = [
     "net",
     "rootCertificates",
     "run",
+    "stream",
 ]
