@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64 as _b64
 import binascii
-import codecs
 import re
 from typing import Any
 
@@ -96,15 +95,23 @@ def _low_bytes(text: str) -> bytes:
         return units[::2]
 
 
+def _low_chars(text: str) -> str:
+    # Node reads a two-byte string's code units through a uint8_t for hex and base64
+    if text.isascii():
+        return text
+    return _low_bytes(text).decode("latin-1")
+
+
 def _hex(text: str) -> bytes:
     # Node decodes pairs up to the first one that is not hex; an odd tail is dropped
+    text = _low_chars(text)
     match = _HEX_PAIRS.match(text)
     return bytes.fromhex(match.group(0)) if match else b""
 
 
 def _base64(text: str) -> bytes:
     # Node takes both alphabets, skips anything else and stops at padding
-    text = text.split("=", 1)[0]
+    text = _low_chars(text).split("=", 1)[0]
     text = _NOT_B64.sub("", text).replace("-", "+").replace("_", "/")
     if len(text) % 4 == 1:
         text = text[:-1]  # a lone sextet carries no whole byte
@@ -161,22 +168,137 @@ def decode(data: bytes | bytearray | memoryview, encoding: Any = "utf8") -> str:
     return _DECODERS[canonical(encoding)](bytes(data))
 
 
+class _Utf8Decoder:
+    """Node's UTF-8 StringDecoder (src/string_decoder.cc): what looks like the start of an
+    unfinished character at the end of a chunk is held back, judged by its lead byte
+    alone (so F5..F7 wait for 4 bytes, as in Node); a byte that cannot continue it ends
+    it early.  Complete text is decoded as V8 does (U+FFFD per maximal subpart)."""
+
+    __slots__ = ("pending", "missing")
+
+    def __init__(self) -> None:
+        self.pending = b""
+        self.missing = 0
+
+    def decode(self, data: bytes | bytearray | memoryview, final: bool = False) -> str:
+        data = bytes(data)
+        out = ""
+        if self.missing:
+            n = min(self.missing, len(data))
+            for i in range(n):
+                if data[i] & 0xC0 != 0x80:
+                    n = i  # not a continuation: the held character ends here
+                    self.missing = 0
+                    break
+            else:
+                self.missing -= n
+            self.pending += data[:n]
+            data = data[n:]
+            if self.missing and not final:
+                return ""
+            out = self.pending.decode("utf-8", "replace")
+            self.pending = b""
+            self.missing = 0
+        if not data:
+            return out
+        if not final:
+            buffered = missing = 0
+            i = len(data) - 1
+            while True:
+                buffered += 1
+                byte = data[i]
+                if byte & 0xC0 == 0x80:
+                    if buffered >= 4 or i == 0:
+                        buffered = 0
+                        break
+                    i -= 1
+                    continue
+                if byte & 0xE0 == 0xC0:
+                    missing = 2
+                elif byte & 0xF0 == 0xE0:
+                    missing = 3
+                elif byte & 0xF8 == 0xF0:
+                    missing = 4
+                else:
+                    buffered = 0
+                    break
+                if buffered >= missing:
+                    missing = buffered = 0
+                missing -= buffered
+                break
+            if buffered:
+                self.pending = data[-buffered:]
+                self.missing = missing
+                data = data[:-buffered]
+        return out + data.decode("utf-8", "replace")
+
+    def flush(self) -> str:
+        out = self.pending.decode("utf-8", "replace") if self.pending else ""
+        self.pending = b""
+        self.missing = 0
+        return out
+
+
+class _Utf16Decoder:
+    """Node's UTF-16LE StringDecoder: an odd byte waits for its pair, and a high surrogate
+    ending an even chunk waits for the low one; everything else comes out as it is
+    (a lone surrogate too, as a JS string holds it)."""
+
+    __slots__ = ("pending", "missing")
+
+    def __init__(self) -> None:
+        self.pending = b""
+        self.missing = 0
+
+    def decode(self, data: bytes | bytearray | memoryview, final: bool = False) -> str:
+        data = bytes(data)
+        out = ""
+        if self.missing:
+            n = min(self.missing, len(data))
+            self.pending += data[:n]
+            data = data[n:]
+            self.missing -= n
+            if self.missing:
+                return ""
+            out = self.pending.decode("utf-16-le", "surrogatepass")
+            self.pending = b""
+        if not data:
+            return out
+        keep = 1 if len(data) % 2 else (2 if data[-1] & 0xFC == 0xD8 else 0)
+        if keep:
+            self.pending, self.missing = data[-keep:], keep
+            data = data[:-keep]
+        body = data.decode("utf-16-le", "surrogatepass")
+        if out and body and "\ud800" <= out[-1] <= "\udbff" and "\udc00" <= body[0] <= "\udfff":
+            # a JS string joins the two halves into one character: so does Python's here
+            return out[:-1] + (out[-1] + body[0]).encode("utf-16-le", "surrogatepass").decode(
+                "utf-16-le") + body[1:]
+        return out + body
+
+    def flush(self) -> str:
+        pending = self.pending[: len(self.pending) & ~1]  # an odd last byte is dropped
+        self.pending = b""
+        self.missing = 0
+        return pending.decode("utf-16-le", "surrogatepass")
+
+
 class StringDecoder:
     """Node's ``StringDecoder``: ``write(bytes) -> str`` across chunk boundaries, ``end()``."""
 
     __slots__ = ("encoding", "_inc", "_pending", "_group", "_whole")
 
+    _inc: Any
+
     def __init__(self, encoding: Any = "utf8") -> None:
         self.encoding = canonical(encoding)
-        self._inc: codecs.IncrementalDecoder | None = None
+        self._inc = None
         self._pending = b""
         self._group = 0
         self._whole = _DECODERS[self.encoding]
         if self.encoding == "utf8":
-            self._inc = codecs.getincrementaldecoder("utf-8")("replace")
+            self._inc = _Utf8Decoder()
         elif self.encoding == "utf16le":
-            # surrogatepass: a pair split across chunks joins; a lone one stays, as in JS
-            self._inc = codecs.getincrementaldecoder("utf-16-le")("surrogatepass")
+            self._inc = _Utf16Decoder()
         elif self.encoding in ("base64", "base64url"):
             self._group = 3  # whole 3-byte groups only, so no padding mid-stream
 
@@ -197,13 +319,7 @@ class StringDecoder:
         out = self.write(data) if data else ""
         inc = self._inc
         if inc is not None:
-            if self.encoding == "utf16le":
-                state, _ = inc.getstate()
-                inc.reset()
-                if len(state) >= 2:  # a high surrogate waiting for its pair: emitted alone
-                    out += state[: len(state) & ~1].decode("utf-16-le", "surrogatepass")
-                return out  # an odd trailing byte is dropped, as Node does
-            return out + inc.decode(b"", True)
+            return out + inc.flush()
         if self._pending:
             out += self._whole(self._pending)
             self._pending = b""
