@@ -426,7 +426,7 @@ class Socket(Duplex):
 
     def _write(self, chunk: bytes, encoding: str, cb: Callable[..., Any]) -> None:
         if self._transport is None:
-            if self.connecting or (self.pending and not self.destroyed):
+            if self.connecting:
                 self._pending_write = (chunk, cb)  # sent on connect
                 return
             cb(NodeError("Socket is closed", "ERR_SOCKET_CLOSED"))

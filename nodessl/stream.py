@@ -585,7 +585,18 @@ class Readable(Stream):
                     # the common case (a socket's received bytes): Node's addChunk inline
                     state.reading = False
                     decoder = state.decoder
-                    if decoder is not None:
+                    if (decoder is None and state.flowing and not state.length
+                            and not state.sync and self._events.get("data")):
+                        # flowing with nothing buffered: straight out as 'data'
+                        if state.multiAwaitDrain:
+                            state.awaitDrainWriters.clear()
+                        else:
+                            state.awaitDrainWriters = None
+                        state.dataEmitted = True
+                        self.emit("data", chunk)
+                        if not state.readingMore:
+                            _maybe_read_more(self, state)
+                    elif decoder is not None:
                         text = decoder.write(chunk)
                         if text:
                             _add_chunk(self, state, text, False)

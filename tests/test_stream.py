@@ -996,3 +996,60 @@ def test_event_orders_match_node() -> None:
     for name in names:
         assert ours[name] == node[name], name
     assert len(names) == 14
+
+
+def test_write_to_a_socket_that_never_connected() -> None:
+    async def main() -> None:
+        s = net.Socket()
+        log = record(s, "error", "close")
+        cb_err = asyncio.get_running_loop().create_future()
+        assert s.write(b"x", cb_err.set_result) is False  # Node: ERR_SOCKET_CLOSED
+        assert (await cb_err).code == "ERR_SOCKET_CLOSED"
+        await once(s, "close")
+        assert [e for e, _ in log] == ["error", "close"]
+        assert log[0][1][0].code == "ERR_SOCKET_CLOSED"
+
+    run_loop(main, timeout=5)
+
+
+def test_construct_holds_writes_and_reads_until_it_calls_back() -> None:
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        log: list[str] = []
+
+        def construct(self: Any, cb: Any) -> None:
+            log.append("construct")
+            loop.call_later(0.01, lambda: (log.append("constructed"), cb()))
+
+        def write(chunk: bytes, enc: str, cb: Any) -> None:
+            log.append(f"write {chunk.decode()}")
+            cb()
+
+        d = Duplex(construct=construct, write=write, read=lambda n: log.append("read"))
+        d.write("early")
+        d.on("data", lambda c: None)
+        await asyncio.sleep(0.05)
+        # Node: nothing is written or read before construct's callback
+        assert log[:2] == ["construct", "constructed"]
+        assert "write early" in log and "read" in log
+
+    run_loop(main, timeout=5)
+
+
+def test_async_iteration_yields_chunks_until_end() -> None:
+    async def main() -> None:
+        r = Readable(read=lambda n: None)
+        r.push(b"a")
+        asyncio.get_running_loop().call_later(0.01, lambda: (r.push(b"b"), r.push(None)))
+        assert [c async for c in r] == [b"a", b"b"]
+        failing = Readable(read=lambda n: None)
+        failing.destroy(RuntimeError("boom"))
+        try:
+            async for _ in failing:
+                pass
+        except RuntimeError as err:
+            assert str(err) == "boom"
+        else:
+            raise AssertionError("the error did not reach the loop")
+
+    run_loop(main, timeout=5)
