@@ -21,7 +21,7 @@ assignable: contexts created afterwards use the new values, as in Node.
 
 from typing import Any
 
-from . import constants, net, timers
+from . import constants, net, stream, timers
 from .alpn import convertALPNProtocols
 from .context import (
     DEFAULT_CIPHERS,
@@ -111,4 +111,5 @@ __all__ = [
     "setInterval",
     "setTimeout",
     "timers",
+    "stream",
 ]

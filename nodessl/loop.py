@@ -167,6 +167,7 @@ def run(main: Callable[..., Any], *args: Any) -> Any:
         result = loop.run_until_complete(program())
     finally:
         try:
+            _drop_stale_stop(loop)
             _cancel_timers(loop)
             _cancel_all(loop)
             loop.run_until_complete(loop.shutdown_asyncgens())
@@ -188,6 +189,15 @@ def _has_ready_callbacks(loop: asyncio.AbstractEventLoop) -> bool:
     if not ready:
         return False
     return any(not getattr(handle, "_cancelled", False) for handle in ready)
+
+
+def _drop_stale_stop(loop: asyncio.AbstractEventLoop) -> None:
+    """The program stopped the loop itself (its last turn), so the callback with which
+    ``run_until_complete`` stops the loop when the program's future is done is still
+    queued; left there it would stop the clean-up run below before its tasks finish."""
+    for handle in getattr(loop, "_ready", ()):
+        if getattr(getattr(handle, "_callback", None), "__name__", "") == "_run_until_complete_cb":
+            handle.cancel()
 
 
 def _cancel_timers(loop: asyncio.AbstractEventLoop) -> None:
