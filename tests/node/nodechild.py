@@ -134,3 +134,21 @@ def kill_all() -> None:
             except ProcessLookupError:
                 pass
     _children.clear()
+
+
+def fork_python(code: str, args: Sequence[str] = (),
+                options: dict[str, Any] | None = None) -> ChildProcess:
+    """``child_process.fork``: a Python program using nodessl (Node forks ``process.execPath``).
+
+    ``options['env']`` replaces the environment as in Node; nodessl and these helpers stay
+    importable either way.
+    """
+    import os
+    import sys
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    env = dict((options or {}).get("env") or os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(here.parents[1]), str(here), env.get("PYTHONPATH", "")) if p)
+    return spawn(sys.executable, ["-c", code, *args], {**(options or {}), "env": env})
