@@ -69,4 +69,4 @@ def test_connect_address_family(common, fixtures):
 
         server.listen(0, "::1", common.mustCall(on_listening))
 
-    common.run(main, timeout=5)
+    common.run(main, timeout=3)

@@ -84,4 +84,4 @@ def test_connect_allow_half_open_option(common, fixtures):
 
         server.listen(0, common.mustCall(on_listening))
 
-    common.run(main, timeout=5)
+    common.run(main, timeout=3)

@@ -74,4 +74,4 @@ def test_connect_given_socket(common, fixtures):
         server = tls.createServer(options, common.mustCall(lambda socket: socket.end("Hello"), 2))
         server.listen(0, common.mustCall(on_listening))
 
-    common.run(main, timeout=5)
+    common.run(main, timeout=3)

@@ -24,4 +24,4 @@ def test_connect_timeout_option(common):
 
         assert socket.timeout == 1000
 
-    common.run(main, timeout=5)
+    common.run(main, timeout=3)

@@ -39,7 +39,7 @@ def main():
     client = tls.connect(copts, common.mustCall(lambda: client.end("hi")))
 
 
-common.run(main, timeout=5)
+common.run(main, timeout=3)
 """
 
 
@@ -70,6 +70,6 @@ def test_env_extra_ca(common, fixtures):
         server.listen(0, common.mustCall(on_listening))
 
     try:
-        common.run(main, timeout=15)
+        common.run(main, timeout=10)
     finally:
         nodechild.kill_all()

@@ -41,4 +41,4 @@ def test_friendly_error_message(common, fixtures):
 
         server.listen(0, common.mustCall(on_listening))
 
-    common.run(main, timeout=5)
+    common.run(main, timeout=3)

@@ -20,4 +20,4 @@ def test_handshake_nohang(common):
         tls.createSecurePair(None, False, False, False)
         tls.createSecurePair(None, True, False, False)
 
-    common.run(main, timeout=5)
+    common.run(main, timeout=3)

@@ -43,4 +43,4 @@ def test_ip_servername_deprecation(common, fixtures):
 
         server.on("connection", common.mustCall(lambda socket: server.close()))
 
-    common.run(main, timeout=5)
+    common.run(main, timeout=3)

@@ -24,4 +24,4 @@ def test_legacy_deprecated(common):
     def main():
         tls.createSecurePair()
 
-    common.run(main, timeout=5)
+    common.run(main, timeout=3)
