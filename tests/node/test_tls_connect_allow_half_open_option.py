@@ -3,16 +3,11 @@
 ``tls.connect()`` honors the ``allowHalfOpen`` option: the client stays writable after 'end'.
 """
 
-import pytest
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-connect-allow-half-open-option.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "net/loop: a connect whose lookup() never answers keeps tls.run alive forever (the two "
-    "`tls.connect({port: 42, lookup() {}})` sockets); Node's process ends, since a pending "
-    "lookup holds no handle. The half-open exchange itself passes"))
 
 
 def test_connect_allow_half_open_option(common, fixtures):

@@ -4,18 +4,12 @@
 once or outlived by the TCP connection: only the live ones complete and read the reply.
 """
 
-import pytest
 
 import nodessl as tls
 from nodessl import net
 
 NODE_TEST = "test-tls-connect-given-socket.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "socket: destroy() of a TLSSocket made with tls.connect({socket}) leaves the given net "
-    "socket open (raw.destroyed stays False, the TCP connection lives on) and the destroyed "
-    "TLSSocket keeps its ref; in Node destroying the TLSSocket destroys the wrapped socket. "
-    "So the server's connections never end and tls.run never returns"))
 
 
 def test_connect_given_socket(common, fixtures):

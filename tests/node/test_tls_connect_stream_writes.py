@@ -4,16 +4,12 @@
 socket: 50 writes then ``end()`` all reach the server.
 """
 
-import pytest
 
 import nodessl as tls
 from nodessl import net, stream
 
 NODE_TEST = "test-tls-connect-stream-writes.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "stream: Duplex({read, write}) options not supported (Duplex() takes only allowHalfOpen "
-    "and highWaterMark)"))
 
 
 def test_connect_stream_writes(common, fixtures):

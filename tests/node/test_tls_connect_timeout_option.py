@@ -3,15 +3,11 @@
 ``tls.connect()`` honors the ``timeout`` option when the socket is internally created.
 """
 
-import pytest
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-connect-timeout-option.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "net/loop: a connect whose lookup() never answers keeps tls.run alive forever; Node's "
-    "process ends at once (a pending lookup holds no handle). socket.timeout itself is right"))
 
 
 def test_connect_timeout_option(common):

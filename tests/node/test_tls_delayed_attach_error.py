@@ -6,18 +6,11 @@ of junk emits 'error' (wrong version number) and then 'close'.
 
 import re
 
-import pytest
-
 import nodessl as tls
 from nodessl import net
 
 NODE_TEST = "test-tls-delayed-attach-error.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "socket: a server-side TLSSocket(netSocket, {isServer, server}) attached after 1 KiB of "
-    "junk arrived just closes (close hadError=False) and never emits 'error'; Node emits "
-    "'error' ERR_SSL_WRONG_VERSION_NUMBER ('SSL routines:ssl3_get_record:wrong version "
-    "number') and then 'close'"))
 
 
 def test_delayed_attach_error(common):

@@ -5,20 +5,12 @@ connection) does write() then destroy(): the wrapped stream and the net connecti
 and the client receives the data (if written) and 'close' without error (nodejs/node#14605).
 """
 
-import pytest
 from duplexpair import makeDuplexPair
 
 import nodessl as tls
 from nodessl import net
 
 NODE_TEST = "test-tls-destroy-stream.js"
-
-XFAIL = pytest.mark.xfail(strict=True, reason=(
-    "net: Socket has no unshift() (conn.unshift(chunk) raises AttributeError); and stream: a "
-    "Duplex subclass's _write(chunk, encoding, cb) is never called (nodessl's Duplex.write "
-    "calls the owner hook _write_out, which raises NotImplementedError), so Node's "
-    "common/duplexpair cannot carry bytes"))
-
 
 def destroy_stream_program(common, fixtures, monkeypatch):
     """The body of test-tls-destroy-stream.js (test-tls-destroy-stream-12.js runs it too)."""
@@ -94,6 +86,5 @@ def destroy_stream_program(common, fixtures, monkeypatch):
     common.run(main, timeout=5)
 
 
-@XFAIL
 def test_destroy_stream(common, fixtures, monkeypatch):
     destroy_stream_program(common, fixtures, monkeypatch)

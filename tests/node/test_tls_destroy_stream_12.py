@@ -3,14 +3,13 @@
 test-tls-destroy-stream specifically for TLS1.2 (sets ``DEFAULT_MAX_VERSION`` first).
 """
 
-from test_tls_destroy_stream import XFAIL, destroy_stream_program
+from test_tls_destroy_stream import destroy_stream_program
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-destroy-stream-12.js"
 
 
-@XFAIL
 def test_destroy_stream_12(common, fixtures, monkeypatch):
     monkeypatch.setattr(tls, "DEFAULT_MAX_VERSION", "TLSv1.2")
 

@@ -4,16 +4,12 @@ Destroying a TLSSocket while its ClientHello is still being written to a slow
 ``stream.Duplex`` does not crash, and the program ends.
 """
 
-import pytest
 
 import nodessl as tls
 from nodessl import stream
 
 NODE_TEST = "test-tls-destroy-whilst-write.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "stream: Duplex({read, write}) options not supported (Duplex() takes only allowHalfOpen "
-    "and highWaterMark)"))
 
 
 def test_destroy_whilst_write(common):

@@ -6,18 +6,11 @@ server emit 'tlsClientError' ('socket hang up', ECONNRESET) with the socket.
 
 import re
 
-import pytest
-
 import nodessl as tls
 from nodessl import net
 
 NODE_TEST = "test-tls-econnreset.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "socket/engine: a TCP peer that closes before the handshake gives the server's "
-    "tlsClientError the client-side message 'Client network socket disconnected before secure "
-    "TLS connection was established'; Node's server side (onSocketClose) says 'socket hang "
-    "up' (the code ECONNRESET matches)"))
 
 
 def test_econnreset(common, fixtures):

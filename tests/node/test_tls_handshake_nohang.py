@@ -3,15 +3,11 @@
 An unused ``createSecurePair()``, client or server side, does not hang the program.
 """
 
-import pytest
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-handshake-nohang.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "loop/legacy: an unused createSecurePair() keeps tls.run alive forever (its cleartext "
-    "TLSSocket holds a ref); Node's process exits at once"))
 
 
 def test_handshake_nohang(common):

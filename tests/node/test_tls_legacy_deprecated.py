@@ -3,15 +3,11 @@
 ``tls.createSecurePair()`` emits the DEP0064 DeprecationWarning.
 """
 
-import pytest
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-legacy-deprecated.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "loop/legacy: an unused createSecurePair() keeps tls.run alive forever (its cleartext "
-    "TLSSocket holds a ref); Node's process exits at once"))
 
 
 def test_legacy_deprecated(common):
