@@ -18,15 +18,15 @@ Errors are Node's: ``ERR_INVALID_ARG_TYPE`` naming the option, ``ERR_TLS_*`` for
 methods, and OpenSSL failures in Node's form (``error:0A0000B9:SSL routines::no cipher match``,
 code ``ERR_SSL_NO_CIPHER_MATCH``) via :mod:`nodessl.openssl`.
 
-Where this differs from Node 20 because the OpenSSL underneath differs (Node 20 bundles 3.0,
-the pyOpenSSL wheel 4.0), OpenSSL wins and a comment says so:
+Node 20's defaults hold on the OpenSSL underneath (Node 20 bundles 3.0, the pyOpenSSL wheel
+4.0): security level 1 unless ``ciphers`` says ``@SECLEVEL=n``, and ``ecdhCurve: 'auto'`` is
+3.0's default groups (:data:`NODE20_GROUPS`: no post-quantum hybrid, and no ffdhe group, so
+DHE only with ``dhparam``).  Beyond those defaults OpenSSL wins and a comment says so:
 
 * cipher names match case-insensitively (``aes128-sha`` is accepted);
-* ``ecdhCurve: 'auto'`` means 4.0's default groups, X25519MLKEM768 first;
-* the default security level is 2, so a 1024-bit ``dhparam`` is refused ("Error setting temp
-  DH parameter") unless ``ciphers`` lowers it with ``@SECLEVEL=1``;
-* a TLS 1.2 server negotiates DHE over an RFC 7919 ffdhe group when the client offers one,
-  with or without ``dhparam``;
+* an explicit ``ecdhCurve`` may name 4.0's groups (X25519MLKEM768, ...), and a TLS 1.2
+  server whose ``ecdhCurve`` names an RFC 7919 ffdhe group negotiates DHE over it when the
+  client offers it, with or without ``dhparam``;
 * there is no ENGINE support: engine options raise ``ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED``.
 """
 
@@ -573,6 +573,12 @@ class SecureContext:
         ctx.set_session_cache_mode(_NODE_SESSION_CACHE_MODE)
         openssl.set_min_proto_version(ctx, min_v)
         openssl.set_max_proto_version(ctx, max_v)
+        # Node 20's security level: OpenSSL 3.0's default, 1 (1024-bit RSA keys and DH groups
+        # pass), where OpenSSL 4 defaults to 2.  The binding has no
+        # SSL_CTX_set_security_level; the cipher string sets it, and a later `ciphers`
+        # without "@SECLEVEL=n" keeps it (OpenSSL changes it only when told), so
+        # `ciphers: '...:@SECLEVEL=n'` still decides as in Node.
+        openssl.set_cipher_list(ctx, "DEFAULT:@SECLEVEL=1")
         if _js_truthy(secureOptions):
             openssl.set_options(ctx, _validate_integer("secureOptions", secureOptions))
 
@@ -1051,11 +1057,18 @@ def _set_cipher_list(sc: SecureContext, ciphers: str) -> None:
             raise
 
 
+# What Node 20's 'auto' means: OpenSSL 3.0's default groups, which is exactly what a Node 20
+# client offers in supported_groups (checked on the wire with `openssl s_server -trace`).
+# OpenSSL 4's own defaults differ in two ways ported code notices: the hybrid X25519MLKEM768
+# comes first (Node 20 has no such group), and the RFC 7919 ffdhe groups let a TLS 1.2 server
+# negotiate DHE without `dhparam` (and prefer them to it), where Node 20 does DHE only with
+# `dhparam`.  An explicit `ecdhCurve` naming any of these still gets them.
+NODE20_GROUPS = "X25519:P-256:X448:P-521:P-384"
+
+
 def _set_curve(sc: SecureContext, curve: str) -> None:
     if curve == "auto":
-        # OpenSSL's own default groups (on 4.0: X25519MLKEM768, X25519, P-256, ...); Node
-        # likewise leaves them alone.
-        return
+        curve = NODE20_GROUPS
     # OpenSSL 4 accepts '' as "no change"; Node's OpenSSL 3.0 rejects it.  Keep Node's error.
     if curve == "" or not openssl.set_curves_list(sc.context, curve):
         raise NodeError("Failed to set ECDH curve", "ERR_CRYPTO_OPERATION_FAILED")
@@ -1306,8 +1319,8 @@ def _set_dh(sc: SecureContext, pem: bytes) -> str | None:
     try:
         readable = openssl.set_tmp_dh(sc.context, pem)
     except SSLError as err:
-        # Refused, e.g. "dh key too small" below the security level (2 on OpenSSL 4: a
-        # 1024-bit group needs `ciphers: '...:@SECLEVEL=1'`, which is applied earlier).
+        # Refused, e.g. "dh key too small" below the security level (1 as in Node 20 unless
+        # `ciphers` says "@SECLEVEL=n", which is applied earlier).
         raise NodeError("Error setting temp DH parameter", "ERR_CRYPTO_OPERATION_FAILED",
                         reason=err.reason, opensslErrorStack=[err.message]) from err
     if not readable:

@@ -36,7 +36,7 @@ from OpenSSL import SSL
 from . import openssl as _ossl
 from .errors import ECONNRESET_MESSAGE, NodeError, SSLError, conn_reset, from_openssl
 from .facts import fragmenting_writer
-from .handshake import KeyExchangeScanner, ephemeral_key_info
+from .handshake import KeyExchangeScanner, ephemeral_key_info, node20_alerts, rewrite_alert
 from .sigalgs import ClientHelloScanner, certificate_request_sigalgs
 
 __all__ = ["TLSEngine", "HANDSHAKING", "OPEN", "CLOSED", "BROKEN"]
@@ -70,6 +70,8 @@ class TLSEngine:
         # the client's signature algorithms (sigalgs.py).
         self._scanner: KeyExchangeScanner | ClientHelloScanner = (
             ClientHelloScanner() if server else KeyExchangeScanner())
+        # After a failure whose alert differs from Node 20's: the rewrite (handshake.py).
+        self._alert_change: tuple[int, int] | None = None
 
     # -- incoming ----------------------------------------------------------------------
 
@@ -145,7 +147,9 @@ class TLSEngine:
         return chunks, done_now, closed
 
     def _translate(self, exc: SSL.Error) -> NodeError:
-        return from_openssl(exc)
+        err = from_openssl(exc)
+        self._alert_change = node20_alerts(getattr(err, "reason", None))
+        return err
 
     # -- outgoing ----------------------------------------------------------------------
 
@@ -174,6 +178,9 @@ class TLSEngine:
 
     def take_output(self) -> bytes:
         """Everything the engine wants sent to the peer, now."""
+        if self._alert_change is not None:
+            change, self._alert_change = self._alert_change, None
+            return rewrite_alert(self._io.drain(), change)
         return self._io.drain()
 
     def close(self) -> None:

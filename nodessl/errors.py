@@ -49,6 +49,7 @@ __all__ = [
     "out_of_range",
     "from_openssl",
     "openssl_code",
+    "node_reason",
     "ECONNRESET_MESSAGE",
     "NodeSystemError",
     "NodeAggregateError",
@@ -159,10 +160,29 @@ _LIB_PREFIX = {
 }
 
 
+# OpenSSL 4 renamed the reasons of the alerts SSLv3 defined ("sslv3 alert handshake failure"
+# became "tls alert handshake failure"); Node 20 on OpenSSL 3.0 reports the old names, in
+# ``reason``, ``message`` and so ``code`` (ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE), and
+# applications match on them.  The alerts TLS 1.0 and 1.3 added kept their names.
+_NODE20_REASONS: dict[str, str] = {
+    f"tls alert {name}": f"sslv3 alert {name}"
+    for name in ("bad certificate", "bad record mac", "certificate expired",
+                 "certificate revoked", "certificate unknown", "decompression failure",
+                 "handshake failure", "illegal parameter", "no certificate",
+                 "unexpected message", "unsupported certificate")
+}
+
+
+def node_reason(reason: str) -> str:
+    """OpenSSL's reason string as Node 20's OpenSSL 3.0 words it (see ``_NODE20_REASONS``)."""
+    return _NODE20_REASONS.get(reason, reason)
+
+
 def openssl_code(library: str | None, reason: str | None) -> str | None:
     """Node's ``code`` for an OpenSSL (library, reason) pair."""
     if not reason:
         return None
+    reason = node_reason(reason)
     tail = re.sub(r"\s+", "_", reason.strip()).upper()
     prefix = _LIB_PREFIX.get(library or "", "ERR_OSSL_")
     return prefix + tail
@@ -179,6 +199,11 @@ def from_openssl(exc: BaseException) -> NodeError:
     if not entries:
         msg = str(exc) or type(exc).__name__
         return SSLError(msg, None, library=None, reason=None)
+    entries = [(e[0], e[1], node_reason(e[2]) if isinstance(e[2], str) else e[2])
+               for e in entries]
+    staple = _bad_staple(entries)
+    if staple is not None:
+        return staple
     lib, _func, reason = entries[0]
     message = f"error:{lib}::{reason}" if lib else str(reason)
     return SSLError(
@@ -188,6 +213,28 @@ def from_openssl(exc: BaseException) -> NodeError:
         reason=reason,
         opensslErrorStack=[f"error:{e[0]}::{e[2]}" for e in entries[1:]],
     )
+
+
+_BAD_STATUS = "tlsv1 bad certificate status response"
+
+
+def _bad_staple(entries: list[tuple[Any, Any, Any]]) -> SSLError | None:
+    """A client's failure on a stapled OCSP response that is not DER (see ocsp.py): OpenSSL 4
+    parses the staple and queues the ASN.1 decoder's complaint first ("too long", "wrong
+    tag", ... whatever the bytes were), then its own reason; Node 20 passes such bytes to
+    'OCSPResponse'.  The error says that, under the SSL reason (the one the server gets as
+    alert 113), with OpenSSL's entries in ``opensslErrorStack``."""
+    if len(entries) < 2 or entries[0][0] != "asn1 encoding routines" \
+            or (entries[-1][0], entries[-1][2]) != ("SSL routines", _BAD_STATUS):
+        return None
+    return SSLError(
+        "The server stapled an OCSP response that is not a DER-encoded OCSPResponse "
+        f"({entries[0][2]}); the OpenSSL under nodessl "
+        "checks stapled responses and refuses it, where Node 20 passes the bytes to "
+        "'OCSPResponse' unchecked",
+        openssl_code("SSL routines", _BAD_STATUS),
+        library="SSL routines", reason=_BAD_STATUS,
+        opensslErrorStack=[f"error:{e[0]}::{e[2]}" for e in entries])
 
 
 # -- system errors -----------------------------------------------------------------------------

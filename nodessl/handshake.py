@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["KeyExchangeScanner", "ephemeral_key_info"]
+__all__ = ["KeyExchangeScanner", "ephemeral_key_info", "node20_alerts", "rewrite_alert"]
 
-_CHANGE_CIPHER_SPEC, _HANDSHAKE, _APPLICATION_DATA = 20, 22, 23
+_CHANGE_CIPHER_SPEC, _ALERT, _HANDSHAKE, _APPLICATION_DATA = 20, 21, 22, 23
 _SERVER_KEY_EXCHANGE, _CERTIFICATE_REQUEST, _SERVER_HELLO_DONE = 12, 13, 14
 
 
@@ -110,8 +110,10 @@ def ephemeral_key_info(cipher: str | None, group: str | None,
             return {"type": kind, "name": node_name, "size": size}
         if name.startswith("ffdhe") and name[5:].isdigit():
             return {"type": "DH", "size": int(name[5:])}
-        # hybrid and post-quantum groups (X25519MLKEM768 …) that Node 20's OpenSSL lacks
-        return {"type": "KEM", "name": group, "size": 0}
+        # Hybrid and post-quantum groups (X25519MLKEM768, ...), which Node 20's OpenSSL 3.0
+        # lacks and its 'auto' never offers (context.NODE20_GROUPS): a KEM share leaves the
+        # client no peer key (SSL_get_peer_tmp_key fails), and Node then reports {}.
+        return {}
     if cipher and (cipher.startswith("DHE-") or cipher.startswith("EDH-")
                    or "-DHE-" in cipher) and server_key_exchange:
         if "PSK" in cipher.split("-"):
@@ -122,3 +124,32 @@ def ephemeral_key_info(cipher: str | None, group: str | None,
         if bits:
             return {"type": "DH", "size": bits}
     return {}
+
+
+# Alerts OpenSSL 4 sends where Node 20's OpenSSL 3.0 sent another, keyed by the reason of the
+# failure: a TLS 1.3 server whose PSK binder does not verify sends decrypt_error (51) since
+# OpenSSL 3.2, illegal_parameter (47) before; a Node 20 peer (and ported code) expects the
+# latter (ERR_SSL_SSLV3_ALERT_ILLEGAL_PARAMETER).  Such an alert goes out before any key is
+# set, so it is a plaintext record that can be rewritten on its way out.
+_NODE20_ALERTS: dict[str, tuple[int, int]] = {
+    "binder does not verify": (51, 47),
+}
+
+
+def node20_alerts(reason: str | None) -> tuple[int, int] | None:
+    """The (OpenSSL 4 alert, Node 20 alert) pair to rewrite after a failure, or None."""
+    return _NODE20_ALERTS.get(reason or "")
+
+
+def rewrite_alert(records: bytes, change: tuple[int, int]) -> bytes:
+    """``records`` (outgoing TLS records) with a plaintext fatal alert ``change[0]`` turned
+    into ``change[1]``; anything else is left as it is."""
+    out = bytearray(records)
+    pos = 0
+    while pos + 5 <= len(out):
+        length = int.from_bytes(out[pos + 3:pos + 5], "big")
+        if out[pos] == _ALERT and length == 2 and pos + 7 <= len(out) \
+                and out[pos + 5] == 2 and out[pos + 6] == change[0]:
+            out[pos + 6] = change[1]
+        pos += 5 + length
+    return bytes(out)

@@ -14,18 +14,23 @@ Client: ``requestOCSP: True`` puts status_request in the hello and the socket em
 judge the response: checking it (``cryptography.x509.ocsp``) is the application's business.
 
 Where the OpenSSL under pyOpenSSL (4.0) differs from Node 20's (3.0): it parses stapled
-responses itself.  A server staples only bytes that decode as an OCSP response for the
-certificate it serves (anything else, such as Node's test string ``'hello world'``, is
-dropped and the client sees None), and a client fails the handshake
-(``ERR_OSSL_ASN1_TOO_LONG`` and the like) when a server staples bytes that are not a
-response.  Real responses go through unchanged.
+responses itself, and nodessl keeps that check.  A server staples only bytes that decode as
+an OCSP response for the certificate it serves: anything else, such as Node's test string
+``'hello world'``, is dropped (the client sees None) and, when the bytes are not an
+OCSPResponse at all, a ``SecurityWarning`` says so.  A client fails the handshake when a
+server staples bytes that are not a response, with
+``ERR_SSL_TLSV1_BAD_CERTIFICATE_STATUS_RESPONSE`` and a message naming the cause (built in
+``errors.from_openssl``; OpenSSL's ASN.1 errors are in ``opensslErrorStack``).  Real
+responses go through unchanged.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509 import ocsp as x509_ocsp
 
 from . import openssl as _ossl
 from .errors import NodeTypeError
@@ -81,7 +86,21 @@ def check_response(response: Any) -> bytes | None:
         return None
     if not isinstance(response, (bytes, bytearray, memoryview)):
         raise NodeTypeError("OCSP response must be a buffer", "ERR_INVALID_ARG_TYPE")
-    return bytes(response) or None
+    data = bytes(response)
+    if not data:
+        return None
+    try:
+        x509_ocsp.load_der_ocsp_response(data)
+    except ValueError:
+        # OpenSSL 4 would drop these bytes without a word (Node 20 staples them): say so.
+        from .context import SecurityWarning
+
+        warnings.warn(
+            "OCSPRequest answered with bytes that are not a DER-encoded OCSPResponse: the "
+            "OpenSSL under nodessl checks stapled responses and staples nothing (Node 20 "
+            "sends the bytes as they are)", SecurityWarning, stacklevel=2)
+        return None
+    return data
 
 
 def request_arguments(context: SecureContext) -> tuple[bytes | None, bytes | None]:

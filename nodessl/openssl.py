@@ -36,7 +36,7 @@ from OpenSSL import SSL, crypto
 from OpenSSL._util import ffi as _ffi
 from OpenSSL._util import lib as _lib
 
-from .errors import SSLError, openssl_code
+from .errors import SSLError, node_reason, openssl_code
 
 __all__ = [
     "ErrorEntry",
@@ -145,7 +145,7 @@ def error_queue() -> list[ErrorEntry]:
         if code == 0:
             return out
         out.append((int(code), _text(_lib.ERR_lib_error_string(code)),
-                    _text(_lib.ERR_reason_error_string(code))))
+                    node_reason(_text(_lib.ERR_reason_error_string(code)))))
 
 
 def clear_errors() -> None:

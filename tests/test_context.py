@@ -33,10 +33,6 @@ from nodessl.errors import NodeError
 KEYS = Path(__file__).parent.parent / "fixtures" / "keys"
 ROOT = Path(__file__).parent.parent
 
-# A few defaults belong to the OpenSSL under pyOpenSSL (4.0 in the wheel), not to Node 20's 3.0.
-openssl4 = pytest.mark.skipif(openssl.OPENSSL_VERSION_NUMBER < 0x40000000,
-                              reason="asserts a default of OpenSSL 4")
-
 
 @pytest.fixture(scope="module")
 def keys() -> Callable[[str], bytes]:
@@ -407,10 +403,11 @@ def test_default_ecdh_curve_assignment(monkeypatch: pytest.MonkeyPatch) -> None:
     ("secp384r1", "secp384r1"),
     ("secp521r1", "secp521r1"),
     ("X448:secp384r1", "x448"),
-    ("P-521:P-384", "secp384r1"),  # TLS 1.3 servers follow the client's group order
-    # 'auto' leaves OpenSSL's default groups: on OpenSSL 4 the hybrid post-quantum group wins
-    # between two nodessl peers (Node 20 on OpenSSL 3.0 negotiates X25519).
-    pytest.param("auto", "X25519MLKEM768", marks=openssl4),
+    # TLS 1.3 servers follow the client's group order, Node 20's (P-521 before P-384): as
+    # between two Node 20 peers.
+    ("P-521:P-384", "secp521r1"),
+    # 'auto' is Node 20's groups on every OpenSSL: X25519, not OpenSSL 4's X25519MLKEM768.
+    ("auto", "x25519"),
 ])
 def test_ecdh_curve(curve: str, group: str) -> None:
     s, c = handshake(server_ctx(ecdhCurve=curve), C.createSecureContext())
@@ -444,11 +441,24 @@ def test_dhparam_enables_dhe(keys: Callable[[str], bytes]) -> None:
     assert handshake(server_ctx(dhparam="auto"), dhe_client())[1].get_cipher_name() == DHE
 
 
-@openssl4
-def test_dhe_over_ffdhe_groups_without_dhparam() -> None:
-    """A client offering ffdhe groups gets DHE from OpenSSL 4 even without dhparam."""
-    ffdhe = C.createSecureContext(ciphers=DHE, maxVersion="TLSv1.2")
-    assert handshake(server_ctx(), ffdhe)[1].get_cipher_name() == DHE
+def test_no_dhe_over_ffdhe_groups_without_dhparam() -> None:
+    """As Node 20: a client offering ffdhe groups gets no DHE from a server without dhparam
+    (OpenSSL 4's default groups would negotiate one).  (With dhparam too: OpenSSL >= 3.2
+    follows RFC 7919 section 4, no DHE for a client whose offered ffdhe groups the server does
+    not share; Node 20's 3.0 would use its dhparam.  Node 20 clients offer no ffdhe group.)"""
+    ffdhe = C.createSecureContext(ciphers=DHE, maxVersion="TLSv1.2",
+                                  ecdhCurve="X25519:ffdhe2048:ffdhe3072")
+    with pytest.raises(SSL.Error, match="no shared cipher"):
+        handshake(server_ctx(), ffdhe)
+
+
+def test_default_groups_are_node20s() -> None:
+    """'auto' offers what a Node 20 client offers, in its order (no hybrid, no ffdhe)."""
+    assert C.NODE20_GROUPS == "X25519:P-256:X448:P-521:P-384"
+    s, c = handshake(server_ctx(ecdhCurve="P-384"), C.createSecureContext())
+    assert openssl.negotiated_group(c) == "secp384r1"
+    with pytest.raises(SSL.Error):
+        handshake(server_ctx(ecdhCurve="X25519MLKEM768"), C.createSecureContext())
 
 
 def test_dhparam_garbage_is_discarded(keys: Callable[[str], bytes]) -> None:
@@ -459,18 +469,21 @@ def test_dhparam_garbage_is_discarded(keys: Callable[[str], bytes]) -> None:
     server_ctx(dhparam="not a pem")
 
 
-@openssl4
 def test_dhparam_1024_bits(keys: Callable[[str], bytes]) -> None:
-    # OpenSSL 4's default security level 2 refuses a 1024-bit group (Node 20's OpenSSL 3.0
-    # is at level 1 and only warns).
-    err = raises("ERR_CRYPTO_OPERATION_FAILED", {"dhparam": keys("dh1024.pem")},
+    # Node 20's security level 1 on every OpenSSL: a 1024-bit group is accepted with Node's
+    # warning, and DHE over it works.
+    with pytest.warns(C.SecurityWarning, match="DH parameter is less than 2048 bits"):
+        server = server_ctx(dhparam=keys("dh1024.pem"))
+    assert handshake(server, dhe_client())[1].get_cipher_name() == DHE
+    # `ciphers` raising the level (applied first) refuses it, as Node 20 does.
+    raised = f"{DHE}:@SECLEVEL=2"
+    err = raises("ERR_CRYPTO_OPERATION_FAILED", {"dhparam": keys("dh1024.pem"),
+                                                 "ciphers": raised},
                  match="Error setting temp DH parameter")
     assert err.reason == "dh key too small"
-    # At level 1 (set by `ciphers`, applied first) it is accepted with Node's warning.
-    lowered = f"{DHE}:@SECLEVEL=1"
-    with pytest.warns(C.SecurityWarning, match="DH parameter is less than 2048 bits"):
-        server = server_ctx(dhparam=keys("dh1024.pem"), ciphers=lowered)
-    assert handshake(server, dhe_client(lowered))[1].get_cipher_name() == DHE
+    # A level-2 client refuses the server's 1024-bit group itself.
+    with pytest.raises(SSL.Error, match="dh key too small"):
+        handshake(server, dhe_client(raised))
 
 
 def test_crl_revokes(keys: Callable[[str], bytes]) -> None:

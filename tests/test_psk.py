@@ -74,8 +74,8 @@ def test_psk_handshake_echoes_data(identity: str, options: dict[str, Any], proto
         await once(client, "secureConnect")
         assert client.getProtocol() == protocol
         name = client.getCipher()["name"]
-        # 'PSK+HIGH': OpenSSL 4.0 picks DHE-PSK (ffdhe) where Node 20 on 3.0 picks ECDHE-PSK
-        assert name == cipher or cipher == "PSK" and "PSK" in name.split("-")
+        # 'PSK+HIGH' without dhparam: ECDHE-PSK, as Node 20 picks (no DHE-PSK over ffdhe)
+        assert name == cipher or cipher == "PSK" and name.startswith("ECDHE-PSK-")
         assert client.authorized is True  # a PSK handshake counts as verified (as Node)
         assert client.authorizationError is None
         assert client.getPeerCertificate() == {}
@@ -116,17 +116,18 @@ def test_default_identity_check_without_a_certificate(version: str, authorized: 
     run_loop(main)
 
 
-# Codes from OpenSSL 4.0 (Node 20 on 3.0 says SSLV3_ALERT_HANDSHAKE_FAILURE,
-# SSLV3_ALERT_ILLEGAL_PARAMETER, DECRYPTION_FAILED_OR_BAD_RECORD_MAC, SSLV3_ALERT_BAD_RECORD_MAC).
+# Node 20's codes on every OpenSSL (checked against node v20 on OpenSSL 3.0.19): OpenSSL 4's
+# renamed alert reasons are reported by their 3.0 names and the server's alert for a bad
+# binder is illegal_parameter, as Node's server sends.
 @pytest.mark.parametrize(("version", "identity", "psk", "client_code", "server_code"), [
-    ("TLSv1.3", "Unknown", USERS["TestUser"], "ERR_SSL_TLS_ALERT_HANDSHAKE_FAILURE",
+    ("TLSv1.3", "Unknown", USERS["TestUser"], "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE",
      "ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM"),
     ("TLSv1.2", "Unknown", USERS["TestUser"], "ERR_SSL_TLSV1_ALERT_UNKNOWN_PSK_IDENTITY",
      "ERR_SSL_PSK_IDENTITY_NOT_FOUND"),
-    ("TLSv1.3", "TestUser", bytes(16), "ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR",
+    ("TLSv1.3", "TestUser", bytes(16), "ERR_SSL_SSLV3_ALERT_ILLEGAL_PARAMETER",
      "ERR_SSL_BINDER_DOES_NOT_VERIFY"),
-    ("TLSv1.2", "TestUser", bytes(16), "ERR_SSL_TLS_ALERT_BAD_RECORD_MAC",
-     "ERR_OSSL_CIPHER_OPERATION_FAILED"),
+    ("TLSv1.2", "TestUser", bytes(16), "ERR_SSL_SSLV3_ALERT_BAD_RECORD_MAC",
+     "ERR_SSL_DECRYPTION_FAILED_OR_BAD_RECORD_MAC"),
 ])
 def test_unknown_identity_or_wrong_key_fails_with_openssl_alerts(
         version: str, identity: str, psk: bytes, client_code: str, server_code: str) -> None:
@@ -203,7 +204,7 @@ def test_client_callback_returning_none_offers_no_psk() -> None:
     async def main() -> None:
         server, seen = psk_server()
         port = await listening(server)
-        for version, code in [("TLSv1.3", "ERR_SSL_TLS_ALERT_HANDSHAKE_FAILURE"),
+        for version, code in [("TLSv1.3", "ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE"),
                               ("TLSv1.2", "ERR_SSL_PSK_IDENTITY_NOT_FOUND")]:
             client = tls.connect(port, "127.0.0.1", {
                 "ciphers": CIPHERS, "maxVersion": version, "pskCallback": lambda hint: None,
@@ -296,9 +297,11 @@ def test_psk_with_a_certificate_server_and_only_psk_clients_using_it() -> None:
     ("PSK-AES128-GCM-SHA256", {}),
 ])
 def test_ephemeral_key_of_psk_suites(cipher: str, info: dict[str, Any]) -> None:
-    """A DHE-PSK ServerKeyExchange starts with the identity hint, before the DH prime."""
+    """A DHE-PSK ServerKeyExchange starts with the identity hint, before the DH prime.
+    DHE needs the server's `dhparam`, as in Node 20."""
     async def main() -> None:
-        server, _ = psk_server(ciphers=cipher)
+        server, _ = psk_server(ciphers=cipher,
+                               **({"dhparam": "auto"} if cipher.startswith("DHE") else {}))
         port = await listening(server)
         client = psk_client(port, maxVersion="TLSv1.2", ciphers=cipher)
         await once(client, "secureConnect")

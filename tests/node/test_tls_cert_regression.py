@@ -6,17 +6,11 @@ self-signed certificate, as in the Node file), and listens and closes either way
 
 import warnings
 
-import pytest
 from OpenSSL import crypto
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-cert-regression.js"
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "context: the bundled OpenSSL 4.0 defaults to security level 2 and refuses the 1024-bit "
-    "key (ERR_SSL_EE_KEY_TOO_SMALL, 'ee key too small'); Node 20's OpenSSL 3.0 defaults to "
-    "level 1 and node v20.20.2 serves this certificate, as string and as Buffer"))
 
 
 def old_cert_and_key() -> tuple[str, str]:

@@ -367,13 +367,7 @@ def _labelled(client_label, server_label):
 CASES = [
     pytest.param(case_typical, id="typical"),
     pytest.param(case_no_request_cert, id="no-request-cert"),
-    pytest.param(case_tls12_client_without_cert, id="tls12-client-without-cert",
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "errors: the bundled OpenSSL 4.0's reason for the client's received alert is "
-                     "'tls alert handshake failure', so openssl_code gives "
-                     "ERR_SSL_TLS_ALERT_HANDSHAKE_FAILURE; Node 20 (OpenSSL 3.0.19, checked "
-                     "here) reports ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: Node's codes need "
-                     "OpenSSL 3.0's reason names"))),
+    pytest.param(case_tls12_client_without_cert, id="tls12-client-without-cert"),
     pytest.param(case_tls13_client_without_cert, id="tls13-client-without-cert"),
     pytest.param(case_incomplete_chains_ca_array, id="incomplete-chains-ca-array"),
     pytest.param(case_incomplete_chains_multi_pem, id="incomplete-chains-multi-pem"),

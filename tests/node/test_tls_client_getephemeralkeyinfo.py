@@ -11,10 +11,6 @@ import nodessl as tls
 
 NODE_TEST = "test-tls-client-getephemeralkeyinfo.js"
 
-SECLEVEL_DH1024 = pytest.mark.xfail(strict=True, reason=(
-    "context: the bundled OpenSSL 4.0 defaults to security level 2 and refuses dhparam 1024 "
-    "('Error setting temp DH parameter'); Node 20's OpenSSL 3.0 (level 1) negotiates DHE with it"))
-
 
 # TODO(@sam-github) test works with TLS1.3, rework test to add
 #   'ECDH' with 'TLS_AES_128_GCM_SHA256',
@@ -22,8 +18,7 @@ SECLEVEL_DH1024 = pytest.mark.xfail(strict=True, reason=(
 @pytest.mark.parametrize(("size", "type_", "name", "cipher"), [
     pytest.param(None, None, None, "AES128-SHA256", id="RSA"),
     pytest.param("auto", "DH", None, "DHE-RSA-AES128-GCM-SHA256", id="DH-auto"),
-    pytest.param(1024, "DH", None, "DHE-RSA-AES128-GCM-SHA256", id="DH-1024",
-                 marks=SECLEVEL_DH1024),
+    pytest.param(1024, "DH", None, "DHE-RSA-AES128-GCM-SHA256", id="DH-1024"),
     pytest.param(2048, "DH", None, "DHE-RSA-AES128-GCM-SHA256", id="DH-2048"),
     pytest.param(256, "ECDH", "prime256v1", "ECDHE-RSA-AES128-GCM-SHA256", id="prime256v1"),
     pytest.param(521, "ECDH", "secp521r1", "ECDHE-RSA-AES128-GCM-SHA256", id="secp521r1"),

@@ -65,10 +65,6 @@ def _test(common, fixtures, size, err, next_, counts):
     server.listen(0, on_listening)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "context: the bundled OpenSSL 4.0 defaults to security level 2 and refuses the server's "
-    "dhparam 1024 ('Error setting temp DH parameter', dh key too small); Node 20's OpenSSL 3.0 "
-    "(level 1) serves it, and the client's minDHSize: 2048 is what refuses it"))
 def test_client_mindhsize(common, fixtures):
     counts = {"nsuccess": 0, "nerror": 0}
 

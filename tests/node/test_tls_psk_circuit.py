@@ -7,8 +7,6 @@ handshake with the matching alert codes.
 
 import os
 
-import pytest
-
 import nodessl as tls
 
 NODE_TEST = "test-tls-psk-circuit.js"
@@ -30,12 +28,6 @@ def _psk_callback(socket, id):
 server_options = {"ciphers": CIPHERS, "pskCallback": _psk_callback}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "errors/openssl: the five good cases pass; the bundled OpenSSL 4 names the alert 'tls "
-    "alert handshake failure' (code ERR_SSL_TLS_ALERT_HANDSHAKE_FAILURE where Node 20 on "
-    "OpenSSL 3.0 says ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE), and a wrong PSK secret draws a "
-    "decrypt_error alert (ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR) where Node's server sends "
-    "illegal_parameter (ERR_SSL_SSLV3_ALERT_ILLEGAL_PARAMETER)"))
 def test_psk_circuit(common):
     def test(secret, opts=None, error=None):
         cb = common.mustCall(lambda c: c.pipe(c)) if not error else common.mustNotCall()
