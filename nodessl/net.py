@@ -204,11 +204,13 @@ class Socket(Duplex):
         self._last_active = 0.0
         self._server: Server | None = None
         self._reading_paused = False
+        self._eof_received = False  # the peer's FIN: reading stopped for good
         self._refed = False
-        self._want_ref = True  # ref()/unref() by the user, applied whenever we are open
+        self._want_ref = True  # ref()/unref() by the user, applied whenever we are active
         self._looking_up = False  # waiting for the user's lookup: nothing holds a ref
         self._host: str | None = None
         self._eof_sent = False
+        self._flushing = False
         self._no_delay = True
         self._keep_alive: tuple[bool, int] | None = None
         self._wrapped_by: WireOwner | None = None  # see _hand_over
@@ -224,7 +226,7 @@ class Socket(Duplex):
         self._transport = wire.transport
         self.connecting = False
         self.pending = False
-        self._set_ref(True)
+        self._update_ref()
         transport = self._transport
         if transport is not None:
             # A write completes (its callback runs) once the kernel took all of it, as with
@@ -268,7 +270,7 @@ class Socket(Duplex):
         rstate.buffer.clear()
         rstate.length = 0
         wire.owner = taker
-        self._set_ref(False)  # the taker keeps the program alive now
+        self._update_ref()  # the taker reads now: only our own writes still count
         return wire, b"".join(leftover)
 
     def _wrapped_lost(self, exc: Exception | None) -> None:
@@ -281,6 +283,30 @@ class Socket(Duplex):
             self._cancel_timer()
             self._emit_close()
 
+    # Node's process lifetime is libuv's: a socket's handle keeps the loop alive only
+    # while it is *active*: connecting, reading (readStart; stopped when push() says the
+    # buffer is full and at EOF, started again by _read) or with writes or a shutdown
+    # in flight.  An open socket nobody reads from and nothing is written to does not
+    # hold the program, nor does one waiting for the user's lookup.  ref()/unref() only
+    # decide whether an active socket counts.
+
+    def _is_active(self) -> bool:
+        """libuv's ``uv_is_active`` (plus pending requests) for this socket's handle."""
+        if self.destroyed:
+            return False
+        if self.connecting:
+            return not self._looking_up
+        transport = self._transport
+        if transport is None:
+            return False
+        if self._wrapped_by is None and not self._reading_paused and not self._eof_received:
+            return True
+        return (self._write_cb is not None or self._flushing
+                or transport.get_write_buffer_size() > 0)
+
+    def _update_ref(self) -> None:
+        self._set_ref(self._is_active())
+
     def _set_ref(self, on: bool) -> None:
         if on and not self._refed and self._want_ref:
             self._refed = True
@@ -290,15 +316,14 @@ class Socket(Duplex):
             _loop.unref(self, self._loop)
 
     def ref(self) -> Socket:
-        """Keep ``nodessl.run`` alive while this socket is open (the default)."""
+        """Keep ``nodessl.run`` alive while this socket is active (the default): connecting,
+        reading, or writing."""
         self._want_ref = True
-        if not self.destroyed and (self._transport is not None
-                                   or (self.connecting and not self._looking_up)):
-            self._set_ref(True)
+        self._update_ref()
         return self
 
     def unref(self) -> Socket:
-        """Let ``nodessl.run`` finish even though this socket is open.
+        """Let ``nodessl.run`` finish even though this socket is active.
 
         Sticky, as in Node: an unref before connecting still holds once connected.
         """
@@ -322,7 +347,7 @@ class Socket(Duplex):
             # from the connect on: a lookup that never answers lets the program end.
             self._lookup(lookup, host, options)
             return self
-        self._set_ref(True)
+        self._update_ref()
         _loop.spawn(self._loop, self._connect(options))
         return self
 
@@ -451,7 +476,7 @@ class Socket(Duplex):
             self.emit("lookup", None, address, found, host)
             if not self.connecting or self.destroyed:
                 return  # destroyed while looking up
-            self._set_ref(True)
+            self._update_ref()
             _loop.spawn(self._loop, self._connect(
                 {**options, "host": address, "family": found, "lookup": None,
                  "_looked_up": host}))
@@ -472,6 +497,11 @@ class Socket(Duplex):
             self._after_write_out(pending[1])
         self.emit("connect")
         self.emit("ready")
+        if self.isPaused() and not self._readableState.reading:
+            # Node starts reading after 'connect' only if the socket is not paused then
+            # (nor a read() was asked for meanwhile): a socket paused before it connected
+            # does not read, so it does not keep the program alive either.
+            self._pause_wire()
         final_cb, self._final_cb = self._final_cb, None
         if final_cb is not None and not self.destroyed:
             self._final(final_cb)
@@ -491,6 +521,8 @@ class Socket(Duplex):
         self.read(0)
 
     def _wire_eof(self) -> None:
+        self._eof_received = True
+        self._update_ref()
         self._push_eof()
 
     def _wire_lost(self, exc: Exception | None) -> None:
@@ -513,6 +545,8 @@ class Socket(Duplex):
         cb, self._write_cb = self._write_cb, None
         if cb is not None:
             cb()
+        if self._refed:
+            self._update_ref()  # the kernel took everything: the write requests are done
 
     def _pause_wire(self) -> None:
         if self._wrapped_by is not None:
@@ -520,6 +554,7 @@ class Socket(Duplex):
         if self._transport is not None and not self._reading_paused:
             self._reading_paused = True
             self._transport.pause_reading()
+            self._update_ref()
 
     def _read(self, size: int | None = None) -> None:
         if self._wrapped_by is not None:
@@ -527,6 +562,7 @@ class Socket(Duplex):
         if self._transport is not None and self._reading_paused:
             self._reading_paused = False
             self._transport.resume_reading()
+            self._update_ref()
 
     # -- writing ---------------------------------------------------------------------
     # writableLength is the Writable's: bytes written whose callback has not run, and a
@@ -565,6 +601,8 @@ class Socket(Duplex):
         self._bytes_written += len(data)
         self._touch()
         self._transport.write(data)
+        if not self._refed and self._want_ref:
+            self._update_ref()  # a write request in flight keeps the program alive
 
     def _final(self, done: Callable[..., Any]) -> None:
         if self._transport is None:
@@ -589,8 +627,12 @@ class Socket(Duplex):
     def _after_flush(self, done: Callable[[BaseException | None], None]) -> None:
         transport = self._transport
         if transport is None or transport.get_write_buffer_size() == 0 or transport.is_closing():
+            self._flushing = False
             self._loop.call_soon(done, None)
+            self._update_ref()
         else:
+            self._flushing = True  # a shutdown request in flight, as libuv's
+            self._update_ref()
             self._loop.call_later(0.001, self._after_flush, done)
 
     def _destroy(self, error: BaseException | None, cb: Callable[..., Any]) -> None:
@@ -601,8 +643,10 @@ class Socket(Duplex):
         self._final_cb = None
         transport = self._transport
         if transport is not None and not transport.is_closing():
-            # Error or not, Node closes the fd; an error aborts without flushing.
-            if error is not None:
+            # Error or not, Node closes the fd; an error aborts without flushing, and so
+            # does a write the kernel has not taken yet: closing the handle cancels
+            # libuv's queued write requests (what the kernel holds still goes out).
+            if error is not None or transport.get_write_buffer_size() > 0:
                 transport.abort()
             else:
                 transport.close()

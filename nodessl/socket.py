@@ -171,12 +171,12 @@ class TLSSocket(net.Socket):
                 self._take_over(socket)
             else:
                 self.connecting = True
-                self._set_ref(True)
+                self._update_ref()
                 socket.once("connect", lambda *a: self._on_parent_connect(socket))
                 socket.once("error", lambda err: self.destroy(err))
         elif isinstance(socket, _pysocket.socket):
             self.connecting = True
-            self._set_ref(True)
+            self._update_ref()
             self._loop.create_task(self._adopt_pysocket(socket))
         elif hasattr(socket, "write") and hasattr(socket, "on"):
             self._use_stream(socket)
@@ -198,6 +198,7 @@ class TLSSocket(net.Socket):
         self._attach(wire)
         if was_paused:
             self._reading_paused = True
+            self._update_ref()
         self._start_tls()
         if leftover:
             # What the socket had received before: Node feeds it on the next tick
@@ -460,6 +461,8 @@ class TLSSocket(net.Socket):
             self._cert_phase.run()  # user code, now that OpenSSL has returned
 
     def _wire_eof(self) -> None:
+        self._eof_received = True
+        self._update_ref()
         if not self._secureEstablished:
             self._tls_error(_ended_before_secure(self))
             return
