@@ -397,7 +397,13 @@ class Socket(Duplex):
         self._host = options.get("_looked_up") or host  # the name, not the IP
         family = {4: _pysocket.AF_INET, 6: _pysocket.AF_INET6}.get(
             options.get("family") or 0, 0)
-        if isIP(host):
+        looked_up = options.get("_addresses")
+        if looked_up:
+            addresses = [(_pysocket.AF_INET6 if fam == 6 else _pysocket.AF_INET, ip)
+                         for fam, ip in looked_up]
+            if local:
+                addresses = addresses[:1]
+        elif isIP(host):
             addresses = [(_pysocket.AF_INET6 if isIP(host) == 6 else _pysocket.AF_INET, host)]
         else:
             try:
@@ -443,46 +449,86 @@ class Socket(Duplex):
         raise NodeAggregateError("", getattr(errors[0], "code", None), errors=errors)
 
     def _lookup(self, lookup: Callable[..., Any], host: str, options: dict[str, Any]) -> None:
-        """Resolve ``host`` with the user's ``lookup(hostname, options, cb)``, as Node does;
-        ``cb(err, address, family)`` or, with ``all``, ``cb(err, [{address, family}])``.
+        """Resolve ``host`` with the user's ``lookup(hostname, options, cb)``, as Node 20 does.
+
+        The options are Node's: ``family`` as given (None when absent, ``'IPv4'``/``'IPv6'``
+        as 4/6), ``hints`` (getaddrinfo's ``AI_ADDRCONFIG`` when neither hints nor a family
+        is given) and, when Node would auto-select the family (no family 4/6, no
+        ``localAddress``, ``autoSelectFamily`` not False), ``all: True``.  The answer is
+        ``cb(err, [{address, family}, ...])`` then (each address is tried in turn, the
+        families interleaved as Node's happy eyeballs do), else ``cb(err, address, family)``;
+        either form is accepted in both cases.
 
         Called synchronously from ``connect`` (so is a callback answered at once, and
         its ``lookup`` event); no ref is held until it answers, as in Node, whose
         socket handle is idle meanwhile."""
         self._host = host
         self._looking_up = True
+        family = options.get("family")
+        family = {"IPv4": 4, "IPv6": 6}.get(family, family) if isinstance(family, str) else family
+        dnsopts: dict[str, Any] = {"family": family, "hints": options.get("hints") or 0}
+        if family not in (4, 6):
+            if not dnsopts["hints"]:
+                dnsopts["hints"] = _pysocket.AI_ADDRCONFIG
+            if options.get("autoSelectFamily", True) is not False \
+                    and not options.get("localAddress"):
+                dnsopts["all"] = True
+
+        def fail(error: BaseException) -> None:
+            if self.connecting and not self.destroyed:
+                # as Node: on the next tick, when the caller had a chance to listen
+                self._loop.call_soon(self._lookup_failed, error)
 
         def callback(err: Any = None, address: Any = None, family: Any = None) -> None:
             if not self._looking_up:
                 return  # answered twice
             self._looking_up = False
-            error: BaseException | None = None
             if err:
                 error = err if isinstance(err, BaseException) else dns_error("ENOTFOUND", "getaddrinfo", host)
-            elif isinstance(address, list):
-                if not address:
-                    error = dns_error("ENOTFOUND", "getaddrinfo", host)
-                else:
-                    address, family = address[0].get("address"), address[0].get("family")
-            if error is None and (not isinstance(address, str) or not isIP(address)):
-                error = NodeError(f"Invalid IP address: {address}", "ERR_INVALID_IP_ADDRESS")
-            if error is not None:
                 self.emit("lookup", error, None, None, host)
-                if self.connecting and not self.destroyed:
-                    # as Node: on the next tick, when the caller had a chance to listen
-                    self._loop.call_soon(self._lookup_failed, error)
+                fail(error)
                 return
-            found = int(family or isIP(address))
-            self.emit("lookup", None, address, found, host)
-            if not self.connecting or self.destroyed:
-                return  # destroyed while looking up
+            if isinstance(address, list):
+                answers = [(a.get("address"), a.get("family")) if isinstance(a, dict)
+                           else (None, None) for a in address]
+            else:
+                answers = [(address, family or (isIP(address) if isinstance(address, str)
+                                                else None))]
+            if not answers:
+                error = dns_error("ENOTFOUND", "getaddrinfo", host)
+                self.emit("lookup", error, None, None, host)
+                fail(error)
+                return
+            valid: dict[int, list[str]] = {4: [], 6: []}
+            for ip, fam in answers:
+                self.emit("lookup", None, ip, fam, host)
+                if not self.connecting or self.destroyed:
+                    return  # destroyed while looking up
+                if isinstance(ip, str) and isIP(ip) and fam in (4, 6):
+                    valid[fam].append(ip)
+            if not valid[4] and not valid[6]:
+                ip, fam = answers[0]
+                if not isinstance(ip, str) or not isIP(ip):
+                    fail(NodeError(f"Invalid IP address: {_js_string_of(ip)}",
+                                   "ERR_INVALID_IP_ADDRESS"))
+                else:
+                    fail(NodeRangeError(f"Invalid address family: {_js_string_of(fam)} "
+                                        f"{host}:{options.get('port')}",
+                                        "ERR_INVALID_ADDRESS_FAMILY"))
+                return
+            # Node's order: alternate the families, starting with the first answer's
+            first = answers[0][1] if answers[0][1] in (4, 6) else (4 if valid[4] else 6)
+            order = [valid[first], valid[10 - first]]
+            addresses = [(f, ip) for i in range(max(map(len, order)))
+                         for f, ips in ((first, order[0]), (10 - first, order[1]))
+                         if i < len(ips) for ip in (ips[i],)]
+            found, address = addresses[0]
             self._update_ref()
             _loop.spawn(self._loop, self._connect(
                 {**options, "host": address, "family": found, "lookup": None,
-                 "_looked_up": host}))
+                 "_looked_up": host, "_addresses": addresses}))
 
-        lookup(host, {"family": options.get("family") or 0, "hints": options.get("hints", 0),
-                      "all": False}, callback)
+        lookup(host, dnsopts, callback)
 
     def _lookup_failed(self, error: BaseException) -> None:
         if not self.destroyed:

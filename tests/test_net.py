@@ -656,3 +656,93 @@ def test_bytes_read_and_written() -> None:
         server.close()
 
     run_loop(main, timeout=5)
+
+
+# -- a custom lookup: what it is asked, and both forms of its answer, side by side with Node ----
+
+_LOOKUP_PY = """
+import json, sys
+import nodessl
+from nodessl import net
+
+def main():
+    for extra in ({}, {"family": 4}, {"family": "IPv6"}, {"family": 0, "hints": 0},
+                  {"hints": 512}, {"autoSelectFamily": False}, {"localAddress": "127.0.0.1"}):
+        net.connect({"port": 42, "host": "x.test", **extra,
+                     "lookup": lambda h, o, cb, extra=extra: print(
+                         "asked", json.dumps(extra), json.dumps(o, sort_keys=True))})
+
+    def on_conn(c):
+        c.destroy()
+
+    server = net.createServer(on_conn)
+
+    def on_listening():
+        port = server.address()["port"]
+        answers = [{"address": "127.0.0.2", "family": 4}, {"address": "::1", "family": 6},
+                   {"address": "127.0.0.1", "family": 4}]
+        s = net.connect({"port": port, "host": "x.test",
+                         "lookup": lambda h, o, cb: nodessl.setTimeout(cb, 10, None, answers)})
+        s.on("lookup", lambda err, ip, fam, host: print("lookup", err, ip, fam, host))
+
+        def on_connect():
+            print("connect", s.remoteAddress)
+            s.destroy()
+            bad = net.connect({"port": port, "host": "x.test", "lookup": lambda h, o, cb:
+                               nodessl.setTimeout(cb, 10, None,
+                                                  [{"address": "127.0.0.1", "family": 5}])})
+            bad.on("error", lambda e: (print("error", e.code, e.message.rsplit(":", 1)[0]),
+                                           server.close()))
+
+        s.on("connect", on_connect)
+
+    server.listen(0, "127.0.0.1", on_listening)
+
+nodessl.run(main)
+"""
+
+_LOOKUP_JS = """
+const net = require('net');
+const sorted = (o) => JSON.stringify(Object.fromEntries(
+  Object.keys(o).sort().map((k) => [k, o[k] === undefined ? null : o[k]])));
+for (const extra of [{}, {family: 4}, {family: 'IPv6'}, {family: 0, hints: 0}, {hints: 512},
+                     {autoSelectFamily: false}, {localAddress: '127.0.0.1'}]) {
+  net.connect({port: 42, host: 'x.test', ...extra,
+               lookup: (h, o, cb) => console.log('asked', JSON.stringify(extra).replace(/,/g, ', ').replace(/:/g, ': '), sorted(o).replace(/,/g, ', ').replace(/:/g, ': '))});
+}
+const server = net.createServer((c) => c.destroy());
+server.listen(0, '127.0.0.1', () => {
+  const port = server.address().port;
+  const answers = [{address: '127.0.0.2', family: 4}, {address: '::1', family: 6},
+                   {address: '127.0.0.1', family: 4}];
+  const s = net.connect({port, host: 'x.test',
+                         lookup: (h, o, cb) => setTimeout(cb, 10, null, answers)});
+  s.on('lookup', (err, ip, fam, host) => console.log('lookup', err === null ? 'None' : err, ip, fam, host));
+  s.on('connect', () => {
+    console.log('connect', s.remoteAddress);
+    s.destroy();
+    const bad = net.connect({port, host: 'x.test', lookup: (h, o, cb) =>
+      setTimeout(cb, 10, null, [{address: '127.0.0.1', family: 5}])});
+    bad.on('error', (e) => { console.log('error', e.code, e.message.replace(/:\\d+$/, '')); server.close(); });
+  });
+});
+"""
+
+
+def test_a_custom_lookup_is_asked_and_answered_as_in_node() -> None:
+    import subprocess
+    import sys
+
+    from conftest import need
+
+    root = Path(__file__).resolve().parent.parent
+    python = subprocess.run([sys.executable, "-c", _LOOKUP_PY], capture_output=True, text=True,
+                            timeout=20, cwd=root, check=False)
+    node = subprocess.run([need("node"), "-e", _LOOKUP_JS], capture_output=True, text=True,
+                          timeout=20, cwd=root, check=False)
+    assert python.returncode == 0, python.stderr
+    assert node.returncode == 0, node.stderr
+    lines = python.stdout.splitlines()
+    assert lines == node.stdout.splitlines()
+    assert 'asked {} {"all": true, "family": null, "hints": 32}' in lines
+    assert "connect 127.0.0.1" in lines  # 127.0.0.2 and ::1 refused: the third answer
