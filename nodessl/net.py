@@ -734,6 +734,16 @@ class Socket(Duplex):
             self._transport.abort()
         return self.destroy()
 
+    @property
+    def bufferSize(self) -> int | None:
+        """Node's (deprecated) ``socket.bufferSize``: ``writableLength`` (what was written
+        and not yet handed to the kernel, including what waits for the connection) while
+        the socket has a handle, None before it connects and once it is destroyed."""
+        if self.destroyed or not (self.connecting or self._transport is not None
+                                  or getattr(self, "_lower", None) is not None):
+            return None
+        return self.writableLength
+
     # -- timeouts ----------------------------------------------------------------------
 
     def setTimeout(self, timeout: float, callback: Callable[..., Any] | None = None) -> Socket:

@@ -624,7 +624,14 @@ class TLSSocket(net.Socket):
     def _after_write_out(self, cb: Any) -> None:
         lower = self._lower
         if lower is None:
-            super()._after_write_out(cb)
+            transport = self._transport
+            if transport is None or transport.get_write_buffer_size() == 0 \
+                    or transport.is_closing():
+                # Node's TLSWrap completes a write only once its ciphertext was written
+                # below, never synchronously: bufferSize/writableLength count it until then
+                self._loop.call_soon(cb)
+            else:
+                self._write_cb = cb
         elif getattr(lower, "writableNeedDrain", False) and not getattr(lower, "destroyed", True):
             self._write_cb = cb  # the stream below emits 'drain' (see _use_stream)
         else:

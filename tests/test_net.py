@@ -746,3 +746,111 @@ def test_a_custom_lookup_is_asked_and_answered_as_in_node() -> None:
     assert lines == node.stdout.splitlines()
     assert 'asked {} {"all": true, "family": null, "hints": 32}' in lines
     assert "connect 127.0.0.1" in lines  # 127.0.0.2 and ::1 refused: the third answer
+
+
+# -- bufferSize, side by side with Node ------------------------------------------------------
+
+_BUFFERSIZE_PY = """
+import sys
+import nodessl
+from nodessl import net
+
+KEYS = sys.argv[1]
+
+def main():
+    print("fresh", net.Socket().bufferSize)
+    plain = net.createServer(lambda c: c.resume())
+    secure = nodessl.createServer({"key": open(KEYS + "/agent2-key.pem", "rb").read(),
+                                   "cert": open(KEYS + "/agent2-cert.pem", "rb").read()},
+                                  lambda c: c.resume())
+
+    def check(s, label, event, then):
+        print(label, "connecting", s.bufferSize)
+
+        def on_connect():
+            print(label, "connected", s.bufferSize)
+            s.write("a", lambda *a: print(label, "write cb", s.bufferSize))
+            print(label, "after write", s.bufferSize, s.writableLength)
+
+            def later():
+                print(label, "later", s.bufferSize)
+                s.destroy()
+                print(label, "destroyed", s.bufferSize)
+                then()
+
+            nodessl.setTimeout(later, 20)
+
+        s.on(event, on_connect)
+
+    def on_plain():
+        s = net.connect(plain.address()["port"], "127.0.0.1")
+        s.write("abc")
+        check(s, "net", "connect", lambda: (plain.close(), secure.listen(0, "127.0.0.1", on_secure)))
+
+    def on_secure():
+        s = nodessl.connect({"port": secure.address()["port"], "host": "127.0.0.1",
+                             "rejectUnauthorized": False})
+        check(s, "tls", "secureConnect", secure.close)
+
+    plain.listen(0, "127.0.0.1", on_plain)
+
+nodessl.run(main)
+"""
+
+_BUFFERSIZE_JS = """
+const net = require('net'); const tls = require('tls'); const fs = require('fs');
+const KEYS = process.argv[1];
+const show = (v) => v === undefined ? 'None' : v;
+console.log('fresh', show(new net.Socket().bufferSize));
+const plain = net.createServer((c) => c.resume());
+const secure = tls.createServer({key: fs.readFileSync(KEYS + '/agent2-key.pem'),
+                                 cert: fs.readFileSync(KEYS + '/agent2-cert.pem')},
+                                (c) => c.resume());
+function check(s, label, event, then) {
+  console.log(label, 'connecting', show(s.bufferSize));
+  s.on(event, () => {
+    console.log(label, 'connected', show(s.bufferSize));
+    s.write('a', () => console.log(label, 'write cb', show(s.bufferSize)));
+    console.log(label, 'after write', show(s.bufferSize), s.writableLength);
+    setTimeout(() => {
+      console.log(label, 'later', show(s.bufferSize));
+      s.destroy();
+      console.log(label, 'destroyed', show(s.bufferSize));
+      then();
+    }, 20);
+  });
+}
+plain.listen(0, '127.0.0.1', () => {
+  const s = net.connect(plain.address().port, '127.0.0.1');
+  s.write('abc');
+  check(s, 'net', 'connect', () => {
+    plain.close();
+    secure.listen(0, '127.0.0.1', () => {
+      const t = tls.connect({port: secure.address().port, host: '127.0.0.1',
+                             rejectUnauthorized: false});
+      check(t, 'tls', 'secureConnect', () => secure.close());
+    });
+  });
+});
+"""
+
+
+def test_buffer_size_counts_what_is_not_yet_written_as_in_node() -> None:
+    import subprocess
+    import sys
+
+    from conftest import KEYS, need
+
+    root = Path(__file__).resolve().parent.parent
+    python = subprocess.run([sys.executable, "-c", _BUFFERSIZE_PY, str(KEYS)],
+                            capture_output=True, text=True, timeout=20, cwd=root, check=False)
+    node = subprocess.run([need("node"), "-e", _BUFFERSIZE_JS, str(KEYS)],
+                          capture_output=True, text=True, timeout=20, cwd=root, check=False)
+    assert python.returncode == 0, python.stderr
+    assert node.returncode == 0, node.stderr
+    lines = python.stdout.splitlines()
+    assert lines == node.stdout.splitlines()
+    # net: 'abc' counted while connecting; a small write completes at once.  TLS: a write
+    # counts until its ciphertext went out, on a later turn; None once destroyed.
+    assert lines[:3] == ["fresh None", "net connecting 3", "net connected 0"]
+    assert "tls after write 1 1" in lines and "tls destroyed None" in lines
