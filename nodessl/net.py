@@ -214,6 +214,7 @@ class Socket(Duplex):
         self._no_delay = True
         self._keep_alive: tuple[bool, int] | None = None
         self._wrapped_by: WireOwner | None = None  # see _hand_over
+        self._onread_setup(opts.get("onread"))
         if opts.get("fd") is not None or opts.get("handle") is not None:
             raise invalid_arg_value("options", "fd/handle", "is not supported by nodessl")
 
@@ -552,15 +553,97 @@ class Socket(Duplex):
         if final_cb is not None and not self.destroyed:
             self._final(final_cb)
 
+    # -- onread: reading into the caller's buffer ------------------------------------
+    #
+    # Node's ``onread: {buffer, callback}`` option: received bytes are not pushed (no
+    # 'data'); each read fills ``buffer`` (a bytearray or memoryview, or a function
+    # returning one, called once up front and again after every read) and calls
+    # ``callback(nread, buffer)``.  A callback returning False stops reading, as does
+    # pause(); resume() starts it again.  Bytes we already took from the kernel (or the
+    # TLS engine) beyond the buffer wait for the next read; EOF comes after them.
+
+    def _onread_setup(self, onread: Any) -> None:
+        self._onread_cb: Callable[[int, Any], Any] | None = None
+        self._onread_gen: Callable[[], Any] | None = None
+        self._onread_buffer: Any = None
+        self._onread_pending = bytearray()
+        self._onread_stopped = False
+        self._onread_eof = False
+        if not isinstance(onread, dict) or not callable(onread.get("callback")):
+            return
+        buffer = onread.get("buffer")
+        if callable(buffer):
+            self._onread_gen = buffer
+            buffer = buffer()
+        if not isinstance(buffer, (bytearray, memoryview)) or len(buffer) == 0:
+            return  # as Node, an unusable onread is ignored
+        self._onread_buffer = buffer
+        self._onread_cb = onread["callback"]
+
+    def _onread_deliver(self, data: Any = b"") -> None:
+        pending = self._onread_pending
+        if data:
+            pending += data
+        cb = self._onread_cb
+        assert cb is not None
+        while pending and not self._onread_stopped and not self.destroyed:
+            buf = self._onread_buffer
+            n = min(len(buf), len(pending))
+            buf[:n] = pending[:n]
+            del pending[:n]
+            ret = cb(n, buf)
+            if self._onread_gen is not None:
+                fresh = self._onread_gen()
+                if isinstance(fresh, (bytearray, memoryview)) and len(fresh):
+                    self._onread_buffer = fresh
+            if ret is False:
+                self._onread_stopped = True
+        if self._onread_stopped:
+            self._pause_wire()
+        elif not pending and self._onread_eof and not self.destroyed:
+            self._onread_eof = False
+            self.push(None)
+            self.read(0)
+
+    def _onread_resume(self) -> None:
+        if not self._onread_stopped:
+            return
+        self._onread_stopped = False
+        self._onread_deliver()
+        if not self._onread_stopped and self._transport is not None and self._reading_paused:
+            self._reading_paused = False
+            self._transport.resume_reading()
+            self._update_ref()
+
+    def pause(self) -> Any:
+        """Stop emitting ``data`` (with ``onread``: stop reading, as Node's readStop)."""
+        if self._onread_cb is not None and not self.connecting and self._transport is not None:
+            self._onread_stopped = True
+            self._pause_wire()
+        return super().pause()
+
+    def resume(self) -> Any:
+        """Switch to flowing mode (with ``onread``: start reading again)."""
+        if self._onread_cb is not None and not self.connecting and self._transport is not None:
+            self._onread_resume()
+        return super().resume()
+
     # -- wire events (overridden by TLSSocket) ---------------------------------------
 
     def _wire_data(self, data: memoryview) -> None:
         self._bytes_read += len(data)
         self._touch()
-        if not self.push(bytes(data)):
+        if self._onread_cb is not None:
+            self._onread_deliver(data)
+        elif not self.push(bytes(data)):
             self._pause_wire()
 
     def _push_eof(self) -> None:
+        if self._onread_cb is not None and (self._onread_pending or self._onread_stopped):
+            self._onread_eof = True  # after the bytes still waiting for the caller's buffer
+            if not self._onread_stopped:
+                self._onread_deliver()
+            return
         # Node's onStreamRead at EOF: push(null), then read(0), so that 'end' comes even
         # when nobody reads (as long as nothing is left buffered).
         self.push(None)
@@ -605,6 +688,9 @@ class Socket(Duplex):
     def _read(self, size: int | None = None) -> None:
         if self._wrapped_by is not None:
             return  # reading belongs to the taker
+        if self._onread_stopped:
+            self._onread_resume()  # Node's _read starts reading again (tryReadStart)
+            return
         if self._transport is not None and self._reading_paused:
             self._reading_paused = False
             self._transport.resume_reading()

@@ -50,7 +50,7 @@ _SOCKET_OPTIONS = frozenset({
     "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "servername", "host", "port",
     "path", "socket", "checkServerIdentity", "minDHSize", "timeout", "allowHalfOpen",
     "highWaterMark", "pskCallback", "pskIdentityHint", "family", "localAddress", "localPort",
-    "lookup", "hints", "handshakeTimeout", "readableHighWaterMark", "writableHighWaterMark",
+    "lookup", "hints", "autoSelectFamily", "onread", "handshakeTimeout", "readableHighWaterMark", "writableHighWaterMark",
 })
 
 
@@ -82,7 +82,9 @@ class TLSSocket(net.Socket):
         super().__init__({"allowHalfOpen": opts.get("allowHalfOpen", False),
                           "highWaterMark": opts.get("highWaterMark"),
                           "readableHighWaterMark": opts.get("readableHighWaterMark"),
-                          "writableHighWaterMark": opts.get("writableHighWaterMark")})
+                          "writableHighWaterMark": opts.get("writableHighWaterMark"),
+                          # as Node: the caller's read buffer only for a socket of our own
+                          "onread": opts.get("onread") if socket is None else None})
         self._tlsOptions = opts
         self._isServer = bool(opts.get("isServer", False))
         context = opts.get("secureContext")
@@ -446,13 +448,17 @@ class TLSSocket(net.Socket):
             hook_error, self._hook_error = self._hook_error, None
             self._tls_error(hook_error)
             return
-        push = self.push
-        full = False
-        for chunk in chunks:
-            if not push(chunk):
-                full = True
-        if full:
-            self._pause_wire()
+        if self._onread_cb is not None:
+            for chunk in chunks:
+                self._onread_deliver(chunk)
+        else:
+            push = self.push
+            full = False
+            for chunk in chunks:
+                if not push(chunk):
+                    full = True
+            if full:
+                self._pause_wire()
         if self._sessions is not None:
             self._sessions.flush()
         if closed:
@@ -1010,7 +1016,8 @@ def connect(*args: Any, **kwargs: Any) -> TLSSocket:
             if timeout:
                 sock.setTimeout(timeout)
             sock.connect({k: options[k] for k in ("host", "port", "path", "localAddress",
-                                                   "localPort", "family", "lookup", "hints")
+                                                   "localPort", "family", "lookup", "hints",
+                                                   "autoSelectFamily")
                           if k in options})
         servername = options.get("servername")
         if servername:

@@ -854,3 +854,58 @@ def test_buffer_size_counts_what_is_not_yet_written_as_in_node() -> None:
     # counts until its ciphertext went out, on a later turn; None once destroyed.
     assert lines[:3] == ["fresh None", "net connecting 3", "net connected 0"]
     assert "tls after write 1 1" in lines and "tls destroyed None" in lines
+
+
+_ONREAD_SERVER_JS = """
+const net = require('net');
+const data = Buffer.alloc(200000);
+for (let i = 0; i < data.length; i++) data[i] = i % 251;
+const server = net.createServer((c) => { c.end(data); server.close(); });
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+"""
+
+
+def test_onread_fills_the_callers_buffer_and_false_stops_reading_from_a_node_server() -> None:
+    import subprocess
+
+    from conftest import need
+
+    proc = subprocess.Popen([need("node"), "-e", _ONREAD_SERVER_JS], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout is not None
+        port = int(proc.stdout.readline())
+
+        async def main() -> None:
+            buf = bytearray(1000)
+            got = bytearray()
+            sizes: list[int] = []
+            stopped = asyncio.get_running_loop().create_future()
+
+            def callback(nread: int, b: bytearray) -> bool:
+                assert b is buf
+                sizes.append(nread)
+                got.extend(b[:nread])
+                if len(sizes) == 3:
+                    stopped.set_result(len(got))
+                    return False  # stops reading until resume()
+                return True
+
+            s = net.connect({"port": port, "host": "127.0.0.1",
+                             "onread": {"buffer": buf, "callback": callback}})
+            data_events = record(s, "data")
+            ended = once(s, "end")
+            at_stop = await stopped
+            await ticks(20)
+            assert len(got) == at_stop  # nothing delivered while stopped
+            s.resume()
+            await ended
+            expected = bytes(i % 251 for i in range(200000))
+            assert bytes(got) == expected
+            assert max(sizes) <= 1000 and data_events == []
+            s.destroy()
+
+        run_loop(main)
+    finally:
+        proc.kill()
+        proc.wait()
