@@ -204,14 +204,17 @@ class Socket(Duplex):
         self._last_active = 0.0
         self._server: Server | None = None
         self._reading_paused = False
+        self._eof_received = False  # the peer's FIN: reading stopped for good
         self._refed = False
-        self._want_ref = True  # ref()/unref() by the user, applied whenever we are open
+        self._want_ref = True  # ref()/unref() by the user, applied whenever we are active
         self._looking_up = False  # waiting for the user's lookup: nothing holds a ref
         self._host: str | None = None
         self._eof_sent = False
+        self._flushing = False
         self._no_delay = True
         self._keep_alive: tuple[bool, int] | None = None
         self._wrapped_by: WireOwner | None = None  # see _hand_over
+        self._onread_setup(opts.get("onread"))
         if opts.get("fd") is not None or opts.get("handle") is not None:
             raise invalid_arg_value("options", "fd/handle", "is not supported by nodessl")
 
@@ -224,7 +227,7 @@ class Socket(Duplex):
         self._transport = wire.transport
         self.connecting = False
         self.pending = False
-        self._set_ref(True)
+        self._update_ref()
         transport = self._transport
         if transport is not None:
             # A write completes (its callback runs) once the kernel took all of it, as with
@@ -268,7 +271,7 @@ class Socket(Duplex):
         rstate.buffer.clear()
         rstate.length = 0
         wire.owner = taker
-        self._set_ref(False)  # the taker keeps the program alive now
+        self._update_ref()  # the taker reads now: only our own writes still count
         return wire, b"".join(leftover)
 
     def _wrapped_lost(self, exc: Exception | None) -> None:
@@ -281,6 +284,30 @@ class Socket(Duplex):
             self._cancel_timer()
             self._emit_close()
 
+    # Node's process lifetime is libuv's: a socket's handle keeps the loop alive only
+    # while it is *active*: connecting, reading (readStart; stopped when push() says the
+    # buffer is full and at EOF, started again by _read) or with writes or a shutdown
+    # in flight.  An open socket nobody reads from and nothing is written to does not
+    # hold the program, nor does one waiting for the user's lookup.  ref()/unref() only
+    # decide whether an active socket counts.
+
+    def _is_active(self) -> bool:
+        """libuv's ``uv_is_active`` (plus pending requests) for this socket's handle."""
+        if self.destroyed:
+            return False
+        if self.connecting:
+            return not self._looking_up
+        transport = self._transport
+        if transport is None:
+            return False
+        if self._wrapped_by is None and not self._reading_paused and not self._eof_received:
+            return True
+        return (self._write_cb is not None or self._flushing
+                or transport.get_write_buffer_size() > 0)
+
+    def _update_ref(self) -> None:
+        self._set_ref(self._is_active())
+
     def _set_ref(self, on: bool) -> None:
         if on and not self._refed and self._want_ref:
             self._refed = True
@@ -290,15 +317,14 @@ class Socket(Duplex):
             _loop.unref(self, self._loop)
 
     def ref(self) -> Socket:
-        """Keep ``nodessl.run`` alive while this socket is open (the default)."""
+        """Keep ``nodessl.run`` alive while this socket is active (the default): connecting,
+        reading, or writing."""
         self._want_ref = True
-        if not self.destroyed and (self._transport is not None
-                                   or (self.connecting and not self._looking_up)):
-            self._set_ref(True)
+        self._update_ref()
         return self
 
     def unref(self) -> Socket:
-        """Let ``nodessl.run`` finish even though this socket is open.
+        """Let ``nodessl.run`` finish even though this socket is active.
 
         Sticky, as in Node: an unref before connecting still holds once connected.
         """
@@ -322,7 +348,7 @@ class Socket(Duplex):
             # from the connect on: a lookup that never answers lets the program end.
             self._lookup(lookup, host, options)
             return self
-        self._set_ref(True)
+        self._update_ref()
         _loop.spawn(self._loop, self._connect(options))
         return self
 
@@ -372,7 +398,13 @@ class Socket(Duplex):
         self._host = options.get("_looked_up") or host  # the name, not the IP
         family = {4: _pysocket.AF_INET, 6: _pysocket.AF_INET6}.get(
             options.get("family") or 0, 0)
-        if isIP(host):
+        looked_up = options.get("_addresses")
+        if looked_up:
+            addresses = [(_pysocket.AF_INET6 if fam == 6 else _pysocket.AF_INET, ip)
+                         for fam, ip in looked_up]
+            if local:
+                addresses = addresses[:1]
+        elif isIP(host):
             addresses = [(_pysocket.AF_INET6 if isIP(host) == 6 else _pysocket.AF_INET, host)]
         else:
             try:
@@ -418,46 +450,86 @@ class Socket(Duplex):
         raise NodeAggregateError("", getattr(errors[0], "code", None), errors=errors)
 
     def _lookup(self, lookup: Callable[..., Any], host: str, options: dict[str, Any]) -> None:
-        """Resolve ``host`` with the user's ``lookup(hostname, options, cb)``, as Node does;
-        ``cb(err, address, family)`` or, with ``all``, ``cb(err, [{address, family}])``.
+        """Resolve ``host`` with the user's ``lookup(hostname, options, cb)``, as Node 20 does.
+
+        The options are Node's: ``family`` as given (None when absent, ``'IPv4'``/``'IPv6'``
+        as 4/6), ``hints`` (getaddrinfo's ``AI_ADDRCONFIG`` when neither hints nor a family
+        is given) and, when Node would auto-select the family (no family 4/6, no
+        ``localAddress``, ``autoSelectFamily`` not False), ``all: True``.  The answer is
+        ``cb(err, [{address, family}, ...])`` then (each address is tried in turn, the
+        families interleaved as Node's happy eyeballs do), else ``cb(err, address, family)``;
+        either form is accepted in both cases.
 
         Called synchronously from ``connect`` (so is a callback answered at once, and
         its ``lookup`` event); no ref is held until it answers, as in Node, whose
         socket handle is idle meanwhile."""
         self._host = host
         self._looking_up = True
+        family = options.get("family")
+        family = {"IPv4": 4, "IPv6": 6}.get(family, family) if isinstance(family, str) else family
+        dnsopts: dict[str, Any] = {"family": family, "hints": options.get("hints") or 0}
+        if family not in (4, 6):
+            if not dnsopts["hints"]:
+                dnsopts["hints"] = _pysocket.AI_ADDRCONFIG
+            if options.get("autoSelectFamily", True) is not False \
+                    and not options.get("localAddress"):
+                dnsopts["all"] = True
+
+        def fail(error: BaseException) -> None:
+            if self.connecting and not self.destroyed:
+                # as Node: on the next tick, when the caller had a chance to listen
+                self._loop.call_soon(self._lookup_failed, error)
 
         def callback(err: Any = None, address: Any = None, family: Any = None) -> None:
             if not self._looking_up:
                 return  # answered twice
             self._looking_up = False
-            error: BaseException | None = None
             if err:
                 error = err if isinstance(err, BaseException) else dns_error("ENOTFOUND", "getaddrinfo", host)
-            elif isinstance(address, list):
-                if not address:
-                    error = dns_error("ENOTFOUND", "getaddrinfo", host)
-                else:
-                    address, family = address[0].get("address"), address[0].get("family")
-            if error is None and (not isinstance(address, str) or not isIP(address)):
-                error = NodeError(f"Invalid IP address: {address}", "ERR_INVALID_IP_ADDRESS")
-            if error is not None:
                 self.emit("lookup", error, None, None, host)
-                if self.connecting and not self.destroyed:
-                    # as Node: on the next tick, when the caller had a chance to listen
-                    self._loop.call_soon(self._lookup_failed, error)
+                fail(error)
                 return
-            found = int(family or isIP(address))
-            self.emit("lookup", None, address, found, host)
-            if not self.connecting or self.destroyed:
-                return  # destroyed while looking up
-            self._set_ref(True)
+            if isinstance(address, list):
+                answers = [(a.get("address"), a.get("family")) if isinstance(a, dict)
+                           else (None, None) for a in address]
+            else:
+                answers = [(address, family or (isIP(address) if isinstance(address, str)
+                                                else None))]
+            if not answers:
+                error = dns_error("ENOTFOUND", "getaddrinfo", host)
+                self.emit("lookup", error, None, None, host)
+                fail(error)
+                return
+            valid: dict[int, list[str]] = {4: [], 6: []}
+            for ip, fam in answers:
+                self.emit("lookup", None, ip, fam, host)
+                if not self.connecting or self.destroyed:
+                    return  # destroyed while looking up
+                if isinstance(ip, str) and isIP(ip) and fam in (4, 6):
+                    valid[fam].append(ip)
+            if not valid[4] and not valid[6]:
+                ip, fam = answers[0]
+                if not isinstance(ip, str) or not isIP(ip):
+                    fail(NodeError(f"Invalid IP address: {_js_string_of(ip)}",
+                                   "ERR_INVALID_IP_ADDRESS"))
+                else:
+                    fail(NodeRangeError(f"Invalid address family: {_js_string_of(fam)} "
+                                        f"{host}:{options.get('port')}",
+                                        "ERR_INVALID_ADDRESS_FAMILY"))
+                return
+            # Node's order: alternate the families, starting with the first answer's
+            first = answers[0][1] if answers[0][1] in (4, 6) else (4 if valid[4] else 6)
+            order = [valid[first], valid[10 - first]]
+            addresses = [(f, ip) for i in range(max(map(len, order)))
+                         for f, ips in ((first, order[0]), (10 - first, order[1]))
+                         if i < len(ips) for ip in (ips[i],)]
+            found, address = addresses[0]
+            self._update_ref()
             _loop.spawn(self._loop, self._connect(
                 {**options, "host": address, "family": found, "lookup": None,
-                 "_looked_up": host}))
+                 "_looked_up": host, "_addresses": addresses}))
 
-        lookup(host, {"family": options.get("family") or 0, "hints": options.get("hints", 0),
-                      "all": False}, callback)
+        lookup(host, dnsopts, callback)
 
     def _lookup_failed(self, error: BaseException) -> None:
         if not self.destroyed:
@@ -472,25 +544,114 @@ class Socket(Duplex):
             self._after_write_out(pending[1])
         self.emit("connect")
         self.emit("ready")
+        if self.isPaused() and not self._readableState.reading:
+            # Node starts reading after 'connect' only if the socket is not paused then
+            # (nor a read() was asked for meanwhile): a socket paused before it connected
+            # does not read, so it does not keep the program alive either.
+            self._pause_wire()
         final_cb, self._final_cb = self._final_cb, None
         if final_cb is not None and not self.destroyed:
             self._final(final_cb)
+
+    # -- onread: reading into the caller's buffer ------------------------------------
+    #
+    # Node's ``onread: {buffer, callback}`` option: received bytes are not pushed (no
+    # 'data'); each read fills ``buffer`` (a bytearray or memoryview, or a function
+    # returning one, called once up front and again after every read) and calls
+    # ``callback(nread, buffer)``.  A callback returning False stops reading, as does
+    # pause(); resume() starts it again.  Bytes we already took from the kernel (or the
+    # TLS engine) beyond the buffer wait for the next read; EOF comes after them.
+
+    def _onread_setup(self, onread: Any) -> None:
+        self._onread_cb: Callable[[int, Any], Any] | None = None
+        self._onread_gen: Callable[[], Any] | None = None
+        self._onread_buffer: Any = None
+        self._onread_pending = bytearray()
+        self._onread_stopped = False
+        self._onread_eof = False
+        if not isinstance(onread, dict) or not callable(onread.get("callback")):
+            return
+        buffer = onread.get("buffer")
+        if callable(buffer):
+            self._onread_gen = buffer
+            buffer = buffer()
+        if not isinstance(buffer, (bytearray, memoryview)) or len(buffer) == 0:
+            return  # as Node, an unusable onread is ignored
+        self._onread_buffer = buffer
+        self._onread_cb = onread["callback"]
+
+    def _onread_deliver(self, data: Any = b"") -> None:
+        pending = self._onread_pending
+        if data:
+            pending += data
+        cb = self._onread_cb
+        assert cb is not None
+        while pending and not self._onread_stopped and not self.destroyed:
+            buf = self._onread_buffer
+            n = min(len(buf), len(pending))
+            buf[:n] = pending[:n]
+            del pending[:n]
+            ret = cb(n, buf)
+            if self._onread_gen is not None:
+                fresh = self._onread_gen()
+                if isinstance(fresh, (bytearray, memoryview)) and len(fresh):
+                    self._onread_buffer = fresh
+            if ret is False:
+                self._onread_stopped = True
+        if self._onread_stopped:
+            self._pause_wire()
+        elif not pending and self._onread_eof and not self.destroyed:
+            self._onread_eof = False
+            self.push(None)
+            self.read(0)
+
+    def _onread_resume(self) -> None:
+        if not self._onread_stopped:
+            return
+        self._onread_stopped = False
+        self._onread_deliver()
+        if not self._onread_stopped and self._transport is not None and self._reading_paused:
+            self._reading_paused = False
+            self._transport.resume_reading()
+            self._update_ref()
+
+    def pause(self) -> Any:
+        """Stop emitting ``data`` (with ``onread``: stop reading, as Node's readStop)."""
+        if self._onread_cb is not None and not self.connecting and self._transport is not None:
+            self._onread_stopped = True
+            self._pause_wire()
+        return super().pause()
+
+    def resume(self) -> Any:
+        """Switch to flowing mode (with ``onread``: start reading again)."""
+        if self._onread_cb is not None and not self.connecting and self._transport is not None:
+            self._onread_resume()
+        return super().resume()
 
     # -- wire events (overridden by TLSSocket) ---------------------------------------
 
     def _wire_data(self, data: memoryview) -> None:
         self._bytes_read += len(data)
         self._touch()
-        if not self.push(bytes(data)):
+        if self._onread_cb is not None:
+            self._onread_deliver(data)
+        elif not self.push(bytes(data)):
             self._pause_wire()
 
     def _push_eof(self) -> None:
+        if self._onread_cb is not None and (self._onread_pending or self._onread_stopped):
+            self._onread_eof = True  # after the bytes still waiting for the caller's buffer
+            if not self._onread_stopped:
+                self._onread_deliver()
+            return
         # Node's onStreamRead at EOF: push(null), then read(0), so that 'end' comes even
         # when nobody reads (as long as nothing is left buffered).
         self.push(None)
         self.read(0)
 
     def _wire_eof(self) -> None:
+        self._eof_received = True
+        self._update_ref()
         self._push_eof()
 
     def _wire_lost(self, exc: Exception | None) -> None:
@@ -513,6 +674,8 @@ class Socket(Duplex):
         cb, self._write_cb = self._write_cb, None
         if cb is not None:
             cb()
+        if self._refed:
+            self._update_ref()  # the kernel took everything: the write requests are done
 
     def _pause_wire(self) -> None:
         if self._wrapped_by is not None:
@@ -520,13 +683,18 @@ class Socket(Duplex):
         if self._transport is not None and not self._reading_paused:
             self._reading_paused = True
             self._transport.pause_reading()
+            self._update_ref()
 
     def _read(self, size: int | None = None) -> None:
         if self._wrapped_by is not None:
             return  # reading belongs to the taker
+        if self._onread_stopped:
+            self._onread_resume()  # Node's _read starts reading again (tryReadStart)
+            return
         if self._transport is not None and self._reading_paused:
             self._reading_paused = False
             self._transport.resume_reading()
+            self._update_ref()
 
     # -- writing ---------------------------------------------------------------------
     # writableLength is the Writable's: bytes written whose callback has not run, and a
@@ -565,6 +733,8 @@ class Socket(Duplex):
         self._bytes_written += len(data)
         self._touch()
         self._transport.write(data)
+        if not self._refed and self._want_ref:
+            self._update_ref()  # a write request in flight keeps the program alive
 
     def _final(self, done: Callable[..., Any]) -> None:
         if self._transport is None:
@@ -589,8 +759,12 @@ class Socket(Duplex):
     def _after_flush(self, done: Callable[[BaseException | None], None]) -> None:
         transport = self._transport
         if transport is None or transport.get_write_buffer_size() == 0 or transport.is_closing():
+            self._flushing = False
             self._loop.call_soon(done, None)
+            self._update_ref()
         else:
+            self._flushing = True  # a shutdown request in flight, as libuv's
+            self._update_ref()
             self._loop.call_later(0.001, self._after_flush, done)
 
     def _destroy(self, error: BaseException | None, cb: Callable[..., Any]) -> None:
@@ -601,8 +775,10 @@ class Socket(Duplex):
         self._final_cb = None
         transport = self._transport
         if transport is not None and not transport.is_closing():
-            # Error or not, Node closes the fd; an error aborts without flushing.
-            if error is not None:
+            # Error or not, Node closes the fd; an error aborts without flushing, and so
+            # does a write the kernel has not taken yet: closing the handle cancels
+            # libuv's queued write requests (what the kernel holds still goes out).
+            if error is not None or transport.get_write_buffer_size() > 0:
                 transport.abort()
             else:
                 transport.close()
@@ -643,6 +819,16 @@ class Socket(Duplex):
         if self._transport is not None:
             self._transport.abort()
         return self.destroy()
+
+    @property
+    def bufferSize(self) -> int | None:
+        """Node's (deprecated) ``socket.bufferSize``: ``writableLength`` (what was written
+        and not yet handed to the kernel, including what waits for the connection) while
+        the socket has a handle, None before it connects and once it is destroyed."""
+        if self.destroyed or not (self.connecting or self._transport is not None
+                                  or getattr(self, "_lower", None) is not None):
+            return None
+        return self.writableLength
 
     # -- timeouts ----------------------------------------------------------------------
 

@@ -50,7 +50,7 @@ _SOCKET_OPTIONS = frozenset({
     "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "servername", "host", "port",
     "path", "socket", "checkServerIdentity", "minDHSize", "timeout", "allowHalfOpen",
     "highWaterMark", "pskCallback", "pskIdentityHint", "family", "localAddress", "localPort",
-    "lookup", "hints", "handshakeTimeout", "readableHighWaterMark", "writableHighWaterMark",
+    "lookup", "hints", "autoSelectFamily", "onread", "handshakeTimeout", "readableHighWaterMark", "writableHighWaterMark",
 })
 
 
@@ -82,7 +82,9 @@ class TLSSocket(net.Socket):
         super().__init__({"allowHalfOpen": opts.get("allowHalfOpen", False),
                           "highWaterMark": opts.get("highWaterMark"),
                           "readableHighWaterMark": opts.get("readableHighWaterMark"),
-                          "writableHighWaterMark": opts.get("writableHighWaterMark")})
+                          "writableHighWaterMark": opts.get("writableHighWaterMark"),
+                          # as Node: the caller's read buffer only for a socket of our own
+                          "onread": opts.get("onread") if socket is None else None})
         self._tlsOptions = opts
         self._isServer = bool(opts.get("isServer", False))
         context = opts.get("secureContext")
@@ -171,12 +173,12 @@ class TLSSocket(net.Socket):
                 self._take_over(socket)
             else:
                 self.connecting = True
-                self._set_ref(True)
+                self._update_ref()
                 socket.once("connect", lambda *a: self._on_parent_connect(socket))
                 socket.once("error", lambda err: self.destroy(err))
         elif isinstance(socket, _pysocket.socket):
             self.connecting = True
-            self._set_ref(True)
+            self._update_ref()
             self._loop.create_task(self._adopt_pysocket(socket))
         elif hasattr(socket, "write") and hasattr(socket, "on"):
             self._use_stream(socket)
@@ -198,6 +200,7 @@ class TLSSocket(net.Socket):
         self._attach(wire)
         if was_paused:
             self._reading_paused = True
+            self._update_ref()
         self._start_tls()
         if leftover:
             # What the socket had received before: Node feeds it on the next tick
@@ -445,13 +448,17 @@ class TLSSocket(net.Socket):
             hook_error, self._hook_error = self._hook_error, None
             self._tls_error(hook_error)
             return
-        push = self.push
-        full = False
-        for chunk in chunks:
-            if not push(chunk):
-                full = True
-        if full:
-            self._pause_wire()
+        if self._onread_cb is not None:
+            for chunk in chunks:
+                self._onread_deliver(chunk)
+        else:
+            push = self.push
+            full = False
+            for chunk in chunks:
+                if not push(chunk):
+                    full = True
+            if full:
+                self._pause_wire()
         if self._sessions is not None:
             self._sessions.flush()
         if closed:
@@ -460,6 +467,8 @@ class TLSSocket(net.Socket):
             self._cert_phase.run()  # user code, now that OpenSSL has returned
 
     def _wire_eof(self) -> None:
+        self._eof_received = True
+        self._update_ref()
         if not self._secureEstablished:
             self._tls_error(_ended_before_secure(self))
             return
@@ -621,7 +630,14 @@ class TLSSocket(net.Socket):
     def _after_write_out(self, cb: Any) -> None:
         lower = self._lower
         if lower is None:
-            super()._after_write_out(cb)
+            transport = self._transport
+            if transport is None or transport.get_write_buffer_size() == 0 \
+                    or transport.is_closing():
+                # Node's TLSWrap completes a write only once its ciphertext was written
+                # below, never synchronously: bufferSize/writableLength count it until then
+                self._loop.call_soon(cb)
+            else:
+                self._write_cb = cb
         elif getattr(lower, "writableNeedDrain", False) and not getattr(lower, "destroyed", True):
             self._write_cb = cb  # the stream below emits 'drain' (see _use_stream)
         else:
@@ -1000,7 +1016,8 @@ def connect(*args: Any, **kwargs: Any) -> TLSSocket:
             if timeout:
                 sock.setTimeout(timeout)
             sock.connect({k: options[k] for k in ("host", "port", "path", "localAddress",
-                                                   "localPort", "family", "lookup", "hints")
+                                                   "localPort", "family", "lookup", "hints",
+                                                   "autoSelectFamily")
                           if k in options})
         servername = options.get("servername")
         if servername:

@@ -553,3 +553,155 @@ def test_callbacks_already_queued_run_before_run_returns() -> None:
 
     run_bounded(main)
     assert log == ["third"]
+
+
+# -- a socket holds the program only while its handle is active (libuv's rule) --------------
+#
+# The server's side of each connection is unref'ed, so only the client decides.  An unref'ed
+# 500 ms timer reports "still held" (and destroys the client) only if the client kept the
+# program alive that long.
+
+_ACTIVE_CASES: dict[str, tuple[str, str, str, str, list[str]]] = {
+    # case: (server side in Python, client side in Python, same two in JS, expected lines)
+    "reading, nothing arrives": (
+        "pass", "pass",
+        "", "",
+        ["connect", "still held", "close", "exit"]),
+    "paused in its 'connect' listener: never starts reading": (
+        "pass", "s.pause()",
+        "", "s.pause();",
+        ["connect", "exit"]),
+    "paused before it connected": (
+        "pass", "pass",
+        "", "",
+        ["connect", "exit"]),
+    "paused after data: pause() alone does not stop reading": (
+        "c.write(b'x')", "pass",
+        "c.write('x');", "",
+        ["connect", "data", "still held", "close", "exit"]),
+    "buffer over its high-water mark: reading stops": (
+        "c.write(bytes(1 << 20))", "pass",
+        "c.write(Buffer.alloc(1 << 20));", "",
+        ["connect", "data", "exit"]),
+    "the peer's FIN with allowHalfOpen: reading stopped at EOF": (
+        "c.end(b'bye')", "pass",
+        "c.end('bye');", "",
+        ["connect", "exit"]),
+    "a write the peer does not take: the write request holds": (
+        "c.pause()", "s.pause(); s.write(bytes(64 << 20))",
+        "c.pause();", "s.pause(); s.write(Buffer.alloc(64 << 20));",
+        ["connect", "still held", "close", "exit"]),
+}
+
+
+def _active_programs(case: str) -> tuple[str, str]:
+    py_server, py_client, js_server, js_client, _ = _ACTIVE_CASES[case]
+    before = "s.pause()" if case.startswith("paused before") else "pass"
+    on_data = "data" in _ACTIVE_CASES[case][4]
+    # the write case's server must not read: pauseOnConnect, as its c.pause() alone reads on
+    pause_on_connect = "a write" in case
+    python = f"""
+        import nodessl
+        from nodessl import net
+
+        def main():
+            def on_conn(c):
+                c.unref()
+                {py_server}
+
+            server = net.createServer({{"allowHalfOpen": True,
+                                        "pauseOnConnect": {pause_on_connect}}}, on_conn)
+
+            def on_listening():
+                def on_connect():
+                    print("connect")
+                    {py_client}
+                    server.close()
+
+                s = net.connect({{"port": server.address()["port"], "host": "127.0.0.1",
+                                  "allowHalfOpen": True}}, on_connect)
+                {before}
+                if {on_data}:
+                    s.once("data", lambda d: (print("data"), s.pause()))
+                s.on("close", lambda *a: print("close"))
+                nodessl.setTimeout(lambda: (print("still held"), s.destroy()), 500).unref()
+
+            server.listen(0, "127.0.0.1", on_listening)
+
+        nodessl.run(main)
+        print("exit")
+    """
+    node = f"""
+        const net = require('net');
+        const server = net.createServer({{allowHalfOpen: true,
+                                          pauseOnConnect: {str(pause_on_connect).lower()}}},
+                                         (c) => {{ c.unref(); {js_server} }});
+        server.listen(0, '127.0.0.1', () => {{
+          const s = net.connect({{port: server.address().port, host: '127.0.0.1',
+                                  allowHalfOpen: true}}, () => {{
+            console.log('connect');
+            {js_client}
+            server.close();
+          }});
+          {"s.pause();" if before != "pass" else ""}
+          if ({str(on_data).lower()}) s.once('data', () => {{ console.log('data'); s.pause(); }});
+          s.on('close', () => console.log('close'));
+          setTimeout(() => {{ console.log('still held'); s.destroy(); }}, 500).unref();
+        }});
+        process.on('exit', () => console.log('exit'));
+    """
+    return python, node
+
+
+@pytest.mark.parametrize("case", list(_ACTIVE_CASES))
+def test_a_socket_keeps_the_program_alive_only_while_active_like_node(case: str) -> None:
+    python_code, node_code = _active_programs(case)
+    python = run_python_program(python_code)
+    node = run_node_program(node_code)
+    assert python == node == _ACTIVE_CASES[case][4]
+
+
+def test_a_tls_client_that_never_reads_ends_with_the_peer_like_node() -> None:
+    # Node's test-tls-peer-certificate-encoding shape: the client ends and never reads the
+    # server's answer; after the server's close_notify and FIN nothing is active any more.
+    key, cert = KEYS / "agent1-key.pem", KEYS / "agent1-cert.pem"
+    python = run_python_program(f"""
+        import nodessl
+
+        def main():
+            server = nodessl.createServer({{"key": open({str(key)!r}, "rb").read(),
+                                            "cert": open({str(cert)!r}, "rb").read()}},
+                                          lambda c: c.end("World"))
+
+            def on_listening():
+                def on_secure():
+                    print("secureConnect")
+                    server.close()
+
+                s = nodessl.connect({{"port": server.address()["port"], "host": "127.0.0.1",
+                                      "rejectUnauthorized": False}}, on_secure)
+                s.end("Hello")
+                s.on("end", lambda *a: print("end"))
+
+            server.listen(0, "127.0.0.1", on_listening)
+
+        nodessl.run(main)
+        print("exit")
+    """)
+    node = run_node_program(f"""
+        const tls = require('tls'); const fs = require('fs');
+        const server = tls.createServer({{key: fs.readFileSync({str(key)!r}),
+                                          cert: fs.readFileSync({str(cert)!r})}},
+                                        (c) => c.end('World'));
+        server.listen(0, '127.0.0.1', () => {{
+          const s = tls.connect({{port: server.address().port, host: '127.0.0.1',
+                                  rejectUnauthorized: false}}, () => {{
+            console.log('secureConnect');
+            server.close();
+          }});
+          s.end('Hello');
+          s.on('end', () => console.log('end'));
+        }});
+        process.on('exit', () => console.log('exit'));
+    """)
+    assert python == node == ["secureConnect", "exit"]

@@ -656,3 +656,256 @@ def test_bytes_read_and_written() -> None:
         server.close()
 
     run_loop(main, timeout=5)
+
+
+# -- a custom lookup: what it is asked, and both forms of its answer, side by side with Node ----
+
+_LOOKUP_PY = """
+import json, sys
+import nodessl
+from nodessl import net
+
+def main():
+    for extra in ({}, {"family": 4}, {"family": "IPv6"}, {"family": 0, "hints": 0},
+                  {"hints": 512}, {"autoSelectFamily": False}, {"localAddress": "127.0.0.1"}):
+        net.connect({"port": 42, "host": "x.test", **extra,
+                     "lookup": lambda h, o, cb, extra=extra: print(
+                         "asked", json.dumps(extra), json.dumps(o, sort_keys=True))})
+
+    def on_conn(c):
+        c.destroy()
+
+    server = net.createServer(on_conn)
+
+    def on_listening():
+        port = server.address()["port"]
+        answers = [{"address": "127.0.0.2", "family": 4}, {"address": "::1", "family": 6},
+                   {"address": "127.0.0.1", "family": 4}]
+        s = net.connect({"port": port, "host": "x.test",
+                         "lookup": lambda h, o, cb: nodessl.setTimeout(cb, 10, None, answers)})
+        s.on("lookup", lambda err, ip, fam, host: print("lookup", err, ip, fam, host))
+
+        def on_connect():
+            print("connect", s.remoteAddress)
+            s.destroy()
+            bad = net.connect({"port": port, "host": "x.test", "lookup": lambda h, o, cb:
+                               nodessl.setTimeout(cb, 10, None,
+                                                  [{"address": "127.0.0.1", "family": 5}])})
+            bad.on("error", lambda e: (print("error", e.code, e.message.rsplit(":", 1)[0]),
+                                           server.close()))
+
+        s.on("connect", on_connect)
+
+    server.listen(0, "127.0.0.1", on_listening)
+
+nodessl.run(main)
+"""
+
+_LOOKUP_JS = """
+const net = require('net');
+const sorted = (o) => JSON.stringify(Object.fromEntries(
+  Object.keys(o).sort().map((k) => [k, o[k] === undefined ? null : o[k]])));
+for (const extra of [{}, {family: 4}, {family: 'IPv6'}, {family: 0, hints: 0}, {hints: 512},
+                     {autoSelectFamily: false}, {localAddress: '127.0.0.1'}]) {
+  net.connect({port: 42, host: 'x.test', ...extra,
+               lookup: (h, o, cb) => console.log('asked', JSON.stringify(extra).replace(/,/g, ', ').replace(/:/g, ': '), sorted(o).replace(/,/g, ', ').replace(/:/g, ': '))});
+}
+const server = net.createServer((c) => c.destroy());
+server.listen(0, '127.0.0.1', () => {
+  const port = server.address().port;
+  const answers = [{address: '127.0.0.2', family: 4}, {address: '::1', family: 6},
+                   {address: '127.0.0.1', family: 4}];
+  const s = net.connect({port, host: 'x.test',
+                         lookup: (h, o, cb) => setTimeout(cb, 10, null, answers)});
+  s.on('lookup', (err, ip, fam, host) => console.log('lookup', err === null ? 'None' : err, ip, fam, host));
+  s.on('connect', () => {
+    console.log('connect', s.remoteAddress);
+    s.destroy();
+    const bad = net.connect({port, host: 'x.test', lookup: (h, o, cb) =>
+      setTimeout(cb, 10, null, [{address: '127.0.0.1', family: 5}])});
+    bad.on('error', (e) => { console.log('error', e.code, e.message.replace(/:\\d+$/, '')); server.close(); });
+  });
+});
+"""
+
+
+def test_a_custom_lookup_is_asked_and_answered_as_in_node() -> None:
+    import subprocess
+    import sys
+
+    from conftest import need
+
+    root = Path(__file__).resolve().parent.parent
+    python = subprocess.run([sys.executable, "-c", _LOOKUP_PY], capture_output=True, text=True,
+                            timeout=20, cwd=root, check=False)
+    node = subprocess.run([need("node"), "-e", _LOOKUP_JS], capture_output=True, text=True,
+                          timeout=20, cwd=root, check=False)
+    assert python.returncode == 0, python.stderr
+    assert node.returncode == 0, node.stderr
+    lines = python.stdout.splitlines()
+    assert lines == node.stdout.splitlines()
+    assert 'asked {} {"all": true, "family": null, "hints": 32}' in lines
+    assert "connect 127.0.0.1" in lines  # 127.0.0.2 and ::1 refused: the third answer
+
+
+# -- bufferSize, side by side with Node ------------------------------------------------------
+
+_BUFFERSIZE_PY = """
+import sys
+import nodessl
+from nodessl import net
+
+KEYS = sys.argv[1]
+
+def main():
+    print("fresh", net.Socket().bufferSize)
+    plain = net.createServer(lambda c: c.resume())
+    secure = nodessl.createServer({"key": open(KEYS + "/agent2-key.pem", "rb").read(),
+                                   "cert": open(KEYS + "/agent2-cert.pem", "rb").read()},
+                                  lambda c: c.resume())
+
+    def check(s, label, event, then):
+        print(label, "connecting", s.bufferSize)
+
+        def on_connect():
+            print(label, "connected", s.bufferSize)
+            s.write("a", lambda *a: print(label, "write cb", s.bufferSize))
+            print(label, "after write", s.bufferSize, s.writableLength)
+
+            def later():
+                print(label, "later", s.bufferSize)
+                s.destroy()
+                print(label, "destroyed", s.bufferSize)
+                then()
+
+            nodessl.setTimeout(later, 20)
+
+        s.on(event, on_connect)
+
+    def on_plain():
+        s = net.connect(plain.address()["port"], "127.0.0.1")
+        s.write("abc")
+        check(s, "net", "connect", lambda: (plain.close(), secure.listen(0, "127.0.0.1", on_secure)))
+
+    def on_secure():
+        s = nodessl.connect({"port": secure.address()["port"], "host": "127.0.0.1",
+                             "rejectUnauthorized": False})
+        check(s, "tls", "secureConnect", secure.close)
+
+    plain.listen(0, "127.0.0.1", on_plain)
+
+nodessl.run(main)
+"""
+
+_BUFFERSIZE_JS = """
+const net = require('net'); const tls = require('tls'); const fs = require('fs');
+const KEYS = process.argv[1];
+const show = (v) => v === undefined ? 'None' : v;
+console.log('fresh', show(new net.Socket().bufferSize));
+const plain = net.createServer((c) => c.resume());
+const secure = tls.createServer({key: fs.readFileSync(KEYS + '/agent2-key.pem'),
+                                 cert: fs.readFileSync(KEYS + '/agent2-cert.pem')},
+                                (c) => c.resume());
+function check(s, label, event, then) {
+  console.log(label, 'connecting', show(s.bufferSize));
+  s.on(event, () => {
+    console.log(label, 'connected', show(s.bufferSize));
+    s.write('a', () => console.log(label, 'write cb', show(s.bufferSize)));
+    console.log(label, 'after write', show(s.bufferSize), s.writableLength);
+    setTimeout(() => {
+      console.log(label, 'later', show(s.bufferSize));
+      s.destroy();
+      console.log(label, 'destroyed', show(s.bufferSize));
+      then();
+    }, 20);
+  });
+}
+plain.listen(0, '127.0.0.1', () => {
+  const s = net.connect(plain.address().port, '127.0.0.1');
+  s.write('abc');
+  check(s, 'net', 'connect', () => {
+    plain.close();
+    secure.listen(0, '127.0.0.1', () => {
+      const t = tls.connect({port: secure.address().port, host: '127.0.0.1',
+                             rejectUnauthorized: false});
+      check(t, 'tls', 'secureConnect', () => secure.close());
+    });
+  });
+});
+"""
+
+
+def test_buffer_size_counts_what_is_not_yet_written_as_in_node() -> None:
+    import subprocess
+    import sys
+
+    from conftest import KEYS, need
+
+    root = Path(__file__).resolve().parent.parent
+    python = subprocess.run([sys.executable, "-c", _BUFFERSIZE_PY, str(KEYS)],
+                            capture_output=True, text=True, timeout=20, cwd=root, check=False)
+    node = subprocess.run([need("node"), "-e", _BUFFERSIZE_JS, str(KEYS)],
+                          capture_output=True, text=True, timeout=20, cwd=root, check=False)
+    assert python.returncode == 0, python.stderr
+    assert node.returncode == 0, node.stderr
+    lines = python.stdout.splitlines()
+    assert lines == node.stdout.splitlines()
+    # net: 'abc' counted while connecting; a small write completes at once.  TLS: a write
+    # counts until its ciphertext went out, on a later turn; None once destroyed.
+    assert lines[:3] == ["fresh None", "net connecting 3", "net connected 0"]
+    assert "tls after write 1 1" in lines and "tls destroyed None" in lines
+
+
+_ONREAD_SERVER_JS = """
+const net = require('net');
+const data = Buffer.alloc(200000);
+for (let i = 0; i < data.length; i++) data[i] = i % 251;
+const server = net.createServer((c) => { c.end(data); server.close(); });
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+"""
+
+
+def test_onread_fills_the_callers_buffer_and_false_stops_reading_from_a_node_server() -> None:
+    import subprocess
+
+    from conftest import need
+
+    proc = subprocess.Popen([need("node"), "-e", _ONREAD_SERVER_JS], stdout=subprocess.PIPE,
+                            text=True)
+    try:
+        assert proc.stdout is not None
+        port = int(proc.stdout.readline())
+
+        async def main() -> None:
+            buf = bytearray(1000)
+            got = bytearray()
+            sizes: list[int] = []
+            stopped = asyncio.get_running_loop().create_future()
+
+            def callback(nread: int, b: bytearray) -> bool:
+                assert b is buf
+                sizes.append(nread)
+                got.extend(b[:nread])
+                if len(sizes) == 3:
+                    stopped.set_result(len(got))
+                    return False  # stops reading until resume()
+                return True
+
+            s = net.connect({"port": port, "host": "127.0.0.1",
+                             "onread": {"buffer": buf, "callback": callback}})
+            data_events = record(s, "data")
+            ended = once(s, "end")
+            at_stop = await stopped
+            await ticks(20)
+            assert len(got) == at_stop  # nothing delivered while stopped
+            s.resume()
+            await ended
+            expected = bytes(i % 251 for i in range(200000))
+            assert bytes(got) == expected
+            assert max(sizes) <= 1000 and data_events == []
+            s.destroy()
+
+        run_loop(main)
+    finally:
+        proc.kill()
+        proc.wait()

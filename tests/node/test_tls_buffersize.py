@@ -4,15 +4,11 @@ TLSSocket.bufferSize counts what was written and not yet handed on: 0 at secureC
 more after each write, 0 again at 'finish'.
 """
 
-import pytest
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-buffersize.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "net/socket: no bufferSize property (AttributeError); Node's net.Socket.bufferSize is the "
-    "bytes written and not yet flushed (writableLength plus the pending connect data)"))
 
 
 def test_buffersize(common, fixtures):

@@ -5,16 +5,10 @@
 
 import socket
 
-import pytest
-
 import nodessl as tls
 
 NODE_TEST = "test-tls-connect-hints-option.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "net: a custom lookup() receives {family: 0, hints, all: False}; Node 20 (autoSelectFamily "
-    "on by default) passes {family: undefined, hints, all: true}. Also the never-answering "
-    "lookup keeps tls.run alive where Node's process ends"))
 
 # Node's dns.ADDRCONFIG / V4MAPPED / ALL are getaddrinfo's AI_* flags
 ADDRCONFIG, V4MAPPED, ALL = socket.AI_ADDRCONFIG, socket.AI_V4MAPPED, socket.AI_ALL

@@ -7,18 +7,11 @@ NODE_EXTRA_CA_CERTS names ca1 verifies the agent1 server and connects.
 import os
 
 import nodechild
-import pytest
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-env-extra-ca.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "loop/net: the child's client, after end('hi') and the server's end('bye'), is never read "
-    "(no 'data' listener), so it never closes and keeps tls.run alive (the child times out, "
-    "exit 1); Node's child exits at once since a handle that stopped reading at EOF no longer "
-    "holds the loop (no 'end'/'close' there either). Verification with NODE_EXTRA_CA_CERTS "
-    "itself works"))
 
 # The child (Node: this file with CHILD set)
 CHILD = """

@@ -3,16 +3,11 @@
 ``tls.connect()`` emits DEP0123 when ``servername`` of options is an IP address.
 """
 
-import pytest
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-ip-servername-deprecation.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "loop/net: the client, ended after the server's end('hello') arrived but never read "
-    "(no 'data' listener), never closes and keeps tls.run alive; Node's process exits since "
-    "a handle that stopped reading at EOF no longer holds the loop"))
 
 
 def test_ip_servername_deprecation(common, fixtures):

@@ -5,7 +5,6 @@ with intermediates) presents the EC certificate to an ECDSA-only client and the
 RSA one to an RSA-only client.
 """
 
-import pytest
 
 import nodessl as tls
 
@@ -116,11 +115,6 @@ def _test(common, options):
     server.listen(0, common.mustCall(connect_with_ecdsa))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "loop/socket: every handshake and assertion passes, but the program never ends: the client "
-    "never reads the server's 'ok', so after its end() and the peer's close_notify+FIN the paused "
-    "TLSSocket stays open and keeps tls.run alive; Node's process exits (the handle stops being "
-    "active at EOF)"))
 def test_multi_key(common, fixtures):
     def main():
         for options in _cases(fixtures):

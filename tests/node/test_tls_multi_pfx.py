@@ -4,18 +4,12 @@ A server given two PFX identities (RSA with a passphrase object, EC without)
 picks the EC certificate for an ECDSA client and the RSA one for an RSA client.
 """
 
-import pytest
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-multi-pfx.js"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "loop/socket: both handshakes and ciphers match, but the program never ends: the clients "
-    "never read the server's 'ok', so after end() and the peer's close_notify+FIN the paused "
-    "TLSSocket stays open and keeps tls.run alive; Node's process exits (the handle stops being "
-    "active at EOF)"))
 def test_multi_pfx(common, fixtures):
     options = {
         "pfx": [

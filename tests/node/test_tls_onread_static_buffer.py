@@ -6,15 +6,11 @@ emitting 'data'; ``pause()``/``resume()`` and a callback returning False
 pause delivery, and every byte still arrives.
 """
 
-import pytest
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-onread-static-buffer.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "socket/net: the onread option ({buffer, callback}) is not supported: tls.connect ignores "
-    "it and emits 'data', where Node fills the given buffer and calls callback(nread, buf)"))
 
 
 def test_onread_static_buffer(common, fixtures):

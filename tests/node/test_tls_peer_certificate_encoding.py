@@ -3,18 +3,12 @@
 A peer certificate whose subject CN holds UTF-8 characters is decoded as text.
 """
 
-import pytest
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-peer-certificate-encoding.js"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "loop/socket: the assertions pass, but the program never ends: the client never reads the "
-    "server's 'World', so after its end() and the peer's close_notify+FIN the paused TLSSocket "
-    "stays open and keeps tls.run alive; Node's process exits (the handle stops being active "
-    "at EOF)"))
 def test_peer_certificate_encoding(common, fixtures):
     options = {"key": fixtures.readKey("agent5-key.pem"),
                "cert": fixtures.readKey("agent5-cert.pem"),

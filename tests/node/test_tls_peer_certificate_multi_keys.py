@@ -4,18 +4,12 @@ A subject field given several times (two OUs) reads as a list, in order, in
 both ``getCertificate()`` on the server and ``getPeerCertificate()`` on the client.
 """
 
-import pytest
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-peer-certificate-multi-keys.js"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "loop/socket: the assertions pass, but the program never ends: the client never reads the "
-    "server's 'World', so after its end() and the peer's close_notify+FIN the paused TLSSocket "
-    "stays open and keeps tls.run alive; Node's process exits (the handle stops being active "
-    "at EOF)"))
 def test_peer_certificate_multi_keys(common, fixtures):
     options = {"key": fixtures.readKey("rsa_private.pem"),
                "cert": fixtures.readKey("rsa_cert.crt")}
