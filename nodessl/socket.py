@@ -914,6 +914,16 @@ def _default_check_server_identity() -> Callable[[str, Any], Any]:
     return fn
 
 
+def _module_default(name: str) -> Any:
+    """``tls.<name>`` as assigned on the ``nodessl`` module now (Node reads ``tls.DEFAULT_*``
+    at each call)."""
+    import sys
+
+    from . import context as _context
+
+    return getattr(sys.modules.get("nodessl"), name, getattr(_context, name))
+
+
 def _host_is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
@@ -982,8 +992,13 @@ def connect(*args: Any, **kwargs: Any) -> TLSSocket:
     """
     options, cb = net._normalize_connect_args(args)
     options.update(kwargs)
-    check = options.get("checkServerIdentity")
-    if check is not None and not callable(check):
+    # Node spreads the caller's options over its defaults ({ciphers: tls.DEFAULT_CIPHERS,
+    # checkServerIdentity: tls.checkServerIdentity, ...options}): a key given as undefined or
+    # null (None) overrides the default and then fails the check, as in Node.
+    options = {"ciphers": _module_default("DEFAULT_CIPHERS"),
+               "checkServerIdentity": _default_check_server_identity(), **options}
+    check = options["checkServerIdentity"]
+    if not callable(check):
         raise invalid_arg_type("options.checkServerIdentity", "of type function", check)
     _check_min_dh_size(options)
     context = options.get("secureContext")
