@@ -144,7 +144,7 @@ class TLSSocket(net.Socket):
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
         self._reneg = renegotiation.State()
         self._tracer: Any = None
-        if opts.get("enableTrace"):
+        if trace.wanted(opts):
             self.enableTrace()
         if socket is not None:
             self._wrap(socket)
