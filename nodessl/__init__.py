@@ -49,6 +49,7 @@ from .timers import (
     setInterval,
     setTimeout,
 )
+from .x509 import X509Certificate
 
 CLIENT_RENEG_LIMIT = 3
 CLIENT_RENEG_WINDOW = 600
@@ -91,6 +92,7 @@ __all__ = [
     "SecureContext",
     "Server",
     "TLSSocket",
+    "X509Certificate",
     "checkServerIdentity",
     "clearImmediate",
     "clearInterval",

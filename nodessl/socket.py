@@ -39,6 +39,7 @@ from .errors import (
 )
 from .session import SessionEvents, ticket_of
 from .stream import WriteCallback
+from .x509 import X509Certificate
 
 __all__ = ["TLSSocket", "connect"]
 
@@ -706,13 +707,13 @@ class TLSSocket(net.Socket):
         trusted = self._secureContext.trusted_certificates() if detailed else ()
         return peer_certificate_object(chain, detailed, trusted=trusted)
 
-    def getPeerX509Certificate(self) -> Any:
-        """The peer's certificate as a ``cryptography`` object (None before/without one)."""
+    def getPeerX509Certificate(self) -> X509Certificate | None:
+        """The peer's certificate as Node's ``X509Certificate`` (None before/without one);
+        its ``issuerCertificate`` links run through the chain the peer sent, in order."""
         conn = self._conn()
         if conn is None:
             return None
-        cert = conn.get_peer_certificate()
-        return cert.to_cryptography() if cert is not None else None
+        return X509Certificate._chain(_peer_chain(conn))
 
     def getCertificate(self) -> dict[str, Any] | None:
         """This side's own certificate object (``{}`` when it has none)."""
@@ -726,11 +727,11 @@ class TLSSocket(net.Socket):
 
         return certificate_object(cert.to_cryptography())
 
-    def getX509Certificate(self) -> Any:
-        """This side's own certificate as a ``cryptography`` object."""
+    def getX509Certificate(self) -> X509Certificate | None:
+        """This side's own certificate as Node's ``X509Certificate`` (None without one)."""
         conn = self._conn()
         cert = conn.get_certificate() if conn is not None else None
-        return cert.to_cryptography() if cert is not None else None
+        return X509Certificate(cert.to_cryptography()) if cert is not None else None
 
     def getCipher(self) -> dict[str, str] | None:
         """``{name, standardName, version}`` of the negotiated cipher."""
