@@ -24,6 +24,7 @@ import types
 from typing import Any
 
 from . import constants, net, stream, timers
+from .abort import AbortController, AbortSignal
 from .alpn import convertALPNProtocols
 from .context import (
     DEFAULT_CIPHERS,
@@ -82,6 +83,8 @@ def createSecurePair(*args: Any, **kwargs: Any) -> Any:
 
 
 __all__ = [
+    "AbortController",
+    "AbortSignal",
     "CLIENT_RENEG_LIMIT",
     "CLIENT_RENEG_WINDOW",
     "DEFAULT_CIPHERS",

@@ -214,6 +214,10 @@ class Socket(Duplex):
         self._wrapped_by: WireOwner | None = None  # see _hand_over
         if opts.get("fd") is not None or opts.get("handle") is not None:
             raise invalid_arg_value("options", "fd/handle", "is not supported by nodessl")
+        if opts.get("signal") is not None:
+            from .abort import add_client_abort_signal
+
+            add_client_abort_signal(self, opts["signal"])
 
     # -- attaching to a connection ---------------------------------------------------
 

@@ -49,6 +49,7 @@ MessageObserver = Callable[[bool, int, int, bytes], None]
 _SOCKET_OPTIONS = frozenset({
     "isServer", "server", "requestCert", "rejectUnauthorized", "secureContext", "session",
     "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "servername", "host", "port",
+    "signal",
     "path", "socket", "checkServerIdentity", "minDHSize", "timeout", "allowHalfOpen",
     "highWaterMark", "pskCallback", "pskIdentityHint", "family", "localAddress", "localPort",
     "lookup", "hints", "handshakeTimeout", "readableHighWaterMark", "writableHighWaterMark",
@@ -83,7 +84,8 @@ class TLSSocket(net.Socket):
         super().__init__({"allowHalfOpen": opts.get("allowHalfOpen", False),
                           "highWaterMark": opts.get("highWaterMark"),
                           "readableHighWaterMark": opts.get("readableHighWaterMark"),
-                          "writableHighWaterMark": opts.get("writableHighWaterMark")})
+                          "writableHighWaterMark": opts.get("writableHighWaterMark"),
+                          "signal": opts.get("signal")})
         self._tlsOptions = opts
         self._isServer = bool(opts.get("isServer", False))
         context = opts.get("secureContext")
