@@ -19,9 +19,12 @@ Module values ``DEFAULT_CIPHERS``, ``DEFAULT_ECDH_CURVE``, ``DEFAULT_MIN_VERSION
 assignable: contexts created afterwards use the new values, as in Node.
 """
 
+import sys
+import types
 from typing import Any
 
 from . import constants, net, stream, timers
+from .abort import AbortController, AbortSignal
 from .alpn import convertALPNProtocols
 from .context import (
     DEFAULT_CIPHERS,
@@ -31,7 +34,6 @@ from .context import (
     SecureContext,
     createSecureContext,
     getCiphers,
-    rootCertificates,
 )
 from .errors import NodeError
 from .identity import checkServerIdentity
@@ -48,6 +50,7 @@ from .timers import (
     setInterval,
     setTimeout,
 )
+from .x509 import X509Certificate
 
 CLIENT_RENEG_LIMIT = 3
 CLIENT_RENEG_WINDOW = 600
@@ -80,6 +83,8 @@ def createSecurePair(*args: Any, **kwargs: Any) -> Any:
 
 
 __all__ = [
+    "AbortController",
+    "AbortSignal",
     "CLIENT_RENEG_LIMIT",
     "CLIENT_RENEG_WINDOW",
     "DEFAULT_CIPHERS",
@@ -90,6 +95,7 @@ __all__ = [
     "SecureContext",
     "Server",
     "TLSSocket",
+    "X509Certificate",
     "checkServerIdentity",
     "clearImmediate",
     "clearInterval",
@@ -113,3 +119,30 @@ __all__ = [
     "timers",
     "stream",
 ]
+
+
+class _TLSModule(types.ModuleType):
+    """The type of the ``nodessl`` module: ``rootCertificates`` is read-only, as Node's
+    ``tls.rootCertificates`` is a getter (assigning or deleting it throws a TypeError); every
+    other name (``DEFAULT_*``, ``CLIENT_RENEG_*``) stays assignable."""
+
+    @property
+    def rootCertificates(self) -> tuple[str, ...]:
+        """Node's ``tls.rootCertificates``: the bundled root CAs as PEM strings (a tuple)."""
+        from . import context
+
+        return context.rootCertificates
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "rootCertificates":
+            raise TypeError("Cannot set property rootCertificates of #<Object> which has only "
+                            "a getter")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name == "rootCertificates":
+            raise TypeError("Cannot delete property 'rootCertificates' of #<Object>")
+        super().__delattr__(name)
+
+
+sys.modules[__name__].__class__ = _TLSModule

@@ -471,8 +471,9 @@ def _subject_alt_name(value: bytes) -> str | None:
 _INFO_LINE = re.compile(r"([^\n:]*):([^\n]*)(?:\n|\Z)")
 
 
-def _info_access(value: bytes) -> dict[str, list[str]] | None:
-    """SafeX509InfoAccessPrint, then translatePeerCertificate's line parsing."""
+def _info_access_text(value: bytes) -> str | None:
+    """SafeX509InfoAccessPrint: one 'method - location' line per AccessDescription (the
+    string of ``X509Certificate#infoAccess``); None when the extension does not decode."""
     try:
         _tag, start, end = _single(value, 0x30)
         lines = []
@@ -485,7 +486,14 @@ def _info_access(value: bytes) -> dict[str, list[str]] | None:
             lines.append(method.encode("ascii") + b" - " + location)
     except (_Malformed, IndexError, ValueError):
         return None
-    text = b"\n".join(lines).decode("utf-8", "replace")
+    return b"\n".join(lines).decode("utf-8", "replace")
+
+
+def _info_access(value: bytes) -> dict[str, list[str]] | None:
+    """SafeX509InfoAccessPrint, then translatePeerCertificate's line parsing."""
+    text = _info_access_text(value)
+    if text is None:
+        return None
     info: dict[str, list[str]] = {}
     for match in _INFO_LINE.finditer(text):
         key, val = match.group(1), match.group(2)

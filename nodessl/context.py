@@ -114,7 +114,7 @@ _DEFAULT_CIPHER_LIST_CORE = (
 
 _TLS_BOOL_FLAGS = frozenset({
     "--tls-min-v1.0", "--tls-min-v1.1", "--tls-min-v1.2", "--tls-min-v1.3",
-    "--tls-max-v1.2", "--tls-max-v1.3",
+    "--tls-max-v1.2", "--tls-max-v1.3", "--trace-tls",
 })
 _TLS_VALUE_FLAGS = frozenset({"--tls-cipher-list", "--tls-keylog"})
 
@@ -181,11 +181,12 @@ def _defaults_from_flags(flags: Mapping[str, Any]) -> tuple[str, str, str, str |
     """(DEFAULT_CIPHERS, DEFAULT_MIN_VERSION, DEFAULT_MAX_VERSION, keylog path) per Node's
     ``lib/tls.js``: the lowest requested minimum wins, the highest requested maximum wins."""
     if flags.get("--tls-min-v1.3") and flags.get("--tls-max-v1.2"):
-        # Node refuses to start ("node: either --tls-min-v1.3 or --tls-max-v1.2 can be used,
-        # not both", exit 9).  A library cannot stop the process: warn and ignore the pair.
-        warnings.warn("either --tls-min-v1.3 or --tls-max-v1.2 can be used, not both; "
-                      "ignoring both in NODE_OPTIONS", RuntimeWarning, stacklevel=3)
-        flags = {k: v for k, v in flags.items() if k not in ("--tls-min-v1.3", "--tls-max-v1.2")}
+        # Node refuses to start: it prints this on stderr and exits with 9 (bad option).  The
+        # options reach nodessl when it is first imported, so the program ends there, the same.
+        sys.stderr.write("nodessl: either --tls-min-v1.3 or --tls-max-v1.2 can be used, "
+                         "not both\n")
+        sys.stderr.flush()
+        raise SystemExit(9)
     ciphers = flags.get("--tls-cipher-list") or _DEFAULT_CIPHER_LIST_CORE
     # Node checks the flags in this order; the first one given wins.
     min_v = next((v for flag, v in _MIN_VERSION_FLAGS if flags.get(flag)), "TLSv1.2")
@@ -204,6 +205,8 @@ DEFAULT_MIN_VERSION: str
 DEFAULT_MAX_VERSION: str
 NODE_OPTIONS_KEYLOG: str | None
 """``--tls-keylog=FILE`` from ``NODE_OPTIONS`` (path or None); used by the keylog feature."""
+NODE_OPTIONS_TRACE_TLS: bool = bool(_NODE_FLAGS.get("--trace-tls"))
+"""``--trace-tls`` in ``NODE_OPTIONS``: every TLSSocket without an ``enableTrace`` option traces."""
 if not _NODE_FLAGS.get("--tls-cipher-list") and (
         os.environ.get("NODE_LEGACY_CIPHER_LIST") or os.environ.get("NODE_CIPHER_LIST")):
     # Seed 002's switches, below --tls-cipher-list (see nodessl.legacy.ciphers).

@@ -24,7 +24,7 @@ from pyee.base import EventEmitter as _PyeeEmitter
 
 from .errors import NodeError
 
-__all__ = ["EventEmitter"]
+__all__ = ["EventEmitter", "getEventListeners", "once"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -170,3 +170,60 @@ class EventEmitter(_PyeeEmitter):
     def getMaxListeners(self) -> int:
         """The value given to :meth:`setMaxListeners` (10 by default)."""
         return self._max_listeners
+
+
+def getEventListeners(emitterOrTarget: Any, name: str) -> list[Callable[..., Any]]:
+    """Node's ``events.getEventListeners``: the listeners of an EventEmitter's event or of an
+    EventTarget's (an ``AbortSignal``'s) event type."""
+    listeners_of = getattr(emitterOrTarget, "_listeners_of", None)
+    if listeners_of is not None:
+        return listeners_of(name)
+    return list(emitterOrTarget.listeners(name))
+
+
+async def once(emitter: Any, name: str, options: dict[str, Any] | None = None) -> list[Any]:
+    """Node's ``events.once(emitter, name)``: wait for the next ``name`` event and return its
+    arguments as a list; an ``'error'`` event first raises that error (unless ``name`` is
+    ``'error'``).  ``options.signal`` (an AbortSignal) aborts the wait with an AbortError."""
+    from .abort import AbortError
+
+    loop = asyncio.get_running_loop()
+    fut: asyncio.Future[list[Any]] = loop.create_future()
+    signal = (options or {}).get("signal")
+    if signal is not None and signal.aborted:
+        raise AbortError(options={"cause": signal.reason})
+
+    def on_event(*args: Any) -> None:
+        cleanup()
+        if not fut.done():
+            fut.set_result(list(args))
+
+    def on_error(err: Any) -> None:
+        cleanup()
+        if not fut.done():
+            fut.set_exception(err if isinstance(err, BaseException) else NodeError(str(err)))
+
+    def on_abort(_event: Any = None) -> None:
+        cleanup()
+        if not fut.done():
+            fut.set_exception(AbortError(options={"cause": signal.reason}))
+
+    def cleanup() -> None:
+        if hasattr(emitter, "removeEventListener"):
+            emitter.removeEventListener(name, on_event)
+        else:
+            emitter.removeListener(name, on_event)
+            if name != "error":
+                emitter.removeListener("error", on_error)
+        if signal is not None:
+            signal.removeEventListener("abort", on_abort)
+
+    if hasattr(emitter, "addEventListener"):  # an EventTarget: its listener gets the event
+        emitter.addEventListener(name, on_event, {"once": True})
+    else:
+        emitter.once(name, on_event)
+        if name != "error":
+            emitter.once("error", on_error)
+    if signal is not None:
+        signal.addEventListener("abort", on_abort, {"once": True})
+    return await fut

@@ -217,6 +217,10 @@ class Socket(Duplex):
         self._onread_setup(opts.get("onread"))
         if opts.get("fd") is not None or opts.get("handle") is not None:
             raise invalid_arg_value("options", "fd/handle", "is not supported by nodessl")
+        if opts.get("signal") is not None:
+            from .abort import add_client_abort_signal
+
+            add_client_abort_signal(self, opts["signal"])
 
     # -- attaching to a connection ---------------------------------------------------
 

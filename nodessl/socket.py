@@ -39,6 +39,7 @@ from .errors import (
 )
 from .session import SessionEvents, ticket_of
 from .stream import WriteCallback
+from .x509 import X509Certificate
 
 __all__ = ["TLSSocket", "connect"]
 
@@ -48,9 +49,11 @@ MessageObserver = Callable[[bool, int, int, bytes], None]
 _SOCKET_OPTIONS = frozenset({
     "isServer", "server", "requestCert", "rejectUnauthorized", "secureContext", "session",
     "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "servername", "host", "port",
+    "signal",
     "path", "socket", "checkServerIdentity", "minDHSize", "timeout", "allowHalfOpen",
     "highWaterMark", "pskCallback", "pskIdentityHint", "family", "localAddress", "localPort",
-    "lookup", "hints", "autoSelectFamily", "onread", "handshakeTimeout", "readableHighWaterMark", "writableHighWaterMark",
+    "lookup", "hints", "autoSelectFamily", "onread", "handshakeTimeout", "readableHighWaterMark",
+    "writableHighWaterMark",
 })
 
 
@@ -84,7 +87,8 @@ class TLSSocket(net.Socket):
                           "readableHighWaterMark": opts.get("readableHighWaterMark"),
                           "writableHighWaterMark": opts.get("writableHighWaterMark"),
                           # as Node: the caller's read buffer only for a socket of our own
-                          "onread": opts.get("onread") if socket is None else None})
+                          "onread": opts.get("onread") if socket is None else None,
+                          "signal": opts.get("signal")})
         self._tlsOptions = opts
         self._isServer = bool(opts.get("isServer", False))
         context = opts.get("secureContext")
@@ -146,7 +150,7 @@ class TLSSocket(net.Socket):
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
         self._reneg = renegotiation.State()
         self._tracer: Any = None
-        if opts.get("enableTrace"):
+        if trace.wanted(opts):
             self.enableTrace()
         if socket is not None:
             self._wrap(socket)
@@ -722,13 +726,13 @@ class TLSSocket(net.Socket):
         trusted = self._secureContext.trusted_certificates() if detailed else ()
         return peer_certificate_object(chain, detailed, trusted=trusted)
 
-    def getPeerX509Certificate(self) -> Any:
-        """The peer's certificate as a ``cryptography`` object (None before/without one)."""
+    def getPeerX509Certificate(self) -> X509Certificate | None:
+        """The peer's certificate as Node's ``X509Certificate`` (None before/without one);
+        its ``issuerCertificate`` links run through the chain the peer sent, in order."""
         conn = self._conn()
         if conn is None:
             return None
-        cert = conn.get_peer_certificate()
-        return cert.to_cryptography() if cert is not None else None
+        return X509Certificate._chain(_peer_chain(conn))
 
     def getCertificate(self) -> dict[str, Any] | None:
         """This side's own certificate object (``{}`` when it has none)."""
@@ -742,11 +746,11 @@ class TLSSocket(net.Socket):
 
         return certificate_object(cert.to_cryptography())
 
-    def getX509Certificate(self) -> Any:
-        """This side's own certificate as a ``cryptography`` object."""
+    def getX509Certificate(self) -> X509Certificate | None:
+        """This side's own certificate as Node's ``X509Certificate`` (None without one)."""
         conn = self._conn()
         cert = conn.get_certificate() if conn is not None else None
-        return cert.to_cryptography() if cert is not None else None
+        return X509Certificate(cert.to_cryptography()) if cert is not None else None
 
     def getCipher(self) -> dict[str, str] | None:
         """``{name, standardName, version}`` of the negotiated cipher."""
@@ -930,6 +934,16 @@ def _default_check_server_identity() -> Callable[[str, Any], Any]:
     return fn
 
 
+def _module_default(name: str) -> Any:
+    """``tls.<name>`` as assigned on the ``nodessl`` module now (Node reads ``tls.DEFAULT_*``
+    at each call)."""
+    import sys
+
+    from . import context as _context
+
+    return getattr(sys.modules.get("nodessl"), name, getattr(_context, name))
+
+
 def _host_is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
@@ -998,8 +1012,13 @@ def connect(*args: Any, **kwargs: Any) -> TLSSocket:
     """
     options, cb = net._normalize_connect_args(args)
     options.update(kwargs)
-    check = options.get("checkServerIdentity")
-    if check is not None and not callable(check):
+    # Node spreads the caller's options over its defaults ({ciphers: tls.DEFAULT_CIPHERS,
+    # checkServerIdentity: tls.checkServerIdentity, ...options}): a key given as undefined or
+    # null (None) overrides the default and then fails the check, as in Node.
+    options = {"ciphers": _module_default("DEFAULT_CIPHERS"),
+               "checkServerIdentity": _default_check_server_identity(), **options}
+    check = options["checkServerIdentity"]
+    if not callable(check):
         raise invalid_arg_type("options.checkServerIdentity", "of type function", check)
     _check_min_dh_size(options)
     context = options.get("secureContext")

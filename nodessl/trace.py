@@ -30,7 +30,7 @@ from typing import Any
 from . import openssl as _ossl
 from .ciphers import standard_name
 
-__all__ = ["Tracer", "format_message", "enable"]
+__all__ = ["Tracer", "format_message", "enable", "wanted"]
 
 VERSIONS: dict[int, str] = {
     0x0002: "SSL 2.0", 0x0300: "SSL 3.0", 0x0301: "TLS 1.0", 0x0302: "TLS 1.1",
@@ -373,6 +373,26 @@ class Tracer:
         stream = sys.stderr
         if stream is not None:
             stream.write(text)
+
+
+_trace_tls_warned = False
+
+
+def wanted(options: Any) -> bool:
+    """Whether a new TLSSocket with these options traces: its ``enableTrace`` option, or when
+    that is absent (None), ``--trace-tls`` in ``NODE_OPTIONS``; as Node, the flag's first use
+    warns once that the trace can expose sensitive data."""
+    global _trace_tls_warned
+    value = options.get("enableTrace")
+    if value is not None:
+        return bool(value)
+    from .context import NODE_OPTIONS_TRACE_TLS
+
+    if NODE_OPTIONS_TRACE_TLS and not _trace_tls_warned:
+        _trace_tls_warned = True
+        warnings.warn("Enabling --trace-tls can expose sensitive data in the resulting log.",
+                      UserWarning, stacklevel=4)
+    return NODE_OPTIONS_TRACE_TLS
 
 
 def enable(sock: Any) -> bool:

@@ -703,10 +703,13 @@ def test_node_options_flags(node_options: str, expected: tuple[Any, ...]) -> Non
     assert C._defaults_from_flags(C._parse_node_options(node_options)) == expected
 
 
-def test_node_options_conflict_warns() -> None:
-    with pytest.warns(RuntimeWarning, match="either --tls-min-v1.3 or --tls-max-v1.2"):
-        result = C._defaults_from_flags(C._parse_node_options("--tls-min-v1.3 --tls-max-v1.2"))
-    assert result[1:3] == ("TLSv1.2", "TLSv1.3")
+def test_node_options_conflict_stops_the_program(capsys: pytest.CaptureFixture[str]) -> None:
+    # as node refuses to start (exit 9); was a RuntimeWarning that dropped both flags
+    with pytest.raises(SystemExit) as info:
+        C._defaults_from_flags(C._parse_node_options("--tls-min-v1.3 --tls-max-v1.2"))
+    assert info.value.code == 9
+    assert capsys.readouterr().err == ("nodessl: either --tls-min-v1.3 or --tls-max-v1.2 can "
+                                       "be used, not both\n")
 
 
 def _python(code: str, **env: str) -> subprocess.CompletedProcess[str]:

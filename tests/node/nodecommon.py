@@ -192,8 +192,20 @@ class Common:
                 watchdog.cancel()
                 raise
 
-        with warnings.catch_warnings(record=True) as seen:
+        seen: list[warnings.WarningMessage] = []
+        with warnings.catch_warnings():
             warnings.simplefilter("always")
+            show = warnings.showwarning
+
+            # recorded for expectWarning, and still printed on stderr: Node's process prints
+            # its warnings whether or not a test expects them
+            def record(message: Warning | str, category: type[Warning], filename: str,
+                       lineno: int, file: Any = None, line: str | None = None) -> None:
+                seen.append(warnings.WarningMessage(message, category, filename, lineno,
+                                                    file, line))
+                show(message, category, filename, lineno, file, line)
+
+            warnings.showwarning = record
             try:
                 result = tls.run(bounded)
             except BaseException:

@@ -6,15 +6,9 @@ with an error saying both cannot be used.
 
 import re
 
-import pytest
 from nodecommon import run_python
 
 NODE_TEST = "test-tls-cli-min-max-conflict.js"
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "context: NODE_OPTIONS='--tls-min-v1.3 --tls-max-v1.2' only warns (RuntimeWarning) and drops "
-    "both flags, so the program runs and exits 0; node refuses to start (exit 9, 'node: either "
-    "--tls-min-v1.3 or --tls-max-v1.2 can be used, not both')"))
 
 
 def test_cli_min_max_conflict():

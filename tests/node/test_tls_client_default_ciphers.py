@@ -4,17 +4,11 @@ tls.connect() without a ciphers option builds its context through tls.createSecu
 found on the module) with ciphers = tls.DEFAULT_CIPHERS.
 """
 
-import pytest
 from nodecommon import assert_throws
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-client-default-ciphers.js"
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "socket: tls.connect() checks the port (ERR_SOCKET_BAD_PORT) before building its context, "
-    "and not through tls.createSecureContext as found on the module; Node builds the context "
-    "first, via the module's createSecureContext, with ciphers = tls.DEFAULT_CIPHERS"))
 
 
 class Done(Exception):  # noqa: N818 - Node's name

@@ -7,17 +7,10 @@ when the signal aborts: before connect, right after, or a tick later; the signal
 
 import asyncio
 
-import pytest
-
 import nodessl as tls
 from nodessl.loop import spawn
 
 NODE_TEST = "test-tls-connect-abort-controller.js"
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "socket/events: nodessl has no AbortController/AbortSignal, connect() and TLSSocket take no "
-    "signal option, and nodessl.events has neither getEventListeners(emitter, name) nor the "
-    "awaitable once(emitter, name) (ImportError)"))
 
 
 def test_connect_abort_controller(common, fixtures):

@@ -8,15 +8,9 @@ with nothing on stdout.
 import re
 import sys
 
-import pytest
 from nodecommon import HERE, run_python
 
 NODE_TEST = "test-tls-enable-trace-cli.js"
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "context/trace: NODE_OPTIONS=--trace-tls is not supported (nodessl reads only the "
-    "--tls-* flags); Node warns 'Enabling --trace-tls can expose sensitive data' and traces "
-    "every TLS socket"))
 
 # Node reads internalBinding('tls_wrap').HAVE_SSL_TRACE (--expose-internals) to skip when
 # OpenSSL lacks SSL_trace(); nodessl's trace does not depend on it, so there is no skip.

@@ -7,19 +7,31 @@
 import re
 
 import pytest
-from cryptography.x509 import Certificate as X509Certificate  # Node's crypto.X509Certificate
+from cryptography import x509
 
 import nodessl as tls
+from nodessl import X509Certificate  # Node's crypto.X509Certificate
 
 NODE_TEST = "test-tls-getcertificate-x509.js"
 
 pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "socket/certificate: getX509Certificate()/getPeerX509Certificate() return a bare "
-    "cryptography Certificate, not Node's X509Certificate: no serialNumber (hex string) and "
-    "no issuerCertificate for the peer's chain"))
+    "net/socket (program lifetime): every X509Certificate check passes (tests/test_x509.py), "
+    "but neither side reads its socket, so both hold the 'World'/'Hello' they received and "
+    "never emit 'end', and nodessl.run keeps running: a socket keeps it alive while open, "
+    "where Node's TCP handle stops being active once it has read EOF and has no write "
+    "pending, and node exits"))
+
+
+def serial_of(pem: bytes, index: int = 0) -> str:
+    """The serial (hex) of the ``index``-th certificate of ``pem``: Node's committed fixtures
+    have fixed serials (5B75D77E... for agent6, 147D36C1... for ca3); fixtures/keys builds
+    them here with random ones, so the port expects the serial of the same file."""
+    return format(x509.load_pem_x509_certificates(pem)[index].serial_number, "X")
 
 
 def test_getcertificate_x509(common, fixtures):
+    agent6_serial = serial_of(fixtures.readKey("agent6-cert.pem"))
+    ca3_serial = serial_of(fixtures.readKey("agent6-cert.pem"), 1)  # agent6-cert.pem holds ca3
     options = {
         "key": fixtures.readKey("agent6-key.pem"),
         "cert": fixtures.readKey("agent6-cert.pem"),
@@ -31,7 +43,7 @@ def test_getcertificate_x509(common, fixtures):
         def on_secure(socket):
             cert = socket.getX509Certificate()
             assert isinstance(cert, X509Certificate)
-            assert re.search(r"5B75D77EDC7FB5B7FA9F1424DA4C64FB815DCBDE", cert.serialNumber, re.I)
+            assert re.search(agent6_serial, cert.serialNumber, re.I)
 
         server.once("secureConnection", common.mustCall(on_secure))
 
@@ -40,7 +52,7 @@ def test_getcertificate_x509(common, fixtures):
                 peer_cert = socket.getPeerX509Certificate()
                 assert isinstance(peer_cert.issuerCertificate, X509Certificate)
                 assert peer_cert.issuerCertificate.issuerCertificate is None  # undefined
-                assert re.search(r"147D36C1C2F74206DE9FAB5F2226D78ADB00A425",
+                assert re.search(ca3_serial,
                                  peer_cert.issuerCertificate.serialNumber, re.I)
                 server.close()
 
