@@ -6,7 +6,6 @@
 
 import re
 
-import pytest
 from cryptography import x509
 
 import nodessl as tls
@@ -14,12 +13,6 @@ from nodessl import X509Certificate  # Node's crypto.X509Certificate
 
 NODE_TEST = "test-tls-getcertificate-x509.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "net/socket (program lifetime): every X509Certificate check passes (tests/test_x509.py), "
-    "but neither side reads its socket, so both hold the 'World'/'Hello' they received and "
-    "never emit 'end', and nodessl.run keeps running: a socket keeps it alive while open, "
-    "where Node's TCP handle stops being active once it has read EOF and has no write "
-    "pending, and node exits"))
 
 
 def serial_of(pem: bytes, index: int = 0) -> str:
