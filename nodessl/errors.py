@@ -102,18 +102,47 @@ class VerifyError(NodeError):
     """A certificate verification failure: ``code`` is OpenSSL's verify-code name."""
 
 
-def _describe(value: Any) -> str:
-    """Node's "Received ..." tail for ERR_INVALID_ARG_TYPE messages."""
+def js_describe(value: Any) -> str:
+    """What Node's messages say after "Received" (its ``determineSpecificType``), for the
+    JavaScript value a Python one stands for: ``undefined`` (None), ``type number (42)``,
+    ``type string ('x')``, ``function name``, ``an instance of Object`` (a dict)."""
     if value is None:
-        return "Received None"
-    if callable(value) and hasattr(value, "__name__"):
-        return f"Received function {value.__name__}"
-    if isinstance(value, (bool, int, float, str)):
-        shown = repr(value)
+        return "undefined"
+    if isinstance(value, bool):
+        return f"type boolean ({'true' if value else 'false'})"
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and value != value:
+            shown = "NaN"
+        elif isinstance(value, float) and value in (float("inf"), float("-inf")):
+            shown = "Infinity" if value > 0 else "-Infinity"
+        elif isinstance(value, float) and value.is_integer():
+            shown = str(int(value))
+        else:
+            shown = str(value)
+        return f"type number ({shown})"
+    if isinstance(value, str):
+        quote = '"' if "'" in value and '"' not in value else "'"
+        shown = quote + value + quote
         if len(shown) > 28:
             shown = shown[:25] + "..."
-        return f"Received type {type(value).__name__} ({shown})"
-    return f"Received an instance of {type(value).__name__}"
+        return f"type string ({shown})"
+    if callable(value) and not isinstance(value, type):
+        name = getattr(value, "__name__", "")
+        if name and name != "<lambda>":
+            return f"function {name}"
+        return "type function ([Function (anonymous)])"
+    if isinstance(value, dict):
+        return "an instance of Object"
+    if isinstance(value, (list, tuple)):
+        return "an instance of Array"
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return "an instance of Buffer"
+    return f"an instance of {type(value).__name__}"
+
+
+def _describe(value: Any) -> str:
+    """Node's "Received ..." tail for ERR_INVALID_ARG_TYPE messages."""
+    return f"Received {js_describe(value)}"
 
 
 def invalid_arg_type(name: str, expected: str, value: Any) -> NodeTypeError:

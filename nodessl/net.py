@@ -31,6 +31,7 @@ from .errors import (
     invalid_arg_value,
     system_error,
 )
+from .errors import js_describe as _js_describe
 from .events import EventEmitter
 from .stream import Duplex, WriteCallback
 
@@ -135,7 +136,7 @@ class WireOwner(Protocol):
 class _Wire(asyncio.BufferedProtocol):
     """The asyncio side of one connection; forwards everything to its current owner."""
 
-    __slots__ = ("owner", "transport", "eof_sent")
+    __slots__ = ("owner", "transport", "eof_sent", "read_eof")
 
     def __init__(self, owner: WireOwner | None = None) -> None:
         self.owner = owner
@@ -143,6 +144,8 @@ class _Wire(asyncio.BufferedProtocol):
         # our FIN went out: shared by every socket writing this connection (a wrapped
         # socket and its TLSSocket), since asyncio refuses writes after write_eof()
         self.eof_sent = False
+        # the peer's FIN came in: nothing more will be read (libuv stops reading here)
+        self.read_eof = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -158,8 +161,12 @@ class _Wire(asyncio.BufferedProtocol):
             owner._wire_data(_SHARED_VIEW[:nbytes])
 
     def eof_received(self) -> bool:
-        if self.owner is not None:
-            self.owner._wire_eof()
+        self.read_eof = True
+        owner = self.owner
+        if owner is not None:
+            owner._wire_eof()
+            if isinstance(owner, Socket):
+                owner._update_ref()  # at EOF the handle stops reading
         return True  # keep the write side: half-open is the owner's decision
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -195,6 +202,7 @@ class Socket(Duplex):
         self._reading_paused = False
         self._refed = False
         self._want_ref = True  # ref()/unref() by the user, applied whenever we are open
+        self._ref_poll: asyncio.TimerHandle | None = None  # see _update_ref
         self._host: str | None = None
         self._eof_sent = False
         self._no_delay = True
@@ -212,7 +220,7 @@ class Socket(Duplex):
         self._transport = wire.transport
         self.connecting = False
         self.pending = False
-        self._set_ref(True)
+        self._update_ref()
         transport = self._transport
         if transport is not None:
             # drain when the kernel took everything, as Node emits it at an empty buffer.
@@ -266,6 +274,37 @@ class Socket(Duplex):
             self._cancel_timer()
             self._emit_close()
 
+    def _handle_active(self) -> bool:
+        """Whether Node's handle for this socket would be active, and so keep the process
+        alive: while connecting, while reading (libuv stops reading at the peer's EOF and
+        when the readable buffer is full), and while written bytes wait for the kernel.
+        An open socket that does none of these (a half-closed socket nobody reads, say)
+        lets a Node program end; so it lets ``nodessl.run`` end."""
+        if self.destroyed:
+            return False
+        if self.connecting:
+            return True
+        wire, transport = self._wire, self._transport
+        if wire is None or transport is None or self._wrapped_by is not None \
+                or transport.is_closing():
+            return False
+        if not self._reading_paused and not wire.read_eof:
+            return True
+        return transport.get_write_buffer_size() > 0
+
+    def _update_ref(self) -> None:
+        """Ref the loop exactly while :meth:`_handle_active`."""
+        if self._ref_poll is not None:
+            self._ref_poll.cancel()
+            self._ref_poll = None
+        active = self._handle_active()
+        self._set_ref(active)
+        if active and self._refed and not self.connecting and (self._reading_paused or (
+                self._wire is not None and self._wire.read_eof)):
+            # held only by unsent bytes: asyncio says nothing when its buffer empties
+            # below the high-water mark, so look again shortly
+            self._ref_poll = self._loop.call_later(0.01, self._update_ref)
+
     def _set_ref(self, on: bool) -> None:
         if on and not self._refed and self._want_ref:
             self._refed = True
@@ -277,8 +316,8 @@ class Socket(Duplex):
     def ref(self) -> Socket:
         """Keep ``nodessl.run`` alive while this socket is open (the default)."""
         self._want_ref = True
-        if not self.destroyed and (self.connecting or self._transport is not None):
-            self._set_ref(True)
+        if self.connecting or self._transport is not None:
+            self._update_ref()
         return self
 
     def unref(self) -> Socket:
@@ -479,6 +518,7 @@ class Socket(Duplex):
         if self._transport is not None and not self._reading_paused:
             self._reading_paused = True
             self._transport.pause_reading()
+            self._update_ref()  # a handle that stopped reading holds nothing
 
     def _read(self) -> None:
         if self._wrapped_by is not None:
@@ -486,6 +526,7 @@ class Socket(Duplex):
         if self._transport is not None and self._reading_paused:
             self._reading_paused = False
             self._transport.resume_reading()
+            self._update_ref()
 
     # -- writing ---------------------------------------------------------------------
 
@@ -515,6 +556,8 @@ class Socket(Duplex):
         self._bytes_written += len(data)
         self._touch()
         self._transport.write(data)
+        if not self._refed and self._want_ref and self._ref_poll is None:
+            self._update_ref()  # a pending write keeps the handle active
 
     def _final(self, done: Callable[[BaseException | None], None]) -> None:
         if self._transport is None:
@@ -736,28 +779,6 @@ def _address_info(addr: Any) -> AddressInfo:
 def _failed_call(exc: OSError) -> str:
     """asyncio does not say whether reading or writing failed; a broken pipe is a write."""
     return "write" if exc.errno in (errno.EPIPE, errno.ESHUTDOWN) else "read"
-
-
-def _js_describe(value: Any) -> str:
-    """Node's "Received ..." wording for a value: ``type number (70000)``, ``type string ('x')``."""
-    if value is None:
-        return "undefined"
-    if isinstance(value, bool):
-        return f"type boolean ({'true' if value else 'false'})"
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and value != value:
-            shown = "NaN"
-        elif isinstance(value, float) and value in (float("inf"), float("-inf")):
-            shown = "Infinity" if value > 0 else "-Infinity"
-        elif isinstance(value, float) and value.is_integer():
-            shown = str(int(value))
-        else:
-            shown = str(value)
-        return f"type number ({shown})"
-    if isinstance(value, str):
-        shown = value if len(value) <= 28 else value[:25] + "..."
-        return f"type string ('{shown}')"
-    return f"an instance of {type(value).__name__}"
 
 
 def _validate_port(port: Any, name: str = "Port") -> int:

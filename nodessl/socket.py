@@ -133,6 +133,8 @@ class TLSSocket(net.Socket):
             self._observe_messages(self._cert_request)
         self._active_hooks: frozenset[str] = frozenset()
         # Server: SNICallback / addContext / OCSPRequest steps of a paused handshake (sni.py).
+        if self._isServer:
+            sni.check_sni_callback(opts.get("SNICallback"))  # Node's _init checks it too
         self._cert_phase = sni.CertPhase.for_socket(self, opts) if self._isServer else None
         # Client: requestOCSP; the response waits here for the end of the handshake.
         self._requestOCSP = not self._isServer and bool(opts.get("requestOCSP"))
@@ -228,15 +230,38 @@ class TLSSocket(net.Socket):
     def _use_stream(self, stream: Any) -> None:
         """Any Duplex below: read it through events, write ciphertext into it."""
         self._lower = stream
-        self.connecting = False
-        self.pending = False
-        self._set_ref(True)
+        # A net.Socket not connected yet (Node wraps it in a JSStreamSocket): as Node,
+        # this socket is 'connecting' until that one connects, and TLS starts then.
+        waiting = isinstance(stream, net.Socket) and not isinstance(stream, TLSSocket) \
+            and stream._wire is None and not stream.destroyed
+        self.connecting = waiting
+        self.pending = waiting
+        self._update_ref()
         stream.on("data", lambda chunk: self._wire_data(memoryview(_as_bytes(chunk))))
         stream.on("end", lambda *a: self._wire_eof())
         stream.on("close", lambda *a: self._wire_lost(None))
         stream.on("error", lambda err: self.destroy(err))
         stream.on("drain", lambda *a: self._wire_drained())
+        if waiting:
+            stream.once("connect", lambda *a: self._on_lower_connect())
+        else:
+            self._start_tls()
+
+    def _on_lower_connect(self) -> None:
+        if self.destroyed:
+            return
+        self.connecting = False
+        self.pending = False
+        self.emit("connect")
         self._start_tls()
+
+    def _handle_active(self) -> bool:
+        if self._lower is not None:
+            # Over a stream there is no handle of our own (Node's JSStreamSocket): a
+            # net.Socket below keeps the program alive by itself; any other Duplex has
+            # no handle to watch, so this socket holds the program while open.
+            return not self.destroyed and not isinstance(self._lower, net.Socket)
+        return super()._handle_active()
 
     def _wire_write(self, data: bytes) -> None:
         if self._lower is not None:

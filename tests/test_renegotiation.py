@@ -34,13 +34,13 @@ async def _pair(on_server: Callable[[Any], None] | None = None, **opts: Any
 def test_argument_errors_match_node() -> None:
     async def main() -> None:
         server, client, _ = await _pair()
-        cases = [((), 'The "options" argument must be of type object. Received None'),
+        cases = [((), 'The "options" argument must be of type object. Received undefined'),
                  ((print,), 'The "options" argument must be of type object. '
                             "Received function print"),
                  (({}, False), 'The "callback" argument must be of type function. '
-                               "Received type bool (False)"),
+                               "Received type boolean (false)"),
                  (({}, 1), 'The "callback" argument must be of type function. '
-                           "Received type int (1)")]
+                           "Received type number (1)")]
         for args, message in cases:
             with pytest.raises(TypeError) as info:
                 client.renegotiate(*args)

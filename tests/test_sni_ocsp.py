@@ -267,7 +267,7 @@ def test_sni_callback_must_be_a_function() -> None:
         assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
         assert info.value.message == (  # type: ignore[attr-defined]
             'The "options.SNICallback" property must be of type function. '
-            "Received type int (5)")
+            "Received type number (5)")
 
     run_loop(main)
 
