@@ -280,3 +280,65 @@ def test_a_server_tlssocket_checks_its_sni_callback_as_node(value: Any) -> None:
 
     run_bounded(main)
     assert errors == [node]
+
+
+NODE_TLS_UNREAD = """
+const tls = require('tls'), fs = require('fs');
+const log = [];
+let client;
+const server = tls.createServer({key: fs.readFileSync('agent1-key.pem'),
+                                 cert: fs.readFileSync('agent1-cert.pem')}, (c) => {
+  c.end('ok');
+  c.on('close', () => { log.push('server side close'); server.close(); });
+});
+server.listen(0, '127.0.0.1', () => {
+  client = tls.connect({port: server.address().port, host: '127.0.0.1',
+                        rejectUnauthorized: false}, () => {
+    log.push('secureConnect');
+    client.end();
+  });
+  client.on('close', () => log.push('client close'));
+});
+process.on('exit', () => {
+  log.push(['client', client.destroyed, client.readableLength]);
+  console.log(JSON.stringify(log));
+});
+"""
+
+
+def test_a_tls_client_that_never_reads_lets_the_program_end_after_the_peer_closed() -> None:
+    # The client ends without reading the server's 'ok': after the server's close_notify
+    # and FIN its connection reads nothing more, so it holds nothing, though still open.
+    node = node_log(NODE_TLS_UNREAD)
+    assert node == ["secureConnect", "server side close", ["client", False, 2]]
+    log: list[Any] = []
+    clients: list[Any] = []
+
+    def main() -> None:
+        def on_secure(c: Any) -> None:
+            c.end("ok")
+
+            def on_close(*a: Any) -> None:
+                log.append("server side close")
+                server.close()
+
+            c.on("close", on_close)
+
+        server = tls.createServer({"key": (KEYS / "agent1-key.pem").read_bytes(),
+                                   "cert": (KEYS / "agent1-cert.pem").read_bytes()}, on_secure)
+
+        def on_listening() -> None:
+            def on_connect() -> None:
+                log.append("secureConnect")
+                client.end()
+
+            client = tls.connect({"port": server.address()["port"], "host": "127.0.0.1",
+                                  "rejectUnauthorized": False}, on_connect)
+            client.on("close", lambda *a: log.append("client close"))
+            clients.append(client)
+
+        server.listen(0, "127.0.0.1", on_listening)
+
+    run_bounded(main)
+    log.append(["client", clients[0].destroyed, clients[0].readableLength])
+    assert log == node

@@ -1,0 +1,34 @@
+"""Port of Node 20's test/parallel/test-tls-peer-certificate-encoding.js.
+
+A peer certificate whose subject CN holds UTF-8 characters is decoded as text.
+"""
+
+
+import nodessl as tls
+
+NODE_TEST = "test-tls-peer-certificate-encoding.js"
+
+
+def test_peer_certificate_encoding(common, fixtures):
+    options = {"key": fixtures.readKey("agent5-key.pem"),
+               "cert": fixtures.readKey("agent5-cert.pem"),
+               "ca": [fixtures.readKey("ca2-cert.pem")]}
+
+    def main():
+        server = tls.createServer(options, lambda cleartext: cleartext.end("World"))
+
+        def on_listening():
+            # Node's this: the server
+            def on_connect():
+                peer_cert = socket.getPeerCertificate()
+                # console.error(util.inspect(peerCert)) is left out: it asserts nothing
+                assert peer_cert["subject"]["CN"] == "Ádám Lippai"
+                server.close()
+
+            socket = tls.connect({"port": server.address()["port"],
+                                  "rejectUnauthorized": False}, common.mustCall(on_connect))
+            socket.end("Hello")
+
+        server.listen(0, common.mustCall(on_listening))
+
+    common.run(main, timeout=5)
