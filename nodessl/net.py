@@ -203,6 +203,7 @@ class Socket(Duplex):
         self._refed = False
         self._want_ref = True  # ref()/unref() by the user, applied whenever we are open
         self._ref_poll: asyncio.TimerHandle | None = None  # see _update_ref
+        self._awaiting_lookup = False  # a custom lookup() has not answered yet
         self._host: str | None = None
         self._eof_sent = False
         self._no_delay = True
@@ -283,7 +284,7 @@ class Socket(Duplex):
         if self.destroyed:
             return False
         if self.connecting:
-            return True
+            return not self._awaiting_lookup
         wire, transport = self._wire, self._transport
         if wire is None or transport is None or self._wrapped_by is not None \
                 or transport.is_closing():
@@ -338,17 +339,71 @@ class Socket(Duplex):
         if cb is not None:
             self.once("connect", cb)
         self.connecting = True
-        self._set_ref(True)
+        host = options.get("host") or "localhost"
+        if options.get("path") is None and not isIP(host) and options.get("lookup") is not None:
+            # Node calls a custom lookup from connect() itself, and while it has not
+            # answered no handle is active: a lookup that never answers holds nothing
+            self._host = host
+            self._awaiting_lookup = True
+            self._update_ref()
+            self._call_lookup(options["lookup"], host, options)
+            return self
+        self._update_ref()
         _loop.spawn(self._loop, self._connect(options))
         return self
 
-    async def _connect(self, options: dict[str, Any]) -> None:
+    def _call_lookup(self, lookup: Callable[..., Any], host: str,
+                     options: dict[str, Any]) -> None:
+        """Resolve ``host`` with the user's ``lookup(hostname, dnsOptions, cb)``; its answer,
+        ``cb(err, address, family)`` or (``all``) ``cb(err, [{address, family}])``, starts
+        the connection to that address."""
+        family = options.get("family")
+        hints = options.get("hints") or 0
+        dns_options: dict[str, Any] = {"family": family}
+        if family not in (4, 6) and not hints:
+            hints = _pysocket.AI_ADDRCONFIG  # as Node, off Windows
+        dns_options["hints"] = hints
+        if family not in (4, 6) and not options.get("localAddress") \
+                and options.get("autoSelectFamily", True) is not False:
+            dns_options["all"] = True  # Node 20's autoSelectFamily: every address is asked for
+        answered = False
+
+        def callback(err: Any = None, address: Any = None, family: Any = None) -> None:
+            nonlocal answered
+            if answered:
+                return
+            answered = True
+            self._awaiting_lookup = False
+            if isinstance(address, list):
+                first = address[0] if address else {}
+                address, family = first.get("address"), first.get("family")
+            self.emit("lookup", err if err else None, address, family, host)
+            if not self.connecting or self.destroyed:
+                return  # destroyed meanwhile
+            if err:
+                error = err if isinstance(err, BaseException) \
+                    else dns_error("ENOTFOUND", "getaddrinfo", host)
+                self._loop.call_soon(self.destroy, error)
+                return
+            if not isinstance(address, str) or not isIP(address):
+                self._loop.call_soon(self.destroy, NodeError(
+                    f"Invalid IP address: {address}", "ERR_INVALID_IP_ADDRESS"))
+                return
+            self._update_ref()
+            resolved = (_pysocket.AF_INET6 if isIP(address) == 6 else _pysocket.AF_INET,
+                        address)
+            _loop.spawn(self._loop, self._connect(options, resolved))
+
+        lookup(host, dns_options, callback)
+
+    async def _connect(self, options: dict[str, Any],
+                       resolved: tuple[int, str] | None = None) -> None:
         path = options.get("path")
         try:
             if path is not None:
                 sock = await self._connect_unix(path)
             else:
-                sock = await self._connect_tcp(options)
+                sock = await self._connect_tcp(options, resolved)
             wire = _Wire(self)
             if path is not None:
                 await self._loop.create_unix_connection(lambda: wire, sock=sock)
@@ -378,7 +433,8 @@ class Socket(Duplex):
             raise
         return sock
 
-    async def _connect_tcp(self, options: dict[str, Any]) -> _pysocket.socket:
+    async def _connect_tcp(self, options: dict[str, Any],
+                           resolved: tuple[int, str] | None = None) -> _pysocket.socket:
         """Resolve, then try each address in turn, as Node's connect (one address when a
         ``family`` or ``localAddress`` is given); errors name the address that failed."""
         host = options.get("host") or "localhost"
@@ -388,11 +444,10 @@ class Socket(Duplex):
         self._host = host
         family = {4: _pysocket.AF_INET, 6: _pysocket.AF_INET6}.get(
             options.get("family") or 0, 0)
-        if isIP(host):
+        if resolved is not None:
+            addresses = [resolved]  # the user's lookup answered (see _call_lookup)
+        elif isIP(host):
             addresses = [(_pysocket.AF_INET6 if isIP(host) == 6 else _pysocket.AF_INET, host)]
-        elif options.get("lookup") is not None:
-            address, found = await self._lookup(options["lookup"], host, options)
-            addresses = [(_pysocket.AF_INET6 if found == 6 else _pysocket.AF_INET, address)]
         else:
             try:
                 infos = await self._loop.getaddrinfo(host, port, family=family,
@@ -435,40 +490,6 @@ class Socket(Duplex):
         if len(errors) == 1:
             raise errors[0]
         raise NodeAggregateError("", getattr(errors[0], "code", None), errors=errors)
-
-    async def _lookup(self, lookup: Callable[..., Any], host: str,
-                      options: dict[str, Any]) -> tuple[str, int]:
-        """Resolve ``host`` with the user's ``lookup(hostname, options, cb)``, as Node does;
-        ``cb(err, address, family)`` or, with ``all``, ``cb(err, [{address, family}])``."""
-        answer: asyncio.Future[tuple[str, int]] = self._loop.create_future()
-
-        def callback(err: Any, address: Any = None, family: Any = None) -> None:
-            if answer.done():
-                return
-            if err:
-                answer.set_exception(err if isinstance(err, BaseException)
-                                     else dns_error("ENOTFOUND", "getaddrinfo", host))
-                return
-            if isinstance(address, list):
-                if not address:
-                    answer.set_exception(dns_error("ENOTFOUND", "getaddrinfo", host))
-                    return
-                address, family = address[0].get("address"), address[0].get("family")
-            if not isinstance(address, str) or not isIP(address):
-                answer.set_exception(NodeError(
-                    f'Invalid IP address: {address}', "ERR_INVALID_IP_ADDRESS"))
-                return
-            answer.set_result((address, int(family or isIP(address))))
-
-        lookup(host, {"family": options.get("family") or 0, "hints": options.get("hints", 0),
-                      "all": False}, callback)
-        try:
-            address, family = await answer
-        except BaseException as err:
-            self.emit("lookup", err, None, None, host)
-            raise
-        self.emit("lookup", None, address, family, host)
-        return address, family
 
     def _on_connected(self) -> None:
         """The TCP connection is up: flush queued writes, emit ``connect`` and ``ready``."""

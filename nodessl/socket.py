@@ -1010,13 +1010,20 @@ def connect(*args: Any, **kwargs: Any) -> TLSSocket:
     """
     options, cb = net._normalize_connect_args(args)
     options.update(kwargs)
-    check = options.get("checkServerIdentity")
-    if check is not None and not callable(check):
-        raise invalid_arg_type("options.checkServerIdentity", "of type function", check)
+    # Node spreads the options over its defaults, so a key given as undefined (None)
+    # replaces tls.checkServerIdentity and fails the check, as any non-function does
+    if "checkServerIdentity" in options and not callable(options["checkServerIdentity"]):
+        raise invalid_arg_type("options.checkServerIdentity", "of type function",
+                               options["checkServerIdentity"])
     _check_min_dh_size(options)
     context = options.get("secureContext")
     if context is None:
-        context = create_secure_context(options)
+        # Node spreads the options over {ciphers: tls.DEFAULT_CIPHERS, ...}: the context
+        # factory sees the default list as it is now on the module
+        import sys
+
+        defaults = {"ciphers": getattr(sys.modules.get("nodessl"), "DEFAULT_CIPHERS", None)}
+        context = create_secure_context({**defaults, **options})
     trace_on = options.get("enableTrace")
     if trace_on is not None and not isinstance(trace_on, bool):
         raise invalid_arg_type("options.enableTrace", "of type boolean", trace_on)

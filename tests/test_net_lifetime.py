@@ -342,3 +342,51 @@ def test_a_tls_client_that_never_reads_lets_the_program_end_after_the_peer_close
     run_bounded(main)
     log.append(["client", clients[0].destroyed, clients[0].readableLength])
     assert log == node
+
+
+NODE_LOOKUP = """
+const tls = require('tls');
+const log = [];
+const s = tls.connect({port: 42, host: 'example.invalid', timeout: 1000,
+                       lookup(h, o, cb) { log.push(['lookup', h, o]); }});
+log.push(['after connect', s.connecting, s.timeout]);
+const t = tls.connect({port: 42, host: 'example.invalid', family: 4,
+                       lookup(h, o, cb) {
+                         log.push(['lookup4', h, o]);
+                         cb(Object.assign(new Error('nope'), {code: 'ENOTFOUND'}));
+                       }});
+t.on('lookup', (e, a, f, h) => log.push(['lookup event', e && e.code, a ?? null, f ?? null, h]));
+t.on('error', (e) => log.push(['error', e.code]));
+process.on('exit', () => console.log(JSON.stringify(log)));
+"""
+
+
+def test_a_custom_lookup_is_called_from_connect_and_an_unanswered_one_holds_nothing() -> None:
+    # Node 20 calls lookup(host, {family, hints, all}) inside connect(), with ADDRCONFIG
+    # and all: true (autoSelectFamily) unless a family is given; a lookup that never
+    # answers keeps no handle active, so the program ends.
+    node = node_log(NODE_LOOKUP)
+    log: list[Any] = []
+
+    def shown(options: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in options.items() if v is not None}  # JSON drops undefined
+
+    def main() -> None:
+        s = tls.connect({"port": 42, "host": "example.invalid", "timeout": 1000,
+                         "lookup": lambda h, o, cb: log.append(["lookup", h, shown(o)])})
+        log.append(["after connect", s.connecting, s.timeout])
+
+        def failing(h: str, o: dict[str, Any], cb: Any) -> None:
+            log.append(["lookup4", h, shown(o)])
+            err = tls.NodeError("nope", "ENOTFOUND")
+            cb(err)
+
+        t = tls.connect({"port": 42, "host": "example.invalid", "family": 4,
+                         "lookup": failing})
+        t.on("lookup", lambda e, a, f, h: log.append(
+            ["lookup event", e and e.code, a, f, h]))
+        t.on("error", lambda e: log.append(["error", e.code]))
+
+    run_bounded(main)
+    assert log == node
+    assert log[0] == ["lookup", "example.invalid", {"hints": 32, "all": True}]

@@ -736,7 +736,7 @@ def test_lookup_option_resolves_the_host_and_host_is_still_the_identity() -> Non
         looked = once(client, "lookup")
         await once(client, "secureConnect")
         assert await looked == (None, "127.0.0.1", 4, "agent1")
-        assert asked == [("agent1", 0)]
+        assert asked == [("agent1", None)]  # Node: family undefined (not given)
         assert client.authorized and await conn == "agent1"
         failing = tls.connect({"host": "nowhere.test", "port": port,
                                "lookup": lambda h, o, cb: cb(tls.NodeError("no", "ENOTFOUND"))})
