@@ -759,6 +759,17 @@ class Socket(Duplex):
         """Bytes received from the connection."""
         return self._bytes_read
 
+    def _has_handle(self) -> bool:
+        """Whether Node's socket would have its ``_handle``: from connect() (or being
+        accepted) until destroyed."""
+        return not self.destroyed and (self.connecting or self._wire is not None)
+
+    @property
+    def bufferSize(self) -> int | None:
+        """Deprecated in Node for :attr:`writableLength`, which it returns while the socket
+        has a handle (None, Node's undefined, before connect and after destroy)."""
+        return self.writableLength if self._has_handle() else None
+
     @property
     def bytesWritten(self) -> int:
         """Bytes sent, including those still queued."""

@@ -255,6 +255,9 @@ class TLSSocket(net.Socket):
         self.emit("connect")
         self._start_tls()
 
+    def _has_handle(self) -> bool:
+        return super()._has_handle() or (self._lower is not None and not self.destroyed)
+
     def _handle_active(self) -> bool:
         if self._lower is not None:
             # Over a stream there is no handle of our own (Node's JSStreamSocket): a

@@ -390,3 +390,29 @@ def test_a_custom_lookup_is_called_from_connect_and_an_unanswered_one_holds_noth
     run_bounded(main)
     assert log == node
     assert log[0] == ["lookup", "example.invalid", {"hints": 32, "all": True}]
+
+
+def test_buffer_size_is_the_writable_length_while_there_is_a_handle() -> None:
+    node = node_log("""
+        const net = require('net');
+        const log = [];
+        const s = new net.Socket();
+        log.push(s.bufferSize ?? null);
+        const c = net.connect(1, '127.0.0.1');
+        c.write('abc');
+        log.push(c.bufferSize, c.writableLength);
+        c.on('error', () => log.push(c.bufferSize ?? null));
+        process.on('exit', () => console.log(JSON.stringify(log)));
+    """)
+    log: list[Any] = []
+
+    def main() -> None:
+        log.append(net.Socket().bufferSize)
+        c = net.connect(1, "127.0.0.1")
+        c.write("abc")
+        log.append(c.bufferSize)
+        log.append(c.writableLength)
+        c.on("error", lambda e: log.append(c.bufferSize))
+
+    run_bounded(main)
+    assert log == node == [None, 3, 3, None]
