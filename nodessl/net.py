@@ -15,6 +15,7 @@ import errno
 import ipaddress
 import os
 import socket as _pysocket
+from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -211,6 +212,9 @@ class Socket(Duplex):
         self._wrapped_by: WireOwner | None = None  # see _hand_over
         if opts.get("fd") is not None or opts.get("handle") is not None:
             raise invalid_arg_value("options", "fd/handle", "is not supported by nodessl")
+        # onread: {buffer, callback}: bytes go into the caller's buffer, not to 'data'
+        onread = opts.get("onread")
+        self._onread: _OnRead | None = _OnRead(onread) if isinstance(onread, dict) else None
 
     # -- attaching to a connection ---------------------------------------------------
 
@@ -504,6 +508,58 @@ class Socket(Duplex):
         if self._flowing is not False:
             self._read()
 
+    # -- onread: reading into the caller's buffer -----------------------------------
+
+    def push(self, chunk: bytes | None) -> bool:
+        """As :meth:`Duplex.push`; with ``onread`` the bytes go to its callback instead."""
+        onread = self._onread
+        if onread is None or self.destroyed:
+            return super().push(chunk)
+        if chunk is None:
+            onread.eof = True
+            self._deliver_onread()
+            return False
+        if chunk:
+            onread.pending.append(bytes(chunk))
+            self._deliver_onread()
+        return not onread.paused
+
+    def _deliver_onread(self) -> None:
+        onread = self._onread
+        assert onread is not None
+        while onread.pending and not onread.paused and not self.destroyed:
+            chunk = onread.pending.popleft()
+            buf = onread.next_buffer()
+            view = memoryview(buf).cast("B")
+            n = min(len(view), len(chunk))
+            view[:n] = chunk[:n]
+            if n < len(chunk):
+                onread.pending.appendleft(chunk[n:])
+            if onread.callback(n, buf) is False:
+                self.pause()  # as Node: a callback returning false pauses the socket
+        if onread.eof and not onread.pending and not onread.eof_pushed and not self.destroyed:
+            onread.eof_pushed = True
+            onread.next_buffer()  # Node allocates a buffer for the read that finds EOF
+            super().push(None)
+
+    def pause(self) -> Socket:
+        """Stop emitting data (with ``onread``: stop calling its callback and reading)."""
+        super().pause()
+        if self._onread is not None:
+            self._onread.paused = True
+            self._pause_wire()
+        return self
+
+    def resume(self) -> Socket:
+        """Emit data again (with ``onread``: call its callback again and read on)."""
+        super().resume()
+        onread = self._onread
+        if onread is not None and onread.paused:
+            onread.paused = False
+            self._loop.call_soon(self._deliver_onread)
+            self._read()
+        return self
+
     # -- wire events (overridden by TLSSocket) ---------------------------------------
 
     def _wire_data(self, data: memoryview) -> None:
@@ -786,6 +842,19 @@ class Socket(Duplex):
         if self.readable and self.writable:
             return "open"
         return "readOnly" if self.readable else "writeOnly"
+
+
+class _OnRead:
+    """The ``onread`` option's state: where bytes go, and what waits while paused."""
+
+    def __init__(self, option: dict[str, Any]) -> None:
+        buffer = option.get("buffer")
+        self.next_buffer: Callable[[], Any] = buffer if callable(buffer) else (lambda: buffer)
+        self.callback: Callable[[int, Any], Any] = option.get("callback") or (lambda n, b: None)
+        self.pending: deque[bytes] = deque()
+        self.paused = False
+        self.eof = False
+        self.eof_pushed = False
 
 
 class AddressInfo(dict):  # type: ignore[type-arg]

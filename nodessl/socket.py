@@ -50,7 +50,7 @@ _SOCKET_OPTIONS = frozenset({
     "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "servername", "host", "port",
     "path", "socket", "checkServerIdentity", "minDHSize", "timeout", "allowHalfOpen",
     "highWaterMark", "pskCallback", "pskIdentityHint", "family", "localAddress", "localPort",
-    "lookup", "hints", "handshakeTimeout",
+    "lookup", "hints", "handshakeTimeout", "onread",
 })
 
 
@@ -80,7 +80,9 @@ class TLSSocket(net.Socket):
         # old forms (nodessl.legacy's NPNProtocols) become Node 20's, when that layer is in
         opts = extensions.adapt_socket_options({**(options or {}), **kwargs})
         super().__init__({"allowHalfOpen": opts.get("allowHalfOpen", False),
-                          "highWaterMark": opts.get("highWaterMark")})
+                          "highWaterMark": opts.get("highWaterMark"),
+                          # Node gives onread to the socket only when it makes the connection
+                          "onread": opts.get("onread") if socket is None else None})
         self._tlsOptions = opts
         self._isServer = bool(opts.get("isServer", False))
         context = opts.get("secureContext")

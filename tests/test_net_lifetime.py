@@ -8,6 +8,7 @@ has bytes the kernel has not taken.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import threading
@@ -416,3 +417,63 @@ def test_buffer_size_is_the_writable_length_while_there_is_a_handle() -> None:
 
     run_bounded(main)
     assert log == node == [None, 3, 3, None]
+
+
+NODE_ONREAD = """
+const net = require('net');
+const log = [];
+let allocs = 0;
+const pool = [Buffer.alloc(4), Buffer.alloc(4)];
+const server = net.createServer((c) => { server.close(); c.end('hello world'); });
+server.listen(0, '127.0.0.1', () => {
+  const c = net.connect({port: server.address().port, host: '127.0.0.1', onread: {
+    buffer: () => pool[allocs++ % 2],
+    callback: (n, buf) => {
+      log.push([n, buf.toString('latin1', 0, n), buf === pool[(allocs - 1) % 2]]);
+      if (log.length === 1) { setTimeout(() => { log.push('resume'); c.resume(); }, 50); return false; }
+    }}});
+  c.on('data', () => log.push('data!'));
+  c.on('end', () => log.push(['end', allocs]));
+});
+process.on('exit', () => console.log(JSON.stringify(log)));
+"""
+
+
+def test_onread_fills_the_callers_buffers_and_false_pauses_as_in_node() -> None:
+    node = node_log(NODE_ONREAD)
+    log: list[Any] = []
+    allocs = 0
+    pool = [bytearray(4), bytearray(4)]
+
+    def main() -> None:
+        loop = asyncio.get_running_loop()
+        server = net.createServer(lambda c: (server.close(), c.end("hello world")))
+
+        def buffer() -> bytearray:
+            nonlocal allocs
+            allocs += 1
+            return pool[(allocs - 1) % 2]
+
+        def on_listening() -> None:
+            def callback(n: int, buf: bytearray) -> bool | None:
+                log.append([n, buf[:n].decode("latin-1"), buf is pool[(allocs - 1) % 2]])
+                if len(log) == 1:
+                    # (the server's side, still reading, keeps both programs alive)
+                    def later() -> None:
+                        log.append("resume")
+                        c.resume()
+
+                    loop.call_later(0.05, later)
+                    return False
+                return None
+
+            c = net.connect({"port": server.address()["port"], "host": "127.0.0.1",
+                             "onread": {"buffer": buffer, "callback": callback}})
+            c.on("data", lambda d: log.append("data!"))
+            c.on("end", lambda: log.append(["end", allocs]))
+
+        server.listen(0, "127.0.0.1", on_listening)
+
+    run_bounded(main)
+    assert log == node
+    assert log[0] == [4, "hell", True] and log[1] == "resume"
