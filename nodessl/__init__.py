@@ -30,6 +30,7 @@ from .context import (
     rootCertificates,
 )
 from .errors import NodeError
+from .events import AbortController, AbortSignal
 from .identity import checkServerIdentity
 from .loop import run
 from .server import Server, createServer
@@ -66,6 +67,8 @@ def createSecurePair(*args: Any, **kwargs: Any) -> Any:
 
 
 __all__ = [
+    "AbortController",
+    "AbortSignal",
     "CLIENT_RENEG_LIMIT",
     "CLIENT_RENEG_WINDOW",
     "DEFAULT_CIPHERS",

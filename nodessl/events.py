@@ -24,7 +24,8 @@ from pyee.base import EventEmitter as _PyeeEmitter
 
 from .errors import NodeError
 
-__all__ = ["EventEmitter"]
+__all__ = ["AbortController", "AbortError", "AbortSignal", "EventEmitter", "getEventListeners",
+           "once"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -170,3 +171,112 @@ class EventEmitter(_PyeeEmitter):
     def getMaxListeners(self) -> int:
         """The value given to :meth:`setMaxListeners` (10 by default)."""
         return self._max_listeners
+
+
+# -- AbortController, and the events module's helpers around it ------------------------------
+
+
+class AbortError(NodeError):
+    """Node's ``AbortError``: what an aborted operation fails with (``cause`` is the reason)."""
+
+    name = "AbortError"
+
+    def __init__(self, message: str = "The operation was aborted", cause: Any = None) -> None:
+        super().__init__(message, "ABORT_ERR")
+        self.cause = cause
+        self.__cause__ = cause if isinstance(cause, BaseException) else None
+
+
+class AbortSignal:
+    """Node's (and the web's) ``AbortSignal``: ``aborted``, ``reason``, 'abort' listeners."""
+
+    def __init__(self) -> None:
+        self.aborted = False
+        self.reason: Any = None
+        self._listeners: list[Callable[..., Any]] = []
+        self.onabort: Callable[..., Any] | None = None
+
+    def addEventListener(self, type: str, listener: Callable[..., Any],
+                         options: Any = None) -> None:
+        """Call ``listener`` on 'abort' (once: a signal aborts only once)."""
+        if type == "abort" and listener not in self._listeners:
+            self._listeners.append(listener)
+
+    def removeEventListener(self, type: str, listener: Callable[..., Any],
+                            options: Any = None) -> None:
+        """Undo :meth:`addEventListener`."""
+        if type == "abort" and listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def throwIfAborted(self) -> None:
+        """Raise the abort reason once aborted."""
+        if self.aborted:
+            raise self.reason
+
+    def _abort(self, reason: Any) -> None:
+        if self.aborted:
+            return
+        self.aborted = True
+        self.reason = reason if reason is not None else NodeError(
+            "This operation was aborted", "ABORT_ERR", name="AbortError")
+        listeners, self._listeners = self._listeners, []
+        if self.onabort is not None:
+            self.onabort({"type": "abort"})
+        for listener in listeners:
+            listener({"type": "abort"})
+
+    @staticmethod
+    def abort(reason: Any = None) -> AbortSignal:
+        """A signal aborted already."""
+        signal = AbortSignal()
+        signal._abort(reason)
+        return signal
+
+
+class AbortController:
+    """Node's global ``AbortController``: ``signal`` and ``abort(reason)``."""
+
+    def __init__(self) -> None:
+        self.signal = AbortSignal()
+
+    def abort(self, reason: Any = None) -> None:
+        """Abort ``signal``: its 'abort' listeners run now."""
+        self.signal._abort(reason)
+
+
+def getEventListeners(emitter: Any, name: str) -> list[Callable[..., Any]]:
+    """``events.getEventListeners``: an emitter's (or an AbortSignal's) listeners of ``name``."""
+    if isinstance(emitter, AbortSignal):
+        return list(emitter._listeners) if name == "abort" else []
+    return list(emitter.listeners(name))
+
+
+async def once(emitter: Any, name: str) -> list[Any]:
+    """``events.once``: the arguments of the next ``name`` event; an 'error' first raises it."""
+    loop = asyncio.get_running_loop()
+    result: asyncio.Future[list[Any]] = loop.create_future()
+
+    def on_event(*args: Any) -> None:
+        if name != "error":
+            emitter.removeListener("error", on_error)
+        if not result.done():
+            result.set_result(list(args))
+
+    def on_error(err: Any) -> None:
+        emitter.removeListener(name, on_event)
+        if not result.done():
+            result.set_exception(err if isinstance(err, BaseException)
+                                 else NodeError(str(err)))
+
+    emitter.once(name, on_event)
+    if name != "error":
+        emitter.once("error", on_error)
+    return await result
+
+
+def validate_abort_signal(signal: Any, name: str) -> None:
+    """Node's ``validateAbortSignal``: None, or an :class:`AbortSignal`."""
+    if signal is not None and not isinstance(signal, AbortSignal):
+        from .errors import invalid_arg_type
+
+        raise invalid_arg_type(name, "an instance of AbortSignal", signal)

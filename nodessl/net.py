@@ -33,7 +33,7 @@ from .errors import (
     system_error,
 )
 from .errors import js_describe as _js_describe
-from .events import EventEmitter
+from .events import AbortError, AbortSignal, EventEmitter, validate_abort_signal
 from .stream import Duplex, WriteCallback
 
 __all__ = ["AddressInfo", "Socket", "Server", "connect", "createConnection", "createServer",
@@ -215,6 +215,22 @@ class Socket(Duplex):
         # onread: {buffer, callback}: bytes go into the caller's buffer, not to 'data'
         onread = opts.get("onread")
         self._onread: _OnRead | None = _OnRead(onread) if isinstance(onread, dict) else None
+        signal = opts.get("signal")
+        if signal is not None:
+            validate_abort_signal(signal, "options.signal")
+            self._abort_on(signal)
+
+    def _abort_on(self, signal: AbortSignal) -> None:
+        """Node's ``signal`` option: aborting destroys the socket with an AbortError."""
+
+        def on_abort(*_: Any) -> None:
+            self.destroy(AbortError(cause=signal.reason))
+
+        if signal.aborted:
+            self._loop.call_soon(on_abort)
+        else:
+            signal.addEventListener("abort", on_abort)
+            self.once("close", lambda *a: signal.removeEventListener("abort", on_abort))
 
     # -- attaching to a connection ---------------------------------------------------
 

@@ -50,7 +50,7 @@ _SOCKET_OPTIONS = frozenset({
     "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "servername", "host", "port",
     "path", "socket", "checkServerIdentity", "minDHSize", "timeout", "allowHalfOpen",
     "highWaterMark", "pskCallback", "pskIdentityHint", "family", "localAddress", "localPort",
-    "lookup", "hints", "handshakeTimeout", "onread",
+    "lookup", "hints", "handshakeTimeout", "onread", "signal",
 })
 
 
@@ -82,7 +82,8 @@ class TLSSocket(net.Socket):
         super().__init__({"allowHalfOpen": opts.get("allowHalfOpen", False),
                           "highWaterMark": opts.get("highWaterMark"),
                           # Node gives onread to the socket only when it makes the connection
-                          "onread": opts.get("onread") if socket is None else None})
+                          "onread": opts.get("onread") if socket is None else None,
+                          "signal": opts.get("signal")})
         self._tlsOptions = opts
         self._isServer = bool(opts.get("isServer", False))
         context = opts.get("secureContext")

@@ -477,3 +477,81 @@ def test_onread_fills_the_callers_buffers_and_false_pauses_as_in_node() -> None:
     run_bounded(main)
     assert log == node
     assert log[0] == [4, "hell", True] and log[1] == "resume"
+
+
+NODE_ABORT = """
+const net = require('net'), { getEventListeners } = require('events');
+const log = [];
+const server = net.createServer();
+server.listen(0, '127.0.0.1', () => {
+  const port = server.address().port;
+  const pre = new AbortController();
+  pre.abort();
+  const a = net.connect({port, host: '127.0.0.1', signal: pre.signal});
+  log.push(['pre listeners', getEventListeners(pre.signal, 'abort').length]);
+  a.on('error', (e) => log.push(['pre', e.name, e.code, e.message, e.cause.name]));
+  a.on('close', () => {
+    const post = new AbortController();
+    const b = net.connect({port, host: '127.0.0.1', signal: post.signal}, () => {
+      log.push('connected');
+      post.abort();
+    });
+    log.push(['post listeners', getEventListeners(post.signal, 'abort').length]);
+    b.on('error', (e) => log.push(['post', e.name, e.code, e.message]));
+    b.on('close', () => {
+      log.push(['after close', getEventListeners(post.signal, 'abort').length]);
+      server.close();
+      // this comparison is about the abort, not the lifetime: Node's server-side socket
+      // of an aborted connection can outlive it here, so the program says when it is done
+      console.log(JSON.stringify(log));
+      process.exit(0);
+    });
+  });
+});
+"""
+
+
+def test_a_signal_aborts_a_socket_as_in_node() -> None:
+    from nodessl.events import getEventListeners
+
+    node = node_log(NODE_ABORT)
+    log: list[Any] = []
+
+    def main() -> None:
+        server = net.createServer()
+
+        def on_listening() -> None:
+            port = server.address()["port"]
+            pre = nodessl.AbortController()
+            pre.abort()
+            a = net.connect({"port": port, "host": "127.0.0.1", "signal": pre.signal})
+            log.append(["pre listeners", len(getEventListeners(pre.signal, "abort"))])
+            a.on("error", lambda e: log.append(["pre", e.name, e.code, e.message,
+                                                e.cause.name]))
+
+            def then(*_: Any) -> None:
+                post = nodessl.AbortController()
+
+                def on_connect() -> None:
+                    log.append("connected")
+                    post.abort()
+
+                b = net.connect({"port": port, "host": "127.0.0.1", "signal": post.signal},
+                                on_connect)
+                log.append(["post listeners", len(getEventListeners(post.signal, "abort"))])
+                b.on("error", lambda e: log.append(["post", e.name, e.code, e.message]))
+
+                def on_close(*_: Any) -> None:
+                    log.append(["after close", len(getEventListeners(post.signal, "abort"))])
+                    server.close()
+
+                b.on("close", on_close)
+
+            a.on("close", then)
+
+        server.listen(0, "127.0.0.1", on_listening)
+
+    run_bounded(main)
+    assert log == node
+    assert log[1] == ["pre", "AbortError", "ABORT_ERR", "The operation was aborted",
+                      "AbortError"]
