@@ -140,6 +140,8 @@ class TLSSocket(net.Socket):
             self._observe_messages(self._cert_request)
         self._active_hooks: frozenset[str] = frozenset()
         # Server: SNICallback / addContext / OCSPRequest steps of a paused handshake (sni.py).
+        if self._isServer:
+            sni.check_sni_callback(opts.get("SNICallback"))  # Node's _init checks it too
         self._cert_phase = sni.CertPhase.for_socket(self, opts) if self._isServer else None
         # Client: requestOCSP; the response waits here for the end of the handshake.
         self._requestOCSP = not self._isServer and bool(opts.get("requestOCSP"))
@@ -176,8 +178,9 @@ class TLSSocket(net.Socket):
             if socket._wrappable:
                 self._take_over(socket)
             else:
+                # No ref of its own while it waits, as Node's JSStreamSocket: the plain
+                # socket's connect (its handle) is what holds the program.
                 self.connecting = True
-                self._update_ref()
                 socket.once("connect", lambda *a: self._on_parent_connect(socket))
                 socket.once("error", lambda err: self.destroy(err))
         elif isinstance(socket, _pysocket.socket):
@@ -189,6 +192,11 @@ class TLSSocket(net.Socket):
         else:
             raise invalid_arg_type("socket", "an instance of net.Socket, socket.socket or "
                                    "a Duplex stream", socket)
+
+    def _is_active(self) -> bool:
+        if self.connecting and self._transport is None and self._parent is not None:
+            return False  # waiting for the plain socket below, which holds the program
+        return super()._is_active()
 
     def _on_parent_connect(self, plain: net.Socket) -> None:
         if self.destroyed or not plain._wrappable:
