@@ -17,7 +17,7 @@ assignable: contexts created afterwards use the new values, as in Node.
 
 from typing import Any
 
-from . import net
+from . import constants, net
 from .alpn import convertALPNProtocols
 from .context import (
     DEFAULT_CIPHERS,
@@ -31,13 +31,27 @@ from .context import (
 )
 from .errors import NodeError
 from .identity import checkServerIdentity
-from .legacy.ciphers import getLegacyCiphers
 from .loop import run
 from .server import Server, createServer
 from .socket import TLSSocket, connect
 
 CLIENT_RENEG_LIMIT = 3
 CLIENT_RENEG_WINDOW = 600
+
+
+def __getattr__(name: str) -> Any:
+    # nodessl.legacy is a leaf the core never imports: its public names here load it on
+    # first use (PEP 562)
+    if name == "getLegacyCiphers":
+        from .legacy.ciphers import getLegacyCiphers
+
+        globals()[name] = getLegacyCiphers
+        return getLegacyCiphers
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
 
 
 def createSecurePair(*args: Any, **kwargs: Any) -> Any:
@@ -65,6 +79,7 @@ __all__ = [
     "checkServerIdentity",
     "convertALPNProtocols",
     "connect",
+    "constants",
     "createSecureContext",
     "createSecurePair",
     "createServer",

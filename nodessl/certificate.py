@@ -31,6 +31,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from .der import DERError, iter_tlvs, read_tlv, single_tlv
+
 __all__ = ["certificate_object", "peer_certificate_object"]
 
 # ---------------------------------------------------------------------------
@@ -38,46 +40,24 @@ __all__ = ["certificate_object", "peer_certificate_object"]
 # ---------------------------------------------------------------------------
 
 
-class _Malformed(ValueError):
-    """A structure OpenSSL would have failed to decode (Node then reports null/undefined)."""
+# A structure OpenSSL would have failed to decode (Node then reports null/undefined).
+_Malformed = DERError
 
 
+# X.509 never uses high tag numbers; treating them as malformed keeps this simple.
 def _tlv(data: bytes, pos: int, end: int) -> tuple[int, int, int]:
     """Return ``(tag, content_start, content_end)`` of the element starting at ``pos``."""
-    if pos + 2 > end:
-        raise _Malformed("truncated")
-    tag = data[pos]
-    if tag & 0x1F == 0x1F:
-        # X.509 never uses high tag numbers; treating them as malformed keeps this simple.
-        raise _Malformed("high tag number")
-    length = data[pos + 1]
-    pos += 2
-    if length & 0x80:
-        count = length & 0x7F
-        if count == 0 or count > 4 or pos + count > end:
-            raise _Malformed("bad length")
-        length = int.from_bytes(data[pos : pos + count], "big")
-        pos += count
-    if pos + length > end:
-        raise _Malformed("overrun")
-    return tag, pos, pos + length
+    return read_tlv(data, pos, end, high_tags=False)
 
 
 def _items(data: bytes, start: int, end: int) -> Iterator[tuple[int, int, int]]:
     """Iterate the TLVs that make up ``data[start:end]``."""
-    pos = start
-    while pos < end:
-        tag, cstart, cend = _tlv(data, pos, end)
-        yield tag, cstart, cend
-        pos = cend
+    return iter_tlvs(data, start, end, high_tags=False)
 
 
 def _single(data: bytes, expect: int | None = None) -> tuple[int, int, int]:
     """Decode ``data`` as exactly one TLV (as d2i does for an extension value)."""
-    tag, start, end = _tlv(data, 0, len(data))
-    if end != len(data) or (expect is not None and tag != expect):
-        raise _Malformed("unexpected encoding")
-    return tag, start, end
+    return single_tlv(data, expect, high_tags=False)
 
 
 def _oid(content: bytes) -> str:

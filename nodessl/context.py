@@ -8,6 +8,11 @@ Structure (after Node's ``_tls_common.js`` and ``internal/tls/secure-context.js`
 * :func:`createSecureContext` folds ``honorCipherOrder`` into ``secureOptions``, builds that
   object, then :func:`_configure` applies every other option through one ordered table,
   :data:`_STEPS`, whose comments say why each step sits where it does.
+* :class:`NativeContext` is ``secureContext.context``: the pyOpenSSL ``SSL.Context`` with
+  Node's native methods (``addCACert``, ``setCert``, ``setCiphers``, ...), which change the
+  SecureContext at any time, for every connection created afterwards.  The steps and the
+  native methods share one set of small functions on a SecureContext.
+* Every SecureContext owns its certificate store (the parsed default roots are shared).
 
 Errors are Node's: ``ERR_INVALID_ARG_TYPE`` naming the option, ``ERR_TLS_*`` for versions and
 methods, and OpenSSL failures in Node's form (``error:0A0000B9:SSL routines::no cipher match``,
@@ -35,7 +40,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import certifi
@@ -47,6 +52,7 @@ from cryptography.utils import CryptographyDeprecationWarning
 from OpenSSL import SSL, crypto
 
 from . import openssl
+from .der import read_tlv
 from .errors import (
     NodeError,
     NodeTypeError,
@@ -58,6 +64,7 @@ from .errors import (
 )
 
 __all__ = [
+    "NativeContext",
     "DEFAULT_CIPHERS",
     "DEFAULT_ECDH_CURVE",
     "DEFAULT_MAX_VERSION",
@@ -223,21 +230,11 @@ _CERT_LABELS = frozenset({b"CERTIFICATE", b"X509 CERTIFICATE", b"TRUSTED CERTIFI
 
 
 def _der_length(der: bytes, offset: int = 0) -> tuple[int, int]:
-    """(header length, content length) of the DER element at ``offset``; ValueError when the
-    header is cut short or declares more content than there is."""
-    if len(der) < offset + 2:
-        raise ValueError("not enough data")
-    first = der[offset + 1]
-    if first < 0x80:
-        header, length = 2, first
-    else:
-        n = first & 0x7F
-        if n == 0 or n > 4 or len(der) < offset + 2 + n:
-            raise ValueError("not enough data")
-        header, length = 2 + n, int.from_bytes(der[offset + 2:offset + 2 + n], "big")
-    if offset + header + length > len(der):
-        raise ValueError("not enough data")
-    return header, length
+    """(header length, content length) of the DER element at ``offset``; ValueError
+    (:class:`~nodessl.der.DERError`) when the header is cut short or declares more content than
+    there is."""
+    _tag, start, end = read_tlv(der, offset)
+    return start - offset, end - start
 
 
 def _pem_blocks(data: bytes, labels: frozenset[bytes]) -> list[tuple[bytes, bytes]]:
@@ -332,20 +329,21 @@ _EXTRA_CA_CERTS: list[crypto.X509] = _load_extra_ca_certs()
 
 
 class _RootStore:
-    """The parsed root certificates and the one X509_STORE every default context shares.
+    """The parsed root certificates, shared by every context; each context gets its own
+    X509_STORE holding them.
 
-    Node builds its root store once and gives every context a reference to it
-    (``SSL_CTX_set_cert_store`` after ``X509_STORE_up_ref``); a context that must change its
-    store (``crl``, a PFX's CA certificates, ``allowPartialTrustChain``) first swaps in a
-    private copy (Node's ``NewRootCertStore``), so the shared store is never modified.
-    Built lazily, under a lock, on the first context that needs it.
+    Node gives contexts without ``ca`` one shared store and copies it before a change
+    (``NewRootCertStore``).  Here the store is reachable from Python
+    (``context.get_cert_store()``), so a change could not be intercepted: every context owns
+    its store from the start.  The X509 objects are parsed once and only referenced by each
+    store (``X509_STORE_add_cert`` takes a reference): a store of ~260 roots costs about
+    0.15 ms and a few KiB (measured: a default context 0.3 ms, 0.15 ms with one shared store).  Parsed lazily, under a lock, on the first context that needs it.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._certs: list[crypto.X509] | None = None
         self._crypto_certs: list[x509.Certificate] | None = None
-        self._shared: crypto.X509Store | None = None
 
     def certs(self) -> list[x509.Certificate]:
         """The root certificates as cryptography objects (for issuer look-ups only)."""
@@ -367,18 +365,8 @@ class _RootStore:
     def new_store(self) -> crypto.X509Store:
         """A fresh store holding every root certificate (Node's ``NewRootCertStore``)."""
         store = crypto.X509Store()
-        for cert in self._build():
-            openssl.store_add_cert(store, cert)
+        openssl.store_add_certs(store, self._build())
         return store
-
-    def shared(self) -> crypto.X509Store:
-        """The store shared by every context created without ``ca``."""
-        if self._shared is None:
-            store = self.new_store()
-            with self._lock:
-                if self._shared is None:
-                    self._shared = store
-        return self._shared
 
 
 _ROOTS = _RootStore()
@@ -540,13 +528,23 @@ def _to_int32(value: Any) -> int:
 
 # -- the SecureContext object --------------------------------------------------------------
 
+_Op = Callable[["SecureContext"], Any]
+
+
 class SecureContext:
     """Node's ``SecureContext``.
 
-    ``context`` is the native handle, a pyOpenSSL ``SSL.Context`` (Node's ``.context``).
-    A pyOpenSSL context cannot change once a ``Connection`` was made from it, so the options
-    it was built from are kept (``_options``, defaults resolved) and :meth:`fresh_context`
-    builds an equivalent new one.
+    ``context`` is the native handle (Node's ``secureContext.context``): a
+    :class:`NativeContext`, which is a pyOpenSSL ``SSL.Context`` with Node's native methods
+    (``addCACert``, ``setCert``, ``setCiphers``, ...).  Each SecureContext owns its
+    certificate store.
+
+    A pyOpenSSL context cannot take new callbacks once a ``Connection`` was made from it, so
+    connections that need callbacks use *variants* (:meth:`context_for`), rebuilt from the
+    options the context was made from (``_options``, defaults resolved) followed by every
+    native method called since (``_native_log``).  A native method acts on :attr:`context`
+    and on every variant at once, so connections created afterwards see it whichever
+    context they are made from.
 
     The constructor is Node's ``new SecureContext(secureProtocol, secureOptions, minVersion,
     maxVersion)``: protocol range and options only; :func:`createSecureContext` configures
@@ -568,13 +566,13 @@ class SecureContext:
         max_v = _to_version("maximum", maxVersion, _default("DEFAULT_MAX_VERSION"))
         method, min_v, max_v = _select_method(secureProtocol, min_v, max_v)
 
-        ctx = SSL.Context(method)
+        ctx = NativeContext(method, self)
         openssl.set_options(ctx, _NODE_OPTIONS)
         # Idle connections give their read/write buffers back (tens of KiB each).
         openssl.set_mode(ctx, openssl.SSL_MODE_RELEASE_BUFFERS)
         ctx.set_session_cache_mode(_NODE_SESSION_CACHE_MODE)
-        ctx.set_min_proto_version(min_v)
-        ctx.set_max_proto_version(max_v)
+        openssl.set_min_proto_version(ctx, min_v)
+        openssl.set_max_proto_version(ctx, max_v)
         if _js_truthy(secureOptions):
             openssl.set_options(ctx, _validate_integer("secureOptions", secureOptions))
 
@@ -590,8 +588,16 @@ class SecureContext:
         # One entry per certificate slot (key type), in the order they were set:
         # leaf -> [leaf, intermediates...]
         self._chains: dict[str, list[x509.Certificate]] = {}
+        self._keys: list[crypto.PKey] = []
+        # Node's cert_ / issuer_: the last certificate set and its issuer, found when it was
+        # set (getCertificate / getIssuer).
         self._last_leaf: x509.Certificate | None = None
-        self._variants: dict[frozenset[str], SSL.Context] = {}
+        self._issuer: x509.Certificate | None = None
+        # Node's Init draws random ticket keys for every context (getTicketKeys).
+        self._random_ticket_keys = os.urandom(48)
+        self._native_log: list[_Op] = []
+        self._variants: dict[frozenset[str], SecureContext] = {}
+        self._closed = False
 
     # -- what the context holds -------------------------------------------------------------
 
@@ -637,12 +643,23 @@ class SecureContext:
             return cand
         return None
 
+    # -- pyOpenSSL contexts for connections ----------------------------------------------
+
+    def _fresh(self) -> SecureContext:
+        """A new SecureContext configured like this one: the same options (defaults as
+        resolved then), then the same native-method calls.  Warnings are not repeated."""
+        if self._options is None:
+            twin = SecureContext(*self._init_args)
+        else:
+            twin = _build(self._options, quiet=True)
+        for op in self._native_log:
+            op(twin)
+        return twin
+
     def fresh_context(self) -> SSL.Context:
         """A new, unused ``SSL.Context`` configured like this one (same options, same resolved
-        defaults).  Warnings are not repeated."""
-        if self._options is None:
-            return SecureContext(*self._init_args).context
-        return _build(self._options, quiet=True).context
+        defaults, same native-method calls since).  Warnings are not repeated."""
+        return self._fresh().context
 
     def context_for(self, hooks: frozenset[str]) -> SSL.Context:
         """The pyOpenSSL context to make a connection from, with the callbacks ``hooks``
@@ -653,21 +670,316 @@ class SecureContext:
         connections that need no hook share :attr:`context` itself.  Expensive hooks are
         thereby paid only by the connections that asked for them.
         """
+        self._check_open("createSSL")
         if not hooks:
             return self.context
-        ctx = self._variants.get(hooks)
-        if ctx is None:
+        variant = self._variants.get(hooks)
+        if variant is None:
             from .hooks import install
 
-            ctx = self.fresh_context()
-            install(ctx, hooks)
-            self._variants[hooks] = ctx
-        return ctx
+            variant = self._fresh()
+            install(variant.context, hooks)
+            self._variants[hooks] = variant
+        return variant.context
+
+    def _check_open(self, operation: str) -> None:
+        if self._closed:
+            # Node 20 dereferences the freed SSL_CTX (a crash); here an error instead.
+            raise NodeError(f"Invalid state for operation {operation}",
+                            "ERR_CRYPTO_INVALID_STATE")
+
+    def _native(self, operation: str, op: _Op) -> Any:
+        """Apply a native method's change to this context and its variants, and keep it for
+        the contexts built later.  Its result is the owner's."""
+        self._check_open(operation)
+        result = op(self)
+        self._native_log.append(op)
+        for variant in self._variants.values():
+            op(variant)
+        # What a client built from this context offers may have changed.
+        from .sigalgs import _OWN
+
+        _OWN.pop(self, None)
+        return result
 
     def __repr__(self) -> str:
         low = _VERSION_NAMES.get(self.minVersion, "any")
         high = _VERSION_NAMES.get(self.maxVersion, "any")
         return f"<SecureContext {low}..{high} certificates={len(self._chains)}>"
+
+
+# -- the native handle (secureContext.context) ----------------------------------------------
+
+class _Missing:
+    """An argument that was not passed (JavaScript's ``arguments.length`` tells it from
+    ``undefined``, which Python's ``None`` stands for)."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING: Any = _Missing()
+
+
+def _missing_args(name: str) -> NodeTypeError:
+    return NodeTypeError(f'The "{name}" argument must be specified', "ERR_MISSING_ARGS")
+
+
+def _required(name: str, value: Any) -> None:
+    # Node 20's native methods CHECK their mandatory arguments (the process aborts); here
+    # the error Node's JavaScript layer gives for a missing argument.
+    if value is _MISSING:
+        raise _missing_args(name)
+
+
+def _native_string(name: str, value: Any) -> str:
+    _required(name, value)
+    if not isinstance(value, str):
+        # A failed CHECK(args[0]->IsString()) in Node 20.
+        raise invalid_arg_type(name, "of type string", value)
+    return value
+
+
+def _native_int32(name: str, value: Any) -> int:
+    _required(name, value)
+    # A failed CHECK(args[0]->IsInt32()) in Node 20.
+    return _validate_int32(name, value)
+
+
+def _bio(value: Any) -> bytes | None:
+    """Node's ``LoadBIO``: the bytes of a string or a buffer, else None (the native method
+    then returns without doing anything, as in Node)."""
+    if isinstance(value, str) or _is_buffer(value):
+        return _to_bytes(value)
+    return None
+
+
+def _der_of(cert: x509.Certificate | None) -> bytes | None:
+    return None if cert is None else cert.public_bytes(serialization.Encoding.DER)
+
+
+class NativeContext(SSL.Context):
+    """Node's native ``SecureContext`` (``tls.createSecureContext().context``).
+
+    A pyOpenSSL ``SSL.Context`` (what connections are made from) that also has Node 20's
+    native methods: ``addCACert``, ``addCRL``, ``addRootCerts``, ``setAllowPartialTrustChain``,
+    ``setCert``, ``setKey``, ``loadPKCS12``, ``setCiphers``, ``setCipherSuites``,
+    ``setSigalgs``, ``setECDHCurve``, ``setDHParam``, ``setMinProto``/``setMaxProto``,
+    ``getMinProto``/``getMaxProto``, ``setOptions``, ``setSessionIdContext``,
+    ``setSessionTimeout``, ``setTicketKeys``/``getTicketKeys``, ``getCertificate``,
+    ``getIssuer`` and ``close``.
+
+    Each acts on the SecureContext that owns this handle, as in Node at any time: unlike
+    pyOpenSSL's own setters they also work after connections were made, and connections
+    created afterwards see the change (through every context the SecureContext hands out).
+
+    Arguments are Node's: strings or bytes where Node takes a string or a Buffer, OpenSSL's
+    version numbers (``0x303`` for TLS 1.2).  Where Node 20's native code CHECKs an argument
+    and aborts the process, these raise Node's JavaScript error for it instead
+    (``ERR_MISSING_ARGS``, ``ERR_INVALID_ARG_TYPE``, ``ERR_OUT_OF_RANGE``,
+    ``ERR_INVALID_ARG_VALUE``); a value Node's ``LoadBIO`` cannot read (not a string or a
+    buffer) is ignored, as in Node.
+    """
+
+    def __init__(self, method: int, owner: SecureContext) -> None:
+        super().__init__(method)
+        self._owner = owner
+
+    # -- trust ----------------------------------------------------------------------------
+
+    def addCACert(self, cert: Any = _MISSING) -> None:
+        """Trust every certificate of the PEM ``cert`` (up to the first unreadable one) and
+        name it in a server's CertificateRequest.  Junk adds nothing, silently."""
+        _required("cert", cert)
+        data = _bio(cert)
+        if data is not None:
+            self._owner._native("addCACert", lambda sc: _add_ca_certs(sc, data))
+
+    def addCRL(self, crl: Any = _MISSING) -> None:
+        """Add the first CRL of the PEM ``crl`` and check CRLs for the whole chain
+        (``ERR_CRYPTO_OPERATION_FAILED`` "Failed to parse CRL" when there is none)."""
+        _required("crl", crl)
+        data = _bio(crl)
+        if data is not None:
+            self._owner._native("addCRL", lambda sc: _add_crl(sc, data))
+
+    def addRootCerts(self) -> None:
+        """Trust the default root certificates (and ``NODE_EXTRA_CA_CERTS``) only: the
+        context's store is replaced by a new one holding them, as Node swaps in its root
+        store (CAs, CRLs and flags added before are gone)."""
+        self._owner._native("addRootCerts", _use_root_store)
+
+    def setAllowPartialTrustChain(self) -> None:
+        """Accept a chain ending at any trusted certificate, not only at a root."""
+        self._owner._native("setAllowPartialTrustChain", _allow_partial_chain)
+
+    # -- identity -------------------------------------------------------------------------
+
+    def setCert(self, cert: Any = _MISSING) -> None:
+        """Use the PEM ``cert`` (leaf, then its intermediates) for its key type; OpenSSL's
+        error (e.g. ``ERR_OSSL_PEM_NO_START_LINE``) when it cannot be read."""
+        _required("cert", cert)
+        data = _bio(cert)
+        if data is not None:
+            self._owner._native("setCert", lambda sc: _set_cert(sc, data))
+
+    def setKey(self, key: Any = _MISSING, passphrase: Any = _MISSING) -> None:
+        """Use the PEM private ``key``, decrypted with ``passphrase`` when it is a string
+        (Node ignores any other passphrase: a Buffer gives ``ERR_OSSL_BAD_DECRYPT``)."""
+        _required("key", key)
+        data = _bio(key)
+        if data is None:
+            return
+        secret = passphrase.encode("utf-8") if isinstance(passphrase, str) else None
+        self._owner._native("setKey", lambda sc: _use_key(sc, data, secret))
+
+    def loadPKCS12(self, pfx: Any = _MISSING, passphrase: Any = _MISSING) -> None:
+        """Use the certificate, chain and key of a PKCS#12 ``pfx``, and trust its CA
+        certificates.  ``passphrase``, when passed at all, must be a buffer (Node:
+        "Pass phrase must be a buffer"); OpenSSL's bare reason ("mac verify failure") on
+        failure."""
+        if pfx is _MISSING:
+            raise NodeTypeError("PFX certificate argument is mandatory", "ERR_MISSING_ARGS")
+        data = _bio(pfx)
+        if data is None:
+            raise NodeError("Unable to load PFX certificate", "ERR_CRYPTO_OPERATION_FAILED")
+        if passphrase is not _MISSING and not _is_buffer(passphrase):
+            raise NodeTypeError("Pass phrase must be a buffer", "ERR_INVALID_ARG_TYPE")
+        secret = None if passphrase is _MISSING else bytes(passphrase)
+        self._owner._native("loadPKCS12", lambda sc: _load_pfx(sc, data, secret))
+
+    def getCertificate(self) -> bytes | None:
+        """The DER of the last certificate set (``setCert``, ``loadPKCS12``), or None."""
+        return _der_of(self._owner._last_leaf)
+
+    def getIssuer(self) -> bytes | None:
+        """The DER of that certificate's issuer as found when it was set (in its chain,
+        then in the trust store), or None."""
+        return _der_of(self._owner._issuer)
+
+    # -- handshake parameters -------------------------------------------------------------
+
+    def setCiphers(self, ciphers: Any = _MISSING) -> None:
+        """OpenSSL's TLS <= 1.2 cipher list (``SSL_CTX_set_cipher_list``); ``''`` clears it."""
+        text = _native_string("ciphers", ciphers)
+        self._owner._native("setCiphers", lambda sc: _set_cipher_list(sc, text))
+
+    def setCipherSuites(self, ciphers: Any = _MISSING) -> None:
+        """The TLS 1.3 suites (``SSL_CTX_set_ciphersuites``)."""
+        text = _native_string("ciphers", ciphers)
+        self._owner._native("setCipherSuites",
+                            lambda sc: openssl.set_ciphersuites(sc.context, text))
+
+    def setSigalgs(self, sigalgs: Any = _MISSING) -> None:
+        """The signature algorithms (``SSL_CTX_set1_sigalgs_list``)."""
+        text = _native_string("sigalgs", sigalgs)
+        self._owner._native("setSigalgs",
+                            lambda sc: openssl.set_sigalgs_list(sc.context, text))
+
+    def setECDHCurve(self, curve: Any = _MISSING) -> None:
+        """The key-exchange groups, ``'auto'`` leaving OpenSSL's defaults
+        (``ERR_CRYPTO_OPERATION_FAILED`` "Failed to set ECDH curve" for an unknown one)."""
+        text = _native_string("curve", curve)
+        self._owner._native("setECDHCurve", lambda sc: _set_curve(sc, text))
+
+    def setDHParam(self, dh: Any = _MISSING) -> str | None:
+        """DH parameters for DHE (PEM), or ``True`` for a group sized from the key.
+
+        Unreadable parameters are ignored; below 1024 bits ``ERR_INVALID_ARG_VALUE``; below
+        2048 bits the warning text is returned ("DH parameter is less than 2048 bits"), as
+        Node's native method returns it for the JavaScript layer to emit.
+        """
+        _required("dh", dh)
+        if dh is True:
+            return self._owner._native("setDHParam", lambda sc: _set_dh(sc, _auto_dh(sc)))
+        data = _bio(dh)
+        if data is None:
+            return None
+        return self._owner._native("setDHParam", lambda sc: _set_dh(sc, data))
+
+    def setMinProto(self, version: Any = _MISSING) -> None:
+        """The lowest protocol version (OpenSSL's number, ``0x303`` = TLS 1.2; 0 = lowest)."""
+        number = _native_int32("version", version)
+        self._owner._native("setMinProto", lambda sc: _set_proto(sc, number, maximum=False))
+
+    def setMaxProto(self, version: Any = _MISSING) -> None:
+        """The highest protocol version (OpenSSL's number; 0 = highest)."""
+        number = _native_int32("version", version)
+        self._owner._native("setMaxProto", lambda sc: _set_proto(sc, number, maximum=True))
+
+    def getMinProto(self) -> int:
+        """The lowest protocol version as set (``771`` for TLS 1.2; 0 once closed)."""
+        return 0 if self._owner._closed else self._owner.minVersion
+
+    def getMaxProto(self) -> int:
+        """The highest protocol version as set (``772`` for TLS 1.3; 0 once closed)."""
+        return 0 if self._owner._closed else self._owner.maxVersion
+
+    def setOptions(self, options: Any = _MISSING) -> None:
+        """OR ``SSL_OP_*`` bits into the context's options (a number, truncated to an
+        integer as V8's ``IntegerValue`` does)."""
+        _required("options", options)
+        if not _is_number(options):
+            raise invalid_arg_type("options", "of type number", options)
+        bits = _integer_value(options)
+        self._owner._native("setOptions", lambda sc: openssl.set_options(sc.context, bits))
+
+    # -- sessions -------------------------------------------------------------------------
+
+    def setSessionIdContext(self, sessionIdContext: Any = _MISSING) -> None:
+        """The session id context (at most 32 bytes: a ``TypeError`` carrying OpenSSL's
+        printed error otherwise, as Node)."""
+        text = _native_string("sessionIdContext", sessionIdContext)
+        self._owner._native("setSessionIdContext",
+                            lambda sc: _set_session_id_context(sc, text))
+
+    def setSessionTimeout(self, timeout: Any = _MISSING) -> None:
+        """Lifetime in seconds of the sessions created from now on."""
+        seconds = _native_int32("timeout", timeout)
+        self._owner._native("setSessionTimeout", lambda sc: _set_session_timeout(sc, seconds))
+
+    def setTicketKeys(self, keys: Any = _MISSING) -> bool:
+        """Replace the 48 bytes of session-ticket keys (16 name, 16 HMAC, 16 AES); True.
+
+        Kept and returned by :meth:`getTicketKeys`, with Node's checks, but not yet given
+        to OpenSSL: the bundled binding has no ticket-key callback
+        (``SSL_CTX_set_tlsext_ticket_key_cb``), so tickets are still protected by OpenSSL's
+        own keys.  Installing them is issue 9's shared-libssl backend.
+        """
+        _required("keys", keys)
+        if not _is_buffer(keys):
+            raise invalid_arg_type("keys", "an instance of Buffer, TypedArray, or DataView",
+                                   keys)
+        data = bytes(keys)
+        if len(data) != 48:
+            raise invalid_arg_value("keys", len(data), "must be exactly 48 bytes")
+        self._owner._native("setTicketKeys", lambda sc: setattr(sc, "ticketKeys", data))
+        return True
+
+    def getTicketKeys(self) -> bytes:
+        """The 48 bytes of session-ticket keys: those set (``ticketKeys``,
+        :meth:`setTicketKeys`), else the random ones drawn for this context, as Node.  Not
+        yet the keys OpenSSL protects tickets with (see :meth:`setTicketKeys`)."""
+        return self._owner.ticketKeys or self._owner._random_ticket_keys
+
+    def close(self) -> None:
+        """Release the context: later changes and new connections raise
+        ``ERR_CRYPTO_INVALID_STATE`` (Node 20 crashes on them); ``getCertificate()`` and
+        ``getIssuer()`` give None, ``getMinProto()``/``getMaxProto()`` 0, as in Node."""
+        owner = self._owner
+        owner._closed = True
+        owner._last_leaf = owner._issuer = None
+        owner._variants.clear()
+
+
+def _integer_value(value: int | float) -> int:
+    """V8's ``IntegerValue``: truncation toward zero, NaN as 0, infinities saturated."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return 0
+        if math.isinf(value):
+            return 2**63 - 1 if value > 0 else -(2**63)
+    return max(-(2**63), min(2**63 - 1, int(value)))
 
 
 # -- configuration steps (configSecureContext) ---------------------------------------------
@@ -680,7 +992,6 @@ class _Build:
     opts: Mapping[str, Any]
     quiet: bool = False
     name: str = "options"
-    keys: list[crypto.PKey] = field(default_factory=list)
 
     def get(self, key: str) -> Any:
         return self.opts.get(key)
@@ -689,15 +1000,90 @@ class _Build:
     def ctx(self) -> SSL.Context:
         return self.sc.context
 
-    def own_store(self) -> crypto.X509Store:
-        """The context's store, made private first if it is the shared root store (Node's
-        ``if (cert_store == GetOrCreateRootCertStore()) NewRootCertStore()``)."""
-        shared = _ROOTS._shared
-        if shared is not None and openssl.cert_store_is(self.ctx, shared):
-            openssl.set_cert_store(self.ctx, _ROOTS.new_store())
-        store = self.ctx.get_cert_store()
-        assert store is not None
-        return store
+    @property
+    def keys(self) -> list[crypto.PKey]:
+        return self.sc._keys
+
+
+# -- what the steps and the native methods do to one SecureContext --------------------------
+
+def _store(sc: SecureContext) -> crypto.X509Store:
+    """The context's own certificate store."""
+    store = sc.context.get_cert_store()
+    assert store is not None
+    return store
+
+
+def _use_root_store(sc: SecureContext) -> None:
+    # A new store, not the one SSL_CTX_new made: Node's addRootCerts replaces the store, so
+    # what was added before (CAs, CRLs, flags) is gone, here too.
+    openssl.set_cert_store(sc.context, _ROOTS.new_store())
+    sc._uses_roots = True
+    sc._ca_certs = []
+
+
+def _add_ca_certs(sc: SecureContext, data: bytes) -> None:
+    store = _store(sc)
+    for x in _read_certs(data):
+        openssl.store_add_cert(store, x)
+        # Node also names every CA in the CertificateRequest of a server.
+        openssl.add_client_ca(sc.context, x)
+        sc._ca_certs.append(_to_crypto(x))
+
+
+def _allow_partial_chain(sc: SecureContext) -> None:
+    openssl.store_set_flags(_store(sc), openssl.X509_V_FLAG_PARTIAL_CHAIN)
+
+
+def _set_cert(sc: SecureContext, pem: bytes) -> None:
+    # As Node's SetCert: the previous certificate is forgotten first, even if this one fails.
+    sc._last_leaf = sc._issuer = None
+    _install_chain(sc, pem)
+
+
+def _set_cipher_list(sc: SecureContext, ciphers: str) -> None:
+    try:
+        openssl.set_cipher_list(sc.context, ciphers)
+    except SSLError as err:
+        # '' deliberately clears the TLS 1.2 list (OpenSSL installs it, then complains that no
+        # 1.2 cipher is left); any other unmatched list is the user's error.
+        if ciphers or err.reason != "no cipher match":
+            raise
+
+
+def _set_curve(sc: SecureContext, curve: str) -> None:
+    if curve == "auto":
+        # OpenSSL's own default groups (on 4.0: X25519MLKEM768, X25519, P-256, ...); Node
+        # likewise leaves them alone.
+        return
+    # OpenSSL 4 accepts '' as "no change"; Node's OpenSSL 3.0 rejects it.  Keep Node's error.
+    if curve == "" or not openssl.set_curves_list(sc.context, curve):
+        raise NodeError("Failed to set ECDH curve", "ERR_CRYPTO_OPERATION_FAILED")
+
+
+def _set_proto(sc: SecureContext, version: int, *, maximum: bool) -> None:
+    setter = openssl.set_max_proto_version if maximum else openssl.set_min_proto_version
+    if not setter(sc.context, version):
+        # Node 20 aborts (CHECK) on a version OpenSSL does not know.
+        raise invalid_arg_value("version", version)
+    if maximum:
+        sc.maxVersion = version
+    else:
+        sc.minVersion = version
+
+
+def _set_session_id_context(sc: SecureContext, sid: str) -> None:
+    try:
+        openssl.set_session_id_context(sc.context, sid.encode("utf-8"))
+    except SSLError as err:
+        # Node throws a plain TypeError carrying OpenSSL's printed error (e.g. more than 32
+        # bytes: "ssl session id context too long"), without a code.
+        raise NodeTypeError(err.message, None) from err
+
+
+def _set_session_timeout(sc: SecureContext, seconds: int) -> None:
+    openssl.set_session_timeout(sc.context, seconds)
+    sc.sessionTimeout = seconds
 
 
 def _split_ciphers(ciphers: str, name: str) -> tuple[str, str]:
@@ -723,57 +1109,43 @@ def _step_ciphers(b: _Build) -> None:
                                          f"{b.name}.ciphers")
     if suites:
         openssl.set_ciphersuites(b.ctx, suites)
-    try:
-        openssl.set_cipher_list(b.ctx, cipher_list)
-    except SSLError as err:
-        # '' deliberately clears the TLS 1.2 list (OpenSSL installs it, then complains that no
-        # 1.2 cipher is left); any other unmatched list is the user's error.
-        if cipher_list or err.reason != "no cipher match":
-            raise
+    _set_cipher_list(b.sc, cipher_list)
     if not cipher_list and b.sc.minVersion < openssl.TLS1_3_VERSION \
             and b.sc.maxVersion > openssl.TLS1_2_VERSION:
         # Only TLS 1.3 suites: a TLS 1.2 handshake could never succeed.
-        b.ctx.set_min_proto_version(openssl.TLS1_3_VERSION)
-        b.sc.minVersion = openssl.TLS1_3_VERSION
+        _set_proto(b.sc, openssl.TLS1_3_VERSION, maximum=False)
 
 
 def _step_ca(b: _Build) -> None:
     ca = b.get("ca")
     if not _js_truthy(ca):
-        # Mozilla's roots: a reference to the one shared store, not a copy (fast, and memory
-        # per context stays small).
-        openssl.set_cert_store(b.ctx, _ROOTS.shared())
-        b.sc._uses_roots = True
+        # Mozilla's roots, in a store of this context's own (see _RootStore).
+        _use_root_store(b.sc)
         return
-    store = b.ctx.get_cert_store()
-    assert store is not None
     for item in ca if isinstance(ca, (list, tuple)) else [ca]:
-        data = _validate_key_or_cert(f"{b.name}.ca", item)
-        for x in _read_certs(data):
-            cert = _to_crypto(x)
-            openssl.store_add_cert(store, x)
-            # Node also names every `ca` in the CertificateRequest of a server.
-            b.ctx.add_client_ca(cert)
-            b.sc._ca_certs.append(cert)
+        _add_ca_certs(b.sc, _validate_key_or_cert(f"{b.name}.ca", item))
 
 
 def _step_partial_chain(b: _Build) -> None:
     if _js_truthy(b.get("allowPartialTrustChain")):
-        openssl.store_set_flags(b.own_store(), openssl.X509_V_FLAG_PARTIAL_CHAIN)
+        _allow_partial_chain(b.sc)
 
 
 def _slot(cert: x509.Certificate) -> str:
     return type(cert.public_key()).__name__
 
 
-def _install_chain(b: _Build, pem: bytes, certs: Sequence[x509.Certificate] | None = None
-                   ) -> None:
-    openssl.use_certificate_chain(b.ctx, pem)
+def _install_chain(sc: SecureContext, pem: bytes,
+                   certs: Sequence[x509.Certificate] | None = None) -> None:
+    openssl.use_certificate_chain(sc.context, pem)
     # Bookkeeping for certificates()/issuer_certificate(); OpenSSL already accepted the PEM.
     certs = list(certs) if certs is not None else [_to_crypto(x) for x in _read_certs(pem)]
     if certs:
-        b.sc._chains[_slot(certs[0])] = certs
-        b.sc._last_leaf = certs[0]
+        sc._chains[_slot(certs[0])] = certs
+        sc._last_leaf = certs[0]
+        # Node finds the issuer when the certificate is set (getIssuer): in its chain, else
+        # in the store as it is now.
+        sc._issuer = sc.issuer_certificate(certs[0])
 
 
 def _step_cert(b: _Build) -> None:
@@ -781,7 +1153,7 @@ def _step_cert(b: _Build) -> None:
     if not _js_truthy(cert):
         return
     for item in cert if isinstance(cert, (list, tuple)) else [cert]:
-        _install_chain(b, _validate_key_or_cert(f"{b.name}.cert", item))
+        _set_cert(b.sc, _validate_key_or_cert(f"{b.name}.cert", item))
 
 
 def _set_key(b: _Build, key: Any, passphrase: Any) -> None:
@@ -792,9 +1164,13 @@ def _set_key(b: _Build, key: Any, passphrase: Any) -> None:
             secret = bytes(passphrase)  # a Python convenience; Node takes strings only
         else:
             secret = _validate_string(f"{b.name}.passphrase", passphrase).encode("utf-8")
+    _use_key(b.sc, pem, secret)
+
+
+def _use_key(sc: SecureContext, pem: bytes, secret: bytes | None) -> None:
     pkey = openssl.read_private_key(pem, secret)
-    openssl.use_private_key(b.ctx, pkey)
-    b.keys.append(pkey)
+    openssl.use_private_key(sc.context, pkey)
+    sc._keys.append(pkey)
 
 
 def _step_key(b: _Build) -> None:
@@ -854,13 +1230,7 @@ def _step_ecdh_curve(b: _Build) -> None:
     if curve is None:
         curve = _default("DEFAULT_ECDH_CURVE") or "auto"
     _validate_string(f"{b.name}.ecdhCurve", curve)
-    if curve == "auto":
-        # OpenSSL's own default groups (on 4.0: X25519MLKEM768, X25519, P-256, ...); Node
-        # likewise leaves them alone.
-        return
-    # OpenSSL 4 accepts '' as "no change"; Node's OpenSSL 3.0 rejects it.  Keep Node's error.
-    if curve == "" or not openssl.set_curves_list(b.ctx, curve):
-        raise NodeError("Failed to set ECDH curve", "ERR_CRYPTO_OPERATION_FAILED")
+    _set_curve(b.sc, curve)
 
 
 _DH_LABELS = frozenset({b"DH PARAMETERS", b"X9.42 DH PARAMETERS"})
@@ -913,15 +1283,36 @@ def _dh_prime_bits(pem: bytes) -> int | None:
     return prime.bit_length() or None
 
 
-def _auto_dh(b: _Build) -> bytes:
+def _auto_dh(sc: SecureContext) -> bytes:
     """OpenSSL's ``SSL_CTX_set_dh_auto`` picks the group from the certificate key's strength;
     the binding lacks that control, so do the same choice here: 3072 bits for RSA/DSA keys of
     3072 bits or more, else 2048 (Node documents 'auto' as a 2048-bit group for usual keys)."""
     bits = 0
-    for pkey in b.keys:
+    for pkey in sc._keys:
         if pkey.type() in (crypto.TYPE_RSA, crypto.TYPE_DSA):
             bits = max(bits, pkey.bits())
     return _FFDHE3072 if bits >= 3072 else _FFDHE2048
+
+
+def _set_dh(sc: SecureContext, pem: bytes) -> str | None:
+    """Node's native ``setDHParam``: install the parameters; the warning text for a group
+    below 2048 bits, None otherwise (also for unreadable parameters, which Node silently
+    discards: DHE is then only available over the ffdhe groups a client offers)."""
+    bits = _dh_prime_bits(pem)
+    if bits is None:
+        return None
+    if bits < 1024:
+        raise NodeValueError("DH parameter is less than 1024 bits", "ERR_INVALID_ARG_VALUE")
+    try:
+        readable = openssl.set_tmp_dh(sc.context, pem)
+    except SSLError as err:
+        # Refused, e.g. "dh key too small" below the security level (2 on OpenSSL 4: a
+        # 1024-bit group needs `ciphers: '...:@SECLEVEL=1'`, which is applied earlier).
+        raise NodeError("Error setting temp DH parameter", "ERR_CRYPTO_OPERATION_FAILED",
+                        reason=err.reason, opensslErrorStack=[err.message]) from err
+    if not readable:
+        return None  # armour fine, body undecodable: discarded like any invalid dhparam
+    return "DH parameter is less than 2048 bits" if bits < 2048 else None
 
 
 def _step_dhparam(b: _Build) -> None:
@@ -929,32 +1320,15 @@ def _step_dhparam(b: _Build) -> None:
     if dhparam is None:
         return
     pem = _validate_key_or_cert(f"{b.name}.dhparam", dhparam)
-    if dhparam == "auto":
-        pem = _auto_dh(b)
-    bits = _dh_prime_bits(pem)
-    if bits is None:
-        # Node silently discards unreadable parameters: DHE is then only available over the
-        # ffdhe groups a client offers (OpenSSL >= 3.x), never with these parameters.
-        return
-    if bits < 1024:
-        raise NodeValueError("DH parameter is less than 1024 bits", "ERR_INVALID_ARG_VALUE")
-    try:
-        readable = openssl.set_tmp_dh(b.ctx, pem)
-    except SSLError as err:
-        # Refused, e.g. "dh key too small" below the security level (2 on OpenSSL 4: a
-        # 1024-bit group needs `ciphers: '...:@SECLEVEL=1'`, which is applied earlier).
-        raise NodeError("Error setting temp DH parameter", "ERR_CRYPTO_OPERATION_FAILED",
-                        reason=err.reason, opensslErrorStack=[err.message]) from err
-    if not readable:
-        return  # armour fine, body undecodable: discarded like any invalid dhparam
-    if bits < 2048 and not b.quiet:
-        warnings.warn("DH parameter is less than 2048 bits", SecurityWarning, stacklevel=5)
+    warning = _set_dh(b.sc, _auto_dh(b.sc) if dhparam == "auto" else pem)
+    if warning and not b.quiet:
+        warnings.warn(warning, SecurityWarning, stacklevel=5)
 
 
 _CRL_LABELS = frozenset({b"X509 CRL"})
 
 
-def _add_crl(b: _Build, data: bytes) -> None:
+def _add_crl(sc: SecureContext, data: bytes) -> None:
     # Node reads the first CRL of each PEM (PEM_read_bio_X509_CRL).
     blocks = _pem_blocks(data, _CRL_LABELS)
     try:
@@ -963,7 +1337,7 @@ def _add_crl(b: _Build, data: bytes) -> None:
         crl = x509.load_der_x509_crl(blocks[0][1])
     except ValueError:
         raise NodeError("Failed to parse CRL", "ERR_CRYPTO_OPERATION_FAILED") from None
-    store = b.own_store()
+    store = _store(sc)
     store.add_crl(crl)
     # CRL_CHECK_ALL: every certificate of the chain, not only the leaf, needs its CRL.
     openssl.store_set_flags(store, openssl.X509_V_FLAG_CRL_CHECK
@@ -975,20 +1349,14 @@ def _step_crl(b: _Build) -> None:
     if crl is None:
         return
     for item in crl if isinstance(crl, (list, tuple)) else [crl]:
-        _add_crl(b, _validate_key_or_cert(f"{b.name}.crl", item))
+        _add_crl(b.sc, _validate_key_or_cert(f"{b.name}.crl", item))
 
 
 def _step_session_id_context(b: _Build) -> None:
     sid = b.get("sessionIdContext")
     if sid is None:
         return
-    _validate_string(f"{b.name}.sessionIdContext", sid)
-    try:
-        openssl.set_session_id_context(b.ctx, sid.encode("utf-8"))
-    except SSLError as err:
-        # Node throws a plain TypeError carrying OpenSSL's printed error (e.g. more than 32
-        # bytes: "ssl session id context too long"), without a code.
-        raise NodeTypeError(err.message, None) from err
+    _set_session_id_context(b.sc, _validate_string(f"{b.name}.sessionIdContext", sid))
 
 
 def _pfx_asn1_reason(data: bytes) -> str:
@@ -1007,7 +1375,7 @@ def _pfx_asn1_reason(data: bytes) -> str:
     return "wrong tag" if data[header] != 0x02 else "nested asn1 error"
 
 
-def _load_pfx(b: _Build, raw: Any, passphrase: Any) -> None:
+def _load_pfx(sc: SecureContext, raw: Any, passphrase: Any) -> None:
     if not isinstance(raw, str) and not _is_buffer(raw):
         raise NodeError("Unable to load PFX certificate", "ERR_CRYPTO_OPERATION_FAILED")
     data = _to_bytes(raw)
@@ -1016,6 +1384,8 @@ def _load_pfx(b: _Build, raw: Any, passphrase: Any) -> None:
         if not isinstance(passphrase, str) and not _is_buffer(passphrase):
             raise NodeTypeError("Pass phrase must be a buffer", "ERR_INVALID_ARG_TYPE")
         password = _to_bytes(passphrase)
+    # As Node's LoadPKCS12: the previous certificate is forgotten first, even on failure.
+    sc._last_leaf = sc._issuer = None
     try:
         p12 = pkcs12.load_pkcs12(data, password)
     except UnsupportedAlgorithm:
@@ -1034,19 +1404,20 @@ def _load_pfx(b: _Build, raw: Any, passphrase: Any) -> None:
     extras = [c.certificate for c in p12.additional_certs]
     try:
         # Every extra certificate of the PFX becomes the chain of its certificate...
-        _install_chain(b, b"".join(_pem_of(c) for c in [leaf, *extras]), [leaf, *extras])
+        _install_chain(sc, b"".join(_pem_of(c) for c in [leaf, *extras]), [leaf, *extras])
         pkey = crypto.PKey.from_cryptography_key(p12.key)  # type: ignore[arg-type]
-        openssl.use_private_key(b.ctx, pkey)
+        openssl.use_private_key(sc.context, pkey)
     except SSLError as err:
         raise NodeError(err.reason or err.message, None) from err
-    b.keys.append(pkey)
+    sc._keys.append(pkey)
     if extras:
         # ...and, as in Node, a trusted CA named in the CertificateRequest.
-        store = b.own_store()
+        store = _store(sc)
         for cert in extras:
-            openssl.store_add_cert(store, crypto.X509.from_cryptography(cert))
-            b.ctx.add_client_ca(cert)
-            b.sc._ca_certs.append(cert)
+            x = crypto.X509.from_cryptography(cert)
+            openssl.store_add_cert(store, x)
+            openssl.add_client_ca(sc.context, x)
+            sc._ca_certs.append(cert)
 
 
 def _step_pfx(b: _Build) -> None:
@@ -1061,9 +1432,9 @@ def _step_pfx(b: _Build) -> None:
             raw = raw if _js_truthy(raw) else val
             pw = val.get("passphrase") if isinstance(val, Mapping) else None
             pw = pw if _js_truthy(pw) else passphrase
-            _load_pfx(b, raw, pw)
+            _load_pfx(b.sc, raw, pw)
     else:
-        _load_pfx(b, pfx, passphrase if _js_truthy(passphrase) else None)
+        _load_pfx(b.sc, pfx, passphrase if _js_truthy(passphrase) else None)
 
 
 def _step_client_cert_engine(b: _Build) -> None:
@@ -1094,9 +1465,7 @@ def _step_session_timeout(b: _Build) -> None:
     timeout = b.get("sessionTimeout")
     if timeout is None:
         return
-    seconds = _validate_int32(f"{b.name}.sessionTimeout", timeout, 0)
-    b.ctx.set_timeout(seconds)
-    b.sc.sessionTimeout = seconds
+    _set_session_timeout(b.sc, _validate_int32(f"{b.name}.sessionTimeout", timeout, 0))
 
 
 # The order of Node 20's configSecureContext; each comment is the constraint that fixes it.

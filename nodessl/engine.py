@@ -34,7 +34,7 @@ from __future__ import annotations
 from OpenSSL import SSL
 
 from . import openssl as _ossl
-from .errors import NodeError, SSLError, from_openssl
+from .errors import ECONNRESET_MESSAGE, NodeError, SSLError, conn_reset, from_openssl
 from .facts import fragmenting_writer
 from .handshake import KeyExchangeScanner, ephemeral_key_info
 from .sigalgs import ClientHelloScanner, certificate_request_sigalgs
@@ -177,15 +177,18 @@ class TLSEngine:
         return self._io.drain()
 
     def close(self) -> None:
-        """Queue close_notify (idempotent); reading goes on until the peer's own close_notify."""
-        if not self.sent_close and self.state in (OPEN, HANDSHAKING):
+        """Queue close_notify (idempotent).
+
+        Before the peer's close_notify, reading goes on until it comes.  After it (state
+        CLOSED) this is the answer the peer waits for: Node's end() after 'end' sends it
+        (a Python ``ssl`` client's ``unwrap()`` fails on a bare FIN).  A broken connection
+        says nothing more: its alert, if any, already went out.
+        """
+        if not self.sent_close and self.state in (OPEN, HANDSHAKING, CLOSED):
             self.sent_close = True
             self._io.shutdown()
 
 
 def _syscall_error(exc: SSL.SysCallError) -> NodeError:
     # With memory BIOs a "syscall" error is OpenSSL seeing EOF where it wanted data.
-    return NodeError(
-        "Client network socket disconnected before secure TLS connection was established",
-        "ECONNRESET",
-    )
+    return conn_reset(ECONNRESET_MESSAGE)

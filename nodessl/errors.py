@@ -9,11 +9,33 @@ OpenSSL errors are translated at one boundary, :func:`from_openssl`, with Node's
 rule: the reason string upper-cased with spaces as ``_``, prefixed ``ERR_SSL_``
 for the SSL library, ``ERR_OSSL_<LIB>_`` for other libraries and ``ERR_OSSL_``
 for provider/decoder errors.
+
+System errors
+-------------
+A failed system call (connect, bind, listen, read, write, getaddrinfo) is a
+:class:`NodeSystemError`, built by one factory, :func:`system_error` (and
+:func:`dns_error`, :func:`conn_reset` for Node's two other shapes).  Each is at once a
+:class:`NodeError` with Node's properties (``code``, ``errno``, ``syscall``,
+``address``, ``port``, ``localAddress``, ``localPort``, ``hostname``) and message
+(``connect ECONNREFUSED 127.0.0.1:1``), and the Python exception for that errno
+(:class:`ConnectionRefusedError`, :class:`ConnectionResetError`,
+:class:`BrokenPipeError`, :class:`TimeoutError`, :class:`FileNotFoundError`,
+:class:`PermissionError`, :class:`socket.gaierror` for DNS, else :class:`OSError`), so
+``except ConnectionRefusedError`` works.
+
+``err.errno`` is **Node's** number: libuv's, negative on Linux (``-111`` for
+ECONNREFUSED, ``-3008`` for ENOTFOUND), so ported code comparing ``err.errno`` keeps
+working.  Python's positive errno is ``-err.errno`` for an OS error (or
+``errno.errorcode`` looked up by ``err.code``), and ``err.strerror`` is the C library's
+text.  Code that wants Python's convention should test the class (``isinstance``), not
+the number.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import socket as _socket
 from typing import Any
 
 __all__ = [
@@ -28,6 +50,12 @@ __all__ = [
     "from_openssl",
     "openssl_code",
     "ECONNRESET_MESSAGE",
+    "NodeSystemError",
+    "NodeAggregateError",
+    "system_error",
+    "dns_error",
+    "conn_reset",
+    "uv_error_name",
 ]
 
 ECONNRESET_MESSAGE = (
@@ -160,3 +188,243 @@ def from_openssl(exc: BaseException) -> NodeError:
         reason=reason,
         opensslErrorStack=[f"error:{e[0]}::{e[2]}" for e in entries[1:]],
     )
+
+
+# -- system errors -----------------------------------------------------------------------------
+
+# libuv's names and texts (uv_err_name / uv_strerror), as Node 20 on Linux prints them with
+# ``util.getSystemErrorMap()``.  Keyed by Node's (negative) errno.
+_UV_ERRORS: dict[int, tuple[str, str]] = {
+    -1: ("EPERM", "operation not permitted"),
+    -2: ("ENOENT", "no such file or directory"),
+    -3: ("ESRCH", "no such process"),
+    -4: ("EINTR", "interrupted system call"),
+    -5: ("EIO", "i/o error"),
+    -6: ("ENXIO", "no such device or address"),
+    -7: ("E2BIG", "argument list too long"),
+    -9: ("EBADF", "bad file descriptor"),
+    -11: ("EAGAIN", "resource temporarily unavailable"),
+    -12: ("ENOMEM", "not enough memory"),
+    -13: ("EACCES", "permission denied"),
+    -14: ("EFAULT", "bad address in system call argument"),
+    -16: ("EBUSY", "resource busy or locked"),
+    -17: ("EEXIST", "file already exists"),
+    -18: ("EXDEV", "cross-device link not permitted"),
+    -19: ("ENODEV", "no such device"),
+    -20: ("ENOTDIR", "not a directory"),
+    -21: ("EISDIR", "illegal operation on a directory"),
+    -22: ("EINVAL", "invalid argument"),
+    -23: ("ENFILE", "file table overflow"),
+    -24: ("EMFILE", "too many open files"),
+    -25: ("ENOTTY", "inappropriate ioctl for device"),
+    -26: ("ETXTBSY", "text file is busy"),
+    -27: ("EFBIG", "file too large"),
+    -28: ("ENOSPC", "no space left on device"),
+    -29: ("ESPIPE", "invalid seek"),
+    -30: ("EROFS", "read-only file system"),
+    -31: ("EMLINK", "too many links"),
+    -32: ("EPIPE", "broken pipe"),
+    -34: ("ERANGE", "result too large"),
+    -36: ("ENAMETOOLONG", "name too long"),
+    -38: ("ENOSYS", "function not implemented"),
+    -39: ("ENOTEMPTY", "directory not empty"),
+    -40: ("ELOOP", "too many symbolic links encountered"),
+    -49: ("EUNATCH", "protocol driver not attached"),
+    -61: ("ENODATA", "no data available"),
+    -64: ("ENONET", "machine is not on the network"),
+    -71: ("EPROTO", "protocol error"),
+    -75: ("EOVERFLOW", "value too large for defined data type"),
+    -84: ("EILSEQ", "illegal byte sequence"),
+    -88: ("ENOTSOCK", "socket operation on non-socket"),
+    -89: ("EDESTADDRREQ", "destination address required"),
+    -90: ("EMSGSIZE", "message too long"),
+    -91: ("EPROTOTYPE", "protocol wrong type for socket"),
+    -92: ("ENOPROTOOPT", "protocol not available"),
+    -93: ("EPROTONOSUPPORT", "protocol not supported"),
+    -94: ("ESOCKTNOSUPPORT", "socket type not supported"),
+    -95: ("ENOTSUP", "operation not supported on socket"),
+    -97: ("EAFNOSUPPORT", "address family not supported"),
+    -98: ("EADDRINUSE", "address already in use"),
+    -99: ("EADDRNOTAVAIL", "address not available"),
+    -100: ("ENETDOWN", "network is down"),
+    -101: ("ENETUNREACH", "network is unreachable"),
+    -103: ("ECONNABORTED", "software caused connection abort"),
+    -104: ("ECONNRESET", "connection reset by peer"),
+    -105: ("ENOBUFS", "no buffer space available"),
+    -106: ("EISCONN", "socket is already connected"),
+    -107: ("ENOTCONN", "socket is not connected"),
+    -108: ("ESHUTDOWN", "cannot send after transport endpoint shutdown"),
+    -110: ("ETIMEDOUT", "connection timed out"),
+    -111: ("ECONNREFUSED", "connection refused"),
+    -112: ("EHOSTDOWN", "host is down"),
+    -113: ("EHOSTUNREACH", "host is unreachable"),
+    -114: ("EALREADY", "connection already in progress"),
+    -121: ("EREMOTEIO", "remote I/O error"),
+    -125: ("ECANCELED", "operation canceled"),
+    -3000: ("EAI_ADDRFAMILY", "address family not supported"),
+    -3001: ("EAI_AGAIN", "temporary failure"),
+    -3002: ("EAI_BADFLAGS", "bad ai_flags value"),
+    -3003: ("EAI_CANCELED", "request canceled"),
+    -3004: ("EAI_FAIL", "permanent failure"),
+    -3005: ("EAI_FAMILY", "ai_family not supported"),
+    -3006: ("EAI_MEMORY", "out of memory"),
+    -3007: ("EAI_NODATA", "no address"),
+    -3008: ("EAI_NONAME", "unknown node or service"),
+    -3009: ("EAI_OVERFLOW", "argument buffer overflow"),
+    -3010: ("EAI_SERVICE", "service not available for socket type"),
+    -3011: ("EAI_SOCKTYPE", "socket type not supported"),
+    -3013: ("EAI_BADHINTS", "invalid value for hints"),
+    -3014: ("EAI_PROTOCOL", "resolved protocol is unknown"),
+    -4028: ("EFTYPE", "inappropriate file type or format"),
+    -4080: ("ECHARSET", "invalid Unicode character"),
+    -4094: ("UNKNOWN", "unknown error"),
+    -4095: ("EOF", "end of file"),
+}
+_UV_UNKNOWN = ("UNKNOWN", "unknown error")
+
+# getaddrinfo's EAI_* numbers (glibc's, negative, as socket.gaierror.errno has them) to
+# libuv's, which is what Node reports.
+_GAI_TO_UV = {
+    getattr(_socket, name): uv for uv, (name, _text) in _UV_ERRORS.items()
+    if name.startswith("EAI_") and hasattr(_socket, name)
+}
+
+
+class NodeSystemError(NodeError, OSError):
+    """A failed system call: Node's properties and message on Python's ``OSError``.
+
+    ``errno`` is Node's (negative) number; see the module docstring.  The concrete class
+    is also the Python exception for the errno (``ConnectionRefusedError``, ...).
+    """
+
+
+class NodeAggregateError(NodeError):
+    """Node's ``AggregateError`` of a connect that tried several addresses: ``errors``
+    holds each attempt's error and ``code`` is the first one's."""
+
+    errors: list[BaseException]
+
+
+# One NodeSystemError subclass per Python OSError subclass, named after it, defined here
+# (not on the fly) so they are importable and picklable by name.
+_PY_CLASSES: tuple[type[OSError], ...] = (
+    BlockingIOError, ChildProcessError, ConnectionError, BrokenPipeError,
+    ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError,
+    FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError,
+    PermissionError, ProcessLookupError, TimeoutError, _socket.gaierror,
+)
+_SYSTEM_CLASSES: dict[type[OSError], type[NodeSystemError]] = {OSError: NodeSystemError}
+for _base in _PY_CLASSES:
+    _name = "Node" + _base.__name__[0].upper() + _base.__name__[1:]
+    _cls = type(_name, (NodeSystemError, _base), {
+        "__module__": __name__,
+        "__doc__": f"A Node system error that is also Python's ``{_base.__name__}``.",
+    })
+    globals()[_name] = _cls
+    _SYSTEM_CLASSES[_base] = _cls
+del _base, _name, _cls
+
+
+def _python_class(positive: int) -> type[OSError]:
+    # Python's own errno -> subclass table (PEP 3151): OSError(n, "") picks the class.
+    return type(OSError(positive, ""))
+
+
+def uv_error_name(errno: int) -> str:
+    """libuv's name for Node's ``errno`` (``-111`` -> ``'ECONNREFUSED'``), as
+    ``util.getSystemErrorName``."""
+    return _UV_ERRORS.get(errno, _UV_UNKNOWN)[0]
+
+
+def _node_errno(err: int | BaseException | None) -> int:
+    """Node's negative errno from a Python errno (positive), an OSError or Node's own."""
+    if isinstance(err, BaseException):
+        if isinstance(err, NodeSystemError):
+            return err.errno or -4094
+        if isinstance(err, _socket.gaierror):
+            return _GAI_TO_UV.get(err.errno or 0, -3008)
+        err = getattr(err, "errno", None)
+    if not isinstance(err, int) or err == 0:
+        return -4094  # UV_UNKNOWN
+    return err if err < 0 else -err
+
+
+def _make(errno: int, message: str, code: str, **props: Any) -> NodeSystemError:
+    if errno <= -3000 and code != "UNKNOWN" or code == "ENOTFOUND":
+        cls = _SYSTEM_CLASSES[_socket.gaierror]
+    elif -3000 < errno < 0:
+        cls = _SYSTEM_CLASSES.get(_python_class(-errno), NodeSystemError)
+    else:
+        cls = NodeSystemError
+    err = cls(message, code)
+    err.errno = errno
+    if -3000 < errno < 0:
+        err.strerror = os.strerror(-errno)
+    for name, value in props.items():
+        if value is not None:
+            setattr(err, name, value)
+    return err
+
+
+def system_error(err: int | BaseException | None, syscall: str, address: str | None = None,
+                 port: int | None = None, *, localAddress: str | None = None,
+                 localPort: int | None = None, describe: bool = False) -> NodeSystemError:
+    """The error Node builds for a failed system call (``exceptionWithHostPort``,
+    ``errnoException``; ``describe=True`` for ``UVExceptionWithHostPort``, whose message
+    adds libuv's text, as ``listen`` errors have it).
+
+    ``err`` is a Python errno (positive), Node's (negative) or the ``OSError`` itself;
+    a :class:`NodeSystemError` is returned as it is.  The message reads
+    ``connect ECONNREFUSED 127.0.0.1:1``, ``listen EADDRINUSE: address already in use
+    :::8000``, ``read ECONNRESET``; ``localAddress``/``localPort`` (a connect bound to a
+    local port) add `` - Local (address:port)``.
+    """
+    if isinstance(err, NodeSystemError):
+        return err
+    if isinstance(err, _socket.gaierror):
+        return dns_error(err, "getaddrinfo", address)
+    errno = _node_errno(err)
+    code, text = _UV_ERRORS.get(errno, _UV_UNKNOWN)
+    message = f"{syscall} {code}: {text}" if describe else f"{syscall} {code}"
+    if port is not None and port > 0:
+        message += f" {address}:{port}"
+    elif address:
+        message += f" {address}"
+    local = localAddress is not None and localPort
+    if local:
+        message += f" - Local ({localAddress}:{localPort})"
+    return _make(errno, message, code, syscall=syscall, address=address,
+                 port=port if port else None,
+                 localAddress=localAddress if local else None,
+                 localPort=localPort if local else None)
+
+
+def dns_error(err: int | str | BaseException | None, syscall: str,
+              hostname: str | None = None) -> NodeSystemError:
+    """Node's ``DNSException``: ``getaddrinfo ENOTFOUND example.invalid``, a
+    :class:`socket.gaierror` whose ``errno`` is libuv's (``-3008``); ``err`` is a
+    ``gaierror``, Node's number or a code string."""
+    if isinstance(err, NodeSystemError):
+        return err
+    if isinstance(err, str):
+        errno = next((n for n, (name, _t) in _UV_ERRORS.items() if name == err), -3008)
+        code = err
+    else:
+        if isinstance(err, BaseException) and not isinstance(err, _socket.gaierror):
+            errno = -3008 if getattr(err, "errno", None) is None else _node_errno(err)
+        else:
+            errno = _node_errno(err) if err is not None else -3008
+        code = uv_error_name(errno)
+    if code in ("EAI_NONAME", "EAI_NODATA"):
+        code = "ENOTFOUND"  # Node's fabricated name for "no such host"
+    message = f"{syscall} {code}" + (f" {hostname}" if hostname else "")
+    return _make(errno, message, code, syscall=syscall, hostname=hostname or None)
+
+
+def conn_reset(message: str = ECONNRESET_MESSAGE, **props: Any) -> NodeSystemError:
+    """Node's ``ConnResetException``: ``code`` ECONNRESET and no ``errno`` ("socket hang
+    up", "Client network socket disconnected before ..."); a ``ConnectionResetError``."""
+    err = _SYSTEM_CLASSES[ConnectionResetError](message, "ECONNRESET")
+    for name, value in props.items():
+        setattr(err, name, value)
+    return err

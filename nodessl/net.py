@@ -16,15 +16,26 @@ import ipaddress
 import os
 import socket as _pysocket
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from . import loop as _loop
-from .errors import NodeError, NodeRangeError, NodeTypeError, invalid_arg_type, invalid_arg_value
+from .errors import (
+    NodeAggregateError,
+    NodeError,
+    NodeRangeError,
+    NodeSystemError,
+    NodeTypeError,
+    NodeValueError,
+    dns_error,
+    invalid_arg_type,
+    invalid_arg_value,
+    system_error,
+)
 from .events import EventEmitter
 from .stream import Duplex, WriteCallback
 
-__all__ = ["Socket", "Server", "connect", "createConnection", "createServer", "isIP",
-           "isIPv4", "isIPv6"]
+__all__ = ["AddressInfo", "Socket", "Server", "connect", "createConnection", "createServer",
+           "isIP", "isIPv4", "isIPv6"]
 
 READ_BUFFER_SIZE = 256 * 1024
 
@@ -53,40 +64,22 @@ def isIPv6(value: str) -> bool:
     return isIP(value) == 6
 
 
-def _errno_error(exc: OSError, syscall: str, address: str | None = None,
-                 port: int | None = None) -> NodeError:
-    code = errno.errorcode.get(exc.errno or 0, "EIO")
-    where = f" {address}:{port}" if address is not None and port is not None else (
-        f" {address}" if address is not None else "")
-    err = NodeError(f"{syscall} {code}{where}", code, errno=-(exc.errno or 0), syscall=syscall)
-    if address is not None:
-        err.address = address  # type: ignore[attr-defined]
-    if port is not None:
-        err.port = port  # type: ignore[attr-defined]
-    return err
+def _errno_error(exc: OSError | int, syscall: str, address: str | None = None,
+                 port: int | None = None, **local: Any) -> NodeSystemError:
+    """A failed ``syscall`` as Node reports it (see :func:`nodessl.errors.system_error`)."""
+    return system_error(exc, syscall, address, port, **local)
 
 
-# libuv's wording (uv_strerror) where it differs from the C library's strerror
-_UV_MESSAGES = {
-    errno.EADDRINUSE: "address already in use",
-    errno.EADDRNOTAVAIL: "address not available",
-    errno.EACCES: "permission denied",
-    errno.EINVAL: "invalid argument",
-    errno.ENOENT: "no such file or directory",
-}
+def _listen_error(exc: OSError, address: str, port: int | None) -> NodeSystemError:
+    """Node's listen error: ``listen EADDRINUSE: address already in use 127.0.0.1:8000``.
 
-
-def _listen_error(exc: OSError, address: str, port: int | None) -> NodeError:
-    """Node's listen error: ``listen EADDRINUSE: address already in use 127.0.0.1:8000``."""
-    num = exc.errno or 0
-    code = errno.errorcode.get(num, "EIO")
-    text = _UV_MESSAGES.get(num) or os.strerror(num).lower()
-    where = f"{address}:{port}" if port is not None else address
-    err = NodeError(f"listen {code}: {text} {where}", code, errno=-num, syscall="listen",
-                    address=address)
-    if port is not None:
-        err.port = port  # type: ignore[attr-defined]
-    return err
+    As libuv, a Unix path that cannot be bound for want of its directory is EACCES, and
+    a pipe's port is -1."""
+    if port is None:
+        if exc.errno == errno.ENOENT:
+            exc = PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        port = -1
+    return system_error(exc, "listen", address, port, describe=True)
 
 
 def _bind_socket(path: str | None, host: str | None, port: int | None) -> _pysocket.socket:
@@ -129,14 +122,27 @@ def _bind_socket(path: str | None, host: str | None, port: int | None) -> _pysoc
     raise OSError(errno.EAFNOSUPPORT, "no address family to listen on")  # pragma: no cover
 
 
+class WireOwner(Protocol):
+    """Whoever reads a connection: its :class:`Socket`, or what took it over (a TLSSocket)."""
+
+    def _wire_connected(self, wire: _Wire) -> None: ...
+    def _wire_data(self, data: memoryview) -> None: ...
+    def _wire_eof(self) -> None: ...
+    def _wire_lost(self, exc: Exception | None) -> None: ...
+    def _wire_drained(self) -> None: ...
+
+
 class _Wire(asyncio.BufferedProtocol):
     """The asyncio side of one connection; forwards everything to its current owner."""
 
-    __slots__ = ("owner", "transport")
+    __slots__ = ("owner", "transport", "eof_sent")
 
-    def __init__(self, owner: Socket | None = None) -> None:
+    def __init__(self, owner: WireOwner | None = None) -> None:
         self.owner = owner
         self.transport: asyncio.Transport | None = None
+        # our FIN went out: shared by every socket writing this connection (a wrapped
+        # socket and its TLSSocket), since asyncio refuses writes after write_eof()
+        self.eof_sent = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -193,6 +199,7 @@ class Socket(Duplex):
         self._eof_sent = False
         self._no_delay = True
         self._keep_alive: tuple[bool, int] | None = None
+        self._wrapped_by: WireOwner | None = None  # see _hand_over
         if opts.get("fd") is not None or opts.get("handle") is not None:
             raise invalid_arg_value("options", "fd/handle", "is not supported by nodessl")
 
@@ -224,6 +231,41 @@ class Socket(Duplex):
     def _wire_connected(self, wire: _Wire) -> None:
         self._attach(wire)
 
+    # -- being wrapped (a TLSSocket over this socket) --------------------------------
+    #
+    # Node's TLSWrap takes over the reading side of the socket's handle and leaves the
+    # rest to the socket: its own writes and end() still go to the wire as they are (raw
+    # bytes), destroy() closes the connection under the TLSSocket too, addresses and
+    # options still work, and it emits 'close' when the connection is gone.
+
+    @property
+    def _wrappable(self) -> bool:
+        """Connected and not yet taken over: :meth:`_hand_over` may be called."""
+        return self._wire is not None and self._wrapped_by is None and not self.destroyed
+
+    def _hand_over(self, taker: WireOwner) -> tuple[_Wire, bytes]:
+        """From now on ``taker`` reads this connection; returns the wire (for ``taker``
+        to attach) and the bytes this socket had received but nobody had read yet."""
+        wire = self._wire
+        assert wire is not None and self._wrapped_by is None
+        self._wrapped_by = taker  # first: reading below must not resume the transport
+        leftover = []
+        while (chunk := self.read()) is not None:
+            leftover.append(chunk.encode("latin-1") if isinstance(chunk, str) else chunk)
+        wire.owner = taker
+        self._set_ref(False)  # the taker keeps the program alive now
+        return wire, b"".join(leftover)
+
+    def _wrapped_lost(self, exc: Exception | None) -> None:
+        """The taker saw the connection go: this socket is closed too (no 'end': it was
+        not reading)."""
+        if not self.destroyed:
+            self.destroy()  # the transport is closing: 'close' follows on the next turn
+        else:
+            self._set_ref(False)
+            self._cancel_timer()
+            self._emit_close()
+
     def _set_ref(self, on: bool) -> None:
         if on and not self._refed and self._want_ref:
             self._refed = True
@@ -253,21 +295,7 @@ class Socket(Duplex):
     def connect(self, *args: Any) -> Socket:
         """``connect(options[, cb])``, ``connect(port[, host][, cb])`` or ``connect(path[, cb])``."""
         options, cb = _normalize_connect_args(args)
-        if options.get("path") is None:
-            # Node validates synchronously: a bad port throws, it is not an 'error' event
-            port = options.get("port")
-            if port is None:
-                raise NodeTypeError('The "options" or "port" or "path" argument must be '
-                                    "specified", "ERR_MISSING_ARGS")
-            if isinstance(port, bool) or not isinstance(port, (int, float, str)):
-                raise NodeTypeError('The "options.port" property must be one of type number '
-                                    f"or string. Received {_js_describe(port)}",
-                                    "ERR_INVALID_ARG_TYPE")
-            options["port"] = _validate_port(port)
-        lookup = options.get("lookup")
-        if lookup is not None and not callable(lookup):
-            raise NodeTypeError('The "options.lookup" property must be of type function. '
-                                f"Received {_js_describe(lookup)}", "ERR_INVALID_ARG_TYPE")
+        _check_connect_options(options)
         if cb is not None:
             self.once("connect", cb)
         self.connecting = True
@@ -276,35 +304,19 @@ class Socket(Duplex):
         return self
 
     async def _connect(self, options: dict[str, Any]) -> None:
-        wire = _Wire(self)
         path = options.get("path")
         try:
             if path is not None:
-                await self._loop.create_unix_connection(lambda: wire, path)
+                sock = await self._connect_unix(path)
             else:
-                host = options.get("host") or "localhost"
-                port = options["port"]
-                local = options.get("localAddress")
-                local_addr = (local, options.get("localPort") or 0) if local else None
-                self._host = host
-                family = {4: _pysocket.AF_INET, 6: _pysocket.AF_INET6}.get(
-                    options.get("family") or 0, 0)
-                if options.get("lookup") is not None and not isIP(host):
-                    host, found = await self._lookup(options["lookup"], host, options)
-                    family = {4: _pysocket.AF_INET, 6: _pysocket.AF_INET6}.get(found, family)
-                try:
-                    await self._loop.create_connection(
-                        lambda: wire, host, port, family=family, local_addr=local_addr)
-                except OSError as exc:
-                    if exc.errno is None and host:
-                        raise NodeError(f"getaddrinfo ENOTFOUND {host}", "ENOTFOUND",
-                                        syscall="getaddrinfo", hostname=host) from None
-                    raise _errno_error(_root_oserror(exc), "connect", host, port) from None
-        except OSError as exc:
-            self.destroy(_errno_error(exc, "connect", path))
-            return
-        except NodeError as err:
-            self.destroy(err)
+                sock = await self._connect_tcp(options)
+            wire = _Wire(self)
+            if path is not None:
+                await self._loop.create_unix_connection(lambda: wire, sock=sock)
+            else:
+                await self._loop.create_connection(lambda: wire, sock=sock)
+        except (NodeError, OSError) as err:
+            self.destroy(err if isinstance(err, NodeError) else _errno_error(err, "connect"))
             return
         except asyncio.CancelledError:
             self.destroy()
@@ -314,6 +326,76 @@ class Socket(Duplex):
                 wire.transport.close()
             return
         self._on_connected()
+
+    async def _connect_unix(self, path: str) -> _pysocket.socket:
+        sock = _pysocket.socket(_pysocket.AF_UNIX, _pysocket.SOCK_STREAM)
+        sock.setblocking(False)
+        try:
+            await self._loop.sock_connect(sock, path)
+        except BaseException as exc:
+            sock.close()
+            if isinstance(exc, OSError):
+                raise _errno_error(exc, "connect", path) from None
+            raise
+        return sock
+
+    async def _connect_tcp(self, options: dict[str, Any]) -> _pysocket.socket:
+        """Resolve, then try each address in turn, as Node's connect (one address when a
+        ``family`` or ``localAddress`` is given); errors name the address that failed."""
+        host = options.get("host") or "localhost"
+        port = options["port"]
+        local = options.get("localAddress")
+        local_port = options.get("localPort") or 0
+        self._host = host
+        family = {4: _pysocket.AF_INET, 6: _pysocket.AF_INET6}.get(
+            options.get("family") or 0, 0)
+        if isIP(host):
+            addresses = [(_pysocket.AF_INET6 if isIP(host) == 6 else _pysocket.AF_INET, host)]
+        elif options.get("lookup") is not None:
+            address, found = await self._lookup(options["lookup"], host, options)
+            addresses = [(_pysocket.AF_INET6 if found == 6 else _pysocket.AF_INET, address)]
+        else:
+            try:
+                infos = await self._loop.getaddrinfo(host, port, family=family,
+                                                     type=_pysocket.SOCK_STREAM)
+            except OSError as exc:
+                raise dns_error(exc, "getaddrinfo", host) from None
+            addresses = []
+            for fam, _t, _p, _c, sockaddr in infos:
+                if (fam, sockaddr[0]) not in addresses:
+                    addresses.append((fam, sockaddr[0]))
+            if not addresses:
+                raise dns_error("ENOTFOUND", "getaddrinfo", host)
+            if family or local:
+                addresses = addresses[:1]
+        errors: list[BaseException] = []
+        for fam, address in addresses:
+            sock = _pysocket.socket(fam, _pysocket.SOCK_STREAM)
+            sock.setblocking(False)
+            bound = None
+            try:
+                if local or local_port:
+                    bound = local or ("::" if fam == _pysocket.AF_INET6 else "0.0.0.0")
+                    try:
+                        sock.bind((bound, local_port))
+                    except OSError as exc:
+                        raise _errno_error(exc, "bind", bound, local_port) from None
+                try:
+                    await self._loop.sock_connect(sock, (address, port))
+                except OSError as exc:
+                    raise _errno_error(exc, "connect", address, port, localAddress=bound,
+                                       localPort=local_port or None) from None
+            except NodeSystemError as err:
+                sock.close()
+                errors.append(err)
+                continue
+            except BaseException:
+                sock.close()
+                raise
+            return sock
+        if len(errors) == 1:
+            raise errors[0]
+        raise NodeAggregateError("", getattr(errors[0], "code", None), errors=errors)
 
     async def _lookup(self, lookup: Callable[..., Any], host: str,
                       options: dict[str, Any]) -> tuple[str, int]:
@@ -326,11 +408,11 @@ class Socket(Duplex):
                 return
             if err:
                 answer.set_exception(err if isinstance(err, BaseException)
-                                     else NodeError(str(err), "ENOTFOUND"))
+                                     else dns_error("ENOTFOUND", "getaddrinfo", host))
                 return
             if isinstance(address, list):
                 if not address:
-                    answer.set_exception(NodeError(f"getaddrinfo ENOTFOUND {host}", "ENOTFOUND"))
+                    answer.set_exception(dns_error("ENOTFOUND", "getaddrinfo", host))
                     return
                 address, family = address[0].get("address"), address[0].get("family")
             if not isinstance(address, str) or not isIP(address):
@@ -377,7 +459,7 @@ class Socket(Duplex):
         self._set_ref(False)
         self._cancel_timer()
         if exc is not None and not self.destroyed:
-            err = _errno_error(exc, "read") if isinstance(exc, OSError) else exc
+            err = _errno_error(exc, _failed_call(exc)) if isinstance(exc, OSError) else exc
             self.destroy(err)
             return
         if not self.destroyed:
@@ -392,11 +474,15 @@ class Socket(Duplex):
         self._writable_drained()
 
     def _pause_wire(self) -> None:
+        if self._wrapped_by is not None:
+            return  # reading belongs to the taker
         if self._transport is not None and not self._reading_paused:
             self._reading_paused = True
             self._transport.pause_reading()
 
     def _read(self) -> None:
+        if self._wrapped_by is not None:
+            return  # reading belongs to the taker
         if self._transport is not None and self._reading_paused:
             self._reading_paused = False
             self._transport.resume_reading()
@@ -423,7 +509,8 @@ class Socket(Duplex):
 
         After our FIN nothing more can be sent; a TLS engine may still answer what the peer
         sends meanwhile (an alert, a handshake message), and that answer has nowhere to go."""
-        if self._transport is None or self._transport.is_closing() or self._eof_sent:
+        if self._transport is None or self._transport.is_closing() or self._eof_sent \
+                or self._wire is not None and self._wire.eof_sent:
             return
         self._bytes_written += len(data)
         self._touch()
@@ -435,6 +522,11 @@ class Socket(Duplex):
                 done(None)
             return  # _on_connected finishes the job
         self._eof_sent = True
+        if self._wire is not None:
+            if self._wire.eof_sent:
+                self._after_flush(done)
+                return
+            self._wire.eof_sent = True
         if self._transport.can_write_eof():
             try:
                 self._transport.write_eof()
@@ -563,8 +655,9 @@ class Socket(Duplex):
     def _local(self) -> Any:
         return self._transport.get_extra_info("sockname") if self._transport else None
 
-    def address(self) -> dict[str, Any]:
-        """``{port, family, address}`` of the local end ({} for a Unix socket)."""
+    def address(self) -> AddressInfo:
+        """``{port, family, address}`` of the local end ({} for a Unix socket); the keys
+        read as attributes too (``sock.address().port``)."""
         return _address_info(self._local())
 
     @property
@@ -620,20 +713,29 @@ class Socket(Duplex):
         return "readOnly" if self.readable else "writeOnly"
 
 
-def _address_info(addr: Any) -> dict[str, Any]:
+class AddressInfo(dict):  # type: ignore[type-arg]
+    """What ``address()`` returns: ``{address, family, port}``, read as Node's object both
+    ways, ``info["port"]`` and ``info.port``."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _address_info(addr: Any) -> AddressInfo:
     if isinstance(addr, tuple) and len(addr) >= 2:
         family = "IPv6" if len(addr) == 4 or ":" in str(addr[0]) else "IPv4"
-        return {"address": addr[0], "family": family, "port": addr[1]}
-    if isinstance(addr, str) and addr:
-        return {}
-    return {}
+        return AddressInfo(address=addr[0], family=family, port=addr[1])
+    return AddressInfo()
 
 
-def _root_oserror(exc: OSError) -> OSError:
-    # asyncio folds several connect attempts into one OSError whose message lists them.
-    if exc.errno is None and "Connect call failed" in str(exc):
-        return ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused")
-    return exc
+def _failed_call(exc: OSError) -> str:
+    """asyncio does not say whether reading or writing failed; a broken pipe is a write."""
+    return "write" if exc.errno in (errno.EPIPE, errno.ESHUTDOWN) else "read"
 
 
 def _js_describe(value: Any) -> str:
@@ -672,6 +774,56 @@ def _validate_port(port: Any, name: str = "Port") -> int:
         raise NodeRangeError(f"{name} should be >= 0 and < 65536. Received {_js_describe(port)}.",
                              "ERR_SOCKET_BAD_PORT")
     return value
+
+
+def _check_connect_options(options: dict[str, Any]) -> None:
+    """Node's synchronous checks of ``socket.connect`` (``lookupAndConnect``), in its order:
+    they throw, they are not 'error' events.  ``None`` is JavaScript's ``undefined``."""
+    path = options.get("path")
+    if options.get("port") is None and path is None:
+        raise NodeTypeError('The "options" or "port" or "path" argument must be specified',
+                            "ERR_MISSING_ARGS")
+    if path is not None and path != "":
+        if not isinstance(path, str):
+            raise NodeTypeError('The "options.path" property must be of type string. '
+                                f"Received {_js_describe(path)}", "ERR_INVALID_ARG_TYPE")
+        return
+    local = options.get("localAddress")
+    if local and not isIP(local):
+        raise NodeTypeError(f"Invalid IP address: {local}", "ERR_INVALID_IP_ADDRESS")
+    local_port = options.get("localPort")
+    if local_port and (isinstance(local_port, bool) or not isinstance(local_port, (int, float))):
+        raise NodeTypeError('The "options.localPort" property must be of type number. '
+                            f"Received {_js_describe(local_port)}", "ERR_INVALID_ARG_TYPE")
+    port = options.get("port")
+    if isinstance(port, bool) or not isinstance(port, (int, float, str)):
+        raise NodeTypeError('The "options.port" property must be one of type number '
+                            f"or string. Received {_js_describe(port)}", "ERR_INVALID_ARG_TYPE")
+    options["port"] = _validate_port(port)
+    if isIP(options.get("host") or "localhost"):
+        return  # an address: Node looks nothing up, so checks nothing more
+    lookup = options.get("lookup")
+    if lookup is not None and not callable(lookup):
+        raise NodeTypeError('The "options.lookup" property must be of type function. '
+                            f"Received {_js_describe(lookup)}", "ERR_INVALID_ARG_TYPE")
+    family = options.get("family")
+    family = {"IPv4": 4, "IPv6": 6}.get(family, family) if isinstance(family, str) else family
+    if lookup is None and family is not None and (isinstance(family, bool)
+                                                  or family not in (0, 4, 6)):
+        # dns.lookup's own check
+        shown = f"'{family}'" if isinstance(family, str) else _js_string_of(family)
+        raise NodeValueError("The property 'options.family' must be one of: 0, 4, 6. "
+                             f"Received {shown}", "ERR_INVALID_ARG_VALUE")
+    if family is not None:
+        options["family"] = family
+
+
+def _js_string_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _normalize_connect_args(args: tuple[Any, ...]) -> tuple[dict[str, Any], Any]:
@@ -719,10 +871,16 @@ class Server(EventEmitter):
         if callable(options):
             options, connectionListener = None, options
         opts = {**(options or {}), **kwargs}
+        for name in ("keepAliveInitialDelay", "highWaterMark"):  # Node's checks, in order
+            value = opts.get(name)
+            if value is not None and (isinstance(value, bool)
+                                      or not isinstance(value, (int, float))):
+                raise invalid_arg_type(f"options.{name}", "of type number", value)
         self._loop = _loop.get_loop()
         self.allowHalfOpen = bool(opts.get("allowHalfOpen", False))
         self.pauseOnConnect = bool(opts.get("pauseOnConnect", False))
-        self.highWaterMark = opts.get("highWaterMark")
+        hwm = opts.get("highWaterMark")
+        self.highWaterMark = None if hwm is not None and hwm < 0 else hwm  # < 0: the default
         self.maxConnections: int | None = None
         self._server: asyncio.base_events.Server | None = None
         self._connections: set[Socket] = set()
@@ -783,9 +941,8 @@ class Server(EventEmitter):
         try:
             infos = await self._loop.getaddrinfo(host, port, type=_pysocket.SOCK_STREAM,
                                                  flags=_pysocket.AI_PASSIVE)
-        except OSError:
-            err = NodeError(f"getaddrinfo ENOTFOUND {host}", "ENOTFOUND",
-                            syscall="getaddrinfo", hostname=host)
+        except OSError as exc:
+            err = dns_error(exc, "getaddrinfo", host)
             if generation == self._generation:
                 self._listen_failed(err)
             return
@@ -905,8 +1062,9 @@ class Server(EventEmitter):
         if self._closing and not self._connections and not self.listening:
             self._loop.call_soon(self.emit, "close")
 
-    def address(self) -> dict[str, Any] | str | None:
-        """``{port, family, address}``, the path of a Unix server, or None when not listening."""
+    def address(self) -> AddressInfo | str | None:
+        """``{port, family, address}`` (also as attributes: ``server.address().port``), the
+        path of a Unix server, or None when not listening."""
         if self._unix_path:
             return self._unix_path
         if self._sock is None or not self.listening:

@@ -70,6 +70,10 @@ __all__ = [
     "set_curves_list",
     "set_tmp_dh",
     "set_session_id_context",
+    "set_min_proto_version",
+    "set_max_proto_version",
+    "set_session_timeout",
+    "add_client_ca",
     "read_private_key",
     "use_private_key",
     "use_certificate_chain",
@@ -77,6 +81,7 @@ __all__ = [
     "set_cert_store",
     "store_set_flags",
     "store_add_cert",
+    "store_add_certs",
     "set_verify_accept_all",
     "negotiated_group",
     "verify_result",
@@ -294,6 +299,34 @@ def set_session_id_context(ctx: SSL.Context, sid_ctx: bytes) -> None:
     _check(_lib.SSL_CTX_set_session_id_context(ctx._context, sid_ctx, len(sid_ctx)) == 1)
 
 
+# pyOpenSSL refuses its own setters once a Connection was made from a context; Node changes a
+# SecureContext's SSL_CTX at any time (later connections see the change), so the native
+# SecureContext methods go through these.
+
+
+def set_min_proto_version(ctx: SSL.Context, version: int) -> bool:
+    """``SSL_CTX_set_min_proto_version`` (0 = lowest supported); False for an unknown
+    version."""
+    return bool(_lib.SSL_CTX_set_min_proto_version(ctx._context, version) == 1)
+
+
+def set_max_proto_version(ctx: SSL.Context, version: int) -> bool:
+    """``SSL_CTX_set_max_proto_version`` (0 = highest supported); False for an unknown
+    version."""
+    return bool(_lib.SSL_CTX_set_max_proto_version(ctx._context, version) == 1)
+
+
+def set_session_timeout(ctx: SSL.Context, seconds: int) -> None:
+    """``SSL_CTX_set_timeout``: lifetime of the sessions the context creates from now on."""
+    _lib.SSL_CTX_set_timeout(ctx._context, seconds)
+
+
+def add_client_ca(ctx: SSL.Context, cert: crypto.X509) -> None:
+    """``SSL_CTX_add_client_CA``: name ``cert``'s subject in a server's CertificateRequest."""
+    clear_errors()
+    _check(_lib.SSL_CTX_add_client_CA(ctx._context, cert._x509) == 1)
+
+
 # The PEM password callback: one C callback for the process (cffi callbacks are costly to
 # create), fed from a thread-local so concurrent loads cannot see each other's passphrase.
 # Like Node's PasswordCallback it returns the passphrase (empty when none was given, never a
@@ -407,6 +440,15 @@ def store_add_cert(store: crypto.X509Store, cert: crypto.X509) -> None:
     """``X509_STORE_add_cert``; adding a certificate already present is not an error."""
     clear_errors()
     _lib.X509_STORE_add_cert(store._store, cert._x509)
+    clear_errors()
+
+
+def store_add_certs(store: crypto.X509Store, certs: list[crypto.X509]) -> None:
+    """:func:`store_add_cert` for many certificates at once (a root store per context)."""
+    clear_errors()
+    add, raw = _lib.X509_STORE_add_cert, store._store
+    for cert in certs:
+        add(raw, cert._x509)
     clear_errors()
 
 

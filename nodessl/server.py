@@ -13,10 +13,10 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import alpn, net, psk, sni
-from .context import SecureContext, createSecureContext
+from . import alpn, extensions, net, psk, sni
+from .context import SecureContext
 from .errors import invalid_arg_type
-from .socket import TLSSocket
+from .socket import TLSSocket, create_secure_context
 
 __all__ = ["Server", "createServer"]
 
@@ -56,26 +56,29 @@ class Server(net.Server):
             options, secureConnectionListener = None, options
         if options is not None and not isinstance(options, Mapping):
             raise invalid_arg_type("options", "of type object", options)
-        opts = {**(options or {}), **kwargs}
-        if "NPNProtocols" in opts or callable(opts.get("SNICallback")):
-            # old forms (NPN, 0.4's one-argument SNICallback) in their modern shape
-            from .legacy.options import modernize
-
-            opts = modernize(opts)
-        super().__init__({k: opts[k] for k in ("allowHalfOpen", "pauseOnConnect",
-                                                "highWaterMark") if k in opts})
-        timeout = opts.get("handshakeTimeout", 120000)
+        # old forms (nodessl.legacy: NPN, 0.4's one-argument SNICallback) in their modern
+        # shape, when that layer is in
+        opts = extensions.adapt_server_options({**(options or {}), **kwargs})
+        # Node's order: the ALPN options, the context's options (setSecureContext), then
+        # handshakeTimeout, SNICallback, pskCallback, pskIdentityHint, then net.Server's own
+        alpn.check_server_options(opts.get("ALPNProtocols"), opts.get("ALPNCallback"))
+        secure_context = self._build_context(opts)
+        # Node: `options.handshakeTimeout || 120000`, so 0 is the default, not "no timeout"
+        timeout = opts.get("handshakeTimeout") or 120000
         if not isinstance(timeout, (int, float)) or isinstance(timeout, bool):
             raise invalid_arg_type("options.handshakeTimeout", "of type number", timeout)
-        self._handshakeTimeout = timeout
-        alpn.check_server_options(opts.get("ALPNProtocols"), opts.get("ALPNCallback"))
         sni.check_sni_callback(opts.get("SNICallback"))
-        self._contexts: sni.SNIContexts = []
         psk.check_server_options(opts.get("pskCallback"), opts.get("pskIdentityHint"))
+        super().__init__({k: opts[k] for k in ("allowHalfOpen", "pauseOnConnect",
+                                                "highWaterMark", "keepAliveInitialDelay")
+                          if k in opts})
+        self._handshakeTimeout = timeout
+        self._contexts: sni.SNIContexts = []
         self._options = opts
         self._requestCert = bool(opts.get("requestCert", False))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
-        self._secure_context = self._build_context(opts)
+        self._secure_context = secure_context
+        self.on("connection", self._tls_connection_listener)
         if secureConnectionListener is not None:
             self.on("secureConnection", secureConnectionListener)
 
@@ -83,7 +86,7 @@ class Server(net.Server):
         ctx_opts = {k: v for k, v in opts.items() if k not in _SERVER_ONLY}
         ctx_opts.setdefault("honorCipherOrder", True)
         ctx_opts.setdefault("sessionIdContext", _default_session_id_context())
-        return createSecureContext(ctx_opts)
+        return create_secure_context(ctx_opts)
 
     def setSecureContext(self, options: Mapping[str, Any]) -> None:
         """Replace the server's identity for new connections; open ones keep theirs."""
@@ -115,21 +118,27 @@ class Server(net.Server):
         return len(self._connections)
 
     def _on_connection(self, plain: net.Socket) -> None:
-        # Node's tls.Server is a net.Server whose 'connection' listener wraps the socket.
+        # Node's tls.Server is a net.Server whose 'connection' listener wraps the socket
         self.emit("connection", plain)
-        if plain.destroyed or plain._wire is None:
+
+    def _tls_connection_listener(self, socket: Any) -> None:
+        """Node's tlsConnectionListener: the first 'connection' listener, so that
+        ``server.emit('connection', duplex)`` serves TLS over any net.Socket or Duplex."""
+        if getattr(socket, "destroyed", False):
             return
-        tls = TLSSocket(plain, {
+        tls = TLSSocket(socket, {
             "isServer": True,
             "server": self,
             "secureContext": self._secure_context,
             "requestCert": self._requestCert,
             "rejectUnauthorized": self._rejectUnauthorized,
+            "handshakeTimeout": self._handshakeTimeout,
             "allowHalfOpen": self.allowHalfOpen,
             "highWaterMark": self.highWaterMark,
             **{name: self._options[name] for name in _PER_SOCKET if name in self._options},
-        })
-        self._track(tls)
+        }, _tls_server=self)
+        if isinstance(socket, net.Socket) and socket._server is self:
+            self._track(tls)  # only what this server accepted counts as its connection
         if self.pauseOnConnect:
             # the handshake proceeds; the cleartext side starts paused
             tls._flowing = False

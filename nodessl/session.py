@@ -15,8 +15,7 @@ which it lacks too.  What the binding does have is enough:
   seen is a new ticket.  The bytes are taken inside the callback and emitted
   after the engine cycle, never from inside OpenSSL.
 * The ticket lives in the session's DER (``SSL_SESSION_ASN1``: ``[10] EXPLICIT
-  OCTET STRING``); a few lines of DER walking read it, since ``cryptography``
-  has no general DER reader.
+  OCTET STRING``), read with :mod:`nodessl.der`.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from . import openssl as _ossl
+from .der import iter_tlvs, read_tlv
 
 if TYPE_CHECKING:
     from .socket import TLSSocket
@@ -31,35 +31,14 @@ if TYPE_CHECKING:
 __all__ = ["SessionEvents", "session_fields", "ticket_of"]
 
 
-def _der_header(data: bytes, pos: int) -> tuple[int, int, int]:
-    """(tag, start of contents, end of contents) of the DER element at ``pos``."""
-    if pos + 2 > len(data):
-        raise ValueError("truncated")
-    tag, first = data[pos], data[pos + 1]
-    pos += 2
-    if first < 0x80:
-        length = first
-    else:
-        count = first & 0x7F
-        if count == 0 or count > 4 or pos + count > len(data):
-            raise ValueError("bad length")
-        length = int.from_bytes(data[pos:pos + count], "big")
-        pos += count
-    if pos + length > len(data):
-        raise ValueError("truncated")
-    return tag, pos, pos + length
-
-
 def session_fields(der: bytes) -> dict[int, bytes]:
     """The top-level elements of an ``SSL_SESSION`` DER, keyed by tag byte (contents only)."""
-    tag, pos, end = _der_header(der, 0)
+    tag, pos, end = read_tlv(der)
     if tag != 0x30:
         raise ValueError("not a SEQUENCE")
     fields: dict[int, bytes] = {}
-    while pos < end:
-        tag, start, stop = _der_header(der, pos)
+    for tag, start, stop in iter_tlvs(der, pos, end):
         fields.setdefault(tag, der[start:stop])
-        pos = stop
     return fields
 
 
@@ -75,7 +54,7 @@ def ticket_of(der: bytes | None) -> bytes | None:
         inner = session_fields(der).get(_TICKET)
         if inner is None:
             return None
-        tag, start, stop = _der_header(inner, 0)
+        tag, start, stop = read_tlv(inner)
     except ValueError:
         return None
     return inner[start:stop] if tag == 0x04 and stop > start else None
@@ -84,15 +63,13 @@ def ticket_of(der: bytes | None) -> bytes | None:
 def _session_id(der: bytes) -> bytes:
     # SEQUENCE { version INTEGER, ssl_version INTEGER, cipher OCTET STRING,
     #            session_id OCTET STRING, master_key OCTET STRING, ... }
-    _, pos, end = _der_header(der, 0)
+    _, pos, end = read_tlv(der)
     strings = 0
-    while pos < end:
-        tag, start, stop = _der_header(der, pos)
+    for tag, start, stop in iter_tlvs(der, pos, end):
         if tag == _SESSION_ID:
             strings += 1
             if strings == 2:
                 return der[start:stop]
-        pos = stop
     return b""
 
 

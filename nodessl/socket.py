@@ -24,15 +24,17 @@ from typing import Any
 
 from OpenSSL import SSL
 
-from . import alpn, facts, keylog, net, psk, renegotiation, sigalgs, sni, trace
+from . import alpn, extensions, facts, keylog, net, psk, renegotiation, sigalgs, sni, trace
 from . import openssl as _ossl
 from .context import SecureContext, createSecureContext
 from .engine import TLSEngine
 from .errors import (
     ECONNRESET_MESSAGE,
     NodeError,
+    NodeRangeError,
     NodeTypeError,
     VerifyError,
+    conn_reset,
     invalid_arg_type,
 )
 from .session import SessionEvents, ticket_of
@@ -48,31 +50,42 @@ _SOCKET_OPTIONS = frozenset({
     "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "servername", "host", "port",
     "path", "socket", "checkServerIdentity", "minDHSize", "timeout", "allowHalfOpen",
     "highWaterMark", "pskCallback", "pskIdentityHint", "family", "localAddress", "localPort",
-    "lookup", "hints",
+    "lookup", "hints", "handshakeTimeout",
 })
 
 
 def _conn_reset(message: str = ECONNRESET_MESSAGE) -> NodeError:
-    return NodeError(message, "ECONNRESET")
+    return conn_reset(message)
+
+
+def _ended_before_secure(sock: TLSSocket, exc: BaseException | None = None) -> NodeError:
+    """The error for a connection gone before the handshake finished, as Node words it: a
+    reset is ``read ECONNRESET``; an orderly end is "socket hang up" on a server and, on a
+    client, "Client network socket disconnected before secure TLS connection was
+    established" with the connect options' ``path``/``host``/``port``/``localAddress``."""
+    if isinstance(exc, OSError):
+        return net._errno_error(exc, net._failed_call(exc))
+    if sock._isServer:
+        return conn_reset("socket hang up")
+    opts = sock._tlsOptions
+    return conn_reset(ECONNRESET_MESSAGE, path=opts.get("path"), host=opts.get("host"),
+                      port=opts.get("port"), localAddress=opts.get("localAddress"))
 
 
 class TLSSocket(net.Socket):
     """Node's ``tls.TLSSocket``: a Duplex with transparent TLS over a socket or stream."""
 
     def __init__(self, socket: Any = None, options: Mapping[str, Any] | None = None,
-                 **kwargs: Any) -> None:
-        opts = {**(options or {}), **kwargs}
-        if "NPNProtocols" in opts:
-            from .legacy.npn import serve_through_alpn  # old option, served through ALPN
-
-            opts = serve_through_alpn(opts)
+                 *, _tls_server: Any = None, **kwargs: Any) -> None:
+        # old forms (nodessl.legacy's NPNProtocols) become Node 20's, when that layer is in
+        opts = extensions.adapt_socket_options({**(options or {}), **kwargs})
         super().__init__({"allowHalfOpen": opts.get("allowHalfOpen", False),
                           "highWaterMark": opts.get("highWaterMark")})
         self._tlsOptions = opts
         self._isServer = bool(opts.get("isServer", False))
         context = opts.get("secureContext")
         if context is None:
-            context = createSecureContext(
+            context = create_secure_context(
                 {k: v for k, v in opts.items() if k not in _SOCKET_OPTIONS})
         elif not isinstance(context, SecureContext):
             # Node 0.4's crypto.createCredentials() object carries its context as .context
@@ -81,6 +94,10 @@ class TLSSocket(net.Socket):
                 raise NodeTypeError("context must be a SecureContext",
                                     "ERR_TLS_INVALID_CONTEXT")
         self._secureContext: SecureContext = context
+        session = opts.get("session")
+        if session and not self._isServer and not isinstance(
+                session, (bytes, bytearray, memoryview)):
+            raise NodeTypeError("Session must be a buffer", "ERR_INVALID_ARG_TYPE")
         self.encrypted = True
         self.authorized = False
         self.authorizationError: str | None = None
@@ -92,7 +109,13 @@ class TLSSocket(net.Socket):
         self._corked = False
         self._held: list[tuple[bytes, WriteCallback]] = []
         self._end_when_secure = False
-        self._lower: Any = None
+        self._lower: Any = None  # a Duplex below, read through its events (_use_stream)
+        self._parent: net.Socket | None = None  # the plain socket taken over (Node's _parent)
+        # The tls.Server whose connection listener made this socket: it hears about the
+        # socket's handshake (secureConnection, tlsClientError).  The ``server`` option
+        # alone only lends its SNI contexts and OCSPRequest listeners, as in Node.
+        self._tls_server: Any = _tls_server
+        self._error_emitted = False  # 'error' went out ahead of 'close' (see _destroy)
         self._requestCert = bool(opts.get("requestCert", not self._isServer))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
         self._handshake_timer: Any = None
@@ -127,27 +150,27 @@ class TLSSocket(net.Socket):
 
     @property
     def npnProtocol(self) -> str | bool | None:
-        """Legacy: the protocol agreed for ``NPNProtocols`` (served through ALPN; see
-        :mod:`nodessl.legacy.npn`); None when NPN was not asked for."""
-        from .legacy.npn import npn_protocol
-
-        return npn_protocol(self)
+        """Legacy: None unless ``NPNProtocols`` was given; then ALPN's result, through which
+        :mod:`nodessl.legacy` serves it (False when nothing was agreed)."""
+        if self._tlsOptions.get("NPNProtocols") is None:
+            return None
+        return self.alpnProtocol
 
     # -- the wire below ---------------------------------------------------------------------
 
     def _wrap(self, socket: Any) -> None:
         # Only a plain socket's connection can be taken over; a TLSSocket below (TLS in
         # TLS) is a Duplex like any other.
-        if isinstance(socket, net.Socket) and not isinstance(socket, TLSSocket):
-            if socket._wire is not None:
+        if isinstance(socket, net.Socket) and not isinstance(socket, TLSSocket) \
+                and (socket._wrappable or socket.connecting):
+            self._parent = socket
+            if socket._wrappable:
                 self._take_over(socket)
-            elif socket.connecting:
+            else:
                 self.connecting = True
                 self._set_ref(True)
-                socket.once("connect", lambda *a: self._take_over(socket))
+                socket.once("connect", lambda *a: self._on_parent_connect(socket))
                 socket.once("error", lambda err: self.destroy(err))
-            else:
-                self._use_stream(socket)
         elif isinstance(socket, _pysocket.socket):
             self.connecting = True
             self._set_ref(True)
@@ -158,27 +181,36 @@ class TLSSocket(net.Socket):
             raise invalid_arg_type("socket", "an instance of net.Socket, socket.socket or "
                                    "a Duplex stream", socket)
 
-    def _take_over(self, plain: net.Socket) -> None:
-        """Own the plain socket's connection from now on (Node moves the handle)."""
-        wire = plain._wire
-        if wire is None:
-            self.destroy(_conn_reset())
+    def _on_parent_connect(self, plain: net.Socket) -> None:
+        if self.destroyed or not plain._wrappable:
             return
-        leftover = b"".join(plain._rbuf)
-        plain._rbuf.clear()
-        plain._rlen = 0
-        plain._wire = None
-        plain._transport = None
-        plain._set_ref(False)
-        # The plain socket shares the connection's fate, so its server stops counting it.
-        self.once("close", lambda *a: _retire(plain))
-        self._server = plain._server
+        self._take_over(plain)
+        self.emit("connect")  # as Node's TLSSocket repeats its socket's 'connect'
+
+    def _take_over(self, plain: net.Socket) -> None:
+        """Read the plain socket's connection from now on (Node's TLSWrap takes over the
+        handle's stream); the plain socket keeps writing, ending and closing it."""
+        was_paused = plain._reading_paused
+        wire, leftover = plain._hand_over(self)
         self._attach(wire)
-        if plain._reading_paused:
+        if was_paused:
             self._reading_paused = True
         self._start_tls()
         if leftover:
-            self._wire_data(memoryview(leftover))
+            # What the socket had received before: Node feeds it on the next tick
+            # (initRead), so whatever it causes (garbage: an 'error') comes after the
+            # constructor returned and its caller added listeners.  Reading waits, so
+            # nothing newer overtakes it.
+            self._pause_wire()
+            self._loop.call_soon(self._feed_leftover, leftover, was_paused)
+
+    def _feed_leftover(self, leftover: bytes, was_paused: bool) -> None:
+        if self.destroyed or self._engine is None:
+            return
+        self._wire_data(memoryview(leftover))
+        if not was_paused and not self.destroyed \
+                and self.readableLength < self.readableHighWaterMark:
+            self._read()
 
     async def _adopt_pysocket(self, sock: _pysocket.socket) -> None:
         wire = net._Wire(self)
@@ -350,9 +382,9 @@ class TLSSocket(net.Socket):
                 _ossl.request_ocsp(conn)
 
     def _arm_handshake_timeout(self) -> None:
-        server = self._tlsOptions.get("server")
-        timeout = getattr(server, "_handshakeTimeout", 120000) if server is not None else 0
-        if timeout and timeout > 0:
+        # Node: only a handshakeTimeout option (tls.Server passes its own) arms it
+        timeout = self._tlsOptions.get("handshakeTimeout")
+        if isinstance(timeout, (int, float)) and timeout > 0:
             self._handshake_timer = self._loop.call_later(timeout / 1000,
                                                           self._on_handshake_timeout)
 
@@ -425,13 +457,15 @@ class TLSSocket(net.Socket):
 
     def _wire_eof(self) -> None:
         if not self._secureEstablished:
-            self._tls_error(_conn_reset())
+            self._tls_error(_ended_before_secure(self))
             return
         self.push(None)
 
     def _wire_lost(self, exc: Exception | None) -> None:
+        if self._parent is not None:
+            self._parent._wrapped_lost(exc)  # the plain socket shares the connection's fate
         if not self._secureEstablished and not self.destroyed:
-            self._tls_error(_conn_reset())
+            self._tls_error(_ended_before_secure(self, exc))
         if self._lower is not None:
             self._set_ref(False)
             if not self.destroyed:
@@ -527,7 +561,7 @@ class TLSSocket(net.Socket):
                 if self._rejectUnauthorized:
                     # Node: destroyed before it released control, so its close is the
                     # server's tlsClientError ECONNRESET "socket hang up"
-                    server = self._tlsOptions.get("server")
+                    server = self._tls_server
                     if server is not None:
                         self.once("close", lambda *a: server.emit(
                             "tlsClientError", _conn_reset("socket hang up"), self))
@@ -536,7 +570,7 @@ class TLSSocket(net.Socket):
             else:
                 self.authorized = True
         self.emit("secure")
-        server = self._tlsOptions.get("server")
+        server = self._tls_server
         if server is not None:
             server.emit("secureConnection", self)
 
@@ -544,7 +578,7 @@ class TLSSocket(net.Socket):
         """A failure of the TLS layer: route it where Node routes it, then close."""
         if self.destroyed:
             return
-        server = self._tlsOptions.get("server")
+        server = self._tls_server
         if self._isServer and not self._secureEstablished and server is not None:
             self.destroy()
             server.emit("tlsClientError", err, self)
@@ -607,6 +641,22 @@ class TLSSocket(net.Socket):
         if self._handshake_timer is not None:
             self._handshake_timer.cancel()
             self._handshake_timer = None
+        parent = self._parent
+        if parent is not None:
+            # Node closes a TLSSocket by destroying the socket below it and emits 'close'
+            # after that socket's; the connection closes gracefully, so an alert already
+            # queued still reaches the peer.
+            self.connecting = False
+            self._cancel_timer()
+            self._set_ref(False)
+            if error is not None:
+                self._loop.call_soon(self._emit_error_early)
+            if parent._closed_emitted:
+                self._loop.call_soon(self._emit_close)
+            else:
+                parent.once("close", lambda *a: self._emit_close())
+                parent.destroy()
+            return
         if self._lower is not None:
             self._set_ref(False)
             if not getattr(self._lower, "destroyed", True):
@@ -616,14 +666,26 @@ class TLSSocket(net.Socket):
         super()._destroy(error)
 
     def _emit_close(self) -> None:
+        if self._closed_emitted:
+            return
         # Node's tls.Server keeps its own 'error' listener on every connection, so a
         # client resetting an established connection never crashes a server program.
-        if (self._isServer and self._errored is not None and not self._closed_emitted
-                and self.listenerCount("error") == 0):
+        if self._errored is not None and (self._error_emitted or (
+                self._isServer and self.listenerCount("error") == 0)):
             self._closed_emitted = True
             self.emit("close", True)
             return
         super()._emit_close()
+
+    def _emit_error_early(self) -> None:
+        # Over a plain socket Node emits 'error' on the next tick and 'close' only once
+        # the socket below has closed.
+        if self._closed_emitted or self._error_emitted or self._errored is None:
+            return
+        self._error_emitted = True
+        if self._isServer and self.listenerCount("error") == 0:
+            return  # see _emit_close
+        self.emit("error", self._errored)
 
     # -- TLS facts ---------------------------------------------------------------------------
 
@@ -782,10 +844,11 @@ class TLSSocket(net.Socket):
         """Whether the handshake resumed an earlier session."""
         return bool(self._engine is not None and _ossl.session_reused(self._engine.conn))
 
-    def address(self) -> dict[str, Any]:
-        """The local address of the socket below."""
+    def address(self) -> net.AddressInfo:
+        """The local address of the socket below (``["port"]`` or ``.port``)."""
         if self._lower is not None and hasattr(self._lower, "address"):
-            return self._lower.address()
+            found = self._lower.address()
+            return net.AddressInfo(found) if isinstance(found, dict) else found
         return super().address()
 
     def renegotiate(self, options: Mapping[str, Any] | None = None,
@@ -828,11 +891,6 @@ _UNABLE_TO_GET_ISSUER_CERT = next(
     (code for code, name in _ossl.VERIFY_CODES.items() if name == "UNABLE_TO_GET_ISSUER_CERT"), 2)
 
 
-def _retire(plain: net.Socket) -> None:
-    plain.destroyed = True
-    plain._emit_close()
-
-
 def _peer_chain(conn: SSL.Connection) -> list[Any]:
     """What Node starts from: the peer's certificate, then the chain it sent (a server's
     SSL_get_peer_cert_chain leaves the client's own certificate out, a client's has it)."""
@@ -867,44 +925,100 @@ def _host_is_ip(host: str) -> bool:
         return False
 
 
+def create_secure_context(options: Mapping[str, Any]) -> SecureContext:
+    """``tls.createSecureContext(options)`` as looked up on the ``nodessl`` module now, as
+    Node's tls code calls ``tls.createSecureContext``: a program (or a test) that replaces
+    ``nodessl.createSecureContext`` sees every context nodessl makes go through it."""
+    import sys
+
+    module = sys.modules.get("nodessl")
+    factory = getattr(module, "createSecureContext", None) or createSecureContext
+    return factory(options)
+
+
+def _js_string(value: Any) -> str:
+    """JavaScript's ``String(value)`` for the values an option check may print."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value in (float("inf"), float("-inf")):
+            return "Infinity" if value > 0 else "-Infinity"
+        if value.is_integer():
+            return str(int(value))
+    if isinstance(value, (list, tuple)):
+        return ",".join(_js_string(v) for v in value)
+    if isinstance(value, Mapping):
+        return "[object Object]"
+    return str(value)
+
+
+def _check_min_dh_size(options: Mapping[str, Any]) -> None:
+    """``minDHSize``: a number, above 0.  Codes and classes are those of Node 22's
+    ``validateNumber`` (ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE); the wording is Node 20's,
+    whose internal assertion says "options.minDHSize is not a (positive) number: x"."""
+    if "minDHSize" not in options:
+        return
+    value = options["minDHSize"]
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise NodeTypeError(f"options.minDHSize is not a number: {_js_string(value)}",
+                            "ERR_INVALID_ARG_TYPE")
+    if not value > 0:  # NaN too
+        raise NodeRangeError(f"options.minDHSize is not a positive number: "
+                             f"{_js_string(value)}", "ERR_OUT_OF_RANGE")
+
+
 def connect(*args: Any, **kwargs: Any) -> TLSSocket:
     """``tls.connect(options[, cb])``, ``connect(port[, host][, options][, cb])``, ``connect(path…)``.
 
     Returns the :class:`TLSSocket` at once; ``cb`` becomes a ``secureConnect`` listener.
+
+    Options are checked in the order of Node's ``tls.connect``, so a call with several bad
+    options fails on the same one as in Node: ``checkServerIdentity``, ``minDHSize``, the
+    context's options (``nodessl.createSecureContext``), the socket's (``secureContext``,
+    ``enableTrace``, ``session``, ``pskCallback``), ``timeout``, then the connection's
+    (``path``, ``localAddress``, ``localPort``, ``port``, ``lookup``, ``family``), then
+    ``servername``.
     """
     options, cb = net._normalize_connect_args(args)
     options.update(kwargs)
     check = options.get("checkServerIdentity")
     if check is not None and not callable(check):
         raise invalid_arg_type("options.checkServerIdentity", "of type function", check)
-    servername = options.get("servername")
-    if servername is not None and not isinstance(servername, str):
-        raise invalid_arg_type("name", "of type string", servername)
-    session = options.get("session")
-    if session is not None and not isinstance(session, (bytes, bytearray, memoryview)):
-        raise NodeTypeError("Session must be a buffer", "ERR_INVALID_ARG_TYPE")
-    timeout = options.get("timeout")
-    if timeout is not None and (not isinstance(timeout, (int, float)) or isinstance(timeout, bool)):
-        raise invalid_arg_type("msecs", "of type number", timeout)
-    if options.get("socket") is None and options.get("path") is None:
-        # Node validates the port before anything else happens, synchronously
-        net._validate_port(options.get("port"))
-    if servername and _host_is_ip(servername):
-        import warnings
-
-        warnings.warn("[DEP0123] Setting the TLS ServerName to an IP address is not permitted "
-                      "by RFC 6066. This will be ignored in a future version.",
-                      DeprecationWarning, stacklevel=2)
-    if "host" not in options or options.get("host") is None:
-        options["host"] = "localhost"
+    _check_min_dh_size(options)
+    context = options.get("secureContext")
+    if context is None:
+        context = create_secure_context(options)
+    trace_on = options.get("enableTrace")
+    if trace_on is not None and not isinstance(trace_on, bool):
+        raise invalid_arg_type("options.enableTrace", "of type boolean", trace_on)
     lower = options.get("socket")
-    sock = TLSSocket(lower, {**options, "isServer": False})
+    sock = TLSSocket(lower, {**options, "isServer": False, "secureContext": context})
+    try:
+        if lower is None:
+            timeout = options.get("timeout")
+            if timeout:
+                sock.setTimeout(timeout)
+            sock.connect({k: options[k] for k in ("host", "port", "path", "localAddress",
+                                                   "localPort", "family", "lookup", "hints")
+                          if k in options})
+        servername = options.get("servername")
+        if servername:
+            if not isinstance(servername, str):
+                raise invalid_arg_type("name", "of type string", servername)
+            if _host_is_ip(servername):
+                import warnings
+
+                warnings.warn("[DEP0123] Setting the TLS ServerName to an IP address is not "
+                              "permitted by RFC 6066. This will be ignored in a future "
+                              "version.", DeprecationWarning, stacklevel=2)
+    except BaseException:
+        # Node leaves the half-made socket connecting; here it would outlive the throw
+        sock.destroy()
+        raise
     if cb is not None:
         sock.once("secureConnect", cb)
-    if options.get("timeout"):
-        sock.setTimeout(options["timeout"])
-    if lower is None:
-        sock.connect({k: options[k] for k in ("host", "port", "path", "localAddress",
-                                               "localPort", "family", "lookup", "hints")
-                      if k in options})
     return sock

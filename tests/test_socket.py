@@ -245,8 +245,10 @@ def test_client_vanishing_mid_handshake_is_econnreset() -> None:
         raw.end()
         err, _ = await err_fut
         assert err.code == "ECONNRESET"
-        assert err.message == ("Client network socket disconnected before secure TLS "
-                               "connection was established")
+        # Node 20's server says "socket hang up" here (onSocketClose); the longer "Client
+        # network socket disconnected ..." is the client's (onConnectEnd)
+        assert err.message == "socket hang up"
+        assert isinstance(err, ConnectionResetError)
         server.close()
 
     run_loop(main)
@@ -393,6 +395,9 @@ def test_tls_over_any_duplex_stream() -> None:
         def outer(sock: tls.TLSSocket) -> None:
             inner = tls.TLSSocket(sock, {"isServer": True, "server": inner_server,
                                          "secureContext": inner_server._secure_context})
+            # a TLSSocket made by hand tells its own 'secure', not the server's
+            # secureConnection (checked against Node 20)
+            inner.on("secure", lambda: inner.end(b"inner"))
             inner.on("error", lambda e: None)
 
         server = agent1_server(outer)
@@ -772,6 +777,173 @@ def test_message_observers_see_the_handshake_both_ways_and_their_errors_fail_it(
         failing.connect(port, "127.0.0.1")
         err = await once(failing, "error")
         assert isinstance(err, RuntimeError) and str(err) == "observer failed"
+        server.close()
+
+    run_loop(main)
+
+
+# -- tls.connect checks its options in Node's order ------------------------------------------
+
+# Each entry: options (JSON, with "__NaN__"/"__-Infinity__" for those numbers), run through
+# Node 20's tls.connect and nodessl's; the first failing check must be the same one.
+CONNECT_ORDER = {
+    "minDHSize_zero": {"minDHSize": 0},
+    "minDHSize_negative": {"minDHSize": -1},
+    "minDHSize_nan": {"minDHSize": "__NaN__"},
+    "minDHSize_minus_infinity": {"minDHSize": "__-Infinity__"},
+    "minDHSize_string": {"minDHSize": "1"},
+    "minDHSize_null": {"minDHSize": None},
+    "minDHSize_boolean": {"minDHSize": True},
+    "minDHSize_object": {"minDHSize": {}},
+    "minDHSize_before_port": {"minDHSize": 0, "port": 70000},
+    "checkServerIdentity_before_minDHSize": {"checkServerIdentity": 1, "minDHSize": 0},
+    "no_port": {},
+    "bad_port": {"port": 70000},
+    "ciphers_before_port": {"port": 70000, "ciphers": 1},
+    "ca_before_port": {"port": 70000, "ca": 1},
+    "minVersion_before_port": {"port": 70000, "minVersion": "x"},
+    "sigalgs_before_port": {"port": 70000, "sigalgs": 1},
+    "secureContext_before_port": {"port": 70000, "secureContext": {}},
+    "secureContext_skips_context_options": {"port": 70000, "secureContext": {}, "ciphers": 1},
+    "enableTrace_before_port": {"port": 70000, "enableTrace": "x"},
+    "session_before_port": {"port": 70000, "session": 1},
+    "pskCallback_before_port": {"port": 70000, "pskCallback": 1},
+    "timeout_before_port": {"port": 70000, "timeout": "x"},
+    "port_before_servername": {"port": 70000, "servername": 1},
+    "port_before_lookup": {"port": 70000, "lookup": 1},
+    "localAddress_before_port": {"port": 70000, "localAddress": "x"},
+    "localPort": {"port": 1, "localPort": "x"},
+    "session_before_servername": {"port": 1, "session": 1, "servername": 1},
+    "servername": {"port": 1, "servername": 1},
+    "timeout_negative": {"port": 1, "timeout": -1},
+    "lookup_for_a_name": {"port": 1, "lookup": 1, "host": "example.invalid"},
+    "lookup_ignored_for_an_address": {"port": 1, "lookup": 1, "host": "127.0.0.1"},
+    "family": {"port": 1, "family": 5, "host": "example.invalid"},
+    "path": {"path": 1},
+    "port_string": {"port": "abc"},
+    "port_boolean": {"port": True},
+    "alpn_item": {"port": 1, "ALPNProtocols": [1]},
+    "alpn_too_long": {"port": 1, "ALPNProtocols": ["a" * 256]},
+}
+
+# Where nodessl deliberately answers differently, and why.
+CONNECT_DIFFERENCES = {
+    # Node 20 checks these with internal assertions (ERR_INTERNAL_ASSERTION); later Node
+    # validates them (validateFunction / validateNumber), whose codes nodessl gives, keeping
+    # Node 20's words for minDHSize so either version's test matches
+    # (a bare assert(typeof checkServerIdentity === 'function'): Node's text names no option)
+    "ERR_INTERNAL_ASSERTION": {"This is caused by": "ERR_INVALID_ARG_TYPE",
+                               "not a number": "ERR_INVALID_ARG_TYPE",
+                               "not a positive number": "ERR_OUT_OF_RANGE"},
+}
+
+CONNECT_SCRIPT = r"""
+const tls = require('tls');
+const conv = (v) => ({'__NaN__': NaN, '__-Infinity__': -Infinity})[v] ?? v;
+let input = '';
+process.stdin.on('data', (d) => input += d).on('end', () => {
+  const out = {};
+  for (const [name, given] of Object.entries(JSON.parse(input))) {
+    const opts = {};
+    for (const k in given) opts[k] = conv(given[k]);
+    try {
+      const s = tls.connect(opts);
+      s.on('error', () => {});
+      s.destroy();
+      out[name] = ['ok', ''];
+    } catch (e) {
+      out[name] = [e.code, e.message.split('\n')[0]];
+    }
+  }
+  // a check that throws after connect() began leaves that socket connecting, in Node
+  process.stdout.write(JSON.stringify(out) + '\n', () => process.exit(0));
+});
+"""
+
+
+def _from_json(value: Any) -> Any:
+    return {"__NaN__": float("nan"), "__-Infinity__": float("-inf")}.get(value, value) \
+        if isinstance(value, str) else value
+
+
+@pytest.fixture(scope="module")
+def node_connect_checks() -> dict[str, list[str]]:
+    from conftest import run_node
+
+    return run_node(CONNECT_SCRIPT, CONNECT_ORDER)
+
+
+def _expected_code(code: str, message: str) -> str:
+    for fragment, ours in CONNECT_DIFFERENCES.get(code, {}).items():
+        if fragment in message:
+            return ours
+    return code
+
+
+@pytest.mark.parametrize("name", sorted(CONNECT_ORDER))
+def test_connect_checks_options_in_nodes_order(name: str,
+                                               node_connect_checks: dict[str, Any]) -> None:
+    node_code, node_message = node_connect_checks[name]
+
+    async def main() -> tuple[str, str]:
+        try:
+            sock = tls.connect({k: _from_json(v) for k, v in CONNECT_ORDER[name].items()})
+        except tls.NodeError as err:
+            return str(err.code), err.message
+        sock.on("error", lambda err: None)
+        sock.destroy()
+        return "ok", ""
+
+    code, message = run_loop(main)
+    assert code == _expected_code(node_code, node_message)
+    if node_code != "ERR_INTERNAL_ASSERTION" or "minDHSize" in node_message:
+        # same words as Node, up to JavaScript's type names ("number" for int)
+        assert message.replace("type int", "type number").replace("type str ", "type string ") \
+            == node_message
+
+
+def test_min_dh_size_is_checked_before_the_port() -> None:
+    """The issue's case: Node's later versions say ERR_OUT_OF_RANGE (a RangeError)."""
+    async def main() -> None:
+        with pytest.raises(ValueError) as info:
+            tls.connect({"minDHSize": 0})
+        assert info.value.code == "ERR_OUT_OF_RANGE"  # type: ignore[attr-defined]
+        with pytest.raises(TypeError) as type_info:
+            tls.connect({"minDHSize": "1", "port": 70000})
+        assert type_info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
+
+    run_loop(main)
+
+
+def test_connect_builds_its_context_through_the_module_attribute(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """As Node's tests replace ``tls.createSecureContext``, replacing
+    ``nodessl.createSecureContext`` sees ``tls.connect`` call it with the options."""
+    seen: list[dict[str, Any]] = []
+    original = tls.createSecureContext
+
+    def spy(options: Any = None) -> Any:
+        seen.append(dict(options))
+        return original(options)
+
+    monkeypatch.setattr(tls, "createSecureContext", spy)
+
+    async def main() -> None:
+        server = tls.createServer({"key": key("agent1-key.pem"), "cert": key("agent1-cert.pem")},
+                                  lambda s: s.end(b"hi"))
+        port = await listening(server)
+        assert len(seen) == 1  # the server's context
+        client = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                  "servername": "agent1"})
+        assert len(seen) == 2 and seen[1]["ca"] == key("ca1-cert.pem")
+        assert seen[1]["servername"] == "agent1" and seen[1]["port"] == port
+        assert await collect(client) == b"hi"
+        given = tls.createSecureContext({})
+        assert len(seen) == 3
+        with_context = tls.connect(port, "127.0.0.1", {"secureContext": given,
+                                                        "rejectUnauthorized": False})
+        assert len(seen) == 3  # a given context is used as it is
+        assert await collect(with_context) == b"hi"
         server.close()
 
     run_loop(main)

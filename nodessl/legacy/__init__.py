@@ -15,6 +15,11 @@ For programs from the Node 0.4-0.12 era (seeds 001, 002, 004) and IoT.js (seed 0
   one-argument ``SNICallback(servername)``, the server's ``clientError`` event and
   ``server.connections`` work on the modern objects themselves.
 
+This package is a leaf: the core never imports it.  Importing it registers its option
+adapters with :mod:`nodessl.extensions`, so from then on every ``TLSSocket`` and
+``tls.Server`` (``nodessl.createServer`` too) takes the old option forms; a program that
+imports only ``nodessl`` gets Node 20's behaviour, which ignores ``NPNProtocols``.
+
 The rest of the ``tls`` surface (``createServer``, ``createSecureContext``, ``TLSSocket``
 …) is re-exported, so an old program needs one import.  Importing this package warns
 nothing; only ``nodessl.createSecurePair`` (Node's deprecated spelling) does.  Names load
@@ -25,7 +30,10 @@ package itself is still being imported.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
+
+from .. import extensions as _extensions
 
 __all__ = [
     "CleartextStream",
@@ -76,6 +84,28 @@ if TYPE_CHECKING:
     from .credentials import Credentials, createCredentials
     from .npn import NPNWarning
     from .securepair import CleartextStream, CryptoStream, SecurePair, createSecurePair
+
+
+def _socket_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    if options.get("NPNProtocols") is None:
+        return dict(options)
+    from .npn import serve_through_alpn
+
+    return serve_through_alpn(options)
+
+
+def _server_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    if options.get("NPNProtocols") is None and not callable(options.get("SNICallback")):
+        return dict(options)
+    from .options import modernize
+
+    return modernize(options)
+
+
+# This layer plugs into the core, never the other way round: from now on TLSSockets and
+# servers accept the old option forms.  (Lazy: the core may still be importing.)
+_extensions.add_socket_adapter(_socket_options)
+_extensions.add_server_adapter(_server_options)
 
 
 def __getattr__(name: str) -> Any:

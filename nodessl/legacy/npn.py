@@ -8,7 +8,7 @@ offering / selecting the same names with ALPN, which every current peer speaks:
 * a client's or server's ``NPNProtocols`` (a list, or bytes in wire format) becomes its
   ``ALPNProtocols`` when that option is not given too (an explicit ``ALPNProtocols`` wins);
 * ``socket.npnProtocol`` is then the protocol ALPN agreed on (False when none), None
-  before the handshake and on sockets that did not ask for NPN.
+  before the handshake and on sockets that did not ask for NPN (the core's property).
 
 The first use warns once per process with :class:`NPNWarning`.  A peer that really speaks
 only NPN (no ALPN) agrees on no protocol: ``npnProtocol`` is False there.
@@ -20,7 +20,7 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["NPNWarning", "serve_through_alpn", "npn_protocol"]
+__all__ = ["NPNWarning", "serve_through_alpn"]
 
 
 class NPNWarning(UserWarning):
@@ -46,9 +46,3 @@ def serve_through_alpn(options: Mapping[str, Any]) -> dict[str, Any]:
         opts["ALPNProtocols"] = npn
     return opts
 
-
-def npn_protocol(sock: Any) -> str | bool | None:
-    """What ``socket.npnProtocol`` reads: ALPN's result for sockets that asked for NPN."""
-    if sock._tlsOptions.get("NPNProtocols") is None:
-        return None
-    return sock.alpnProtocol

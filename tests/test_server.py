@@ -1,0 +1,147 @@
+"""``tls.createServer`` / ``tls.Server`` option checks, in Node's order and with its codes.
+
+The same table of bad options goes through Node 20's ``tls.createServer`` and nodessl's;
+the first failing check must be the same one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import key, listening, run_loop, run_node
+
+import nodessl as tls
+
+SERVER_ORDER: dict[str, Any] = {
+    "options_number": 1,
+    "options_string": "x",
+    "alpn_both": {"ALPNCallback": "__fn__", "ALPNProtocols": ["a"]},
+    "alpn_both_before_cert": {"ALPNCallback": "__fn__", "ALPNProtocols": ["a"], "cert": 1},
+    "alpn_not_a_list_is_ignored": {"ALPNProtocols": 1},
+    "alpn_item": {"ALPNProtocols": [1]},
+    "alpn_item_before_cert": {"ALPNProtocols": [1], "cert": 1},
+    "cert": {"cert": 1},
+    "key": {"key": 1},
+    "ca": {"ca": 1},
+    "ciphers": {"ciphers": 1},
+    "minVersion": {"minVersion": "x"},
+    "secureProtocol": {"secureProtocol": "x"},
+    "sessionIdContext": {"sessionIdContext": 1},
+    "sessionTimeout": {"sessionTimeout": "x"},
+    "ticketKeys": {"ticketKeys": 1},
+    "passphrase": {"passphrase": 1, "key": "x"},
+    "handshakeTimeout": {"handshakeTimeout": "x"},
+    "cert_before_handshakeTimeout": {"handshakeTimeout": "x", "cert": 1},
+    "handshakeTimeout_zero_is_the_default": {"handshakeTimeout": 0},
+    "handshakeTimeout_negative": {"handshakeTimeout": -1},
+    "SNICallback": {"SNICallback": 1},
+    "handshakeTimeout_before_SNICallback": {"SNICallback": 1, "handshakeTimeout": "x"},
+    "pskCallback": {"pskCallback": 1},
+    "SNICallback_before_pskCallback": {"pskCallback": 1, "SNICallback": 1},
+    "pskIdentityHint": {"pskIdentityHint": 1},
+    "pskCallback_before_pskIdentityHint": {"pskIdentityHint": 1, "pskCallback": 1},
+    "highWaterMark": {"highWaterMark": "x"},
+    "pskIdentityHint_before_highWaterMark": {"highWaterMark": "x", "pskIdentityHint": 1},
+    "highWaterMark_negative_is_the_default": {"highWaterMark": -1},
+    "keepAliveInitialDelay": {"keepAliveInitialDelay": "x"},
+    "secureOptions_string_is_ignored": {"secureOptions": "x"},
+    "enableTrace_is_checked_per_socket": {"enableTrace": "x"},
+}
+
+# Where nodessl deliberately answers differently, and why.
+SERVER_DIFFERENCES = {
+    # Node checks ALPNCallback only when a connection arrives, where the error escapes the
+    # 'connection' event and ends the process; nodessl rejects it at once (nodessl.alpn)
+    "alpn_callback_not_a_function": "ERR_INVALID_ARG_TYPE",
+}
+SERVER_ORDER["alpn_callback_not_a_function"] = {"ALPNCallback": 1}
+
+SERVER_SCRIPT = r"""
+const tls = require('tls');
+let input = '';
+process.stdin.on('data', (d) => input += d).on('end', () => {
+  const out = {};
+  for (const [name, given] of Object.entries(JSON.parse(input))) {
+    let opts = given;
+    if (given && typeof given === 'object') {
+      opts = {};
+      for (const k in given) opts[k] = given[k] === '__fn__' ? (() => {}) : given[k];
+    }
+    try { tls.createServer(opts); out[name] = ['ok', '']; }
+    catch (e) { out[name] = [e.code, e.message.split('\n')[0]]; }
+  }
+  console.log(JSON.stringify(out));
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def node_server_checks() -> dict[str, list[str]]:
+    return run_node(SERVER_SCRIPT, SERVER_ORDER)
+
+
+def _python(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (lambda *a: None) if v == "__fn__" else v for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("name", sorted(SERVER_ORDER))
+def test_create_server_checks_options_in_nodes_order(
+        name: str, node_server_checks: dict[str, Any]) -> None:
+    node_code, node_message = node_server_checks[name]
+
+    async def main() -> tuple[str, str]:
+        try:
+            server = tls.createServer(_python(SERVER_ORDER[name]))
+        except tls.NodeError as err:
+            return str(err.code), err.message
+        server.close()
+        return "ok", ""
+
+    code, message = run_loop(main)
+    if name in SERVER_DIFFERENCES:
+        assert node_code == "ok"
+        assert code == SERVER_DIFFERENCES[name]
+        return
+    assert code == node_code
+    # the same words, up to JavaScript's type names ("number" for int, "string" for str)
+    assert message.replace("type int", "type number").replace("type str ", "type string ") \
+        == node_message
+
+
+def test_handshake_timeout_zero_means_nodes_default() -> None:
+    async def main() -> None:
+        server = tls.createServer({"handshakeTimeout": 0})
+        assert server._handshakeTimeout == 120000
+        server.close()
+
+    run_loop(main)
+
+
+def test_server_builds_its_context_through_the_module_attribute(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``createServer`` and ``setSecureContext`` call ``nodessl.createSecureContext`` as
+    looked up now, as Node's call ``tls.createSecureContext``."""
+    calls: list[dict[str, Any]] = []
+    original = tls.createSecureContext
+
+    def spy(options: Any = None) -> Any:
+        calls.append(dict(options))
+        return original(options)
+
+    monkeypatch.setattr(tls, "createSecureContext", spy)
+
+    async def main() -> None:
+        server = tls.createServer({"key": key("agent1-key.pem"), "cert": key("agent1-cert.pem"),
+                                   "handshakeTimeout": 5000})
+        assert len(calls) == 1
+        assert calls[0]["cert"] == key("agent1-cert.pem")
+        assert calls[0]["honorCipherOrder"] is True  # Node's server default
+        await listening(server)
+        server.setSecureContext({"key": key("agent2-key.pem"), "cert": key("agent2-cert.pem")})
+        assert len(calls) == 2 and calls[1]["cert"] == key("agent2-cert.pem")
+        server.close()
+
+    run_loop(main)
