@@ -10,6 +10,10 @@ The names here are Node's (``require('tls')``), so Node code ports line by line:
 
     tls.run(main)
 
+Node's timers are here too (``setTimeout``, ``setInterval``, ``setImmediate``, their
+``clear*`` functions, ``nextTick`` for ``process.nextTick``; see :mod:`nodessl.timers`):
+refed ones keep ``run`` alive as they keep a Node process alive.
+
 Module values ``DEFAULT_CIPHERS``, ``DEFAULT_ECDH_CURVE``, ``DEFAULT_MIN_VERSION``,
 ``DEFAULT_MAX_VERSION``, ``CLIENT_RENEG_LIMIT`` and ``CLIENT_RENEG_WINDOW`` are
 assignable: contexts created afterwards use the new values, as in Node.
@@ -17,7 +21,7 @@ assignable: contexts created afterwards use the new values, as in Node.
 
 from typing import Any
 
-from . import constants, net
+from . import constants, net, stream, timers
 from .alpn import convertALPNProtocols
 from .context import (
     DEFAULT_CIPHERS,
@@ -34,6 +38,16 @@ from .identity import checkServerIdentity
 from .loop import run
 from .server import Server, createServer
 from .socket import TLSSocket, connect
+from .timers import (
+    clearImmediate,
+    clearInterval,
+    clearTimeout,
+    nextTick,
+    queueMicrotask,
+    setImmediate,
+    setInterval,
+    setTimeout,
+)
 
 CLIENT_RENEG_LIMIT = 3
 CLIENT_RENEG_WINDOW = 600
@@ -77,6 +91,9 @@ __all__ = [
     "Server",
     "TLSSocket",
     "checkServerIdentity",
+    "clearImmediate",
+    "clearInterval",
+    "clearTimeout",
     "convertALPNProtocols",
     "connect",
     "constants",
@@ -86,6 +103,13 @@ __all__ = [
     "getCiphers",
     "getLegacyCiphers",
     "net",
+    "nextTick",
+    "queueMicrotask",
     "rootCertificates",
     "run",
+    "setImmediate",
+    "setInterval",
+    "setTimeout",
+    "timers",
+    "stream",
 ]

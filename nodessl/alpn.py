@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from . import encodings
 from .errors import NodeError, NodeRangeError, NodeTypeError, invalid_arg_type
 
 __all__ = ["convertALPNProtocols", "to_wire", "select"]
@@ -27,7 +28,7 @@ def to_wire(protocols: Any) -> bytes | None:
         out = bytearray()
         for index, proto in enumerate(protocols):
             if isinstance(proto, str):
-                raw = proto.encode("utf-8")
+                raw = encodings.encode(proto)  # Buffer.from(string): utf8
             elif isinstance(proto, (bytes, bytearray, memoryview)):
                 raw = bytes(proto)
             else:

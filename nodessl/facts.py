@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from . import encodings
 from .errors import NodeError, invalid_arg_type, out_of_range
 
 __all__ = [
@@ -51,7 +52,7 @@ def validate_keying_args(length: Any, label: Any, context: Any) -> tuple[int, by
     if context is not None and not isinstance(context, _BUFFER_TYPES):
         raise invalid_arg_type("context", "an instance of Buffer, TypedArray, or DataView",
                                context)
-    return int(length), label.encode("utf-8"), bytes(context) if context is not None else None
+    return int(length), encodings.encode(label), bytes(context) if context is not None else None
 
 
 def not_secure() -> NodeError:

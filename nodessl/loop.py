@@ -1,11 +1,15 @@
 """The event loop Node programs assume: asyncio, and ``run(main)``.
 
-Node keeps a process alive while a server listens or a socket is open, and
-ends it when nothing is left.  ``run`` reproduces that on a fresh asyncio loop:
-every socket and server *refs* itself while it is alive, and ``run`` returns
-once no ref and no other task is left.  An exception that escapes a listener
-(an ``error`` event nobody handles, say) ends ``run`` with that exception, as
-an uncaught exception ends a Node process.
+Node keeps a process alive while a server listens, a socket is open or
+connecting, or a refed timer is pending, and ends it when nothing is left.
+``run`` reproduces that on a fresh asyncio loop: every socket, server and
+timer (:mod:`nodessl.timers`) *refs* itself while it keeps the program alive,
+and ``run`` returns once no ref, no other task and no queued callback is left
+(callbacks already queued run first, as Node drains its tick queue).  A socket
+timeout or a handshake timeout holds no ref, as Node's are unref'ed timers;
+an unref'ed timer or socket does not hold one either.  An exception that
+escapes a listener (an ``error`` event nobody handles, say) ends ``run`` with
+that exception, as an uncaught exception ends a Node process.
 
 Inside code that already runs on an asyncio loop, everything attaches to the
 running loop and ``run`` is not needed.
@@ -127,18 +131,32 @@ def run(main: Callable[..., Any], *args: Any) -> Any:
     loop.set_exception_handler(on_uncaught)
 
     async def program() -> Any:
-        state = _state(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        try:
+            return await _live(loop)
+        finally:
+            # The program is over: this loop turn is its last, so no I/O or timer
+            # callback runs after it, as none runs after a Node process ended.
+            loop.stop()
+
+    async def _live(loop: asyncio.AbstractEventLoop) -> Any:
+        state = _state(loop)
         result = main(*args)
         if inspect.isawaitable(result):
             result = await result
         me = asyncio.current_task()
-        loop = asyncio.get_running_loop()
         while not failure:
             pending: set[asyncio.Future[Any]] = set()
             if not state.refs:
                 pending = {t for t in asyncio.all_tasks() if t is not me and not t.done()}
                 if not pending:
-                    break
+                    if not _has_ready_callbacks(loop):
+                        break
+                    # Callbacks already queued (an event emitted on the next tick, a
+                    # 'close' after the last connection, nextTick) still run, as Node
+                    # drains its tick queue before it lets a process end.
+                    await asyncio.sleep(0)
+                    continue
             state.waiter = loop.create_future()
             await asyncio.wait({state.waiter, *pending}, return_when=asyncio.FIRST_COMPLETED)
             state.waiter = None
@@ -149,6 +167,8 @@ def run(main: Callable[..., Any], *args: Any) -> Any:
         result = loop.run_until_complete(program())
     finally:
         try:
+            _drop_stale_stop(loop)
+            _cancel_timers(loop)
             _cancel_all(loop)
             loop.run_until_complete(loop.shutdown_asyncgens())
         finally:
@@ -157,6 +177,34 @@ def run(main: Callable[..., Any], *args: Any) -> Any:
     if failure:
         raise failure[0]
     return result
+
+
+def _has_ready_callbacks(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether callbacks wait in the loop's ready queue (``call_soon``), not yet run.
+
+    asyncio's own loops keep that queue in ``_ready``; a loop without one (uvloop)
+    answers False, and only refs and tasks keep ``run`` alive there.
+    """
+    ready = getattr(loop, "_ready", None)
+    if not ready:
+        return False
+    return any(not getattr(handle, "_cancelled", False) for handle in ready)
+
+
+def _drop_stale_stop(loop: asyncio.AbstractEventLoop) -> None:
+    """The program stopped the loop itself (its last turn), so the callback with which
+    ``run_until_complete`` stops the loop when the program's future is done is still
+    queued; left there it would stop the clean-up run below before its tasks finish."""
+    for handle in getattr(loop, "_ready", ()):
+        if getattr(getattr(handle, "_callback", None), "__name__", "") == "_run_until_complete_cb":
+            handle.cancel()
+
+
+def _cancel_timers(loop: asyncio.AbstractEventLoop) -> None:
+    """The program is over: no timer may fire while tasks are cancelled (an unref'ed
+    ``setTimeout``, a socket timeout), as nothing runs after a Node process ends."""
+    for handle in list(getattr(loop, "_scheduled", ())):
+        handle.cancel()
 
 
 def _cancel_all(loop: asyncio.AbstractEventLoop) -> None:

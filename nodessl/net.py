@@ -18,6 +18,7 @@ import socket as _pysocket
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from . import encodings as _encodings
 from . import loop as _loop
 from .errors import (
     NodeAggregateError,
@@ -179,13 +180,23 @@ class Socket(Duplex):
 
     def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         opts = {**(options or {}), **kwargs}
-        super().__init__(allowHalfOpen=bool(opts.get("allowHalfOpen", False)),
-                         highWaterMark=opts.get("highWaterMark"))
+        # Node's net.Socket: no half-open unless asked, destroyed once both sides are done,
+        # and 'close' (with hadError) emitted by the socket itself once the fd is gone.
+        super().__init__({"allowHalfOpen": bool(opts.get("allowHalfOpen", False)),
+                          "highWaterMark": opts.get("highWaterMark"),
+                          "readableHighWaterMark": opts.get("readableHighWaterMark"),
+                          "writableHighWaterMark": opts.get("writableHighWaterMark"),
+                          "emitClose": False, "autoDestroy": True})
         self._wire: _Wire | None = None
         self._transport: asyncio.Transport | None = None
         self.connecting = False
         self.pending = True
-        self._pending_writes: list[tuple[bytes, WriteCallback]] = []
+        self._closed_emitted = False
+        # The write in flight: held while connecting, or its callback waiting for the
+        # transport to hand everything to the kernel (Node calls it when libuv is done).
+        self._pending_write: tuple[bytes, WriteCallback] | None = None
+        self._write_cb: Callable[..., Any] | None = None
+        self._final_cb: Callable[..., Any] | None = None
         self._bytes_read = 0
         self._bytes_written = 0
         self._timeout_ms: float | None = None
@@ -195,6 +206,7 @@ class Socket(Duplex):
         self._reading_paused = False
         self._refed = False
         self._want_ref = True  # ref()/unref() by the user, applied whenever we are open
+        self._looking_up = False  # waiting for the user's lookup: nothing holds a ref
         self._host: str | None = None
         self._eof_sent = False
         self._no_delay = True
@@ -215,11 +227,10 @@ class Socket(Duplex):
         self._set_ref(True)
         transport = self._transport
         if transport is not None:
-            # drain when the kernel took everything, as Node emits it at an empty buffer.
-            # write() says False once writableLength >= the mark, and asyncio pauses only
-            # above ``high``: one byte less, or a buffer of exactly the mark never drains.
-            transport.set_write_buffer_limits(
-                high=max(self.writableHighWaterMark - 1, 0), low=0)
+            # A write completes (its callback runs) once the kernel took all of it, as with
+            # libuv: asyncio then reports resume_writing, which it only does after a
+            # pause_writing, i.e. for anything buffered at all (high=0).
+            transport.set_write_buffer_limits(high=0, low=0)
             # options set before the connection existed, as Node applies them on connect
             try:
                 self.setNoDelay(self._no_delay)
@@ -249,9 +260,13 @@ class Socket(Duplex):
         wire = self._wire
         assert wire is not None and self._wrapped_by is None
         self._wrapped_by = taker  # first: reading below must not resume the transport
-        leftover = []
-        while (chunk := self.read()) is not None:
-            leftover.append(chunk.encode("latin-1") if isinstance(chunk, str) else chunk)
+        # what was received and not read, taken from the buffer without emitting 'data'
+        rstate = self._readableState
+        enc = rstate.encoding or "latin1"
+        leftover = [_encodings.encode(c, enc) if isinstance(c, str) else bytes(c)
+                    for c in rstate.buffer]
+        rstate.buffer.clear()
+        rstate.length = 0
         wire.owner = taker
         self._set_ref(False)  # the taker keeps the program alive now
         return wire, b"".join(leftover)
@@ -277,7 +292,8 @@ class Socket(Duplex):
     def ref(self) -> Socket:
         """Keep ``nodessl.run`` alive while this socket is open (the default)."""
         self._want_ref = True
-        if not self.destroyed and (self.connecting or self._transport is not None):
+        if not self.destroyed and (self._transport is not None
+                                   or (self.connecting and not self._looking_up)):
             self._set_ref(True)
         return self
 
@@ -296,9 +312,16 @@ class Socket(Duplex):
         """``connect(options[, cb])``, ``connect(port[, host][, cb])`` or ``connect(path[, cb])``."""
         options, cb = _normalize_connect_args(args)
         _check_connect_options(options)
+        lookup = options.get("lookup")
         if cb is not None:
             self.once("connect", cb)
         self.connecting = True
+        host = options.get("host") or "localhost"
+        if options.get("path") is None and lookup is not None and not isIP(host):
+            # Node calls the user's lookup at once and holds the program open only
+            # from the connect on: a lookup that never answers lets the program end.
+            self._lookup(lookup, host, options)
+            return self
         self._set_ref(True)
         _loop.spawn(self._loop, self._connect(options))
         return self
@@ -346,14 +369,11 @@ class Socket(Duplex):
         port = options["port"]
         local = options.get("localAddress")
         local_port = options.get("localPort") or 0
-        self._host = host
+        self._host = options.get("_looked_up") or host  # the name, not the IP
         family = {4: _pysocket.AF_INET, 6: _pysocket.AF_INET6}.get(
             options.get("family") or 0, 0)
         if isIP(host):
             addresses = [(_pysocket.AF_INET6 if isIP(host) == 6 else _pysocket.AF_INET, host)]
-        elif options.get("lookup") is not None:
-            address, found = await self._lookup(options["lookup"], host, options)
-            addresses = [(_pysocket.AF_INET6 if found == 6 else _pysocket.AF_INET, address)]
         else:
             try:
                 infos = await self._loop.getaddrinfo(host, port, family=family,
@@ -397,52 +417,64 @@ class Socket(Duplex):
             raise errors[0]
         raise NodeAggregateError("", getattr(errors[0], "code", None), errors=errors)
 
-    async def _lookup(self, lookup: Callable[..., Any], host: str,
-                      options: dict[str, Any]) -> tuple[str, int]:
+    def _lookup(self, lookup: Callable[..., Any], host: str, options: dict[str, Any]) -> None:
         """Resolve ``host`` with the user's ``lookup(hostname, options, cb)``, as Node does;
-        ``cb(err, address, family)`` or, with ``all``, ``cb(err, [{address, family}])``."""
-        answer: asyncio.Future[tuple[str, int]] = self._loop.create_future()
+        ``cb(err, address, family)`` or, with ``all``, ``cb(err, [{address, family}])``.
 
-        def callback(err: Any, address: Any = None, family: Any = None) -> None:
-            if answer.done():
-                return
+        Called synchronously from ``connect`` (so is a callback answered at once, and
+        its ``lookup`` event); no ref is held until it answers, as in Node, whose
+        socket handle is idle meanwhile."""
+        self._host = host
+        self._looking_up = True
+
+        def callback(err: Any = None, address: Any = None, family: Any = None) -> None:
+            if not self._looking_up:
+                return  # answered twice
+            self._looking_up = False
+            error: BaseException | None = None
             if err:
-                answer.set_exception(err if isinstance(err, BaseException)
-                                     else dns_error("ENOTFOUND", "getaddrinfo", host))
-                return
-            if isinstance(address, list):
+                error = err if isinstance(err, BaseException) else dns_error("ENOTFOUND", "getaddrinfo", host)
+            elif isinstance(address, list):
                 if not address:
-                    answer.set_exception(dns_error("ENOTFOUND", "getaddrinfo", host))
-                    return
-                address, family = address[0].get("address"), address[0].get("family")
-            if not isinstance(address, str) or not isIP(address):
-                answer.set_exception(NodeError(
-                    f'Invalid IP address: {address}', "ERR_INVALID_IP_ADDRESS"))
+                    error = dns_error("ENOTFOUND", "getaddrinfo", host)
+                else:
+                    address, family = address[0].get("address"), address[0].get("family")
+            if error is None and (not isinstance(address, str) or not isIP(address)):
+                error = NodeError(f"Invalid IP address: {address}", "ERR_INVALID_IP_ADDRESS")
+            if error is not None:
+                self.emit("lookup", error, None, None, host)
+                if self.connecting and not self.destroyed:
+                    # as Node: on the next tick, when the caller had a chance to listen
+                    self._loop.call_soon(self._lookup_failed, error)
                 return
-            answer.set_result((address, int(family or isIP(address))))
+            found = int(family or isIP(address))
+            self.emit("lookup", None, address, found, host)
+            if not self.connecting or self.destroyed:
+                return  # destroyed while looking up
+            self._set_ref(True)
+            _loop.spawn(self._loop, self._connect(
+                {**options, "host": address, "family": found, "lookup": None,
+                 "_looked_up": host}))
 
         lookup(host, {"family": options.get("family") or 0, "hints": options.get("hints", 0),
                       "all": False}, callback)
-        try:
-            address, family = await answer
-        except BaseException as err:
-            self.emit("lookup", err, None, None, host)
-            raise
-        self.emit("lookup", None, address, family, host)
-        return address, family
+
+    def _lookup_failed(self, error: BaseException) -> None:
+        if not self.destroyed:
+            self.destroy(error)
 
     def _on_connected(self) -> None:
         """The TCP connection is up: flush queued writes, emit ``connect`` and ``ready``."""
         self._touch()
-        pending, self._pending_writes = self._pending_writes, []
-        for data, cb in pending:
-            self._write_out(data, cb)
+        pending, self._pending_write = self._pending_write, None
+        if pending is not None:
+            self._wire_write(pending[0])
+            self._after_write_out(pending[1])
         self.emit("connect")
         self.emit("ready")
-        if self._ending and not self._eof_sent:
-            self._final(self._finished)
-        if self._flowing is not False:
-            self._read()
+        final_cb, self._final_cb = self._final_cb, None
+        if final_cb is not None and not self.destroyed:
+            self._final(final_cb)
 
     # -- wire events (overridden by TLSSocket) ---------------------------------------
 
@@ -452,8 +484,14 @@ class Socket(Duplex):
         if not self.push(bytes(data)):
             self._pause_wire()
 
-    def _wire_eof(self) -> None:
+    def _push_eof(self) -> None:
+        # Node's onStreamRead at EOF: push(null), then read(0), so that 'end' comes even
+        # when nobody reads (as long as nothing is left buffered).
         self.push(None)
+        self.read(0)
+
+    def _wire_eof(self) -> None:
+        self._push_eof()
 
     def _wire_lost(self, exc: Exception | None) -> None:
         self._set_ref(False)
@@ -464,14 +502,17 @@ class Socket(Duplex):
             return
         if not self.destroyed:
             # the peer closed without an orderly half-close we could finish
-            if not self._read_eof:
+            if not self._readableState.ended:
                 self.push(None)
             self.destroy()
         else:
-            self._emit_close()
+            # as libuv's close callback: after what the destroy scheduled (its callbacks)
+            self._loop.call_soon(self._emit_close)
 
     def _wire_drained(self) -> None:
-        self._writable_drained()
+        cb, self._write_cb = self._write_cb, None
+        if cb is not None:
+            cb()
 
     def _pause_wire(self) -> None:
         if self._wrapped_by is not None:
@@ -480,7 +521,7 @@ class Socket(Duplex):
             self._reading_paused = True
             self._transport.pause_reading()
 
-    def _read(self) -> None:
+    def _read(self, size: int | None = None) -> None:
         if self._wrapped_by is not None:
             return  # reading belongs to the taker
         if self._transport is not None and self._reading_paused:
@@ -488,21 +529,30 @@ class Socket(Duplex):
             self._transport.resume_reading()
 
     # -- writing ---------------------------------------------------------------------
+    # writableLength is the Writable's: bytes written whose callback has not run, and a
+    # write's callback runs once the transport handed all of it to the kernel.  So
+    # write() says False while what the kernel has not taken reaches the mark.
 
-    @property
-    def writableLength(self) -> int:
-        """Bytes queued in the transport or waiting for the connection."""
+    def _write(self, chunk: bytes, encoding: str, cb: Callable[..., Any]) -> None:
         if self._transport is None:
-            return sum(len(d) for d, _ in self._pending_writes)
-        return self._transport.get_write_buffer_size()
-
-    def _write_out(self, data: bytes, cb: WriteCallback) -> None:
-        if self._transport is None:
-            self._pending_writes.append((data, cb))
+            if self.connecting:
+                self._pending_write = (chunk, cb)  # sent on connect
+                return
+            cb(NodeError("Socket is closed", "ERR_SOCKET_CLOSED"))
             return
-        self._wire_write(data)
-        if cb is not None:
-            self._loop.call_soon(cb, None)
+        self._wire_write(chunk)
+        self._after_write_out(cb)
+
+    def _writev(self, chunks: list[dict[str, Any]], cb: Callable[..., Any]) -> None:
+        self._write(b"".join([c["chunk"] for c in chunks]), "buffer", cb)
+
+    def _after_write_out(self, cb: Callable[..., Any]) -> None:
+        """Complete a write now if the kernel took it all, else once the transport drains."""
+        transport = self._transport
+        if transport is None or transport.get_write_buffer_size() == 0 or transport.is_closing():
+            cb()
+        else:
+            self._write_cb = cb
 
     def _wire_write(self, data: bytes) -> None:
         """Bytes to the connection (for TLSSocket: ciphertext).
@@ -516,11 +566,13 @@ class Socket(Duplex):
         self._touch()
         self._transport.write(data)
 
-    def _final(self, done: Callable[[BaseException | None], None]) -> None:
+    def _final(self, done: Callable[..., Any]) -> None:
         if self._transport is None:
-            if not self.connecting:
-                done(None)
-            return  # _on_connected finishes the job
+            if self.connecting or (self.pending and not self.destroyed):
+                self._final_cb = done  # _on_connected finishes the job
+                return
+            done(None)
+            return
         self._eof_sent = True
         if self._wire is not None:
             if self._wire.eof_sent:
@@ -541,10 +593,12 @@ class Socket(Duplex):
         else:
             self._loop.call_later(0.001, self._after_flush, done)
 
-    def _destroy(self, error: BaseException | None) -> None:
+    def _destroy(self, error: BaseException | None, cb: Callable[..., Any]) -> None:
         self.connecting = False  # Node: a destroyed socket is 'closed', not 'opening'
         self._cancel_timer()
         self._set_ref(False)
+        self._pending_write = None
+        self._final_cb = None
         transport = self._transport
         if transport is not None and not transport.is_closing():
             # Error or not, Node closes the fd; an error aborts without flushing.
@@ -556,6 +610,20 @@ class Socket(Duplex):
             self._loop.call_later(0.5, self._emit_close)
         else:
             self._loop.call_soon(self._emit_close)
+        cb(error)
+        # Node completes a destroyed socket's write in flight without an error; the writes
+        # still buffered get the stream's error (or ERR_STREAM_DESTROYED).
+        self._wire_drained()
+
+    def _emit_close(self) -> None:
+        """The connection is gone: ``error`` (if any, once) then ``close(hadError)``."""
+        if self._closed_emitted:
+            return
+        self._closed_emitted = True
+        err = self.errored
+        if err is not None:
+            self._emit_error_nt(err)
+        self.emit("close", err is not None)
 
     def destroySoon(self) -> None:
         """End the writable side, then destroy once flushed."""
@@ -698,8 +766,8 @@ class Socket(Duplex):
     @property
     def bytesWritten(self) -> int:
         """Bytes sent, including those still queued."""
-        return self._bytes_written + (
-            sum(len(d) for d, _ in self._pending_writes) if self._transport is None else 0)
+        pending = len(self._pending_write[0]) if self._pending_write is not None else 0
+        return self._bytes_written + pending + sum(len(c) for c in self.writableBuffer)
 
     @property
     def readyState(self) -> str:
@@ -1021,7 +1089,7 @@ class Server(EventEmitter):
         self._track(sock)
         if self.pauseOnConnect:
             sock._pause_wire()
-            sock._flowing = False
+            sock.readableFlowing = False
         self.emit("connection", sock)
 
     def close(self, callback: Callable[..., Any] | None = None) -> Server:

@@ -30,7 +30,7 @@ from typing import Any
 
 from OpenSSL import SSL
 
-from . import openssl
+from . import encodings, openssl
 from .errors import NodeError, invalid_arg_type, invalid_arg_value
 
 __all__ = [
@@ -90,7 +90,7 @@ def client_key(callback: Callable[[str | None], Any], hint: str | None, max_psk_
     identity = ret.get("identity")
     if not isinstance(identity, str):
         raise invalid_arg_type("identity", "of type string", identity)
-    raw = identity.encode("utf-8")
+    raw = encodings.encode(identity)
     if len(raw) > max_identity_len:
         raise invalid_arg_value("identity", identity,
                                 f"PSK identity exceeds {max_identity_len} bytes")

@@ -50,7 +50,7 @@ _SOCKET_OPTIONS = frozenset({
     "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "servername", "host", "port",
     "path", "socket", "checkServerIdentity", "minDHSize", "timeout", "allowHalfOpen",
     "highWaterMark", "pskCallback", "pskIdentityHint", "family", "localAddress", "localPort",
-    "lookup", "hints", "handshakeTimeout",
+    "lookup", "hints", "handshakeTimeout", "readableHighWaterMark", "writableHighWaterMark",
 })
 
 
@@ -80,7 +80,9 @@ class TLSSocket(net.Socket):
         # old forms (nodessl.legacy's NPNProtocols) become Node 20's, when that layer is in
         opts = extensions.adapt_socket_options({**(options or {}), **kwargs})
         super().__init__({"allowHalfOpen": opts.get("allowHalfOpen", False),
-                          "highWaterMark": opts.get("highWaterMark")})
+                          "highWaterMark": opts.get("highWaterMark"),
+                          "readableHighWaterMark": opts.get("readableHighWaterMark"),
+                          "writableHighWaterMark": opts.get("writableHighWaterMark")})
         self._tlsOptions = opts
         self._isServer = bool(opts.get("isServer", False))
         context = opts.get("secureContext")
@@ -108,14 +110,13 @@ class TLSSocket(net.Socket):
         self._engine: TLSEngine | None = None
         self._corked = False
         self._held: list[tuple[bytes, WriteCallback]] = []
-        self._end_when_secure = False
+        self._end_when_secure: Callable[..., Any] | None = None
         self._lower: Any = None  # a Duplex below, read through its events (_use_stream)
         self._parent: net.Socket | None = None  # the plain socket taken over (Node's _parent)
         # The tls.Server whose connection listener made this socket: it hears about the
         # socket's handshake (secureConnection, tlsClientError).  The ``server`` option
         # alone only lends its SNI contexts and OCSPRequest listeners, as in Node.
         self._tls_server: Any = _tls_server
-        self._error_emitted = False  # 'error' went out ahead of 'close' (see _destroy)
         self._requestCert = bool(opts.get("requestCert", not self._isServer))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
         self._handshake_timer: Any = None
@@ -162,7 +163,9 @@ class TLSSocket(net.Socket):
         # Only a plain socket's connection can be taken over; a TLSSocket below (TLS in
         # TLS) is a Duplex like any other.
         if isinstance(socket, net.Socket) and not isinstance(socket, TLSSocket) \
-                and (socket._wrappable or socket.connecting):
+                and (socket._wrappable or socket.connecting
+                     # not connected yet: TLS starts on its 'connect', as in Node
+                     or (socket._transport is None and not socket.destroyed)):
             self._parent = socket
             if socket._wrappable:
                 self._take_over(socket)
@@ -230,7 +233,8 @@ class TLSSocket(net.Socket):
         self._lower = stream
         self.connecting = False
         self.pending = False
-        self._set_ref(True)
+        # No ref: as Node's JSStreamSocket, a TLSSocket over a Duplex keeps nothing alive
+        # by itself; what feeds the Duplex (a real socket, a timer) does.
         stream.on("data", lambda chunk: self._wire_data(memoryview(_as_bytes(chunk))))
         stream.on("end", lambda *a: self._wire_eof())
         stream.on("close", lambda *a: self._wire_lost(None))
@@ -451,7 +455,7 @@ class TLSSocket(net.Socket):
         if self._sessions is not None:
             self._sessions.flush()
         if closed:
-            self.push(None)
+            self._push_eof()
         if engine.paused and self._cert_phase is not None and not self.destroyed:
             self._cert_phase.run()  # user code, now that OpenSSL has returned
 
@@ -459,7 +463,7 @@ class TLSSocket(net.Socket):
         if not self._secureEstablished:
             self._tls_error(_ended_before_secure(self))
             return
-        self.push(None)
+        self._push_eof()
 
     def _wire_lost(self, exc: Exception | None) -> None:
         if self._parent is not None:
@@ -469,7 +473,7 @@ class TLSSocket(net.Socket):
         if self._lower is not None:
             self._set_ref(False)
             if not self.destroyed:
-                if not self._read_eof:
+                if not self._readableState.ended:
                     self.push(None)
                 self.destroy()
             return
@@ -507,10 +511,10 @@ class TLSSocket(net.Socket):
             return
         held, self._held = self._held, []
         for data, cb in held:
-            self._write_out(data, cb)
-        if self._end_when_secure:
-            self._end_when_secure = False
-            self._final(self._finished)
+            self._write(data, "buffer", cb)
+        final_cb, self._end_when_secure = self._end_when_secure, None
+        if final_cb is not None:
+            self._final(final_cb)
 
     def _verify_error(self) -> VerifyError | None:
         """Node's ``ssl.verifyError()``: the chain verification result as an error, or None."""
@@ -595,37 +599,41 @@ class TLSSocket(net.Socket):
         if out:
             self._wire_write(out)
 
-    def _write_out(self, data: bytes, cb: WriteCallback) -> None:
+    # writableLength is the Writable's: plaintext written whose callback has not run.  A
+    # write completes once its ciphertext was handed to the kernel (or to the stream
+    # below without it asking for 'drain'); plaintext held for the handshake counts too.
+
+    def _write(self, chunk: bytes, encoding: str, cb: Any) -> None:
         if not self._secureEstablished:
-            self._held.append((data, cb))
+            self._held.append((chunk, cb))
             return
         engine = self._engine
         assert engine is not None
         try:
-            engine.write(data)
+            engine.write(chunk)
         except NodeError as err:
             self.destroy(err)
+            cb()
             return
         self._flush()
-        if cb is not None:
-            self._loop.call_soon(cb, None)
+        self._after_write_out(cb)
 
-    @property
-    def writableLength(self) -> int:
-        """Plaintext held for the handshake plus ciphertext queued below."""
-        held = sum(len(d) for d, _ in self._held)
-        if self._lower is not None:
-            return held + int(getattr(self._lower, "writableLength", 0))
-        return held + (self._transport.get_write_buffer_size() if self._transport else 0)
+    def _after_write_out(self, cb: Any) -> None:
+        lower = self._lower
+        if lower is None:
+            super()._after_write_out(cb)
+        elif getattr(lower, "writableNeedDrain", False) and not getattr(lower, "destroyed", True):
+            self._write_cb = cb  # the stream below emits 'drain' (see _use_stream)
+        else:
+            cb()
 
-    def _final(self, done: Callable[[BaseException | None], None]) -> None:
+    def _final(self, done: Callable[..., Any]) -> None:
         if not self._secureEstablished:
             if self._engine is None and not self.connecting and self._lower is None \
                     and self._transport is None:
                 done(None)
                 return
-            self._end_when_secure = True
-            self.once("secureConnect", lambda *a: None)
+            self._end_when_secure = done
             return
         engine = self._engine
         assert engine is not None
@@ -637,55 +645,44 @@ class TLSSocket(net.Socket):
             return
         super()._final(done)
 
-    def _destroy(self, error: BaseException | None) -> None:
+    def _destroy(self, error: BaseException | None, cb: Callable[..., Any]) -> None:
         if self._handshake_timer is not None:
             self._handshake_timer.cancel()
             self._handshake_timer = None
+        self._end_when_secure = None
+        held, self._held = self._held, []
         parent = self._parent
         if parent is not None:
             # Node closes a TLSSocket by destroying the socket below it and emits 'close'
-            # after that socket's; the connection closes gracefully, so an alert already
-            # queued still reaches the peer.
+            # after that socket's ('error', if any, on the next tick as usual); the
+            # connection closes gracefully, so an alert already queued still reaches the peer.
             self.connecting = False
             self._cancel_timer()
             self._set_ref(False)
-            if error is not None:
-                self._loop.call_soon(self._emit_error_early)
+            cb(error)
             if parent._closed_emitted:
                 self._loop.call_soon(self._emit_close)
             else:
                 parent.once("close", lambda *a: self._emit_close())
                 parent.destroy()
-            return
-        if self._lower is not None:
+        elif self._lower is not None:
             self._set_ref(False)
             if not getattr(self._lower, "destroyed", True):
                 self._lower.destroy()
             self._loop.call_soon(self._emit_close)
-            return
-        super()._destroy(error)
+            cb(error)
+            self._wire_drained()
+        else:
+            super()._destroy(error, cb)
+        for _data, write_cb in held:
+            write_cb()  # as a destroyed socket's write in flight: completed, no error
 
-    def _emit_close(self) -> None:
-        if self._closed_emitted:
-            return
+    def _emit_error(self, err: BaseException) -> None:
         # Node's tls.Server keeps its own 'error' listener on every connection, so a
         # client resetting an established connection never crashes a server program.
-        if self._errored is not None and (self._error_emitted or (
-                self._isServer and self.listenerCount("error") == 0)):
-            self._closed_emitted = True
-            self.emit("close", True)
-            return
-        super()._emit_close()
-
-    def _emit_error_early(self) -> None:
-        # Over a plain socket Node emits 'error' on the next tick and 'close' only once
-        # the socket below has closed.
-        if self._closed_emitted or self._error_emitted or self._errored is None:
-            return
-        self._error_emitted = True
         if self._isServer and self.listenerCount("error") == 0:
-            return  # see _emit_close
-        self.emit("error", self._errored)
+            return
+        super()._emit_error(err)
 
     # -- TLS facts ---------------------------------------------------------------------------
 

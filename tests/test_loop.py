@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import socket as pysocket
+import subprocess
+import sys
+import textwrap
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import collect, listening
+from conftest import KEYS, collect, listening, need
 
 import nodessl
 from nodessl import NodeError, net
@@ -198,3 +202,354 @@ def test_ref_again_keeps_run_alive_until_close() -> None:
 
     run_bounded(main)
     assert log == ["closed"]
+
+
+# -- program lifetime, side by side with Node -----------------------------------------------
+#
+# Each program runs in its own process, bounded: a program that does not end fails the test
+# (subprocess.run kills it).  What it printed, in order, is compared with what the same
+# program prints under Node 20.
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_python_program(code: str) -> list[str]:
+    """Run ``code`` with this interpreter; the lines it printed (it must end, and cleanly)."""
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                          text=True, timeout=20, cwd=ROOT, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.splitlines()
+
+
+def run_node_program(code: str) -> list[str]:
+    """Run ``code`` with ``node -e``; the lines it printed."""
+    proc = subprocess.run([need("node"), "-e", textwrap.dedent(code)], capture_output=True,
+                          text=True, timeout=20, cwd=ROOT, check=False)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.splitlines()
+
+
+def test_refed_timers_keep_the_program_alive_and_unrefed_ones_do_not_like_node() -> None:
+    python = run_python_program("""
+        import nodessl
+        from nodessl import setTimeout, setInterval, setImmediate, clearInterval, nextTick
+
+        def main():
+            setTimeout(print, 100, "b at 100 ms")
+            setTimeout(print, 10, "a at 10 ms")
+            setTimeout(print, 500, "never: unref'ed").unref()
+            n = [0]
+            def on_interval():
+                n[0] += 1
+                print("interval", n[0])
+                if n[0] == 3:
+                    clearInterval(iv)
+            iv = setInterval(on_interval, 15)
+            setImmediate(print, "immediate")
+            nextTick(print, "tick")
+            print("main")
+
+        nodessl.run(main)
+        print("exit")
+    """)
+    node = run_node_program("""
+        setTimeout(console.log, 100, 'b at 100 ms');
+        setTimeout(console.log, 10, 'a at 10 ms');
+        setTimeout(console.log, 500, "never: unref'ed").unref();
+        let n = 0;
+        const iv = setInterval(() => {
+          n++;
+          console.log('interval', n);
+          if (n === 3) clearInterval(iv);
+        }, 15);
+        setImmediate(console.log, 'immediate');
+        process.nextTick(console.log, 'tick');
+        console.log('main');
+        process.on('exit', () => console.log('exit'));
+    """)
+    assert python == node == ["main", "tick", "immediate", "a at 10 ms", "interval 1",
+                              "interval 2", "interval 3", "b at 100 ms", "exit"]
+
+
+def test_an_unrefed_timer_alone_ends_the_program_and_ref_brings_it_back_like_node() -> None:
+    python = run_python_program("""
+        import nodessl
+        from nodessl import setTimeout, setImmediate
+
+        def main():
+            setTimeout(print, 60000, "never").unref()
+            t = setTimeout(print, 5, "refed again").unref()
+            print("hasRef", t.hasRef())
+            t.ref()
+            print("hasRef", t.hasRef())
+
+        nodessl.run(main)
+        print("exit")
+    """)
+    node = run_node_program("""
+        setTimeout(console.log, 60000, 'never').unref();
+        const t = setTimeout(console.log, 5, 'refed again').unref();
+        console.log('hasRef', t.hasRef() ? 'True' : 'False');
+        t.ref();
+        console.log('hasRef', t.hasRef() ? 'True' : 'False');
+        process.on('exit', () => console.log('exit'));
+    """)
+    assert python == node == ["hasRef False", "hasRef True", "refed again", "exit"]
+    alone = run_python_program("""
+        import nodessl
+        nodessl.run(lambda: (nodessl.setTimeout(print, 60000, "never").unref(),
+                             nodessl.setImmediate(print, "never either").unref()))
+        print("exit")
+    """)
+    node_alone = run_node_program("""
+        setTimeout(console.log, 60000, 'never').unref();
+        setImmediate(console.log, 'never either').unref();
+        process.on('exit', () => console.log('exit'));
+    """)
+    assert alone == node_alone == ["exit"]
+
+
+def test_an_unused_secure_pair_does_not_keep_the_program_alive_like_node() -> None:
+    python = run_python_program("""
+        import warnings
+        import nodessl
+
+        warnings.simplefilter("ignore", DeprecationWarning)
+
+        def main():
+            pair = nodessl.createSecurePair()
+            print("pair", type(pair).__name__)
+
+        nodessl.run(main)
+        print("exit")
+    """)
+    node = run_node_program("""
+        const tls = require('tls');
+        process.noDeprecation = true;
+        const pair = tls.createSecurePair();
+        console.log('pair', pair.constructor.name);
+        process.on('exit', () => console.log('exit'));
+    """)
+    assert python == node == ["pair SecurePair", "exit"]
+
+
+def _server_close_programs(tls_server: bool) -> tuple[str, str]:
+    """A server closed before it listened, and one closed with a connection still open."""
+    key, cert = KEYS / "agent1-key.pem", KEYS / "agent1-cert.pem"
+    if tls_server:
+        py_make = f"""nodessl.createServer({{"key": open({str(key)!r}, "rb").read(),
+                                             "cert": open({str(cert)!r}, "rb").read()}}, on_conn)"""
+        py_never = f"""nodessl.createServer({{"key": open({str(key)!r}, "rb").read(),
+                                              "cert": open({str(cert)!r}, "rb").read()}})"""
+        py_connect = ("nodessl.connect({'port': server.address()['port'], 'host': '127.0.0.1',"
+                      " 'rejectUnauthorized': False})")
+        js_opts = (f"{{key: fs.readFileSync({str(key)!r}), "
+                   f"cert: fs.readFileSync({str(cert)!r})}}")
+        js_make = f"tls.createServer({js_opts}, onConn)"
+        js_never = f"tls.createServer({js_opts})"
+        js_connect = ("tls.connect({port: server.address().port, host: '127.0.0.1', "
+                      "rejectUnauthorized: false})")
+    else:
+        py_make, py_never = "net.createServer(on_conn)", "net.createServer()"
+        py_connect = "net.connect(server.address()['port'], '127.0.0.1')"
+        js_make, js_never = "net.createServer(onConn)", "net.createServer()"
+        js_connect = "net.connect(server.address().port, '127.0.0.1')"
+    python = f"""
+        import nodessl
+        from nodessl import net
+
+        def main():
+            never = {py_never}
+            never.close(lambda err=None: print("never listened:", err.code if err else "no error"))
+
+            def on_conn(c):
+                print("connection")
+                # the connection is still open: the callback waits for its end
+                server.close(lambda err=None: print("closed:", err.code if err else "no error"))
+                c.setTimeout(60000)  # a socket timeout holds nothing
+                nodessl.setTimeout(c.end, 50)
+
+            server = {py_make}
+
+            def on_listening():
+                client = {py_connect}
+                client.setTimeout(60000)
+                client.resume()
+                client.on("close", lambda *a: print("client close"))
+
+            server.listen(0, "127.0.0.1", on_listening)
+
+        nodessl.run(main)
+        print("exit")
+    """
+    node = f"""
+        const net = require('net'); const tls = require('tls'); const fs = require('fs');
+        const never = {js_never};
+        never.close((err) => console.log('never listened:', err ? err.code : 'no error'));
+        function onConn(c) {{
+          console.log('connection');
+          server.close((err) => console.log('closed:', err ? err.code : 'no error'));
+          c.setTimeout(60000);
+          setTimeout(() => c.end(), 50);
+        }}
+        const server = {js_make};
+        server.listen(0, '127.0.0.1', () => {{
+          const client = {js_connect};
+          client.setTimeout(60000);
+          client.resume();
+          client.on('close', () => console.log('client close'));
+        }});
+        process.on('exit', () => console.log('exit'));
+    """
+    return python, node
+
+
+@pytest.mark.parametrize("tls_server", [False, True], ids=["net", "tls"])
+def test_server_close_callback_runs_before_the_program_ends_like_node(tls_server: bool) -> None:
+    python_code, node_code = _server_close_programs(tls_server)
+    python = run_python_program(python_code)
+    node = run_node_program(node_code)
+    assert python == node == ["never listened: ERR_SERVER_NOT_RUNNING", "connection",
+                              "client close", "closed: no error", "exit"]
+
+
+def test_a_lookup_that_never_answers_does_not_hold_the_program_like_node() -> None:
+    python = run_python_program("""
+        import nodessl
+        from nodessl import net
+
+        def main():
+            s = net.connect({"port": 9, "host": "example.test",
+                             "lookup": lambda *a: print("lookup called")})
+            s.setTimeout(20, lambda: print("timeout"))  # unref'ed in Node: never fires
+            s.on("close", lambda *a: print("close"))
+            print("main done")
+
+        nodessl.run(main)
+        print("exit")
+    """)
+    node = run_node_program("""
+        const net = require('net');
+        const s = net.connect({port: 9, host: 'example.test',
+                               lookup: () => console.log('lookup called')});
+        s.setTimeout(20, () => console.log('timeout'));
+        s.on('close', () => console.log('close'));
+        console.log('main done');
+        process.on('exit', () => console.log('exit'));
+    """)
+    assert python == node == ["lookup called", "main done", "exit"]
+
+
+def test_a_socket_timeout_fires_while_something_else_keeps_the_program_alive_like_node() -> None:
+    python = run_python_program("""
+        import nodessl
+        from nodessl import net
+
+        def main():
+            s = net.connect({"port": 9, "host": "example.test",
+                             "lookup": lambda *a: print("lookup called")})
+            s.setTimeout(20, lambda: (print("timeout"), s.destroy()))
+            s.on("close", lambda *a: print("close"))
+            nodessl.setTimeout(print, 200, "keeper done")
+
+        nodessl.run(main)
+        print("exit")
+    """)
+    node = run_node_program("""
+        const net = require('net');
+        const s = net.connect({port: 9, host: 'example.test',
+                               lookup: () => console.log('lookup called')});
+        s.setTimeout(20, () => { console.log('timeout'); s.destroy(); });
+        s.on('close', () => console.log('close'));
+        setTimeout(console.log, 200, 'keeper done');
+        process.on('exit', () => console.log('exit'));
+    """)
+    assert python == node == ["lookup called", "timeout", "close", "keeper done", "exit"]
+
+
+def test_a_lookup_answering_later_connects_as_in_node() -> None:
+    """The lookup holds nothing, but whatever answers it (a timer here) does."""
+    with pysocket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        lines = run_python_program(f"""
+            import nodessl
+            from nodessl import net
+
+            def lookup(host, options, cb):
+                print("lookup", host)
+                nodessl.setTimeout(cb, 30, None, "127.0.0.1", 4)
+
+            def main():
+                s = net.connect({{"port": {port}, "host": "example.test", "lookup": lookup}})
+                s.on("lookup", lambda err, address, family, host: print("looked up", address))
+                s.on("connect", lambda: (print("connected"), s.destroy()))
+
+            nodessl.run(main)
+            print("exit")
+        """)
+    assert lines == ["lookup example.test", "looked up 127.0.0.1", "connected", "exit"]
+
+
+def test_a_handshake_timeout_ends_a_stalled_handshake_and_then_the_program_like_node() -> None:
+    key, cert = KEYS / "agent1-key.pem", KEYS / "agent1-cert.pem"
+    python = run_python_program(f"""
+        import nodessl
+        from nodessl import net
+
+        def main():
+            server = nodessl.createServer({{"key": open({str(key)!r}, "rb").read(),
+                                           "cert": open({str(cert)!r}, "rb").read(),
+                                           "handshakeTimeout": 100}})
+
+            def on_client_error(err, sock):
+                print("tlsClientError", err.code)
+                sock.destroy()
+                server.close(lambda *a: print("server closed"))
+
+            server.on("tlsClientError", on_client_error)
+
+            def on_listening():
+                raw = net.connect(server.address()["port"], "127.0.0.1",
+                                  lambda: print("raw connected"))
+                raw.on("close", lambda *a: print("raw close"))
+                raw.setTimeout(60000)
+
+            server.listen(0, "127.0.0.1", on_listening)
+
+        nodessl.run(main)
+        print("exit")
+    """)
+    node = run_node_program(f"""
+        const tls = require('tls'); const net = require('net'); const fs = require('fs');
+        const server = tls.createServer({{key: fs.readFileSync({str(key)!r}),
+                                         cert: fs.readFileSync({str(cert)!r}),
+                                         handshakeTimeout: 100}});
+        server.on('tlsClientError', (err, sock) => {{
+          console.log('tlsClientError', err.code);
+          sock.destroy();  // Node leaves the connection open otherwise
+          server.close(() => console.log('server closed'));
+        }});
+        server.listen(0, '127.0.0.1', () => {{
+          const raw = net.connect(server.address().port, '127.0.0.1',
+                                  () => console.log('raw connected'));
+          raw.on('close', () => console.log('raw close'));
+          raw.setTimeout(60000);
+        }});
+        process.on('exit', () => console.log('exit'));
+    """)
+    assert python == node == ["raw connected", "tlsClientError ERR_TLS_HANDSHAKE_TIMEOUT",
+                              "server closed", "raw close", "exit"]
+
+
+def test_callbacks_already_queued_run_before_run_returns() -> None:
+    log: list[str] = []
+
+    def main() -> None:
+        loop = get_loop()
+        # a chain of call_soon callbacks, as events emitted "on the next tick" are
+        loop.call_soon(lambda: loop.call_soon(lambda: loop.call_soon(log.append, "third")))
+
+    run_bounded(main)
+    assert log == ["third"]

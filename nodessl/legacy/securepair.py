@@ -69,40 +69,50 @@ class _ChannelEnd(CryptoStream):
         super().__init__(allowHalfOpen=True)
         self._twin: _ChannelEnd | None = None
         self._sent = 0
+        self._write_cb: WriteCallback = None
 
     @property
     def bytesWritten(self) -> int:
         """Bytes that came out of this end (for ``encrypted``: the TLS socket's wire bytes)."""
         return self._twin._sent if self._twin is not None else 0
 
-    def _write_out(self, data: bytes, cb: WriteCallback) -> None:
+    def _write(self, chunk: bytes, encoding: str, cb: WriteCallback) -> None:
         twin = self._twin
-        if twin is not None and not twin.destroyed and not twin._read_eof:
-            self._sent += len(data)
-            twin.push(data)
-        if cb is not None:
-            self._loop.call_soon(cb, None)
+        if twin is not None and not twin.destroyed and not twin._readableState.ended:
+            self._sent += len(chunk)
+            if not twin.push(chunk):
+                # the twin's reader has enough: this write completes when it wants more
+                self._write_cb = cb
+                return
+        cb()
 
     @property
     def writableLength(self) -> int:
-        """What the twin's reader has not taken yet (the channel's only buffer)."""
-        return self._twin._rlen if self._twin is not None else 0
+        """What the twin's reader has not taken yet (the channel's buffer), plus writes
+        still queued on this side."""
+        queued = sum(len(c) for c in self.writableBuffer)
+        return (self._twin.readableLength if self._twin is not None else 0) + queued
 
-    def _read(self) -> None:
+    def _read(self, size: int) -> None:
         # Our reader wants more: the twin's writer may go on.
-        if self._twin is not None:
-            self._twin._writable_drained()
+        twin = self._twin
+        if twin is not None and twin._write_cb is not None:
+            cb, twin._write_cb = twin._write_cb, None
+            cb()
 
-    def _final(self, done: Callable[[BaseException | None], None]) -> None:
+    def _final(self, done: Callable[..., Any]) -> None:
         if self._twin is not None:
             self._twin.push(None)
-        done(None)
+        done()
 
-    def _destroy(self, error: BaseException | None) -> None:
+    def _destroy(self, error: BaseException | None, cb: Callable[..., Any]) -> None:
         twin = self._twin
-        if twin is not None and not twin.destroyed and not twin._read_eof:
+        if twin is not None and not twin.destroyed and not twin._readableState.ended:
             twin.push(None)
-        super()._destroy(error)
+        cb(error)
+        pending, self._write_cb = self._write_cb, None
+        if pending is not None:
+            pending()
 
 
 def _channel() -> tuple[_ChannelEnd, _ChannelEnd]:

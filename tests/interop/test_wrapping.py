@@ -241,14 +241,16 @@ class Relay(Duplex):
         below.on("end", lambda *a: self.push(None))
         below.on("close", lambda *a: self.destroy())
 
-    def _write_out(self, data: bytes, cb: Any) -> None:
-        self.below.write(data)
-        if cb is not None:
-            self._loop.call_soon(cb, None)
+    def _read(self, size: int | None = None) -> None:
+        pass  # the socket below pushes as data arrives
 
-    def _final(self, done: Callable[[BaseException | None], None]) -> None:
+    def _write(self, chunk: bytes, encoding: Any, cb: Any) -> None:
+        self.below.write(chunk)
+        self._loop.call_soon(cb)
+
+    def _final(self, done: Callable[..., None]) -> None:
         self.below.end()
-        done(None)
+        done()
 
 
 def test_tls_server_serves_over_a_duplex_emitted_as_connection() -> None:
@@ -286,14 +288,16 @@ class _PairEnd(Duplex):
 
     other: _PairEnd
 
-    def _write_out(self, data: bytes, cb: Any) -> None:
-        self.other.push(data)
-        if cb is not None:
-            self._loop.call_soon(cb, None)
+    def _read(self, size: int | None = None) -> None:
+        pass  # the other end pushes when it writes
 
-    def _final(self, done: Callable[[BaseException | None], None]) -> None:
+    def _write(self, chunk: bytes, encoding: Any, cb: Any) -> None:
+        self.other.push(chunk)
+        self._loop.call_soon(cb)
+
+    def _final(self, done: Callable[..., None]) -> None:
         self.other.push(None)
-        done(None)
+        done()
 
 
 def _duplex_pair() -> tuple[_PairEnd, _PairEnd]:

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from _timers_shim import install
 from nodecommon import Common, Fixtures, TLSConnect
-
-install()
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ _XFAIL = re.compile(r"pytest\.mark\.xfail\((?:[^)]*?)reason=\s*\(?\s*([\"'])(.*?
 
 def port_name(node_file: str) -> str:
     """``test-tls-foo-bar.js`` -> ``test_tls_foo_bar.py``."""
-    return node_file.removesuffix(".js").replace("-", "_") + ".py"
+    # dots too: `cli-min-version-1.2` cannot be a module name with a dot in it
+    return node_file.removesuffix(".js").replace("-", "_").replace(".", "_").lower() + ".py"
 
 
 def node_files() -> list[str]:
@@ -95,6 +96,15 @@ def summary_line() -> str:
     return render().splitlines()[4]
 
 
+def update_readme() -> None:
+    """Put the current count into the README's sentence."""
+    readme = HERE.parents[1] / "README.md"
+    count = summary_line().split("**")[1]
+    text = re.sub(r"\d+ of \d+ applicable Node test-tls files pass", count, readme.read_text())
+    readme.write_text(text)
+
+
 if __name__ == "__main__":
     (HERE / "MANIFEST.md").write_text(render())
+    update_readme()
     print(summary_line(), file=sys.stderr)

@@ -1,0 +1,70 @@
+"""Port of Node 20's test/parallel/test-tls-cert-ext-encoding.js.
+
+getPeerCertificate() does not crash on a certificate whose subjectAltName holds a
+GeneralName of type 23, which X509V3_EXT_print cannot turn into a string.
+"""
+
+import datetime
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import ExtensionOID, NameOID
+
+import nodessl as tls
+
+NODE_TEST = "test-tls-cert-ext-encoding.js"
+
+# Node 20 skips this file (`if (common.hasOpenSSL3) common.skip(...)`): its hand-made PEM fails
+# to load under OpenSSL 3 ("asn1 encoding routines::no matching choice type"). The port builds a
+# certificate with the same key property instead (subjectAltName SEQUENCE { [23] "*.local.host" }),
+# which OpenSSL 3 loads; node v20.20.2 serves it and getPeerCertificate() returns without crashing.
+
+
+def ext_type_23_pem() -> str:
+    """Key and self-signed certificate in one PEM, as Node's hand-generated ``pem``."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "local.host")])
+    now = datetime.datetime.now(datetime.UTC)
+    host = b"*.local.host"
+    # the extension value is DER written by hand: cryptography has no GeneralName of type 23
+    raw = bytes([0x30, len(host) + 2, 0x97, len(host)]) + host
+    ext = x509.UnrecognizedExtension(ExtensionOID.SUBJECT_ALTERNATIVE_NAME, raw)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(65537)
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=365))
+            .add_extension(ext, critical=False).sign(key, hashes.SHA512()))
+    return (key.private_bytes(serialization.Encoding.PEM,
+                              serialization.PrivateFormat.TraditionalOpenSSL,
+                              serialization.NoEncryption())
+            + cert.public_bytes(serialization.Encoding.PEM)).decode()
+
+
+def test_cert_ext_encoding(common):
+    pem = ext_type_23_pem()
+    options = {
+        "key": pem,
+        "cert": pem,
+    }
+
+    def main():
+        server = tls.createServer(options, lambda socket: socket.end())
+
+        def on_listening():
+            def on_connect():
+                # This should not crash process:
+                client.getPeerCertificate()
+
+                server.close()
+                client.end()
+
+            # Node's `this` is the server
+            client = tls.connect({
+                "port": server.address()["port"],
+                "rejectUnauthorized": False,
+            }, common.mustCall(on_connect))
+
+        server.listen(0, common.mustCall(on_listening))
+
+    common.run(main)

@@ -1,0 +1,43 @@
+"""Port of Node 20's test/parallel/test-tls-cli-max-version-1.3.js.
+
+Node started with `--tls-max-v1.3` has DEFAULT_MAX_VERSION TLSv1.3 and DEFAULT_MIN_VERSION TLSv1.2, and
+test-tls-min-max-version.js passes under that setting.
+"""
+
+from nodecommon import HERE, run_python
+
+NODE_TEST = "test-tls-cli-max-version-1.3.js"
+
+# `// Flags: --tls-max-v1.3` -> the same flag in NODE_OPTIONS, which nodessl reads at import.
+# The stored Node file is the -1.3 variant; this one differs in the flag and the two values
+# (node v20.20.2 --tls-max-v1.3 prints TLSv1.3 TLSv1.2).
+ENV = {"NODE_OPTIONS": "--tls-max-v1.3"}
+
+PROGRAM = """
+import nodessl as tls
+
+assert tls.DEFAULT_MAX_VERSION == 'TLSv1.3', tls.DEFAULT_MAX_VERSION
+assert tls.DEFAULT_MIN_VERSION == 'TLSv1.2', tls.DEFAULT_MIN_VERSION
+"""
+
+# require('./test-tls-min-max-version.js'): the port of that file, run in the same process.
+# --runxfail: a min-max-version port still marked failing fails here too.
+REQUIRE_MIN_MAX = """
+import sys
+
+import pytest
+
+sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", "--runxfail", sys.argv[1]]))
+"""
+
+
+def test_cli_max_version_1_3():
+    result = run_python(PROGRAM + REQUIRE_MIN_MAX,
+                        str(HERE / "test_tls_min_max_version.py"), env=ENV)
+    assert result.returncode == 0, (result.stdout + result.stderr).decode(errors="replace")
+
+
+def test_cli_max_version_1_3_defaults():
+    # the two asserts alone, so they count while the part above cannot run
+    result = run_python(PROGRAM, env=ENV)
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
