@@ -6,13 +6,9 @@ calls its SNICallback with the servername of a captured ClientHello.
 
 import ssl
 
-import pytest
 from duplexpair import makeDuplexPair
 
 import nodessl as tls
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "stream: a Duplex subclass's _write(chunk, encoding, cb)/_read() are never called (nodessl.stream.Duplex wants _write_out), so common/duplexpair cannot carry bytes"))
 
 NODE_TEST = "test-tls-socket-snicallback-without-server.js"
 
