@@ -4,12 +4,7 @@
 low seven bits (Node's 'ascii' decoder), so the UTF-8 text arrives changed.
 """
 
-import pytest
-
 import nodessl as tls
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "encodings: setEncoding('ascii') decodes bytes >= 0x80 as U+FFFD; Node's ascii decoder keeps the low 7 bits of each byte"))
 
 NODE_TEST = "test-tls-set-encoding.js"
 
