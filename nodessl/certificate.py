@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from .der import DERError, iter_tlvs, read_tlv, single_tlv
 
-__all__ = ["certificate_object", "peer_certificate_object"]
+__all__ = ["certificate_object", "peer_certificate_object", "translatePeerCertificate"]
 
 # ---------------------------------------------------------------------------
 # Minimal DER reading
@@ -494,6 +494,11 @@ def _info_access(value: bytes) -> dict[str, list[str]] | None:
     text = _info_access_text(value)
     if text is None:
         return None
+    return _parse_info_access(text)
+
+
+def _parse_info_access(text: str) -> dict[str, list[str]]:
+    """translatePeerCertificate's parsing of OpenSSL's infoAccess lines."""
     info: dict[str, list[str]] = {}
     for match in _INFO_LINE.finditer(text):
         key, val = match.group(1), match.group(2)
@@ -501,6 +506,25 @@ def _info_access(value: bytes) -> dict[str, list[str]] | None:
             val = json.loads(val)
         info.setdefault(key, []).append(val)
     return info
+
+
+def translatePeerCertificate(c: Any) -> Any:  # noqa: N802 - Node's name (require('_tls_common'))
+    """Node 20's ``translatePeerCertificate`` (``lib/_tls_common.js``), in place on ``c``.
+
+    Turns OpenSSL's ``infoAccess`` lines into lists per method and follows
+    ``issuerCertificate`` (stopping at a self-link); ``issuer`` and ``subject`` are left
+    as they are (Node 20's native layer already makes them objects).  A falsy ``c`` is
+    None; a value that is not a dict is returned as it is.
+    """
+    if not isinstance(c, dict):
+        # JavaScript's falsy values (null, 0, '', false) give null; an empty object is truthy
+        return c if c else None
+    issuer_cert = c.get("issuerCertificate")
+    if issuer_cert is not None and issuer_cert is not c:
+        c["issuerCertificate"] = translatePeerCertificate(issuer_cert)
+    if c.get("infoAccess") is not None:
+        c["infoAccess"] = _parse_info_access(c["infoAccess"])
+    return c
 
 
 def _ext_key_usage(cert: _Cert) -> list[str] | None:

@@ -31,7 +31,11 @@ from cryptography.x509.oid import (
 )
 
 from nodessl import checkServerIdentity
-from nodessl.certificate import certificate_object, peer_certificate_object
+from nodessl.certificate import (
+    certificate_object,
+    peer_certificate_object,
+    translatePeerCertificate,
+)
 
 # ---------------------------------------------------------------------------
 # Running Node
@@ -692,3 +696,28 @@ def test_check_server_identity_on_certificate_objects() -> None:
     hostile = certificate_object(cert("hostile_san"))
     for host in ("google.com", "google.com\x00.evil.com", "evil.com"):
         assert checkServerIdentity(host, hostile) is not None
+
+
+_NODE_TRANSLATE = r"""
+const { translatePeerCertificate } = require('_tls_common');
+let data = ''; process.stdin.on('data', (d) => data += d).on('end', () => {
+  const out = JSON.parse(data).map((c) => translatePeerCertificate(c));
+  // null-prototype objects serialise like plain ones
+  console.log(JSON.stringify(out));
+});
+"""
+
+
+def test_translate_peer_certificate_matches_node() -> None:
+    """``translatePeerCertificate`` (Node's ``_tls_common``) on strings Node's native layer makes."""
+    cases: list[Any] = [
+        None, 0, 1, "", {}, {"issuer": ""}, {"issuer": None},
+        {"subject": "C=US\nO=Org\nOU=a\nOU=b\n=skipped\nnoequals\nCN=x=y"},
+        {"issuer": "CN=root", "issuerCertificate": {"subject": "CN=root", "issuer": "CN=root"}},
+        {"issuerCertificate": ""},
+        {"infoAccess": ""},
+        {"infoAccess": 'OCSP - URI:http://ocsp.example\nCA Issuers - URI:http://a\n'
+                       'CA Issuers - URI:"http://b\\u002c\\"q\\""\nno colon here\n:empty key'},
+    ]
+    expected = run_node(_NODE_TRANSLATE, cases)
+    assert [translatePeerCertificate(json.loads(json.dumps(c))) for c in cases] == expected

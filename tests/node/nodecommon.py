@@ -168,7 +168,7 @@ class Common:
         """Node scales timeouts on slow machines; a port keeps the number."""
         return ms
 
-    def run(self, main: Callable[..., Any], timeout: float = 30.0) -> Any:
+    def run(self, main: Callable[..., Any], timeout: float = 15.0) -> Any:
         """Run ``main`` as a Node program (``nodessl.run``), bounded by ``timeout`` seconds.
 
         The program must end by itself, as the Node test's process does; then
