@@ -423,9 +423,10 @@ def test_timers_work_on_any_running_asyncio_loop() -> None:
     async def main() -> list[str]:
         log: list[str] = []
         done = asyncio.get_running_loop().create_future()
-        setTimeout(log.append, 1, "timeout")
+        # 20 ms apart: as in Node, a 1 ms timer and an immediate may run in either order
+        setTimeout(log.append, 20, "timeout")
         setImmediate(log.append, "immediate")
-        setTimeout(lambda: done.set_result(None), 5)
+        setTimeout(lambda: done.set_result(None), 40)
         await done
         return log
 

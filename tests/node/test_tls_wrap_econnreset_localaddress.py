@@ -4,13 +4,9 @@ A TCP server that closes at once makes tls.connect with a localAddress fail
 with ECONNRESET naming the port and local address, and no path or host.
 """
 
-import pytest
 
 import nodessl as tls
 from nodessl import net
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "loop/net: the server's accepted socket, ended with c.end() and never read, is not closed when the client goes away, so it keeps tls.run alive after the (correct) ECONNRESET and server.close(); Node's process exits (with c.resume() nodessl ends too)"))
 
 NODE_TEST = "test-tls-wrap-econnreset-localaddress.js"
 

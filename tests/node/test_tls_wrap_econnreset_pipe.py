@@ -6,10 +6,6 @@ child program, as Node does).
 """
 
 import nodechild
-import pytest
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "loop/net: the server's accepted socket, ended with c.end() and never read, is not closed when the client goes away, so it keeps tls.run alive after the (correct) ECONNRESET and server.close(); Node's process exits (with c.resume() nodessl ends too) (here in the child, which then exits non-zero)"))
 
 NODE_TEST = "test-tls-wrap-econnreset-pipe.js"
 
