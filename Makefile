@@ -5,12 +5,34 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 KEYS   := fixtures/keys/.built
 
-.PHONY: demo test bench keys lint clean
+# The shared backend (issue 9): the system Python with the distribution's pyOpenSSL and
+# cryptography, which link the system's shared libssl.  The venv sees them through
+# --system-site-packages; pip adds only what they leave missing (the floors in pyproject.toml
+# are met by the system packages, so pip does not fetch wheels of pyOpenSSL/cryptography).
+SYSTEM_PYTHON ?= /usr/bin/python3
+SHARED_VENV   := .venv-shared
+SHARED_PY     := $(SHARED_VENV)/bin/python
+SHARED_STAMP  := $(SHARED_VENV)/.installed
+SHARED_DEBS   := python3-openssl python3-cryptography python3-cffi python3-venv
+SUDO          := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: demo test test-bundled test-shared bench keys lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+$(SHARED_STAMP): pyproject.toml
+	@$(SYSTEM_PYTHON) -c 'import OpenSSL, cryptography, cffi, ensurepip' 2>/dev/null || { \
+	  echo "installing the shared backend: $(SHARED_DEBS)"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(SHARED_DEBS) \
+	  || { $(SUDO) apt-get update -q && \
+	       $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(SHARED_DEBS); }; }
+	$(SYSTEM_PYTHON) -m venv --system-site-packages $(SHARED_VENV)
+	$(SHARED_PY) -m pip install -q -e '.[test]'
+	NODESSL_BACKEND=shared $(SHARED_PY) -c 'import nodessl; print("shared backend:", nodessl.backend.openssl_version, nodessl.backend.library)'
 	touch $@
 
 $(KEYS): fixtures/keys/Makefile
@@ -25,12 +47,19 @@ demo: $(STAMP) $(KEYS)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check nodessl tests examples bench
 
-test: $(STAMP) $(KEYS) lint
-	$(PY) -m pytest -q tests
+# The whole suite on each backend, one after the other (2 cores: in parallel they would
+# only slow each other down).
+test: lint test-bundled test-shared
+
+test-bundled: $(STAMP) $(KEYS)
+	NODESSL_BACKEND=bundled $(PY) -m pytest -q tests
+
+test-shared: $(SHARED_STAMP) $(KEYS)
+	NODESSL_BACKEND=shared $(SHARED_PY) -m pytest -q tests
 
 bench: $(STAMP) $(KEYS)
 	$(PY) bench/bench.py
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(SHARED_VENV)
 	$(MAKE) -C fixtures/keys clean

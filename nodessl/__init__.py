@@ -23,7 +23,7 @@ import sys
 import types
 from typing import Any
 
-from . import constants, net, stream, timers
+from . import backend, constants, net, stream, timers
 from .abort import AbortController, AbortSignal
 from .alpn import convertALPNProtocols
 from .context import (
@@ -85,6 +85,7 @@ def createSecurePair(*args: Any, **kwargs: Any) -> Any:
 __all__ = [
     "AbortController",
     "AbortSignal",
+    "backend",
     "CLIENT_RENEG_LIMIT",
     "CLIENT_RENEG_WINDOW",
     "DEFAULT_CIPHERS",

@@ -31,6 +31,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
+from .compat import not_valid_after, not_valid_before
 from .der import DERError, iter_tlvs, read_tlv, single_tlv
 
 __all__ = ["certificate_object", "peer_certificate_object", "translatePeerCertificate"]
@@ -843,8 +844,8 @@ def _object(parsed: _Cert) -> dict[str, Any]:
     info["ca"] = _is_ca(parsed)
     info.update(_key_fields(parsed))
     cert = parsed.cert
-    info["valid_from"] = _time_print(*parsed.not_before, cert.not_valid_before_utc)
-    info["valid_to"] = _time_print(*parsed.not_after, cert.not_valid_after_utc)
+    info["valid_from"] = _time_print(*parsed.not_before, not_valid_before(cert))
+    info["valid_to"] = _time_print(*parsed.not_after, not_valid_after(cert))
     info["fingerprint"] = _fingerprint(parsed.der, "sha1")
     info["fingerprint256"] = _fingerprint(parsed.der, "sha256")
     info["fingerprint512"] = _fingerprint(parsed.der, "sha512")
@@ -947,8 +948,8 @@ def _store_issuer(store: list[_Cert], cert: _Cert) -> _Cert | None:
         if _likely_issued(candidate, cert) == "name":
             continue
         c = candidate.cert
-        if c.not_valid_before_utc <= now <= c.not_valid_after_utc:
+        if not_valid_before(c) <= now <= not_valid_after(c):
             return candidate
-        if best is None or c.not_valid_after_utc > best.cert.not_valid_after_utc:
+        if best is None or not_valid_after(c) > not_valid_after(best.cert):
             best = candidate
     return best

@@ -51,7 +51,8 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.utils import CryptographyDeprecationWarning
 from OpenSSL import SSL, crypto
 
-from . import openssl
+from . import backend, openssl
+from .compat import add_crl, verify_directly_issued_by
 from .der import read_tlv
 from .errors import (
     NodeError,
@@ -604,6 +605,10 @@ class SecureContext:
         self._issuer: x509.Certificate | None = None
         # Node's Init draws random ticket keys for every context (getTicketKeys).
         self._random_ticket_keys = os.urandom(48)
+        if backend.is_shared():
+            # Node's TicketCompatibilityCallback, on every context: tickets are protected
+            # with getTicketKeys()'s keys (see _ticket_key_material).
+            openssl.install_ticket_keys(ctx, self)
         self._native_log: list[_Op] = []
         self._variants: dict[frozenset[str], SecureContext] = {}
         self._closed = False
@@ -646,7 +651,7 @@ class SecureContext:
             if cand.subject != leaf.issuer:
                 continue
             try:
-                leaf.verify_directly_issued_by(cand)
+                verify_directly_issued_by(leaf, cand)
             except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
                 continue
             return cand
@@ -661,6 +666,8 @@ class SecureContext:
             twin = SecureContext(*self._init_args)
         else:
             twin = _build(self._options, quiet=True)
+        # The same ticket keys: a variant's tickets resume on the context and back.
+        twin._random_ticket_keys = self._random_ticket_keys
         for op in self._native_log:
             op(twin)
         return twin
@@ -690,6 +697,10 @@ class SecureContext:
             install(variant.context, hooks)
             self._variants[hooks] = variant
         return variant.context
+
+    def _ticket_key_material(self) -> bytes:
+        """The 48 bytes tickets are protected with (name, HMAC key, AES key)."""
+        return self.ticketKeys or self._random_ticket_keys
 
     def _check_open(self, operation: str) -> None:
         if self._closed:
@@ -949,11 +960,11 @@ class NativeContext(SSL.Context):
 
     def setTicketKeys(self, keys: Any = _MISSING) -> bool:
         """Replace the 48 bytes of session-ticket keys (16 name, 16 HMAC, 16 AES); True.
+        Tickets issued from now on are protected with them, and only tickets protected with
+        them resume.
 
-        Kept and returned by :meth:`getTicketKeys`, with Node's checks, but not yet given
-        to OpenSSL: the bundled binding has no ticket-key callback
-        (``SSL_CTX_set_tlsext_ticket_key_cb``), so tickets are still protected by OpenSSL's
-        own keys.  Installing them is issue 9's shared-libssl backend.
+        Shared backend only (the bundled binding has no ticket-key callback): on the bundled
+        one ``ERR_FEATURE_UNAVAILABLE_ON_PLATFORM`` after Node's argument checks.
         """
         _required("keys", keys)
         if not _is_buffer(keys):
@@ -962,14 +973,17 @@ class NativeContext(SSL.Context):
         data = bytes(keys)
         if len(data) != 48:
             raise invalid_arg_value("keys", len(data), "must be exactly 48 bytes")
+        backend.require_shared("setTicketKeys")
         self._owner._native("setTicketKeys", lambda sc: setattr(sc, "ticketKeys", data))
         return True
 
     def getTicketKeys(self) -> bytes:
-        """The 48 bytes of session-ticket keys: those set (``ticketKeys``,
-        :meth:`setTicketKeys`), else the random ones drawn for this context, as Node.  Not
-        yet the keys OpenSSL protects tickets with (see :meth:`setTicketKeys`)."""
-        return self._owner.ticketKeys or self._owner._random_ticket_keys
+        """The 48 bytes of session-ticket keys OpenSSL protects tickets with: those set
+        (``ticketKeys``, :meth:`setTicketKeys`), else the random ones drawn for this context,
+        as Node.  Shared backend only (``ERR_FEATURE_UNAVAILABLE_ON_PLATFORM`` on the bundled
+        one)."""
+        backend.require_shared("getTicketKeys")
+        return self._owner._ticket_key_material()
 
     def close(self) -> None:
         """Release the context: later changes and new connections raise
@@ -1354,7 +1368,7 @@ def _add_crl(sc: SecureContext, data: bytes) -> None:
     except ValueError:
         raise NodeError("Failed to parse CRL", "ERR_CRYPTO_OPERATION_FAILED") from None
     store = _store(sc)
-    store.add_crl(crl)
+    add_crl(store, crl)
     # CRL_CHECK_ALL: every certificate of the chain, not only the leaf, needs its CRL.
     openssl.store_set_flags(store, openssl.X509_V_FLAG_CRL_CHECK
                             | openssl.X509_V_FLAG_CRL_CHECK_ALL)
@@ -1472,8 +1486,8 @@ def _step_ticket_keys(b: _Build) -> None:
     data = bytes(keys)
     if len(data) != 48:
         raise invalid_arg_value(f"{b.name}.ticketKeys", len(data), "must be exactly 48 bytes")
-    # Kept, not yet installed: pyOpenSSL's binding has no SSL_CTX_set_tlsext_ticket_key_cb,
-    # so until the session-ticket work lands OpenSSL uses its own random ticket keys.
+    # The bundled binding has no ticket-key callback: refuse rather than drop the keys.
+    backend.require_shared("ticketKeys")
     b.sc.ticketKeys = data
 
 

@@ -31,6 +31,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 from OpenSSL import SSL, crypto
 from OpenSSL._util import ffi as _ffi
@@ -89,6 +90,7 @@ __all__ = [
     "VERIFY_CODES",
     "session_reused",
     "object_names",
+    "x509_verify",
     "RecordIO",
     "session_to_der",
     "set_session_der",
@@ -216,6 +218,110 @@ TLS1_3_VERSION: int = int(_lib.TLS1_3_VERSION)
 
 _U64 = (1 << 64) - 1
 
+# -- backends: which OpenSSL the binding uses ------------------------------------------------
+#
+# "bundled": pyOpenSSL's binding is cryptography's wheel, with OpenSSL linked in statically and
+# its symbols hidden, so only what the binding declares is reachable.  "shared": the binding
+# links a shared libssl (Debian's python3-openssl/python3-cryptography, conda-forge, any build
+# against the system OpenSSL); that very library is opened again with cffi's ABI mode and
+# given pyOpenSSL's own SSL_CTX*/SSL* pointers, which reaches everything libssl exports.
+#
+# Handing a pointer to the wrong OpenSSL crashes the process, so the rule must not guess:
+# "libssl.so.3 is mapped" is not enough (a wheel process that imported ``ssl`` has the system
+# libssl mapped while pyOpenSSL uses its static copy).  TLS_method() returns the address of a
+# static SSL_METHOD inside the OpenSSL the binding really calls: dladdr names the file that
+# holds it, which must be a libssl.so*, and that file opened with RTLD_NOLOAD (nothing new is
+# loaded) must return the same address from its own TLS_method().  Anything else, including
+# any failure along the way, means "bundled".
+
+_SHARED_CDEF = """
+typedef struct { const char *dli_fname; void *dli_fbase; const char *dli_sname;
+                 void *dli_saddr; } Dl_info;
+int dladdr(const void *, Dl_info *);
+const void *TLS_method(void);
+unsigned long OpenSSL_version_num(void);
+const char *OpenSSL_version(int);
+typedef struct { const char *key; unsigned int data_type; void *data; size_t data_size;
+                 size_t return_size; } OSSL_PARAM;
+long SSL_CTX_ctrl(void *, int, long, void *);
+long SSL_ctrl(void *, int, long, void *);
+void *SSL_get_SSL_CTX(const void *);
+int X509_STORE_up_ref(void *);
+int X509_verify(void *, void *);
+void SSL_CTX_set_msg_callback(void *, void *);
+void SSL_set_info_callback(void *, void *);
+void *d2i_SSL_SESSION(void **, const unsigned char **, long);
+int i2d_SSL_SESSION(void *, unsigned char **);
+const char *SSL_group_to_name(void *, int);
+int SSL_CTX_set_tlsext_ticket_key_evp_cb(void *, int (*)(void *, unsigned char *,
+    unsigned char *, void *, void *, int));
+const void *EVP_aes_128_cbc(void);
+int EVP_EncryptInit_ex(void *, const void *, void *, const unsigned char *,
+                       const unsigned char *);
+int EVP_DecryptInit_ex(void *, const void *, void *, const unsigned char *,
+                       const unsigned char *);
+int EVP_MAC_CTX_set_params(void *, const OSSL_PARAM *);
+int RAND_bytes(unsigned char *, int);
+"""
+
+
+def _addr(ptr: object) -> int:
+    """The address a binding pointer holds (the way to hand it to the other FFI)."""
+    return int(_ffi.cast("uintptr_t", ptr))
+
+
+def _detect_shared() -> tuple[str, object, object] | None:
+    """``(libssl path, ffi, lib)`` when the binding uses a shared libssl, else None."""
+    if os.environ.get("NODESSL_BACKEND", "").strip().lower() == "bundled":
+        return None
+    try:
+        import cffi
+    except ImportError:
+        return None
+    try:
+        sffi = cffi.FFI()
+        sffi.cdef(_SHARED_CDEF)
+        method = _addr(_lib.TLS_method())
+        libc = sffi.dlopen(None)
+        info = sffi.new("Dl_info *")
+        if not libc.dladdr(sffi.cast("void *", method), info) or info.dli_fname == sffi.NULL:
+            return None
+        path = sffi.string(info.dli_fname).decode()
+        if not os.path.basename(path).startswith("libssl.so"):
+            return None
+        noload = getattr(sffi, "RTLD_NOLOAD", 4)
+        slib = sffi.dlopen(path, sffi.RTLD_NOW | noload)
+        if int(sffi.cast("uintptr_t", slib.TLS_method())) != method:
+            return None
+        return path, sffi, slib
+    except Exception:  # noqa: BLE001 - any doubt means the bundled backend
+        return None
+
+
+_shared_found = _detect_shared()
+if os.environ.get("NODESSL_BACKEND", "").strip().lower() == "shared" and _shared_found is None:
+    raise ImportError("NODESSL_BACKEND=shared, but pyOpenSSL's binding does not use a shared "
+                      "libssl (install Debian's python3-openssl, python3-cryptography and "
+                      "python3-cffi and use a venv with --system-site-packages)")
+BACKEND: str = "shared" if _shared_found else "bundled"
+"""``"shared"`` (pyOpenSSL on a shared libssl reached through cffi's ABI mode) or
+``"bundled"`` (the wheel's static OpenSSL, reachable only through the binding)."""
+SHARED_LIBRARY: str | None = _shared_found[0] if _shared_found else None
+"""The libssl file the shared backend calls (None on the bundled backend)."""
+_sffi: Any = _shared_found[1] if _shared_found else None
+_slib: Any = _shared_found[2] if _shared_found else None
+
+
+def _s(ptr: object) -> object:
+    """A binding pointer (``SSL_CTX*``, ``SSL*``, ...) as the shared library's ``void *``."""
+    return _sffi.cast("void *", _addr(ptr))
+
+
+def _binding_fn(name: str) -> Any:
+    """The binding's function ``name``, None when this binding does not declare it."""
+    return getattr(_lib, name, None)
+
+
 # -- context configuration -------------------------------------------------------------------
 
 
@@ -265,7 +371,13 @@ def set_sigalgs_list(ctx: SSL.Context, sigalgs: str) -> None:
 def set_curves_list(ctx: SSL.Context, curves: str) -> bool:
     """``SSL_CTX_set1_curves_list`` (a.k.a. groups); False when OpenSSL rejects the list."""
     clear_errors()
-    ok = _lib.SSL_CTX_set1_curves_list(ctx._context, curves.encode("utf-8")) == 1
+    fn = _binding_fn("SSL_CTX_set1_curves_list")
+    if fn is not None:
+        ok = fn(ctx._context, curves.encode("utf-8")) == 1
+    else:  # older bindings (cryptography < 39) lack it; the shared libssl has it
+        # a macro: SSL_CTX_ctrl(ctx, SSL_CTRL_SET_GROUPS_LIST, 0, list)
+        buf = _sffi.new("char[]", curves.encode("utf-8"))
+        ok = _slib.SSL_CTX_ctrl(_s(ctx._context), 92, 0, buf) == 1
     clear_errors()
     return ok
 
@@ -427,7 +539,11 @@ def set_cert_store(ctx: SSL.Context, store: crypto.X509Store) -> None:
     store, so ``store`` is up-ref'd first: the Python wrapper keeps its own reference and the
     store lives as long as either needs it.  (pyOpenSSL has no ``set_cert_store``.)
     """
-    _lib.X509_STORE_up_ref(store._store)
+    fn = _binding_fn("X509_STORE_up_ref")
+    if fn is not None:
+        fn(store._store)
+    else:  # older bindings lack it; the shared libcrypto (through libssl) has it
+        _slib.X509_STORE_up_ref(_s(store._store))
     _lib.SSL_CTX_set_cert_store(ctx._context, store._store)
 
 
@@ -474,8 +590,18 @@ def set_verify_accept_all(conn: SSL.Connection, mode: int) -> None:
 
 def negotiated_group(conn: SSL.Connection) -> str | None:
     """``SSL_get0_group_name``: the key-exchange group of the handshake (``x25519``, ...)."""
-    name = _lib.SSL_get0_group_name(conn._ssl)
-    return _text(name) or None
+    fn = _binding_fn("SSL_get0_group_name")
+    if fn is not None:
+        return _text(fn(conn._ssl)) or None
+    if _slib is None:
+        return None
+    # OpenSSL < 3.2: SSL_get_negotiated_group (SSL_ctrl 134) then SSL_group_to_name.
+    ssl = _s(conn._ssl)
+    group = int(_slib.SSL_ctrl(ssl, 134, 0, _sffi.NULL))
+    if group == 0:
+        return None
+    name = _slib.SSL_group_to_name(ssl, group)
+    return _sffi.string(name).decode("latin-1") if name != _sffi.NULL else None
 
 
 def verify_result(conn: SSL.Connection) -> int:
@@ -499,6 +625,22 @@ VERIFY_CODES: dict[int, str] = {
     for name in dir(_lib)
     if name.startswith("X509_V_ERR_")
 }
+
+
+def x509_verify(cert: Any, public_key: Any) -> bool:
+    """``X509_verify``: whether a cryptography certificate's signature verifies with a
+    cryptography public key (any algorithm and parameters this OpenSSL knows)."""
+    x = crypto.X509.from_cryptography(cert)
+    pkey = crypto.PKey.from_cryptography_key(public_key)
+    fn = _binding_fn("X509_verify")
+    if fn is not None:
+        ok = fn(x._x509, pkey._pkey) == 1
+    elif _slib is not None:  # older bindings: the shared libcrypto's
+        ok = _slib.X509_verify(_s(x._x509), _s(pkey._pkey)) == 1
+    else:
+        ok = False
+    clear_errors()
+    return ok
 
 
 # -- object names ----------------------------------------------------------------------------
@@ -622,13 +764,41 @@ def session_to_der(conn: SSL.Connection) -> bytes | None:
     session = _lib.SSL_get_session(conn._ssl)
     if session == _ffi.NULL:
         return None
-    length = _lib.i2d_SSL_SESSION(session, _ffi.NULL)
+    return _session_bytes(session)
+
+
+def _session_bytes(session: object) -> bytes | None:
+    """``i2d_SSL_SESSION`` of a binding ``SSL_SESSION*``."""
+    fn = _binding_fn("i2d_SSL_SESSION")
+    if fn is None:  # older bindings: the shared libssl's
+        raw = _s(session)
+        length = _slib.i2d_SSL_SESSION(raw, _sffi.NULL)
+        if length <= 0:
+            return None
+        sbuf = _sffi.new("unsigned char[]", length)
+        _slib.i2d_SSL_SESSION(raw, _sffi.new("unsigned char **", sbuf))
+        return _sffi.buffer(sbuf, length)[:]
+    length = fn(session, _ffi.NULL)
     if length <= 0:
         return None
     buf = _ffi.new("unsigned char[]", length)
     cursor = _ffi.new("unsigned char **", buf)
-    _lib.i2d_SSL_SESSION(session, cursor)
+    fn(session, cursor)
     return _ffi.buffer(buf, length)[:]
+
+
+def _session_from_bytes(data: bytes) -> Any:
+    """``d2i_SSL_SESSION``: a new binding ``SSL_SESSION*`` (NULL when not a session); the
+    caller frees it."""
+    fn = _binding_fn("d2i_SSL_SESSION")
+    if fn is None:  # older bindings: the shared libssl's
+        ssrc = _sffi.new("unsigned char[]", bytes(data))
+        raw = _slib.d2i_SSL_SESSION(_sffi.NULL, _sffi.new("const unsigned char **", ssrc),
+                                    len(data))
+        return _ffi.cast("SSL_SESSION *", int(_sffi.cast("uintptr_t", raw)))
+    src = _ffi.new("unsigned char[]", bytes(data))
+    cursor = _ffi.new("unsigned char **", src)
+    return fn(_ffi.NULL, cursor, len(data))
 
 
 def set_session_der(conn: SSL.Connection, data: bytes) -> bool:
@@ -638,9 +808,7 @@ def set_session_der(conn: SSL.Connection, data: bytes) -> bool:
     Raw because pyOpenSSL only takes sessions of the same Context, and Node's sessions
     travel between contexts (each ``tls.connect`` builds its own).
     """
-    src = _ffi.new("unsigned char[]", bytes(data))
-    cursor = _ffi.new("unsigned char **", src)
-    raw = _lib.d2i_SSL_SESSION(_ffi.NULL, cursor, len(data))
+    raw = _session_from_bytes(data)
     if raw == _ffi.NULL:
         clear_errors()
         return False
@@ -755,7 +923,11 @@ def _msg_cb(write_p: int, version: int, content_type: int, buf: object, length: 
 def install_msg_callback(ctx: SSL.Context) -> None:
     """``SSL_CTX_set_msg_callback``: ``owner._hook_message(sent, version, content_type,
     data)`` for every message (``content_type`` one of the ``SSL3_RT_*`` values above)."""
-    _lib.SSL_CTX_set_msg_callback(ctx._context, _msg_cb)
+    fn = _binding_fn("SSL_CTX_set_msg_callback")
+    if fn is not None:
+        fn(ctx._context, _msg_cb)
+    else:  # older bindings: the shared libssl's
+        _slib.SSL_CTX_set_msg_callback(_s(ctx._context), _s(_msg_cb))
 
 
 # -- sessions and handshake facts ------------------------------------------------------------
@@ -1028,7 +1200,11 @@ _ssl_info_cb = _ffi.cast("void(*)(SSL *, int, int)", _info_cb)
 def set_info_callback(conn: SSL.Connection) -> None:
     """``SSL_set_info_callback`` on one connection: ``owner._hook_info(where, ret)`` as with
     :func:`install_info_callback`, without a context variant."""
-    _lib.SSL_set_info_callback(conn._ssl, _ssl_info_cb)
+    fn = _binding_fn("SSL_set_info_callback")
+    if fn is not None:
+        fn(conn._ssl, _ssl_info_cb)
+    else:  # older bindings: the shared libssl's
+        _slib.SSL_set_info_callback(_s(conn._ssl), _s(_ssl_info_cb))
 
 
 def renegotiate(conn: SSL.Connection) -> None:
@@ -1064,3 +1240,78 @@ SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION: int = 1 << 16
 def set_connection_options(conn: SSL.Connection, options: int) -> int:
     """``SSL_set_options`` on one connection (ORs SSL_OP_* bits in); returns the new mask."""
     return int(_lib.SSL_set_options(conn._ssl, options & _U64))
+
+
+# -- shared backend only: ticket keys --------------------------------------------------------
+#
+# Node's TicketCompatibilityCallback: 48 bytes of keys (16 name, 16 HMAC-SHA256 key, 16
+# AES-128-CBC key) protect the tickets a context issues, so a ticket from one process (Node,
+# or another nodessl) resumes on any holding the same keys.  OpenSSL 3 keeps 80-byte keys of
+# its own (SSL_CTRL_SET_TLSEXT_TICKET_KEYS); Node's format goes through the ticket-key
+# callback instead, here SSL_CTX_set_tlsext_ticket_key_evp_cb.  The callback finds the keys
+# from the SSL's SSL_CTX: a registry maps each context's address to the object that holds
+# them (a weak reference, dropped with the context).
+
+_TICKET_HOLDERS: dict[int, Any] = {}
+_OSSL_PARAM_UTF8_STRING = 4
+_OSSL_PARAM_OCTET_STRING = 5
+
+
+def _ticket_key_cb_impl(ssl: Any, name: Any, iv: Any, ectx: Any, hctx: Any, enc: int) -> int:
+    try:
+        ref = _TICKET_HOLDERS.get(int(_sffi.cast("uintptr_t", _slib.SSL_get_SSL_CTX(ssl))))
+        holder = ref() if ref is not None else None
+        if holder is None:
+            return -1
+        keys: bytes = holder._ticket_key_material()
+        key_name, hmac_key, aes_key = keys[:16], keys[16:32], keys[32:48]
+        if enc:
+            _sffi.memmove(name, key_name, 16)
+            if _slib.RAND_bytes(iv, 16) != 1:
+                return -1
+            init = _slib.EVP_EncryptInit_ex
+        else:
+            if _sffi.buffer(name, 16)[:] != key_name:
+                return 0  # not ours: a full handshake (and a new ticket)
+            init = _slib.EVP_DecryptInit_ex
+        if init(ectx, _slib.EVP_aes_128_cbc(), _sffi.NULL, aes_key, iv) != 1:
+            return -1
+        params = _sffi.new("OSSL_PARAM[3]")
+        key_buf = _sffi.new("unsigned char[]", hmac_key)
+        digest = _sffi.new("char[]", b"SHA256")
+        params[0].key, params[0].data_type = _PARAM_KEY, _OSSL_PARAM_OCTET_STRING
+        params[0].data, params[0].data_size = key_buf, 16
+        params[1].key, params[1].data_type = _PARAM_DIGEST, _OSSL_PARAM_UTF8_STRING
+        params[1].data, params[1].data_size = digest, 6
+        if _slib.EVP_MAC_CTX_set_params(hctx, params) != 1:
+            return -1
+        return 1
+    except BaseException:  # noqa: BLE001 - must not unwind through OpenSSL
+        return -1
+
+
+if _sffi is not None:
+    _PARAM_KEY = _sffi.new("char[]", b"key")
+    _PARAM_DIGEST = _sffi.new("char[]", b"digest")
+    _ticket_key_cb = _sffi.callback(
+        "int(void *, unsigned char *, unsigned char *, void *, void *, int)",
+        _ticket_key_cb_impl)
+
+
+def install_ticket_keys(ctx: SSL.Context, holder: Any) -> None:
+    """Shared backend: tickets issued and accepted by ``ctx`` are protected with
+    ``holder._ticket_key_material()`` (48 bytes in Node's layout, read at every use, so a
+    change applies to the next ticket).  The holder is weakly referenced."""
+    import weakref
+
+    addr = _addr(ctx._context)
+    ref = weakref.ref(holder)
+    _TICKET_HOLDERS[addr] = ref
+
+    def forget() -> None:
+        if _TICKET_HOLDERS.get(addr) is ref:
+            del _TICKET_HOLDERS[addr]
+
+    weakref.finalize(ctx, forget)
+    clear_errors()
+    _check(_slib.SSL_CTX_set_tlsext_ticket_key_evp_cb(_s(ctx._context), _ticket_key_cb) == 1)

@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import alpn, extensions, net, psk, sni
-from .context import SecureContext
-from .errors import invalid_arg_type
+from .context import SecureContext, _is_buffer
+from .errors import NodeError, invalid_arg_type
 from .socket import TLSSocket, create_secure_context
 
 __all__ = ["Server", "createServer"]
@@ -95,6 +95,26 @@ class Server(net.Server):
         self._options = {**self._options, **options}
         self._secure_context = self._build_context(self._options)
 
+    def getTicketKeys(self) -> bytes:
+        """The 48 bytes of session-ticket keys of the server's context (16 name, 16 HMAC,
+        16 AES), as Node's ``server.getTicketKeys()``.  Shared backend only
+        (``ERR_FEATURE_UNAVAILABLE_ON_PLATFORM`` on the bundled one)."""
+        return bytes(self._secure_context.context.getTicketKeys())
+
+    def setTicketKeys(self, keys: Any) -> None:
+        """Protect the tickets issued from now on with ``keys`` (48 bytes in
+        :meth:`getTicketKeys`' layout); only tickets protected with them resume.  Shared
+        backend only (``ERR_FEATURE_UNAVAILABLE_ON_PLATFORM`` on the bundled one, after
+        Node's argument checks)."""
+        if not _is_buffer(keys):
+            raise invalid_arg_type("buffer", "an instance of Buffer, TypedArray, or DataView",
+                                   keys)
+        if len(bytes(keys)) != 48:
+            # Node's assert(): an AssertionError with code ERR_ASSERTION
+            raise _AssertionError("Session ticket keys must be a 48-byte buffer",
+                                  "ERR_ASSERTION")
+        self._secure_context.context.setTicketKeys(keys)
+
     def addContext(self, hostname: str, context: SecureContext | Mapping[str, Any]) -> None:
         """Serve ``context`` (a SecureContext or createSecureContext options) to clients whose
         SNI name matches ``hostname`` (``*`` stands for one label); the latest match wins."""
@@ -142,6 +162,10 @@ class Server(net.Server):
         if self.pauseOnConnect:
             # the handshake proceeds; the cleartext side starts paused
             tls._flowing = False
+
+
+class _AssertionError(NodeError, AssertionError):
+    """Node's ``assert`` failure (``ERR_ASSERTION``)."""
 
 
 def createServer(options: Mapping[str, Any] | Callable[..., Any] | None = None,

@@ -26,6 +26,7 @@ from OpenSSL import SSL
 
 from . import alpn, extensions, facts, keylog, net, psk, renegotiation, sigalgs, sni, trace
 from . import openssl as _ossl
+from .compat import peer_cert_chain, peer_certificate
 from .context import SecureContext, createSecureContext
 from .engine import TLSEngine
 from .errors import (
@@ -924,10 +925,10 @@ _UNABLE_TO_GET_ISSUER_CERT = next(
 def _peer_chain(conn: SSL.Connection) -> list[Any]:
     """What Node starts from: the peer's certificate, then the chain it sent (a server's
     SSL_get_peer_cert_chain leaves the client's own certificate out, a client's has it)."""
-    peer = conn.get_peer_certificate(as_cryptography=True)
+    peer = peer_certificate(conn)
     if peer is None:
         return []
-    sent = conn.get_peer_cert_chain(as_cryptography=True) or []
+    sent = peer_cert_chain(conn) or []
     return [peer, *(cert for cert in sent if cert != peer)]
 
 

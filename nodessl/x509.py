@@ -21,9 +21,17 @@ from cryptography import x509 as _x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes, PublicKeyTypes
 
 from . import certificate as _c
+from . import openssl as _ossl
+from .compat import (
+    PrivateKeyTypes,
+    PublicKeyTypes,
+    load_pem_x509_certificates,
+    not_valid_after,
+    not_valid_before,
+    signature_algorithm_parameters,
+)
 from .errors import NodeError, NodeValueError, invalid_arg_type, invalid_arg_value
 
 __all__ = ["X509Certificate"]
@@ -306,7 +314,7 @@ def _load(data: Any) -> _x509.Certificate:
                                "TypedArray, or DataView", data)
     if b"-----BEGIN" in raw:
         try:
-            return _x509.load_pem_x509_certificates(raw)[0]
+            return load_pem_x509_certificates(raw)[0]
         except ValueError:
             pass
     try:
@@ -368,12 +376,12 @@ class X509Certificate:
     @property
     def validFrom(self) -> str:
         """notBefore as OpenSSL prints it (``'Dec  4 06:25:21 2026 GMT'``)."""
-        return _c._time_print(*self._parsed.not_before, self._cert.not_valid_before_utc)
+        return _c._time_print(*self._parsed.not_before, not_valid_before(self._cert))
 
     @property
     def validTo(self) -> str:
         """notAfter as OpenSSL prints it."""
-        return _c._time_print(*self._parsed.not_after, self._cert.not_valid_after_utc)
+        return _c._time_print(*self._parsed.not_after, not_valid_after(self._cert))
 
     @property
     def fingerprint(self) -> str:
@@ -487,10 +495,15 @@ class X509Certificate:
             if isinstance(publicKey, (ed25519.Ed25519PublicKey, ed448.Ed448PublicKey)):
                 publicKey.verify(sig, tbs)
             elif isinstance(publicKey, rsa.RSAPublicKey):
-                padding = cert.signature_algorithm_parameters
+                try:
+                    padding = signature_algorithm_parameters(cert)
+                except UnsupportedAlgorithm:
+                    # cryptography < 40 cannot read RSA-PSS parameters: OpenSSL's
+                    # X509_verify, as Node calls it
+                    return _ossl.x509_verify(cert, publicKey)
                 publicKey.verify(sig, tbs, padding, cert.signature_hash_algorithm)  # type: ignore[arg-type]
             elif isinstance(publicKey, ec.EllipticCurvePublicKey):
-                publicKey.verify(sig, tbs, cert.signature_algorithm_parameters)  # type: ignore[arg-type]
+                publicKey.verify(sig, tbs, signature_algorithm_parameters(cert))  # type: ignore[arg-type]
             elif isinstance(publicKey, dsa.DSAPublicKey):
                 publicKey.verify(sig, tbs, cert.signature_hash_algorithm)  # type: ignore[arg-type]
             else:

@@ -7,6 +7,7 @@ from conftest import key
 
 import nodessl as tls
 from nodessl import openssl
+from nodessl.compat import peer_certificate
 from nodessl.engine import HANDSHAKING, OPEN, TLSEngine
 from nodessl.errors import SSLError
 
@@ -67,7 +68,7 @@ def test_resume_after_switching_context() -> None:
     server.advance()
     pump(server, client)
     assert client.state == OPEN
-    cert = client.conn.get_peer_certificate(as_cryptography=True)
+    cert = peer_certificate(client.conn)
     assert "agent3" in cert.subject.rfc4514_string()
 
 

@@ -6,7 +6,7 @@ chain, completed with the root it knows, through getPeerCertificate(true).
 
 import re
 
-from cryptography import x509
+from nodessl.compat import load_pem_x509_certificates
 
 NODE_TEST = "test-tls-cert-chains-concat.js"
 
@@ -18,7 +18,7 @@ def serial_of(pem: str, index: int = 0) -> str:
     ca3, 4AB16C8D... for ca1); fixtures/keys builds them here with random ones, so a port
     expects the serial of the same certificate file.
     """
-    cert = x509.load_pem_x509_certificates(pem.encode("latin-1"))[index]
+    cert = load_pem_x509_certificates(pem.encode("latin-1"))[index]
     return format(cert.serial_number, "X")
 
 

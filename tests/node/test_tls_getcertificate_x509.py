@@ -6,10 +6,9 @@
 
 import re
 
-from cryptography import x509
-
 import nodessl as tls
 from nodessl import X509Certificate  # Node's crypto.X509Certificate
+from nodessl.compat import load_pem_x509_certificates
 
 NODE_TEST = "test-tls-getcertificate-x509.js"
 
@@ -19,7 +18,7 @@ def serial_of(pem: bytes, index: int = 0) -> str:
     """The serial (hex) of the ``index``-th certificate of ``pem``: Node's committed fixtures
     have fixed serials (5B75D77E... for agent6, 147D36C1... for ca3); fixtures/keys builds
     them here with random ones, so the port expects the serial of the same file."""
-    return format(x509.load_pem_x509_certificates(pem)[index].serial_number, "X")
+    return format(load_pem_x509_certificates(pem)[index].serial_number, "X")
 
 
 def test_getcertificate_x509(common, fixtures):

@@ -6,15 +6,11 @@ ERR_INVALID_ARG_TYPE, other lengths a plain error.
 
 import re
 
-import pytest
 from nodecommon import assert_throws
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-ticket-invalid-arg.js"
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "issue 9: tls.Server has no setTicketKeys/getTicketKeys yet (ticket keys on one SSL_CTX)"))
 
 
 def test_ticket_invalid_arg(common):
