@@ -151,7 +151,7 @@ class TLSSocket(net.Socket):
         if not isinstance(mindh, (int, float)) or isinstance(mindh, bool) or mindh <= 0:
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
         self._reneg = renegotiation.State()
-        self._tracer: Any = None
+        self._tracer: trace.Tracer | None = None
         if trace.wanted(opts):
             self.enableTrace()
         if socket is not None:
@@ -340,9 +340,14 @@ class TLSSocket(net.Socket):
     def _hook_info(self, where: int, ret: int) -> None:
         if self._sessions is not None:
             self._sessions.on_info(where, ret)
-        if where & _HANDSHAKE_START_OR_DONE and self._reneg.watching:
-            renegotiation.on_info(self, bool(where & _ossl.SSL_CB_HANDSHAKE_START),
-                                  bool(where & _ossl.SSL_CB_HANDSHAKE_DONE))
+        if where & _HANDSHAKE_START_OR_DONE and self._reneg.watching \
+                and self._engine is not None:
+            error = self._reneg.on_info(self._engine, server=self._isServer,
+                                        start=bool(where & _ossl.SSL_CB_HANDSHAKE_START),
+                                        done=bool(where & _ossl.SSL_CB_HANDSHAKE_DONE),
+                                        now=self._loop.time())
+            if error is not None and self._hook_error is None:
+                self._hook_error = error  # raised after OpenSSL returns (see _cycle)
 
     def _hook_alpn_select(self, offered: list[bytes]) -> bytes | None:
         name = self._engine.conn.get_servername() if self._engine else None
@@ -411,6 +416,36 @@ class TLSSocket(net.Socket):
         self._handshake_timer = None
         if not self._secureEstablished and not self.destroyed:
             self._tls_error(NodeError("TLS handshake timeout", "ERR_TLS_HANDSHAKE_TIMEOUT"))
+
+    # -- what the feature modules see: sni.Host, renegotiation.Host, trace.Host ---------------
+    # They read the role, the settings and the connection; they change the socket only
+    # through these methods (and _observe_messages, _resume_handshake, _cycle, _tls_error).
+
+    def _ssl_conn(self) -> SSL.Connection | None:
+        """The OpenSSL connection once TLS started (destroyed or not), else None."""
+        return self._engine.conn if self._engine is not None else None
+
+    def _handshaking(self) -> bool:
+        """Whether TLS started and its handshake has not completed or failed."""
+        return self._engine is not None and self._engine.state == "handshaking"
+
+    def _use_context(self, context: SecureContext) -> None:
+        """Go on handshaking with ``context`` (SNI), with this connection's OpenSSL hooks."""
+        assert self._engine is not None
+        self._engine.conn.set_context(context.context_for(self._active_hooks))
+
+    def _join_message_observers(self, observer: MessageObserver) -> bool:
+        """Have ``observer`` see the messages from now on, when the running connection has
+        the message callback (else False: it cannot be added any more)."""
+        if not self._message_observers:
+            return False
+        self._message_observers.append(observer)
+        return True
+
+    def _set_peer_verification(self, request_cert: bool, reject_unauthorized: bool) -> None:
+        """New ``requestCert`` / ``rejectUnauthorized`` (``renegotiate(options)``); the
+        caller updates the connection's verify mode."""
+        self._requestCert, self._rejectUnauthorized = request_cert, reject_unauthorized
 
     # -- incoming -------------------------------------------------------------------------
 
@@ -507,13 +542,13 @@ class TLSSocket(net.Socket):
             self._handshake_timer.cancel()
             self._handshake_timer = None
         if self._secureEstablished:
-            renegotiation.on_renegotiated(self)
+            self._on_renegotiated()
             return
         self._secureEstablished = True
-        renegotiation.after_handshake(self)
-        self.secureConnecting = False
         engine = self._engine
         assert engine is not None
+        self._reneg.after_handshake(engine, self._loop.time())
+        self.secureConnecting = False
         conn = engine.conn
         name = conn.get_servername()
         self.servername = name.decode("idna") if name else False
@@ -598,6 +633,24 @@ class TLSSocket(net.Socket):
         server = self._tls_server
         if server is not None:
             server.emit("secureConnection", self)
+
+    def _on_renegotiated(self) -> None:
+        """A renegotiation completed (the engine reported a handshake after the first)."""
+        if self._isServer:
+            if self._requestCert:
+                verify_error = self._verify_error()
+                if verify_error is not None:
+                    self.authorizationError = verify_error.code
+                    if self._rejectUnauthorized:
+                        self.destroy()
+                        return
+                else:
+                    self.authorized = True
+        else:
+            self._client_secure()  # Node's onConnectSecure listens with on(): secureConnect again
+            if self.destroyed:
+                return
+        self.emit("secure")
 
     def _tls_error(self, err: BaseException) -> None:
         """A failure of the TLS layer: route it where Node routes it, then close."""
@@ -896,7 +949,8 @@ class TLSSocket(net.Socket):
         """Write a trace of every TLS record and message to stderr (see nodessl.trace).
         Effective only before the handshake starts, or on a connection that already has
         the message callback; otherwise it warns that it cannot trace."""
-        trace.enable(self)
+        if self._tracer is None:
+            self._tracer = trace.enable(self)
 
     def setServername(self, name: str) -> None:
         """Set the SNI name to send (client sockets, before the handshake)."""
