@@ -1,4 +1,5 @@
-"""``TLSSocket`` and ``connect``: a net socket whose bytes go through the TLS engine.
+"""``TLSSocket``: a net socket whose bytes go through the TLS engine (``tls.connect`` is in
+``client.py``).
 
 Data flow
     wire → ``_wire_data`` → engine.feed/advance → ``push(plaintext)`` → 'data'
@@ -17,7 +18,6 @@ disconnected before secure TLS connection was established".
 
 from __future__ import annotations
 
-import ipaddress
 import socket as _pysocket
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -31,7 +31,6 @@ from .engine import TLSEngine
 from .errors import (
     ECONNRESET_MESSAGE,
     NodeError,
-    NodeRangeError,
     NodeTypeError,
     VerifyError,
     conn_reset,
@@ -41,7 +40,7 @@ from .session import SessionEvents, ticket_of
 from .stream import WriteCallback
 from .x509 import X509Certificate
 
-__all__ = ["TLSSocket", "connect"]
+__all__ = ["TLSSocket", "create_secure_context"]
 
 MessageObserver = Callable[[bool, int, int, bytes], None]
 """``(sent, version, content_type, data)``: one protocol message (see openssl.install_msg_callback)."""
@@ -996,24 +995,6 @@ def _default_check_server_identity() -> Callable[[str, Any], Any]:
     return fn
 
 
-def _module_default(name: str) -> Any:
-    """``tls.<name>`` as assigned on the ``nodessl`` module now (Node reads ``tls.DEFAULT_*``
-    at each call)."""
-    import sys
-
-    from . import context as _context
-
-    return getattr(sys.modules.get("nodessl"), name, getattr(_context, name))
-
-
-def _host_is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        return False
-
-
 def create_secure_context(options: Mapping[str, Any]) -> SecureContext:
     """``tls.createSecureContext(options)`` as looked up on the ``nodessl`` module now, as
     Node's tls code calls ``tls.createSecureContext``: a program (or a test) that replaces
@@ -1023,97 +1004,3 @@ def create_secure_context(options: Mapping[str, Any]) -> SecureContext:
     module = sys.modules.get("nodessl")
     factory = getattr(module, "createSecureContext", None) or createSecureContext
     return factory(options)
-
-
-def _js_string(value: Any) -> str:
-    """JavaScript's ``String(value)`` for the values an option check may print."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if value != value:
-            return "NaN"
-        if value in (float("inf"), float("-inf")):
-            return "Infinity" if value > 0 else "-Infinity"
-        if value.is_integer():
-            return str(int(value))
-    if isinstance(value, (list, tuple)):
-        return ",".join(_js_string(v) for v in value)
-    if isinstance(value, Mapping):
-        return "[object Object]"
-    return str(value)
-
-
-def _check_min_dh_size(options: Mapping[str, Any]) -> None:
-    """``minDHSize``: a number, above 0.  Codes and classes are those of Node 22's
-    ``validateNumber`` (ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE); the wording is Node 20's,
-    whose internal assertion says "options.minDHSize is not a (positive) number: x"."""
-    if "minDHSize" not in options:
-        return
-    value = options["minDHSize"]
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise NodeTypeError(f"options.minDHSize is not a number: {_js_string(value)}",
-                            "ERR_INVALID_ARG_TYPE")
-    if not value > 0:  # NaN too
-        raise NodeRangeError(f"options.minDHSize is not a positive number: "
-                             f"{_js_string(value)}", "ERR_OUT_OF_RANGE")
-
-
-def connect(*args: Any, **kwargs: Any) -> TLSSocket:
-    """``tls.connect(options[, cb])``, ``connect(port[, host][, options][, cb])``, ``connect(path…)``.
-
-    Returns the :class:`TLSSocket` at once; ``cb`` becomes a ``secureConnect`` listener.
-
-    Options are checked in the order of Node's ``tls.connect``, so a call with several bad
-    options fails on the same one as in Node: ``checkServerIdentity``, ``minDHSize``, the
-    context's options (``nodessl.createSecureContext``), the socket's (``secureContext``,
-    ``enableTrace``, ``session``, ``pskCallback``), ``timeout``, then the connection's
-    (``path``, ``localAddress``, ``localPort``, ``port``, ``lookup``, ``family``), then
-    ``servername``.
-    """
-    options, cb = net._normalize_connect_args(args)
-    options.update(kwargs)
-    # Node spreads the caller's options over its defaults ({ciphers: tls.DEFAULT_CIPHERS,
-    # checkServerIdentity: tls.checkServerIdentity, ...options}): a key given as undefined or
-    # null (None) overrides the default and then fails the check, as in Node.
-    options = {"ciphers": _module_default("DEFAULT_CIPHERS"),
-               "checkServerIdentity": _default_check_server_identity(), **options}
-    check = options["checkServerIdentity"]
-    if not callable(check):
-        raise invalid_arg_type("options.checkServerIdentity", "of type function", check)
-    _check_min_dh_size(options)
-    context = options.get("secureContext")
-    if context is None:
-        context = create_secure_context(options)
-    trace_on = options.get("enableTrace")
-    if trace_on is not None and not isinstance(trace_on, bool):
-        raise invalid_arg_type("options.enableTrace", "of type boolean", trace_on)
-    lower = options.get("socket")
-    sock = TLSSocket(lower, {**options, "isServer": False, "secureContext": context})
-    try:
-        if lower is None:
-            timeout = options.get("timeout")
-            if timeout:
-                sock.setTimeout(timeout)
-            sock.connect({k: options[k] for k in ("host", "port", "path", "localAddress",
-                                                   "localPort", "family", "lookup", "hints",
-                                                   "autoSelectFamily")
-                          if k in options})
-        servername = options.get("servername")
-        if servername:
-            if not isinstance(servername, str):
-                raise invalid_arg_type("name", "of type string", servername)
-            if _host_is_ip(servername):
-                import warnings
-
-                warnings.warn("[DEP0123] Setting the TLS ServerName to an IP address is not "
-                              "permitted by RFC 6066. This will be ignored in a future "
-                              "version.", DeprecationWarning, stacklevel=2)
-    except BaseException:
-        # Node leaves the half-made socket connecting; here it would outlive the throw
-        sock.destroy()
-        raise
-    if cb is not None:
-        sock.once("secureConnect", cb)
-    return sock
