@@ -30,6 +30,7 @@ from . import ocsp
 from . import openssl as _ossl
 from .context import SecureContext, createSecureContext
 from .errors import NodeError, NodeTypeError, invalid_arg_type
+from .features import MessageObserver
 
 __all__ = ["CertPhase", "Host", "check_sni_callback", "add_context", "lookup"]
 
@@ -87,7 +88,7 @@ class Host(Protocol):
     def _handshaking(self) -> bool:
         """Whether the connection is still in its handshake."""
 
-    def _observe_messages(self, observer: Callable[[bool, int, int, bytes], None]) -> bool:
+    def _observe_messages(self, observer: MessageObserver) -> bool:
         """Observe every protocol message; False once the connection started."""
 
     def _use_context(self, context: SecureContext) -> None:

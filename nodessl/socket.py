@@ -36,14 +36,12 @@ from .errors import (
     conn_reset,
     invalid_arg_type,
 )
+from .features import Features, MessageObserver
 from .session import SessionEvents, ticket_of
 from .stream import WriteCallback
 from .x509 import X509Certificate
 
 __all__ = ["TLSSocket", "create_secure_context"]
-
-MessageObserver = Callable[[bool, int, int, bytes], None]
-"""``(sent, version, content_type, data)``: one protocol message (see openssl.install_msg_callback)."""
 
 _SOCKET_OPTIONS = frozenset({
     "isServer", "server", "requestCert", "rejectUnauthorized", "secureContext", "session",
@@ -126,31 +124,22 @@ class TLSSocket(net.Socket):
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
         self._handshake_timer: Any = None
         self._hook_error: BaseException | None = None
-        # Consumers of the message callback (see _observe_messages); known before _start_tls.
-        self._message_observers: list[MessageObserver] = []
-        self._alpn_wire = alpn.to_wire(opts.get("ALPNProtocols")) or None
-        self._alpn_callback = opts.get("ALPNCallback")
-        self._sessions: SessionEvents | None = None  # 'session' events (session.py)
-        self._max_fragment: int | None = None  # setMaxSendFragment (facts.py)
-        self._cert_request: sigalgs.CertificateRequestWatch | None = None
+        # ALPN, PSK, SNI/OCSP, message observers, sessions, renegotiation, trace (features.py);
+        # filled in the order Node's _init checks the options
+        features = self._features = Features(
+            server=self._isServer, alpn_wire=alpn.to_wire(opts.get("ALPNProtocols")) or None,
+            alpn_callback=opts.get("ALPNCallback"))
         if not self._isServer and sigalgs.client_watches(context):
-            # TLS 1.3 encrypts the CertificateRequest: only the message callback sees it
-            self._cert_request = sigalgs.CertificateRequestWatch()
-            self._observe_messages(self._cert_request)
-        self._active_hooks: frozenset[str] = frozenset()
-        # Server: SNICallback / addContext / OCSPRequest steps of a paused handshake (sni.py).
+            features.cert_request = sigalgs.CertificateRequestWatch()
+            self._observe_messages(features.cert_request)
         if self._isServer:
             sni.check_sni_callback(opts.get("SNICallback"))  # Node's _init checks it too
-        self._cert_phase = sni.CertPhase.for_socket(self, opts) if self._isServer else None
-        # Client: requestOCSP; the response waits here for the end of the handshake.
-        self._requestOCSP = not self._isServer and bool(opts.get("requestOCSP"))
-        self._ocsp_response: tuple[bytes | None] | None = None
-        self._psk_callback = psk.socket_callback(opts)
+        features.cert_phase = sni.CertPhase.for_socket(self, opts) if self._isServer else None
+        features.request_ocsp = not self._isServer and bool(opts.get("requestOCSP"))
+        features.psk_callback = psk.socket_callback(opts)
         mindh = opts.get("minDHSize", 1024)
         if not isinstance(mindh, (int, float)) or isinstance(mindh, bool) or mindh <= 0:
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
-        self._reneg = renegotiation.State()
-        self._tracer: trace.Tracer | None = None
         if trace.wanted(opts):
             self.enableTrace()
         if socket is not None:
@@ -276,13 +265,13 @@ class TLSSocket(net.Socket):
         if self._engine is not None or self.destroyed:
             return
         try:
-            hooks = self._active_hooks = self._hooks()
+            hooks = self._features.active = self._hooks()
             context = self._secureContext.context_for(hooks)
             if "psk_server" in hooks:
                 psk.prepare_context(context, self._tlsOptions.get("pskIdentityHint"))
             self._engine = TLSEngine(context, server=self._isServer)
             if "info" in hooks:
-                self._sessions = SessionEvents(self)
+                self._features.sessions = SessionEvents(self)
             self._configure(self._engine.conn)
             self._engine.start()
             if self._hook_error is not None:
@@ -299,24 +288,8 @@ class TLSSocket(net.Socket):
 
     def _hooks(self) -> frozenset[str]:
         """The OpenSSL callbacks this connection needs (see hooks.py)."""
-        hooks = set()
-        if self._isServer and (self._alpn_wire is not None or self._alpn_callback is not None):
-            hooks.add("alpn")
-        if self._message_observers:
-            hooks.add("msg")
-        if not self._isServer and self.listenerCount("session") > 0:
-            hooks.add("info")
-        if self._cert_phase is not None:
-            hooks.add("cert")
-            if self._cert_phase.status is not None:
-                hooks.add("ocsp_staple")
-        if self._requestOCSP:
-            hooks.add("ocsp_response")
-        if self._psk_callback is not None:
-            hooks.add("psk_server" if self._isServer else "psk_client")
-        if keylog.wanted(self):
-            hooks.add("keylog")
-        return frozenset(hooks)
+        return self._features.hooks(session_listeners=self.listenerCount("session") > 0,
+                                    keylog=keylog.wanted(self))
 
     def _observe_messages(self, observer: MessageObserver) -> bool:
         """Have ``observer(sent, version, content_type, data)`` see every protocol message.
@@ -326,22 +299,22 @@ class TLSSocket(net.Socket):
         """
         if self._engine is not None:
             return False
-        self._message_observers.append(observer)
+        self._features.message_observers.append(observer)
         return True
 
     def _hook_message(self, sent: bool, version: int, content_type: int, data: bytes) -> None:
-        for observer in self._message_observers:
+        for observer in self._features.message_observers:
             observer(sent, version, content_type, data)
 
     def _hook_keylog(self, line: bytes) -> None:
         keylog.deliver(self, line)
 
     def _hook_info(self, where: int, ret: int) -> None:
-        if self._sessions is not None:
-            self._sessions.on_info(where, ret)
-        if where & _HANDSHAKE_START_OR_DONE and self._reneg.watching \
+        if self._features.sessions is not None:
+            self._features.sessions.on_info(where, ret)
+        if where & _HANDSHAKE_START_OR_DONE and self._features.reneg.watching \
                 and self._engine is not None:
-            error = self._reneg.on_info(self._engine, server=self._isServer,
+            error = self._features.reneg.on_info(self._engine, server=self._isServer,
                                         start=bool(where & _ossl.SSL_CB_HANDSHAKE_START),
                                         done=bool(where & _ossl.SSL_CB_HANDSHAKE_DONE),
                                         now=self._loop.time())
@@ -350,18 +323,19 @@ class TLSSocket(net.Socket):
 
     def _hook_alpn_select(self, offered: list[bytes]) -> bytes | None:
         name = self._engine.conn.get_servername() if self._engine else None
-        return alpn.select(offered, self._alpn_wire, self._alpn_callback,
+        return alpn.select(offered, self._features.alpn_wire, self._features.alpn_callback,
                            name.decode("idna") if name else None)
 
     def _hook_cert(self) -> int:
-        assert self._cert_phase is not None
-        return self._cert_phase.hook()
+        assert self._features.cert_phase is not None
+        return self._features.cert_phase.hook()
 
     def _hook_ocsp_staple(self) -> bytes | None:
-        return self._cert_phase.staple if self._cert_phase is not None else None
+        phase = self._features.cert_phase
+        return phase.staple if phase is not None else None
 
     def _hook_ocsp_response(self, response: bytes | None) -> None:
-        self._ocsp_response = (response,)
+        self._features.ocsp_response = (response,)
 
     def _resume_handshake(self) -> None:
         """Go on with a handshake the certificate callback parked (sni.CertPhase)."""
@@ -370,18 +344,19 @@ class TLSSocket(net.Socket):
 
     def _hook_psk_client(self, hint: str | None, max_psk_len: int,
                          max_identity_len: int) -> tuple[bytes, bytes] | None:
-        assert self._psk_callback is not None
-        return psk.client_key(self._psk_callback, hint, max_psk_len, max_identity_len)
+        assert self._features.psk_callback is not None
+        return psk.client_key(self._features.psk_callback, hint, max_psk_len, max_identity_len)
 
     def _hook_psk_server(self, identity: str, max_psk_len: int) -> bytes | None:
-        assert self._psk_callback is not None
-        return psk.server_key(self._psk_callback, self, identity, max_psk_len)
+        assert self._features.psk_callback is not None
+        return psk.server_key(self._features.psk_callback, self, identity, max_psk_len)
 
     def _configure(self, conn: SSL.Connection) -> None:
         """Per-connection settings that Node puts on the SSL object, not the context."""
         conn.set_app_data(self)
-        if self._max_fragment is not None:
-            self._engine.set_max_send_fragment(self._max_fragment)  # type: ignore[union-attr]
+        max_fragment = self._features.max_fragment
+        if max_fragment is not None:
+            self._engine.set_max_send_fragment(max_fragment)  # type: ignore[union-attr]
         if self._isServer:
             mode = SSL.VERIFY_NONE
             if self._requestCert:
@@ -399,9 +374,9 @@ class TLSSocket(net.Socket):
             session = self._tlsOptions.get("session")
             if session:
                 self.setSession(session)
-            if self._alpn_wire:
-                _ossl.set_alpn_protos(conn, self._alpn_wire)
-            if self._requestOCSP:
+            if self._features.alpn_wire:
+                _ossl.set_alpn_protos(conn, self._features.alpn_wire)
+            if self._features.request_ocsp:
                 _ossl.request_ocsp(conn)
 
     def _arm_handshake_timeout(self) -> None:
@@ -431,14 +406,14 @@ class TLSSocket(net.Socket):
     def _use_context(self, context: SecureContext) -> None:
         """Go on handshaking with ``context`` (SNI), with this connection's OpenSSL hooks."""
         assert self._engine is not None
-        self._engine.conn.set_context(context.context_for(self._active_hooks))
+        self._engine.conn.set_context(context.context_for(self._features.active))
 
     def _join_message_observers(self, observer: MessageObserver) -> bool:
         """Have ``observer`` see the messages from now on, when the running connection has
         the message callback (else False: it cannot be added any more)."""
-        if not self._message_observers:
+        if not self._features.message_observers:
             return False
-        self._message_observers.append(observer)
+        self._features.message_observers.append(observer)
         return True
 
     def _set_peer_verification(self, request_cert: bool, reject_unauthorized: bool) -> None:
@@ -505,12 +480,12 @@ class TLSSocket(net.Socket):
                     full = True
             if full:
                 self._pause_wire()
-        if self._sessions is not None:
-            self._sessions.flush()
+        if self._features.sessions is not None:
+            self._features.sessions.flush()
         if closed:
             self._push_eof()
-        if engine.paused and self._cert_phase is not None and not self.destroyed:
-            self._cert_phase.run()  # user code, now that OpenSSL has returned
+        if engine.paused and self._features.cert_phase is not None and not self.destroyed:
+            self._features.cert_phase.run()  # user code, now that OpenSSL has returned
 
     def _wire_eof(self) -> None:
         self._eof_received = True
@@ -546,7 +521,7 @@ class TLSSocket(net.Socket):
         self._secureEstablished = True
         engine = self._engine
         assert engine is not None
-        self._reneg.after_handshake(engine, self._loop.time())
+        self._features.reneg.after_handshake(engine, self._loop.time())
         self.secureConnecting = False
         conn = engine.conn
         name = conn.get_servername()
@@ -556,8 +531,9 @@ class TLSSocket(net.Socket):
         if self._isServer:
             self._server_secure()
         else:
-            if self._ocsp_response is not None:
-                (response,), self._ocsp_response = self._ocsp_response, None
+            features = self._features
+            if features.ocsp_response is not None:
+                (response,), features.ocsp_response = features.ocsp_response, None
                 self.emit("OCSPResponse", response)
                 if self.destroyed:
                     return
@@ -609,8 +585,8 @@ class TLSSocket(net.Socket):
         else:
             self.authorized = True
         self.emit("secureConnect")
-        if self._sessions is not None:
-            self._sessions.on_secure()
+        if self._features.sessions is not None:
+            self._features.sessions.on_secure()
 
     def _server_secure(self) -> None:
         if self._requestCert:
@@ -882,7 +858,7 @@ class TLSSocket(net.Socket):
         size = facts.validate_fragment_size(size)
         if not facts.MIN_FRAGMENT <= size <= facts.MAX_FRAGMENT or self.destroyed:
             return False
-        self._max_fragment = size
+        self._features.max_fragment = size
         if self._engine is not None:
             self._engine.set_max_send_fragment(size)
         return True
@@ -896,7 +872,8 @@ class TLSSocket(net.Socket):
         peer = engine.peer_sigalgs()
         tls13 = engine.conn.get_protocol_version_name() == "TLSv1.3"
         if tls13 and not self._isServer:
-            peer = self._cert_request.signature_algorithms if self._cert_request else None
+            watch = self._features.cert_request
+            peer = watch.signature_algorithms if watch is not None else None
         if not peer:
             return []
         try:
@@ -942,14 +919,14 @@ class TLSSocket(net.Socket):
     def disableRenegotiation(self) -> None:
         """Fail this (server) connection with ``ERR_TLS_RENEGOTIATION_DISABLED`` when the
         peer renegotiates from now on."""
-        self._reneg.disabled = True
+        self._features.reneg.disabled = True
 
     def enableTrace(self) -> None:
         """Write a trace of every TLS record and message to stderr (see nodessl.trace).
         Effective only before the handshake starts, or on a connection that already has
         the message callback; otherwise it warns that it cannot trace."""
-        if self._tracer is None:
-            self._tracer = trace.enable(self)
+        if self._features.tracer is None:
+            self._features.tracer = trace.enable(self)
 
     def setServername(self, name: str) -> None:
         """Set the SNI name to send (client sockets, before the handshake)."""

@@ -31,11 +31,10 @@ from OpenSSL import SSL
 
 from . import openssl as _ossl
 from .ciphers import standard_name
+from .features import MessageObserver
 
 __all__ = ["Host", "Tracer", "format_message", "enable", "wanted"]
 
-MessageObserver = Callable[[bool, int, int, bytes], None]
-"""``(sent, version, content_type, data)``: one protocol message."""
 
 
 @runtime_checkable

@@ -57,7 +57,7 @@ def test_disable_renegotiation(common, fixtures, monkeypatch):
             def on_secure():
                 # Node reads socket._handle.handshakes, the native handle's count of
                 # renegotiations in the window; nodessl keeps it on the socket's state
-                handshakes = socket._reneg.handshakes
+                handshakes = socket._features.reneg.handshakes
                 assert handshakes < 2, f"Too many handshakes [{handshakes}]"
 
             socket.on("secure", common.mustCall(on_secure))
