@@ -76,12 +76,17 @@ def _session_id(der: bytes) -> bytes:
 class SessionEvents:
     """Finds the sessions a client socket announces with ``session`` events."""
 
-    __slots__ = ("_socket", "_held", "_pending")
+    __slots__ = ("_socket", "_held", "_pending", "announcing")
 
     def __init__(self, socket: TLSSocket) -> None:
         self._socket = socket
         self._held: _ossl.HeldSession | None = None
         self._pending: list[bytes] = []
+        # The session a 'session' event is being emitted for.  Node emits from inside
+        # OpenSSL's new-session callback, when SSL_get_session() is that session, so
+        # getSession()/getTLSTicket() in a listener see it even if a later ticket (TLS 1.3
+        # sends two) already replaced it here.
+        self.announcing: bytes | None = None
 
     def on_secure(self) -> None:
         """After ``secureConnect``: TLS <= 1.2 announces its session now; TLS 1.3 starts
@@ -117,4 +122,9 @@ class SessionEvents:
     def flush(self) -> None:
         """Emit what arrived (after an engine cycle, outside OpenSSL)."""
         while self._pending and not self._socket.destroyed:
-            self._socket.emit("session", self._pending.pop(0))
+            der = self._pending.pop(0)
+            self.announcing = der
+            try:
+                self._socket.emit("session", der)
+            finally:
+                self.announcing = None

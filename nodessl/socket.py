@@ -823,14 +823,20 @@ class TLSSocket(net.Socket):
         """The TLS session as bytes (usable as ``session``), None before/without one."""
         if self._engine is None or self.destroyed:
             return None
-        return _ossl.session_to_der(self._engine.conn)
+        return self._current_session(self._engine.conn)
+
+    def _current_session(self, conn: SSL.Connection) -> bytes | None:
+        # inside a 'session' listener: that event's session, as SSL_get_session() is in Node
+        sessions = self._features.sessions
+        announcing = sessions.announcing if sessions is not None else None
+        return announcing or _ossl.session_to_der(conn)
 
     def getTLSTicket(self) -> bytes | None:
         """The session ticket the server sent (TLS 1.2 with tickets; under TLS 1.3 only once
         a ticket arrived after the handshake), None without one or once closed."""
         if self._engine is None or self.destroyed:
             return None
-        return ticket_of(_ossl.session_to_der(self._engine.conn))
+        return ticket_of(self._current_session(self._engine.conn))
 
     def exportKeyingMaterial(self, length: int, label: str,
                              context: bytes | None = None) -> bytes:

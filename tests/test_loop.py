@@ -230,14 +230,15 @@ def run_node_program(code: str) -> list[str]:
 
 
 def test_refed_timers_keep_the_program_alive_and_unrefed_ones_do_not_like_node() -> None:
+    # b comes far after the interval's three rounds so a loaded machine cannot swap them
     python = run_python_program("""
         import nodessl
         from nodessl import setTimeout, setInterval, setImmediate, clearInterval, nextTick
 
         def main():
-            setTimeout(print, 100, "b at 100 ms")
+            setTimeout(print, 400, "b at 400 ms")
             setTimeout(print, 10, "a at 10 ms")
-            setTimeout(print, 500, "never: unref'ed").unref()
+            setTimeout(print, 1000, "never: unref'ed").unref()
             n = [0]
             def on_interval():
                 n[0] += 1
@@ -253,9 +254,9 @@ def test_refed_timers_keep_the_program_alive_and_unrefed_ones_do_not_like_node()
         print("exit")
     """)
     node = run_node_program("""
-        setTimeout(console.log, 100, 'b at 100 ms');
+        setTimeout(console.log, 400, 'b at 400 ms');
         setTimeout(console.log, 10, 'a at 10 ms');
-        setTimeout(console.log, 500, "never: unref'ed").unref();
+        setTimeout(console.log, 1000, "never: unref'ed").unref();
         let n = 0;
         const iv = setInterval(() => {
           n++;
@@ -268,7 +269,7 @@ def test_refed_timers_keep_the_program_alive_and_unrefed_ones_do_not_like_node()
         process.on('exit', () => console.log('exit'));
     """)
     assert python == node == ["main", "tick", "immediate", "a at 10 ms", "interval 1",
-                              "interval 2", "interval 3", "b at 100 ms", "exit"]
+                              "interval 2", "interval 3", "b at 400 ms", "exit"]
 
 
 def test_an_unrefed_timer_alone_ends_the_program_and_ref_brings_it_back_like_node() -> None:

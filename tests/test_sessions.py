@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from conftest import collect, key, listening, once, run_loop
+from conftest import collect, key, listening, once, run_loop, s_server
 
 import nodessl as tls
 from nodessl.openssl import SSL_OP_NO_TICKET
@@ -176,3 +176,39 @@ def test_server_side_socket_has_no_ticket() -> None:
         server.close()
 
     run_loop(main)
+
+
+def test_session_listener_sees_its_own_session_against_openssl() -> None:
+    # Node emits 'session' from OpenSSL's new-session callback, so inside a listener
+    # getSession()/getTLSTicket() are that event's session even when the server's second
+    # TLS 1.3 ticket came in the same read (checked against Node 20).
+    async def main() -> tuple[list[tuple[bytes, Any, Any]], list[Any]]:
+        proc, port = await s_server("-cert", "agent1-cert.pem", "-key", "agent1-key.pem",
+                                    "-tls1_3")
+        seen: list[tuple[bytes, Any, Any]] = []
+        later: list[Any] = []
+        try:
+            client = tls.connect(port, "127.0.0.1", {"rejectUnauthorized": False})
+
+            def on_session(session: bytes) -> None:
+                seen.append((session, client.getSession(), client.getTLSTicket()))
+                tls.nextTick(lambda: later.append(client.getSession()))
+                if len(seen) == 2:
+                    client.end()
+
+            client.on("session", on_session)
+            await once(client, "close")
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+            await proc.wait()
+        return seen, later
+
+    seen, later = run_loop(main)
+    assert len(seen) == 2  # openssl s_server sends two tickets
+    assert seen[0][0] != seen[1][0]
+    for session, current, ticket in seen:
+        assert current == session
+        assert ticket == ticket_of(session) and ticket
+    # outside the listeners the socket's session is the latest again
+    assert later[-1] == seen[1][0]

@@ -20,11 +20,47 @@ from nodessl.events import EventEmitter
 _children: set[asyncio.subprocess.Process] = set()
 
 
+class ChildStdin:
+    """A child's stdin (Node's ``child.stdin``): ``write`` and ``end``; what is written
+    before the process has started goes to it once it has."""
+
+    def __init__(self) -> None:
+        self._pipe: asyncio.StreamWriter | None = None
+        self._early: list[bytes] = []
+        self._ended = False
+
+    def _attach(self, pipe: asyncio.StreamWriter | None) -> None:
+        self._pipe = pipe
+        for data in self._early:
+            self.write(data)
+        self._early.clear()
+        if self._ended:
+            self._ended = False
+            self.end()
+
+    def write(self, data: bytes | str) -> bool:
+        """Send ``data`` (a str as UTF-8); silently dropped once the child has exited."""
+        data = data.encode() if isinstance(data, str) else bytes(data)
+        if self._pipe is None:
+            self._early.append(data)
+        elif not self._pipe.is_closing():
+            self._pipe.write(data)
+        return True
+
+    def end(self) -> None:
+        """Close the pipe (the child reads EOF)."""
+        if self._pipe is None:
+            self._ended = True
+        elif not self._pipe.is_closing():
+            self._pipe.close()
+
+
 class ChildProcess(EventEmitter):
     """A running child: ``stdout``/``stderr`` emit 'data'; 'exit' (code, signal), 'close'."""
 
     def __init__(self) -> None:
         super().__init__()
+        self.stdin = ChildStdin()
         self.stdout = EventEmitter()
         self.stderr = EventEmitter()
         self.pid: int | None = None
@@ -70,6 +106,8 @@ def spawn(command: str, args: Sequence[str] = (), options: dict[str, Any] | None
         if stdin is not None and proc.stdin is not None:
             proc.stdin.write(stdin)
             proc.stdin.close()
+        else:
+            child.stdin._attach(proc.stdin)
         await asyncio.gather(pump(proc.stdout, child.stdout), pump(proc.stderr, child.stderr))
         code = await proc.wait()
         _children.discard(proc)

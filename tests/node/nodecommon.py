@@ -301,6 +301,8 @@ class Fixtures:
     @staticmethod
     def path(*parts: str) -> str:
         """A fixture path; ``path('keys', name)`` is a file of ``fixtures/keys``."""
+        # Node joins the parts, so 'keys/x.pem' is ('keys', 'x.pem')
+        parts = tuple(p for part in parts for p in part.split("/") if p)
         if parts and parts[0] == "keys":
             return str(KEYS.joinpath(*parts[1:]))
         return str(HERE.joinpath("fixtures", *parts))
