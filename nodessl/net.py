@@ -16,7 +16,7 @@ import ipaddress
 import os
 import socket as _pysocket
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from . import encodings as _encodings
 from . import loop as _loop
@@ -131,6 +131,14 @@ class WireOwner(Protocol):
     def _wire_eof(self) -> None: ...
     def _wire_lost(self, exc: Exception | None) -> None: ...
     def _wire_drained(self) -> None: ...
+
+
+class HandOver(NamedTuple):
+    """What :meth:`Socket._hand_over` gives the taker: all it needs to read on."""
+
+    wire: _Wire
+    leftover: bytes  # received by the socket and not read by anyone yet
+    paused: bool  # the socket's reading was paused: the taker starts paused too
 
 
 class _Wire(asyncio.BufferedProtocol):
@@ -255,15 +263,21 @@ class Socket(Duplex):
     # rest to the socket: its own writes and end() still go to the wire as they are (raw
     # bytes), destroy() closes the connection under the TLSSocket too, addresses and
     # options still work, and it emits 'close' when the connection is gone.
+    #
+    # The taker's side of this: _wrappable (may it take over now; while the socket is
+    # still ``pending`` it waits for 'connect'), _hand_over (the one step that moves the
+    # reading side), _wrapped_lost (the connection went, seen by the taker) and
+    # _closed_emitted (has this socket's 'close' happened).
 
     @property
     def _wrappable(self) -> bool:
         """Connected and not yet taken over: :meth:`_hand_over` may be called."""
         return self._wire is not None and self._wrapped_by is None and not self.destroyed
 
-    def _hand_over(self, taker: WireOwner) -> tuple[_Wire, bytes]:
+    def _hand_over(self, taker: WireOwner) -> HandOver:
         """From now on ``taker`` reads this connection; returns the wire (for ``taker``
-        to attach) and the bytes this socket had received but nobody had read yet."""
+        to attach), the bytes this socket had received but nobody had read yet, and
+        whether its reading was paused."""
         wire = self._wire
         assert wire is not None and self._wrapped_by is None
         self._wrapped_by = taker  # first: reading below must not resume the transport
@@ -276,7 +290,7 @@ class Socket(Duplex):
         rstate.length = 0
         wire.owner = taker
         self._update_ref()  # the taker reads now: only our own writes still count
-        return wire, b"".join(leftover)
+        return HandOver(wire, b"".join(leftover), self._reading_paused)
 
     def _wrapped_lost(self, exc: Exception | None) -> None:
         """The taker saw the connection go: this socket is closed too (no 'end': it was

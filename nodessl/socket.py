@@ -161,7 +161,7 @@ class TLSSocket(net.Socket):
         if isinstance(socket, net.Socket) and not isinstance(socket, TLSSocket) \
                 and (socket._wrappable or socket.connecting
                      # not connected yet: TLS starts on its 'connect', as in Node
-                     or (socket._transport is None and not socket.destroyed)):
+                     or (socket.pending and not socket.destroyed)):
             self._parent = socket
             if socket._wrappable:
                 self._take_over(socket)
@@ -195,8 +195,7 @@ class TLSSocket(net.Socket):
     def _take_over(self, plain: net.Socket) -> None:
         """Read the plain socket's connection from now on (Node's TLSWrap takes over the
         handle's stream); the plain socket keeps writing, ending and closing it."""
-        was_paused = plain._reading_paused
-        wire, leftover = plain._hand_over(self)
+        wire, leftover, was_paused = plain._hand_over(self)
         self._attach(wire)
         if was_paused:
             self._reading_paused = True
