@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import socket as _pysocket
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from OpenSSL import SSL
@@ -52,6 +53,26 @@ _SOCKET_OPTIONS = frozenset({
     "lookup", "hints", "autoSelectFamily", "onread", "handshakeTimeout", "readableHighWaterMark",
     "writableHighWaterMark",
 })
+
+
+@dataclass(eq=False)
+class UntilSecure:
+    """What a TLSSocket is asked to do before its handshake completed, done once it has:
+    plaintext writes (each with its callback, still counted in ``writableLength``) and
+    the ``_final`` callback of an ``end()`` (the close_notify must follow that data)."""
+
+    writes: list[tuple[bytes, WriteCallback]] = field(default_factory=list)
+    final: Callable[..., Any] | None = None
+
+    def take_writes(self) -> list[tuple[bytes, WriteCallback]]:
+        """The held writes, in order; none are held afterwards."""
+        writes, self.writes = self.writes, []
+        return writes
+
+    def take_final(self) -> Callable[..., Any] | None:
+        """The held ``_final`` callback (None without one); cleared."""
+        final, self.final = self.final, None
+        return final
 
 
 def _conn_reset(message: str = ECONNRESET_MESSAGE) -> NodeError:
@@ -112,8 +133,7 @@ class TLSSocket(net.Socket):
         self.secureConnecting = True
         self._engine: TLSEngine | None = None
         self._corked = False
-        self._held: list[tuple[bytes, WriteCallback]] = []
-        self._end_when_secure: Callable[..., Any] | None = None
+        self._until_secure = UntilSecure()  # writes and end() that came before the handshake
         self._lower: Any = None  # a Duplex below, read through its events (_use_stream)
         self._parent: net.Socket | None = None  # the plain socket taken over (Node's _parent)
         # The tls.Server whose connection listener made this socket: it hears about the
@@ -390,7 +410,7 @@ class TLSSocket(net.Socket):
         if not self._secureEstablished and not self.destroyed:
             self._tls_error(NodeError("TLS handshake timeout", "ERR_TLS_HANDSHAKE_TIMEOUT"))
 
-    # -- what the feature modules see: sni.Host, renegotiation.Host, trace.Host ---------------
+    # -- what the feature modules see: sni.Host, renegotiation.Host, trace.Host, keylog.Host --
     # They read the role, the settings and the connection; they change the socket only
     # through these methods (and _observe_messages, _resume_handshake, _cycle, _tls_error).
 
@@ -539,10 +559,9 @@ class TLSSocket(net.Socket):
             self._client_secure()
         if self.destroyed:
             return
-        held, self._held = self._held, []
-        for data, cb in held:
+        for data, cb in self._until_secure.take_writes():
             self._write(data, "buffer", cb)
-        final_cb, self._end_when_secure = self._end_when_secure, None
+        final_cb = self._until_secure.take_final()
         if final_cb is not None:
             self._final(final_cb)
 
@@ -653,7 +672,7 @@ class TLSSocket(net.Socket):
 
     def _write(self, chunk: bytes, encoding: str, cb: Any) -> None:
         if not self._secureEstablished:
-            self._held.append((chunk, cb))
+            self._until_secure.writes.append((chunk, cb))
             return
         engine = self._engine
         assert engine is not None
@@ -688,7 +707,7 @@ class TLSSocket(net.Socket):
                     and self._transport is None:
                 done(None)
                 return
-            self._end_when_secure = done
+            self._until_secure.final = done
             return
         engine = self._engine
         assert engine is not None
@@ -704,8 +723,8 @@ class TLSSocket(net.Socket):
         if self._handshake_timer is not None:
             self._handshake_timer.cancel()
             self._handshake_timer = None
-        self._end_when_secure = None
-        held, self._held = self._held, []
+        self._until_secure.take_final()  # never called: the socket is gone
+        held = self._until_secure.take_writes()
         parent = self._parent
         if parent is not None:
             # Node closes a TLSSocket by destroying the socket below it and emits 'close'

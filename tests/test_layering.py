@@ -54,13 +54,13 @@ def test_legacy_public_names_still_on_the_package() -> None:
 
 # -- feature modules reach the socket through their Host protocol ------------------------------
 
-FEATURE_MODULES = ("sni", "renegotiation", "trace")
+FEATURE_MODULES = ("sni", "renegotiation", "trace", "keylog")
 
 
 def test_tls_socket_implements_every_feature_host() -> None:
     from conftest import key, run_loop
 
-    from nodessl import renegotiation, sni, trace
+    from nodessl import keylog, renegotiation, sni, trace
 
     async def main() -> None:
         server_side = nodessl.TLSSocket(None, {"isServer": True, "key": key("agent1-key.pem"),
@@ -68,7 +68,7 @@ def test_tls_socket_implements_every_feature_host() -> None:
         client_side = nodessl.TLSSocket(None, {"ca": key("ca1-cert.pem")})
         try:
             for sock in (server_side, client_side):
-                for host in (sni.Host, renegotiation.Host, trace.Host):
+                for host in (sni.Host, renegotiation.Host, trace.Host, keylog.Host):
                     assert isinstance(sock, host), (sock, host)
                 assert sock._ssl_conn() is None and not sock._handshaking()  # not started
         finally:
