@@ -37,7 +37,10 @@ class Host(Protocol):
     its options (a server socket's ``server``) and its events."""
 
     _isServer: bool
-    _tlsOptions: Mapping[str, Any]
+
+    @property
+    def _tlsOptions(self) -> Mapping[str, Any]:
+        """The options the socket was made with (read only here)."""
 
     def listenerCount(self, event: str) -> int:
         """How many listeners ``event`` has."""
