@@ -203,6 +203,8 @@ class Socket(Duplex):
         self._timer: asyncio.TimerHandle | None = None
         self._last_active = 0.0
         self._server: Server | None = None
+        # Node's socket.server: the net.Server that accepted this socket (else None)
+        self.server: Any = None
         self._reading_paused = False
         self._eof_received = False  # the peer's FIN: reading stopped for good
         self._refed = False
@@ -1249,6 +1251,7 @@ class Server(EventEmitter):
             return
         sock = Socket(allowHalfOpen=self.allowHalfOpen, highWaterMark=self.highWaterMark)
         sock._server = self
+        sock.server = self
         sock._attach(wire)
         self._on_connection(sock)
 

@@ -123,6 +123,7 @@ class TLSSocket(net.Socket):
         # socket's handshake (secureConnection, tlsClientError).  The ``server`` option
         # alone only lends its SNI contexts and OCSPRequest listeners, as in Node.
         self._tls_server: Any = _tls_server
+        self.server = opts.get("server")  # Node: TLSSocket's server is options.server
         self._requestCert = bool(opts.get("requestCert", not self._isServer))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
         self._handshake_timer: Any = None
