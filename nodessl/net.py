@@ -32,7 +32,7 @@ from .errors import (
     invalid_arg_value,
     system_error,
 )
-from .events import EventEmitter
+from .events import EventEmitter, captureRejectionSymbol
 from .stream import Duplex, WriteCallback
 
 __all__ = ["AddressInfo", "Socket", "Server", "connect", "createConnection", "createServer",
@@ -186,6 +186,7 @@ class Socket(Duplex):
                           "highWaterMark": opts.get("highWaterMark"),
                           "readableHighWaterMark": opts.get("readableHighWaterMark"),
                           "writableHighWaterMark": opts.get("writableHighWaterMark"),
+                          "captureRejections": opts.get("captureRejections"),
                           "emitClose": False, "autoDestroy": True})
         self._wire: _Wire | None = None
         self._transport: asyncio.Transport | None = None
@@ -1355,6 +1356,18 @@ class Server(EventEmitter):
 
     async def __aexit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _server_rejection(self: Server, err: BaseException, event: str, *args: Any) -> None:
+    """Node's net.Server ``[nodejs.rejection]``: a rejected async 'connection' listener
+    destroys that socket with the error; any other event's becomes the server's 'error'."""
+    if event == "connection" and args:
+        args[0].destroy(err)
+    else:
+        self.emit("error", err)
+
+
+setattr(Server, captureRejectionSymbol, _server_rejection)
 
 
 class _Accepting:

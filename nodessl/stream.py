@@ -36,7 +36,7 @@ from typing import Any
 
 from . import encodings as _enc
 from .errors import NodeError, NodeRangeError, NodeTypeError, invalid_arg_type, invalid_arg_value
-from .events import EventEmitter
+from .events import EventEmitter, captureRejectionSymbol
 from .loop import get_loop
 
 __all__ = ["Duplex", "PassThrough", "Readable", "Stream", "Transform", "Writable", "finished",
@@ -235,8 +235,8 @@ class Stream(EventEmitter):
     _readableState: ReadableState | None = None
     _writableState: WritableState | None = None
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, options: dict[str, Any] | None = None) -> None:
+        super().__init__(options)  # captureRejections, as Node's streams pass it on
         self._loop = get_loop()
 
     # -- destroy (lib/internal/streams/destroy.js) ------------------------------------------
@@ -430,7 +430,7 @@ class Readable(Stream):
 
     def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         opts = _options(options, kwargs)
-        super().__init__()
+        super().__init__(opts)
         self._init_readable(opts, False)
         self._init_callables(opts)
         if type(self)._construct is not Stream._construct or "_construct" in self.__dict__:
@@ -1173,7 +1173,7 @@ class Writable(Stream):
 
     def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         opts = _options(options, kwargs)
-        super().__init__()
+        super().__init__(opts)
         self._init_writable(opts, False)
         self._init_callables(opts)
         if type(self)._construct is not Stream._construct or "_construct" in self.__dict__:
@@ -1639,7 +1639,7 @@ class Duplex(Readable, Writable):
 
     def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         opts = _options(options, kwargs)
-        Stream.__init__(self)
+        Stream.__init__(self, opts)
         self._init_readable(opts, True)
         self._init_writable(opts, True)
         self.allowHalfOpen = opts.get("allowHalfOpen", True) is not False
@@ -2034,3 +2034,12 @@ def _pipe_into(src: Any, dst: Any, finish: Callable[..., None]) -> None:
 
     finished(src, {"readable": True, "writable": False}, on_src_done)
     finished(dst, {"readable": False, "writable": True}, finish)
+
+
+def _destroy_on_rejection(self: Stream, err: BaseException, *_event_and_args: Any) -> None:
+    """Node's Readable/Writable ``[nodejs.rejection]``: a captured rejection destroys."""
+    self.destroy(err)
+
+
+setattr(Readable, captureRejectionSymbol, _destroy_on_rejection)
+setattr(Writable, captureRejectionSymbol, _destroy_on_rejection)
