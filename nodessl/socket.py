@@ -27,7 +27,7 @@ from OpenSSL import SSL
 from . import alpn, extensions, facts, keylog, net, psk, renegotiation, sigalgs, sni, trace
 from . import openssl as _ossl
 from .context import SecureContext, createSecureContext
-from .engine import TLSEngine
+from .engine import BROKEN, TLSEngine
 from .errors import (
     ECONNRESET_MESSAGE,
     NodeError,
@@ -286,13 +286,20 @@ class TLSSocket(net.Socket):
             if "info" in hooks:
                 self._sessions = SessionEvents(self)
             self._configure(self._engine.conn)
-            self._engine.start()
+            if not self._isServer:
+                # as Node's TLSWrap: only a client starts; a server's handshake begins with
+                # the ClientHello, so a server that cannot speak (no protocols) reads it and
+                # answers with its alert instead of closing on the unread hello
+                self._engine.start()
             if self._hook_error is not None:
                 # a client callback failed building the ClientHello (TLS 1.3 PSK): Node
                 # reports it and sends nothing
                 hook_error, self._hook_error = self._hook_error, None
                 raise hook_error
         except Exception as err:  # noqa: BLE001 - whatever fails here fails this socket only
+            if isinstance(err, NodeError) and self._hook_error is None \
+                    and self._engine is not None and self._engine.state == BROKEN:
+                self._flush()  # OpenSSL's alert (a client with no protocols), as Node's EncOut
             self._tls_error(err)
             return
         self._flush()
