@@ -32,7 +32,7 @@ from .errors import (
     invalid_arg_value,
     system_error,
 )
-from .events import EventEmitter
+from .events import EventEmitter, captureRejectionSymbol
 from .stream import Duplex, WriteCallback
 
 __all__ = ["AddressInfo", "Socket", "Server", "connect", "createConnection", "createServer",
@@ -194,6 +194,7 @@ class Socket(Duplex):
                           "highWaterMark": opts.get("highWaterMark"),
                           "readableHighWaterMark": opts.get("readableHighWaterMark"),
                           "writableHighWaterMark": opts.get("writableHighWaterMark"),
+                          "captureRejections": opts.get("captureRejections"),
                           "emitClose": False, "autoDestroy": True})
         self._wire: _Wire | None = None
         self._transport: asyncio.Transport | None = None
@@ -211,6 +212,8 @@ class Socket(Duplex):
         self._timer: asyncio.TimerHandle | None = None
         self._last_active = 0.0
         self._server: Server | None = None
+        # Node's socket.server: the net.Server that accepted this socket (else None)
+        self.server: Any = None
         self._reading_paused = False
         self._eof_received = False  # the peer's FIN: reading stopped for good
         self._refed = False
@@ -1263,6 +1266,7 @@ class Server(EventEmitter):
             return
         sock = Socket(allowHalfOpen=self.allowHalfOpen, highWaterMark=self.highWaterMark)
         sock._server = self
+        sock.server = self
         sock._attach(wire)
         self._on_connection(sock)
 
@@ -1366,6 +1370,18 @@ class Server(EventEmitter):
 
     async def __aexit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _server_rejection(self: Server, err: BaseException, event: str, *args: Any) -> None:
+    """Node's net.Server ``[nodejs.rejection]``: a rejected async 'connection' listener
+    destroys that socket with the error; any other event's becomes the server's 'error'."""
+    if event == "connection" and args:
+        args[0].destroy(err)
+    else:
+        self.emit("error", err)
+
+
+setattr(Server, captureRejectionSymbol, _server_rejection)
 
 
 class _Accepting:

@@ -28,7 +28,7 @@ from OpenSSL import SSL
 from . import alpn, extensions, facts, keylog, net, psk, renegotiation, sigalgs, sni, trace
 from . import openssl as _ossl
 from .context import SecureContext, createSecureContext
-from .engine import TLSEngine
+from .engine import BROKEN, TLSEngine
 from .errors import (
     ECONNRESET_MESSAGE,
     NodeError,
@@ -140,6 +140,7 @@ class TLSSocket(net.Socket):
         # socket's handshake (secureConnection, tlsClientError).  The ``server`` option
         # alone only lends its SNI contexts and OCSPRequest listeners, as in Node.
         self._tls_server: Any = _tls_server
+        self.server = opts.get("server")  # Node: TLSSocket's server is options.server
         self._requestCert = bool(opts.get("requestCert", not self._isServer))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
         self._handshake_timer: Any = None
@@ -292,13 +293,20 @@ class TLSSocket(net.Socket):
             if "info" in hooks:
                 self._features.sessions = SessionEvents(self)
             self._configure(self._engine.conn)
-            self._engine.start()
+            if not self._isServer:
+                # as Node's TLSWrap: only a client starts; a server's handshake begins with
+                # the ClientHello, so a server that cannot speak (no protocols) reads it and
+                # answers with its alert instead of closing on the unread hello
+                self._engine.start()
             if self._hook_error is not None:
                 # a client callback failed building the ClientHello (TLS 1.3 PSK): Node
                 # reports it and sends nothing
                 hook_error, self._hook_error = self._hook_error, None
                 raise hook_error
         except Exception as err:  # noqa: BLE001 - whatever fails here fails this socket only
+            if isinstance(err, NodeError) and self._hook_error is None \
+                    and self._engine is not None and self._engine.state == BROKEN:
+                self._flush()  # OpenSSL's alert (a client with no protocols), as Node's EncOut
             self._tls_error(err)
             return
         self._flush()

@@ -20,8 +20,8 @@ class Stream(EventEmitter):
     _readableState: ReadableState | None = None
     _writableState: WritableState | None = None
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, options: dict[str, Any] | None = None) -> None:
+        super().__init__(options)  # captureRejections, as Node's streams pass it on
         self._loop = get_loop()
 
     # -- destroy (lib/internal/streams/destroy.js) ------------------------------------------
@@ -209,3 +209,8 @@ def _check_error(err: BaseException | None, w: WritableState | None,
             w.errored = err
         if r is not None and r.errored is None:
             r.errored = err
+
+
+def _destroy_on_rejection(self: Stream, err: BaseException, *_event_and_args: Any) -> None:
+    """Node's Readable/Writable ``[nodejs.rejection]``: a captured rejection destroys."""
+    self.destroy(err)

@@ -17,7 +17,7 @@ class Duplex(Readable, Writable):
 
     def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         opts = _options(options, kwargs)
-        Stream.__init__(self)
+        Stream.__init__(self, opts)
         self._init_readable(opts, True)
         self._init_writable(opts, True)
         self.allowHalfOpen = opts.get("allowHalfOpen", True) is not False

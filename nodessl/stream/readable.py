@@ -11,7 +11,8 @@ from typing import Any
 
 from .. import encodings as _enc
 from ..errors import NodeError, NodeRangeError, invalid_arg_type
-from .base import Stream
+from ..events import captureRejectionSymbol
+from .base import Stream, _destroy_on_rejection
 from .state import (
     _OPTION_METHODS,
     MAX_HWM,
@@ -29,7 +30,7 @@ class Readable(Stream):
 
     def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         opts = _options(options, kwargs)
-        super().__init__()
+        super().__init__(opts)
         self._init_readable(opts, False)
         self._init_callables(opts)
         if type(self)._construct is not Stream._construct or "_construct" in self.__dict__:
@@ -766,3 +767,6 @@ def _readable_auto_destroy(stream: Stream) -> None:
 
 
 Readable._on_readable_end = _readable_auto_destroy  # type: ignore[attr-defined]
+
+
+setattr(Readable, captureRejectionSymbol, _destroy_on_rejection)

@@ -11,7 +11,8 @@ from typing import Any
 
 from .. import encodings as _enc
 from ..errors import NodeError, NodeTypeError, invalid_arg_type
-from .base import Stream
+from ..events import captureRejectionSymbol
+from .base import Stream, _destroy_on_rejection
 from .state import (
     _OPTION_METHODS,
     WritableState,
@@ -34,7 +35,7 @@ class Writable(Stream):
 
     def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         opts = _options(options, kwargs)
-        super().__init__()
+        super().__init__(opts)
         self._init_writable(opts, False)
         self._init_callables(opts)
         if type(self)._construct is not Stream._construct or "_construct" in self.__dict__:
@@ -502,3 +503,6 @@ def _writable_auto_destroy(stream: Stream) -> None:
 
 
 Writable._on_writable_finish = _writable_auto_destroy  # type: ignore[attr-defined]
+
+
+setattr(Writable, captureRejectionSymbol, _destroy_on_rejection)
