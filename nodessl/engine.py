@@ -58,6 +58,8 @@ class TLSEngine:
         self.state = HANDSHAKING
         self._io = _ossl.RecordIO(self.conn)
         self.handshakes = 0
+        # the handshake was driven at least once (a client's ClientHello is out)
+        self.started = False
         self.paused = False  # the certificate callback parked the handshake (see sni.py)
         self.sent_close = False
         # Renegotiation (TLS <= 1.2): the info hook sets ``renegotiated`` when one completed;
@@ -109,6 +111,7 @@ class TLSEngine:
         """
         done_now = False
         if self.state == HANDSHAKING:
+            self.started = True
             self.paused = False
             try:
                 self.conn.do_handshake()

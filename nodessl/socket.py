@@ -57,6 +57,17 @@ _SOCKET_OPTIONS = frozenset({
 })
 
 
+class _Undefined:
+    """An argument left out: JavaScript tells ``f()`` from ``f(null)`` (Python's None) and
+    some of Node's checks differ between the two."""
+
+    def __repr__(self) -> str:
+        return "<undefined>"
+
+
+_UNDEFINED: Any = _Undefined()
+
+
 def _conn_reset(message: str = ECONNRESET_MESSAGE) -> NodeError:
     return conn_reset(message)
 
@@ -79,10 +90,16 @@ class TLSSocket(net.Socket):
     """Node's ``tls.TLSSocket``: a Duplex with transparent TLS over a socket or stream."""
 
     def __init__(self, socket: Any = None, options: Mapping[str, Any] | None = None,
-                 *, _tls_server: Any = None, **kwargs: Any) -> None:
+                 *, _tls_server: Any = None, _from_connect: bool = False,
+                 **kwargs: Any) -> None:
         # old forms (nodessl.legacy's NPNProtocols) become Node 20's, when that layer is in
         opts = extensions.adapt_socket_options({**(options or {}), **kwargs})
-        super().__init__({"allowHalfOpen": opts.get("allowHalfOpen", False),
+        # as Node: a stream given brings its own half-open setting, the option is for a
+        # connection of our own only (a Python socket has no setting of its own)
+        half_open = (bool(getattr(socket, "allowHalfOpen", False))
+                     if socket is not None and not isinstance(socket, _pysocket.socket)
+                     else opts.get("allowHalfOpen", False))
+        super().__init__({"allowHalfOpen": half_open,
                           "highWaterMark": opts.get("highWaterMark"),
                           "readableHighWaterMark": opts.get("readableHighWaterMark"),
                           "writableHighWaterMark": opts.get("writableHighWaterMark"),
@@ -113,6 +130,11 @@ class TLSSocket(net.Socket):
         self.servername: str | bool | None = None
         self._secureEstablished = False
         self.secureConnecting = True
+        # Made by tls.connect (Node's kConnectOptions): only then is a client verified, and
+        # only then does it start the handshake by itself (Node's _start()); any other
+        # client sends its ClientHello with its first write.
+        self._from_connect = _from_connect
+        self._ssl_handle = _SSLHandle(self)
         self._engine: TLSEngine | None = None
         self._corked = False
         self._held: list[tuple[bytes, WriteCallback]] = []
@@ -156,6 +178,12 @@ class TLSSocket(net.Socket):
             self.enableTrace()
         if socket is not None:
             self._wrap(socket)
+
+    @property
+    def ssl(self) -> _SSLHandle | None:
+        """Node's ``tlsSocket.ssl``, the TLS handle (for ``ssl.verifyError()``); None once
+        the socket closed."""
+        return None if self._closed_emitted else self._ssl_handle
 
     @property
     def npnProtocol(self) -> str | bool | None:
@@ -285,7 +313,30 @@ class TLSSocket(net.Socket):
             if "info" in hooks:
                 self._sessions = SessionEvents(self)
             self._configure(self._engine.conn)
-            self._engine.start()
+        except Exception as err:  # noqa: BLE001 - whatever fails here fails this socket only
+            self._tls_error(err)
+            return
+        if self._isServer or self._from_connect:
+            self._begin_handshake()
+        if self._isServer:
+            self._arm_handshake_timeout()
+
+    def _start(self) -> None:
+        """Node's ``tlsSocket._start()``: begin a client's handshake now (``tls.connect``
+        does; any other client TLSSocket begins with its first write), once connected."""
+        if self.connecting:
+            self.once("connect", lambda *a: self._start())
+            return
+        engine = self._engine
+        if engine is not None and not engine.started and not self.destroyed:
+            self._begin_handshake()
+
+    def _begin_handshake(self) -> None:
+        """Drive the handshake's first step (a client's ClientHello) and send it."""
+        engine = self._engine
+        assert engine is not None
+        try:
+            engine.start()
             if self._hook_error is not None:
                 # a client callback failed building the ClientHello (TLS 1.3 PSK): Node
                 # reports it and sends nothing
@@ -295,8 +346,6 @@ class TLSSocket(net.Socket):
             self._tls_error(err)
             return
         self._flush()
-        if self._isServer:
-            self._arm_handshake_timeout()
 
     def _hooks(self) -> frozenset[str]:
         """The OpenSSL callbacks this connection needs (see hooks.py)."""
@@ -527,7 +576,12 @@ class TLSSocket(net.Socket):
                 self.emit("OCSPResponse", response)
                 if self.destroyed:
                     return
-            self._client_secure()
+            # Node's _finishInit emits 'secure' on every client; tls.connect's own listener
+            # (onConnectSecure: verification, secureConnect) is the first of them, so a
+            # 'secure' listener added meanwhile (renegotiate's callback) waits for the next
+            # one, and the others run even if it destroyed the socket
+            self.prependOnceListener("secure", lambda *a: self._client_secure())
+            self.emit("secure")
         if self.destroyed:
             return
         held, self._held = self._held, []
@@ -552,6 +606,13 @@ class TLSSocket(net.Socket):
         return VerifyError(_ossl.verify_error_string(code), name)
 
     def _client_secure(self) -> None:
+        """Node's ``onConnectSecure``: what a socket made by ``tls.connect`` does on each
+        completed handshake (checks, verification, ``secureConnect``).  Other client sockets
+        (``new TLSSocket(...)``) are not verified: ``ssl.verifyError()`` tells the result."""
+        if not self._from_connect:
+            if self._sessions is not None:
+                self._sessions.on_secure()
+            return
         opts = self._tlsOptions
         min_dh = opts.get("minDHSize", 1024)
         info = self.getEphemeralKeyInfo() or {}
@@ -627,6 +688,9 @@ class TLSSocket(net.Socket):
     def _write(self, chunk: bytes, encoding: str, cb: Any) -> None:
         if not self._secureEstablished:
             self._held.append((chunk, cb))
+            engine = self._engine
+            if engine is not None and not engine.started:
+                self._begin_handshake()  # as Node's SSL_write on a client not yet started
             return
         engine = self._engine
         assert engine is not None
@@ -661,12 +725,19 @@ class TLSSocket(net.Socket):
                     and self._transport is None:
                 done(None)
                 return
+            if self._engine is not None and not self._engine.started:
+                # a client that never wrote: no handshake, only the end of the stream below
+                self._end_below(done)
+                return
             self._end_when_secure = done
             return
         engine = self._engine
         assert engine is not None
         engine.close()
         self._flush(force=True)  # everything, close_notify last, before the TCP FIN
+        self._end_below(done)
+
+    def _end_below(self, done: Callable[..., Any]) -> None:
         if self._lower is not None:
             self._lower.end()
             self._loop.call_soon(done, None)
@@ -825,9 +896,9 @@ class TLSSocket(net.Socket):
             return None
         return conn.get_peer_finished()
 
-    def setMaxSendFragment(self, size: int) -> bool:
+    def setMaxSendFragment(self, size: int = _UNDEFINED) -> bool:
         """Limit application-data records to ``size`` bytes; False outside 512..16384."""
-        size = facts.validate_fragment_size(size)
+        size = facts.validate_fragment_size(None if size is _UNDEFINED else size)
         if not facts.MIN_FRAGMENT <= size <= facts.MAX_FRAGMENT or self.destroyed:
             return False
         self._max_fragment = size
@@ -877,15 +948,20 @@ class TLSSocket(net.Socket):
         return super().address()
 
     def renegotiate(self, options: Mapping[str, Any] | None = None,
-                    callback: Callable[[BaseException | None], Any] | None = None) -> bool | None:
+                    callback: Callable[[BaseException | None], Any] | None = _UNDEFINED,
+                    ) -> bool | None:
         """Start a TLS <= 1.2 renegotiation; ``options`` may set ``requestCert`` and
         ``rejectUnauthorized`` (a server asking for a client certificate afterwards).
 
         Returns True when it started (``callback(None)`` once it completed, at the next
         ``secure``), False when it could not (``callback(err)`` soon after, e.g.
         ``ERR_SSL_WRONG_SSL_VERSION`` under TLS 1.3), None on a destroyed socket.
+        A callback passed as None is refused (Node's ``null``), as Node does.
         """
-        return renegotiation.renegotiate(self, options, callback)
+        if callback is None:
+            raise invalid_arg_type("callback", "of type function", None)
+        return renegotiation.renegotiate(self, options,
+                                         None if callback is _UNDEFINED else callback)
 
     def disableRenegotiation(self) -> None:
         """Fail this (server) connection with ``ERR_TLS_RENEGOTIATION_DISABLED`` when the
@@ -908,6 +984,23 @@ class TLSSocket(net.Socket):
         self._tlsOptions["servername"] = name
         if self._engine is not None and self._engine.state == "handshaking":
             self._engine.conn.set_tlsext_host_name(name.encode("idna"))
+
+
+class _SSLHandle:
+    """What ``tlsSocket.ssl`` offers of Node's native TLSWrap handle."""
+
+    __slots__ = ("_socket",)
+
+    def __init__(self, sock: TLSSocket) -> None:
+        self._socket = sock
+
+    def verifyError(self) -> VerifyError | None:
+        """The peer's chain verification as an error (``code`` is OpenSSL's name), None when
+        it verified; None too before the handshake started."""
+        sock = self._socket
+        if sock._engine is None:
+            return None
+        return sock._verify_error()
 
 
 _HANDSHAKE_START_OR_DONE = _ossl.SSL_CB_HANDSHAKE_START | _ossl.SSL_CB_HANDSHAKE_DONE
@@ -1036,7 +1129,8 @@ def connect(*args: Any, **kwargs: Any) -> TLSSocket:
     if trace_on is not None and not isinstance(trace_on, bool):
         raise invalid_arg_type("options.enableTrace", "of type boolean", trace_on)
     lower = options.get("socket")
-    sock = TLSSocket(lower, {**options, "isServer": False, "secureContext": context})
+    sock = TLSSocket(lower, {**options, "isServer": False, "secureContext": context},
+                     _from_connect=True)
     try:
         if lower is None:
             timeout = options.get("timeout")
