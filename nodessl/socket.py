@@ -473,20 +473,43 @@ class TLSSocket(net.Socket):
         self._cycle()
 
     def _cycle(self) -> None:
+        """Run the engine on what arrived: the handshake, then each SSL_read's plaintext
+        to the reader (or to ``onread``) before the next is decrypted, as Node's ClearOut
+        emits each chunk before reading on."""
         engine = self._engine
         assert engine is not None
-        # Corked: whatever this cycle makes the engine say (handshake flight, session
+        while True:
+            chunk, done_now, closed = self._step(engine)
+            if self.destroyed:
+                return
+            if chunk is not None:
+                if self._onread_cb is not None:
+                    self._onread_deliver(chunk)
+                elif not self.push(chunk):
+                    self._pause_wire()
+            if self._sessions is not None:
+                self._sessions.flush()
+            if closed:
+                self._push_eof()
+                break
+            if self.destroyed:
+                return
+            if chunk is None and not done_now:
+                break
+            # more may be complete: data in the same flight as the Finished message, or
+            # the records after this one
+        if engine.paused and self._cert_phase is not None and not self.destroyed:
+            self._cert_phase.run()  # user code, now that OpenSSL has returned
+
+    def _step(self, engine: TLSEngine) -> tuple[bytes | None, bool, bool]:
+        """One engine step; a handshake that completed is reported (secureConnect ...)."""
+        # Corked: whatever this step makes the engine say (handshake flight, session
         # tickets, the listeners' first writes, close_notify) leaves in one send.
         self._corked = True
         try:
-            chunks, done_now, closed = engine.advance()
+            chunk, done_now, closed = engine.advance()
             if done_now:
                 self._on_handshake_done()
-                if self.destroyed:
-                    return
-                if not chunks and not closed:
-                    # data may have arrived in the same flight as the Finished message
-                    chunks, _, closed = engine.advance()
         except NodeError as err:
             self._corked = False
             # an exception raised in one of our OpenSSL callbacks is the real cause; then,
@@ -495,7 +518,7 @@ class TLSSocket(net.Socket):
             if hook_error is None:
                 self._flush()
             self._tls_error(hook_error or err)
-            return
+            return None, False, False
         finally:
             if self._corked:
                 self._corked = False
@@ -505,27 +528,12 @@ class TLSSocket(net.Socket):
                 # hook (e.g. a ServerHello to a renegotiation attack) is not sent, as Node
                 # destroys the socket from inside that callback
         if self._hook_error is not None:
-            # a callback that cannot fail the handshake itself (message observers) failed
+            # a callback that cannot fail the handshake itself (message observers, the
+            # renegotiation limits) failed
             hook_error, self._hook_error = self._hook_error, None
             self._tls_error(hook_error)
-            return
-        if self._onread_cb is not None:
-            for chunk in chunks:
-                self._onread_deliver(chunk)
-        else:
-            push = self.push
-            full = False
-            for chunk in chunks:
-                if not push(chunk):
-                    full = True
-            if full:
-                self._pause_wire()
-        if self._sessions is not None:
-            self._sessions.flush()
-        if closed:
-            self._push_eof()
-        if engine.paused and self._cert_phase is not None and not self.destroyed:
-            self._cert_phase.run()  # user code, now that OpenSSL has returned
+            return None, False, False
+        return chunk, done_now, closed
 
     def _wire_eof(self) -> None:
         self._eof_received = True

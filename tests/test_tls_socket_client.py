@@ -10,6 +10,7 @@ JavaScript's ``undefined`` (an argument left out) from ``null`` (None), and
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -37,28 +38,30 @@ async def node_server() -> tuple[NodePeer, int]:
     return peer, (await peer.message())["port"]
 
 
-async def plain_client(port: int, options: dict[str, Any] | None) -> tuple[Any, list[str]]:
+async def plain_client(port: int, options: dict[str, Any] | None,
+                       ) -> tuple[Any, list[str], asyncio.Future[Any]]:
     """``new TLSSocket(null, options).connect(port)``, ending with "hello" once connected;
-    returns the socket (after 'secure') and the events it emitted."""
+    returns the socket (after 'secure'), the events it emitted and its 'close' to come."""
     sock = tls.TLSSocket(None, options)
     events: list[str] = []
     for name in ("connect", "secureConnect", "secure", "error"):
         sock.on(name, lambda *a, name=name: events.append(name))
     secure = once(sock, "secure")
+    closed = once(sock, "close")
     sock.connect(port, "127.0.0.1")
     await once(sock, "connect")
     # connected, but nothing sent: only a write starts the handshake
     assert sock.bytesWritten == 0
     sock.end("hello")
     await secure
-    return sock, events
+    return sock, events, closed
 
 
 def test_new_tls_socket_client_is_not_verified_and_reports_through_ssl() -> None:
     async def main() -> None:
         peer, port = await node_server()
         try:
-            sock, events = await plain_client(port, {})
+            sock, events, closed = await plain_client(port, {})
             err = sock.ssl.verifyError()
             assert err.code == "UNABLE_TO_VERIFY_LEAF_SIGNATURE"
             assert err.message == "unable to verify the first certificate"
@@ -66,10 +69,10 @@ def test_new_tls_socket_client_is_not_verified_and_reports_through_ssl() -> None
             assert sock.authorized is False and sock.authorizationError is None
             assert events == ["connect", "secure"]
             assert await peer.message() == {"secure": True, "got": "hello"}
-            await once(sock, "close")
+            await closed
             assert sock.ssl is None  # the handle is gone with the socket, as in Node
 
-            trusted, events = await plain_client(port, {"ca": key("ca1-cert.pem")})
+            trusted, events, _ = await plain_client(port, {"ca": key("ca1-cert.pem")})
             assert trusted.ssl.verifyError() is None
             assert events == ["connect", "secure"]
             assert await peer.message() == {"secure": True, "got": "hello"}
