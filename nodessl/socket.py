@@ -140,6 +140,9 @@ class TLSSocket(net.Socket):
         self._held: list[tuple[bytes, WriteCallback]] = []
         self._end_when_secure: Callable[..., Any] | None = None
         self._lower: Any = None  # a Duplex below, read through its events (_use_stream)
+        # ciphertext writes the Duplex below has not called back yet (Node's JSStreamSocket
+        # completes a write request in the stream's write callback)
+        self._lower_pending = 0
         self._parent: net.Socket | None = None  # the plain socket taken over (Node's _parent)
         # The tls.Server whose connection listener made this socket: it hears about the
         # socket's handshake (secureConnection, tlsClientError).  The ``server`` option
@@ -282,16 +285,22 @@ class TLSSocket(net.Socket):
         stream.on("end", lambda *a: self._wire_eof())
         stream.on("close", lambda *a: self._wire_lost(None))
         stream.on("error", lambda err: self.destroy(err))
-        stream.on("drain", lambda *a: self._wire_drained())
         self._start_tls()
 
     def _wire_write(self, data: bytes) -> None:
         if self._lower is not None:
             self._bytes_written += len(data)
             if not getattr(self._lower, "destroyed", False):
-                self._lower.write(data)
+                self._lower_pending += 1
+                self._lower.write(data, self._lower_written)
             return
         super()._wire_write(data)
+
+    def _lower_written(self, *_err: Any) -> None:
+        # an error of the stream below reaches us through its 'error' event
+        self._lower_pending -= 1
+        if self._lower_pending == 0:
+            self._wire_drained()  # every byte written below: the write in flight is done
 
     # -- connecting ---------------------------------------------------------------------
 
@@ -722,10 +731,10 @@ class TLSSocket(net.Socket):
                 self._loop.call_soon(cb)
             else:
                 self._write_cb = cb
-        elif getattr(lower, "writableNeedDrain", False) and not getattr(lower, "destroyed", True):
-            self._write_cb = cb  # the stream below emits 'drain' (see _use_stream)
+        elif self._lower_pending > 0:
+            self._write_cb = cb  # completed by the stream below's callback (_lower_written)
         else:
-            cb()
+            self._loop.call_soon(cb)  # never synchronously, as Node's TLSWrap
 
     def _final(self, done: Callable[..., Any]) -> None:
         if not self._secureEstablished:
