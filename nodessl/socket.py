@@ -17,6 +17,7 @@ disconnected before secure TLS connection was established".
 
 from __future__ import annotations
 
+import errno as _errno
 import ipaddress
 import socket as _pysocket
 from collections.abc import Callable, Mapping
@@ -138,6 +139,8 @@ class TLSSocket(net.Socket):
         self._engine: TLSEngine | None = None
         self._corked = False
         self._held: list[tuple[bytes, WriteCallback]] = []
+        # held writes a destroy() cut off: they end when the socket closes (_cancel_writes)
+        self._cancelled: list[WriteCallback] = []
         self._end_when_secure: Callable[..., Any] | None = None
         self._lower: Any = None  # a Duplex below, read through its events (_use_stream)
         # ciphertext writes the Duplex below has not called back yet (Node's JSStreamSocket
@@ -476,7 +479,7 @@ class TLSSocket(net.Socket):
         engine = self._engine
         self._bytes_read += len(data)
         self._touch()
-        if engine is None or self.destroyed:
+        if engine is None or self._handle_gone:
             return
         engine.feed(data)
         self._cycle()
@@ -547,6 +550,8 @@ class TLSSocket(net.Socket):
     def _wire_eof(self) -> None:
         self._eof_received = True
         self._update_ref()
+        if self._handle_gone:
+            return
         if not self._secureEstablished:
             self._tls_error(_ended_before_secure(self))
             return
@@ -555,11 +560,11 @@ class TLSSocket(net.Socket):
     def _wire_lost(self, exc: Exception | None) -> None:
         if self._parent is not None:
             self._parent._wrapped_lost(exc)  # the plain socket shares the connection's fate
-        if not self._secureEstablished and not self.destroyed:
+        if not self._secureEstablished and not self._handle_gone:
             self._tls_error(_ended_before_secure(self, exc))
         if self._lower is not None:
             self._set_ref(False)
-            if not self.destroyed:
+            if not self._handle_gone:
                 if not self._readableState.ended:
                     self.push(None)
                 self.destroy()
@@ -762,6 +767,8 @@ class TLSSocket(net.Socket):
         super()._final(done)
 
     def _destroy(self, error: BaseException | None, cb: Callable[..., Any]) -> None:
+        self._closed_emitted = False  # see net.Socket._destroy
+        self._handle_gone = True
         if self._handshake_timer is not None:
             self._handshake_timer.cancel()
             self._handshake_timer = None
@@ -790,8 +797,18 @@ class TLSSocket(net.Socket):
             self._wire_drained()
         else:
             super()._destroy(error, cb)
-        for _data, write_cb in held:
-            write_cb()  # as a destroyed socket's write in flight: completed, no error
+        self._cancelled.extend(write_cb for _data, write_cb in held)
+
+    def _cancel_writes(self) -> None:
+        # Node's TLSWrap cancels its queued writes as its handle closes, after 'error': on a
+        # socket still destroyed they complete without an error, on one _undestroy()ed
+        # they fail with ECANCELED
+        cancelled, self._cancelled = self._cancelled, []
+        for write_cb in cancelled:
+            if self.destroyed:
+                write_cb()
+            else:
+                write_cb(net._errno_error(_errno.ECANCELED, "write"))
 
     def _emit_error(self, err: BaseException) -> None:
         # Node's tls.Server keeps its own 'error' listener on every connection, so a
