@@ -518,6 +518,7 @@ class TLSSocket(net.Socket):
         # Corked: whatever this step makes the engine say (handshake flight, session
         # tickets, the listeners' first writes, close_notify) leaves in one send.
         self._corked = True
+        chunk, done_now = None, False
         try:
             chunk, done_now, closed = engine.advance()
             if done_now:
@@ -534,7 +535,10 @@ class TLSSocket(net.Socket):
         finally:
             if self._corked:
                 self._corked = False
-                if self._hook_error is None:
+                # A step that only decrypted a record seldom has anything to say (a TLS 1.3
+                # KeyUpdate answer): that goes with the next flush, a write of the 'data'
+                # listener or the cycle's last step, which never holds plaintext.
+                if self._hook_error is None and (chunk is None or done_now):
                     self._flush()
                 # else: the connection fails below; what OpenSSL said after the failing
                 # hook (e.g. a ServerHello to a renegotiation attack) is not sent, as Node
