@@ -92,7 +92,7 @@ class TLSSocket(net.Socket):
 
     def __init__(self, socket: Any = None, options: Mapping[str, Any] | None = None,
                  *, _tls_server: Any = None, _from_connect: bool = False,
-                 **kwargs: Any) -> None:
+                 _judge: bool | None = None, **kwargs: Any) -> None:
         # old forms (nodessl.legacy's NPNProtocols) become Node 20's, when that layer is in
         opts = extensions.adapt_socket_options({**(options or {}), **kwargs})
         # as Node: a stream given brings its own half-open setting, the option is for a
@@ -135,6 +135,10 @@ class TLSSocket(net.Socket):
         # only then does it start the handshake by itself (Node's _start()); any other
         # client sends its ClientHello with its first write.
         self._from_connect = _from_connect
+        # Whether each handshake's peer is judged (authorized, authorizationError, reject):
+        # Node does it in tls.connect's and tls.Server's own 'secure' listeners only.
+        self._judges_peer = (_judge if _judge is not None
+                             else _from_connect or _tls_server is not None)
         self._ssl_handle = _SSLHandle(self)
         self._engine: TLSEngine | None = None
         self._corked = False
@@ -152,7 +156,10 @@ class TLSSocket(net.Socket):
         # alone only lends its SNI contexts and OCSPRequest listeners, as in Node.
         self._tls_server: Any = _tls_server
         self._requestCert = bool(opts.get("requestCert", not self._isServer))
-        self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
+        # Node: tls.connect rejects unless told not to; new TLSSocket() only when told to
+        # (tls.Server passes its own setting)
+        reject = opts.get("rejectUnauthorized")
+        self._rejectUnauthorized = reject is not False if _from_connect else bool(reject)
         self._handshake_timer: Any = None
         self._hook_error: BaseException | None = None
         # Consumers of the message callback (see _observe_messages); known before _start_tls.
@@ -635,7 +642,7 @@ class TLSSocket(net.Socket):
         """Node's ``onConnectSecure``: what a socket made by ``tls.connect`` does on each
         completed handshake (checks, verification, ``secureConnect``).  Other client sockets
         (``new TLSSocket(...)``) are not verified: ``ssl.verifyError()`` tells the result."""
-        if not self._from_connect:
+        if not self._judges_peer:
             if self._sessions is not None:
                 self._sessions.on_secure()
             return
@@ -666,7 +673,9 @@ class TLSSocket(net.Socket):
             self._sessions.on_secure()
 
     def _server_secure(self) -> None:
-        if self._requestCert:
+        # Node's onSocketSecure is tls.Server's listener: a server TLSSocket made otherwise
+        # is not judged (ssl.verifyError() tells), as a client not made by tls.connect
+        if self._requestCert and self._judges_peer:
             verify_error = self._verify_error()
             if verify_error is not None:
                 self.authorizationError = verify_error.code

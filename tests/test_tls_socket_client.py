@@ -149,3 +149,49 @@ def test_left_out_and_none_arguments_are_told_apart() -> None:
         sock.renegotiate({})  # no callback at all is fine
 
     run_loop(main)
+
+
+# A Node client with agent3's certificate (signed by ca2, which the server does not trust).
+NODE_CLIENT_WITH_CERT = NODE_PRELUDE + r"""
+const c = tls.connect({port: +process.argv[1], host: '127.0.0.1', rejectUnauthorized: false,
+                       key: fs.readFileSync('agent3-key.pem'),
+                       cert: fs.readFileSync('agent3-cert.pem')});
+c.on('error', (err) => out({error: errInfo(err)}));
+c.setEncoding('utf8');
+c.on('data', (d) => out({got: d}));
+"""
+
+
+def test_a_server_tls_socket_not_made_by_tls_server_is_not_judged_either() -> None:
+    async def main() -> None:
+        seen: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+        def on_connection(raw: net.Socket) -> None:
+            # Node 20: secure with authorized false and authorizationError null, even with
+            # rejectUnauthorized: only tls.Server's own listener judges the client
+            sock = tls.TLSSocket(raw, {"isServer": True, "requestCert": True,
+                                       "rejectUnauthorized": True,
+                                       "key": key("agent1-key.pem"),
+                                       "cert": key("agent1-cert.pem"),
+                                       "ca": key("ca1-cert.pem")})
+
+            def on_secure() -> None:
+                err = sock.ssl.verifyError()
+                seen.set_result((sock.authorized, sock.authorizationError, err and err.code))
+                sock.end("ok")
+
+            sock.on("secure", on_secure)
+
+        server = net.createServer(on_connection)
+        server.listen(0, "127.0.0.1")
+        await once(server, "listening")
+        port = server.address()["port"]
+        peer = await NodePeer.start(NODE_CLIENT_WITH_CERT.replace("+process.argv[1]", str(port)))
+        try:
+            assert await seen == (False, None, "UNABLE_TO_VERIFY_LEAF_SIGNATURE")
+            assert await peer.message() == {"got": "ok"}
+        finally:
+            server.close()
+            await peer.close()
+
+    run_loop(main)

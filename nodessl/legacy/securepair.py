@@ -149,10 +149,10 @@ class SecurePair(EventEmitter):
                     "requestCert": bool(requestCert),
                     "rejectUnauthorized": bool(rejectUnauthorized), **opts}
         settings["secureContext"] = as_secure_context(settings["secureContext"])
-        # The pair's client verifies its server (authorized, authorizationError) and shakes
+        # The pair verifies its peer (authorized, authorizationError) and its client shakes
         # hands at once, as the SecurePair of old Node versions did (Node 20's only
         # starts with the first cleartext write and leaves verification to the caller).
-        self.cleartext: TLSSocket = TLSSocket(None, settings, _from_connect=True)
+        self.cleartext: TLSSocket = TLSSocket(None, settings, _from_connect=True, _judge=True)
         self.cleartext.once("secure", lambda *a: self.emit("secure"))
         self.cleartext.on("error", self._on_error)
         # The wire comes last: a client's ClientHello is written as it is attached.
