@@ -101,7 +101,8 @@ def connect(*args: Any, **kwargs: Any) -> TLSSocket:
     if trace_on is not None and not isinstance(trace_on, bool):
         raise invalid_arg_type("options.enableTrace", "of type boolean", trace_on)
     lower = options.get("socket")
-    sock = TLSSocket(lower, {**options, "isServer": False, "secureContext": context})
+    sock = TLSSocket(lower, {**options, "isServer": False, "secureContext": context},
+                     _from_connect=True)
     try:
         if lower is None:
             timeout = options.get("timeout")

@@ -201,6 +201,10 @@ class Socket(Duplex):
         self.connecting = False
         self.pending = True
         self._closed_emitted = False
+        # destroy() closed the handle: an _undestroy()ed socket still has none, and what the
+        # old connection reports afterwards (its loss) only ends the closing
+        self._handle_gone = False
+        self._forgotten_error: BaseException | None = None  # see _undestroy
         # The write in flight: held while connecting, or its callback waiting for the
         # transport to hand everything to the kernel (Node calls it when libuv is done).
         self._pending_write: tuple[bytes, WriteCallback] | None = None
@@ -678,6 +682,9 @@ class Socket(Duplex):
     def _wire_lost(self, exc: Exception | None) -> None:
         self._set_ref(False)
         self._cancel_timer()
+        if self._handle_gone:
+            self._loop.call_soon(self._emit_close)  # as libuv's close callback
+            return
         if exc is not None and not self.destroyed:
             err = _errno_error(exc, _failed_call(exc)) if isinstance(exc, OSError) else exc
             self.destroy(err)
@@ -789,6 +796,9 @@ class Socket(Duplex):
             self._loop.call_later(0.001, self._after_flush, done)
 
     def _destroy(self, error: BaseException | None, cb: Callable[..., Any]) -> None:
+        # a socket closed before and brought back by _undestroy() closes (and says so) again
+        self._closed_emitted = False
+        self._handle_gone = True
         self.connecting = False  # Node: a destroyed socket is 'closed', not 'opening'
         self._cancel_timer()
         self._set_ref(False)
@@ -820,7 +830,21 @@ class Socket(Duplex):
         err = self.errored
         if err is not None:
             self._emit_error_nt(err)
+        self._cancel_writes()
         self.emit("close", err is not None)
+
+    def _emit_error_nt(self, err: BaseException) -> None:
+        # the error a destroy() scheduled, unless _undestroy() forgot it meanwhile (this
+        # socket says its error from _emit_close too, so both may be queued)
+        if err is not self._forgotten_error:
+            super()._emit_error_nt(err)
+
+    def _undestroy(self) -> None:
+        self._forgotten_error = self.errored
+        super()._undestroy()
+
+    def _cancel_writes(self) -> None:
+        """The handle closed: writes still queued on it end now (Node's ``ECANCELED``)."""
 
     def destroySoon(self) -> None:
         """End the writable side, then destroy once flushed."""

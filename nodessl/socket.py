@@ -18,6 +18,7 @@ disconnected before secure TLS connection was established".
 
 from __future__ import annotations
 
+import errno as _errno
 import socket as _pysocket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -75,6 +76,17 @@ class UntilSecure:
         return final
 
 
+class _Undefined:
+    """An argument left out: JavaScript tells ``f()`` from ``f(null)`` (Python's None) and
+    some of Node's checks differ between the two."""
+
+    def __repr__(self) -> str:
+        return "<undefined>"
+
+
+_UNDEFINED: Any = _Undefined()
+
+
 def _conn_reset(message: str = ECONNRESET_MESSAGE) -> NodeError:
     return conn_reset(message)
 
@@ -97,10 +109,16 @@ class TLSSocket(net.Socket):
     """Node's ``tls.TLSSocket``: a Duplex with transparent TLS over a socket or stream."""
 
     def __init__(self, socket: Any = None, options: Mapping[str, Any] | None = None,
-                 *, _tls_server: Any = None, **kwargs: Any) -> None:
+                 *, _tls_server: Any = None, _from_connect: bool = False,
+                 _judge: bool | None = None, **kwargs: Any) -> None:
         # old forms (nodessl.legacy's NPNProtocols) become Node 20's, when that layer is in
         opts = extensions.adapt_socket_options({**(options or {}), **kwargs})
-        super().__init__({"allowHalfOpen": opts.get("allowHalfOpen", False),
+        # as Node: a stream given brings its own half-open setting, the option is for a
+        # connection of our own only (a Python socket has no setting of its own)
+        half_open = (bool(getattr(socket, "allowHalfOpen", False))
+                     if socket is not None and not isinstance(socket, _pysocket.socket)
+                     else opts.get("allowHalfOpen", False))
+        super().__init__({"allowHalfOpen": half_open,
                           "highWaterMark": opts.get("highWaterMark"),
                           "readableHighWaterMark": opts.get("readableHighWaterMark"),
                           "writableHighWaterMark": opts.get("writableHighWaterMark"),
@@ -131,10 +149,24 @@ class TLSSocket(net.Socket):
         self.servername: str | bool | None = None
         self._secureEstablished = False
         self.secureConnecting = True
+        # Made by tls.connect (Node's kConnectOptions): only then is a client verified, and
+        # only then does it start the handshake by itself (Node's _start()); any other
+        # client sends its ClientHello with its first write.
+        self._from_connect = _from_connect
+        # Whether each handshake's peer is judged (authorized, authorizationError, reject):
+        # Node does it in tls.connect's and tls.Server's own 'secure' listeners only.
+        self._judges_peer = (_judge if _judge is not None
+                             else _from_connect or _tls_server is not None)
+        self._ssl_handle = _SSLHandle(self)
         self._engine: TLSEngine | None = None
         self._corked = False
         self._until_secure = UntilSecure()  # writes and end() that came before the handshake
+        # held writes a destroy() cut off: they end when the socket closes (_cancel_writes)
+        self._cancelled: list[WriteCallback] = []
         self._lower: Any = None  # a Duplex below, read through its events (_use_stream)
+        # ciphertext writes the Duplex below has not called back yet (Node's JSStreamSocket
+        # completes a write request in the stream's write callback)
+        self._lower_pending = 0
         self._parent: net.Socket | None = None  # the plain socket taken over (Node's _parent)
         # The tls.Server whose connection listener made this socket: it hears about the
         # socket's handshake (secureConnection, tlsClientError).  The ``server`` option
@@ -142,7 +174,10 @@ class TLSSocket(net.Socket):
         self._tls_server: Any = _tls_server
         self.server = opts.get("server")  # Node: TLSSocket's server is options.server
         self._requestCert = bool(opts.get("requestCert", not self._isServer))
-        self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
+        # Node: tls.connect rejects unless told not to; new TLSSocket() only when told to
+        # (tls.Server passes its own setting)
+        reject = opts.get("rejectUnauthorized")
+        self._rejectUnauthorized = reject is not False if _from_connect else bool(reject)
         self._handshake_timer: Any = None
         self._hook_error: BaseException | None = None
         # ALPN, PSK, SNI/OCSP, message observers, sessions, renegotiation, trace (features.py);
@@ -165,6 +200,12 @@ class TLSSocket(net.Socket):
             self.enableTrace()
         if socket is not None:
             self._wrap(socket)
+
+    @property
+    def ssl(self) -> _SSLHandle | None:
+        """Node's ``tlsSocket.ssl``, the TLS handle (for ``ssl.verifyError()``); None once
+        the socket closed."""
+        return None if self._closed_emitted else self._ssl_handle
 
     @property
     def npnProtocol(self) -> str | bool | None:
@@ -262,16 +303,22 @@ class TLSSocket(net.Socket):
         stream.on("end", lambda *a: self._wire_eof())
         stream.on("close", lambda *a: self._wire_lost(None))
         stream.on("error", lambda err: self.destroy(err))
-        stream.on("drain", lambda *a: self._wire_drained())
         self._start_tls()
 
     def _wire_write(self, data: bytes) -> None:
         if self._lower is not None:
             self._bytes_written += len(data)
             if not getattr(self._lower, "destroyed", False):
-                self._lower.write(data)
+                self._lower_pending += 1
+                self._lower.write(data, self._lower_written)
             return
         super()._wire_write(data)
+
+    def _lower_written(self, *_err: Any) -> None:
+        # an error of the stream below reaches us through its 'error' event
+        self._lower_pending -= 1
+        if self._lower_pending == 0:
+            self._wire_drained()  # every byte written below: the write in flight is done
 
     # -- connecting ---------------------------------------------------------------------
 
@@ -293,11 +340,34 @@ class TLSSocket(net.Socket):
             if "info" in hooks:
                 self._features.sessions = SessionEvents(self)
             self._configure(self._engine.conn)
+        except Exception as err:  # noqa: BLE001 - whatever fails here fails this socket only
+            self._tls_error(err)
+            return
+        if self._isServer or self._from_connect:
+            self._begin_handshake()
+        if self._isServer:
+            self._arm_handshake_timeout()
+
+    def _start(self) -> None:
+        """Node's ``tlsSocket._start()``: begin a client's handshake now (``tls.connect``
+        does; any other client TLSSocket begins with its first write), once connected."""
+        if self.connecting:
+            self.once("connect", lambda *a: self._start())
+            return
+        engine = self._engine
+        if engine is not None and not engine.started and not self.destroyed:
+            self._begin_handshake()
+
+    def _begin_handshake(self) -> None:
+        """Drive the handshake's first step (a client's ClientHello) and send it."""
+        engine = self._engine
+        assert engine is not None
+        try:
             if not self._isServer:
                 # as Node's TLSWrap: only a client starts; a server's handshake begins with
                 # the ClientHello, so a server that cannot speak (no protocols) reads it and
                 # answers with its alert instead of closing on the unread hello
-                self._engine.start()
+                engine.start()
             if self._hook_error is not None:
                 # a client callback failed building the ClientHello (TLS 1.3 PSK): Node
                 # reports it and sends nothing
@@ -310,8 +380,6 @@ class TLSSocket(net.Socket):
             self._tls_error(err)
             return
         self._flush()
-        if self._isServer:
-            self._arm_handshake_timeout()
 
     def _hooks(self) -> frozenset[str]:
         """The OpenSSL callbacks this connection needs (see hooks.py)."""
@@ -454,26 +522,50 @@ class TLSSocket(net.Socket):
         engine = self._engine
         self._bytes_read += len(data)
         self._touch()
-        if engine is None or self.destroyed:
+        if engine is None or self._handle_gone:
             return
         engine.feed(data)
         self._cycle()
 
     def _cycle(self) -> None:
+        """Run the engine on what arrived: the handshake, then each SSL_read's plaintext
+        to the reader (or to ``onread``) before the next is decrypted, as Node's ClearOut
+        emits each chunk before reading on."""
         engine = self._engine
         assert engine is not None
-        # Corked: whatever this cycle makes the engine say (handshake flight, session
+        while True:
+            chunk, done_now, closed = self._step(engine)
+            if self.destroyed:
+                return
+            if chunk is not None:
+                if self._onread_cb is not None:
+                    self._onread_deliver(chunk)
+                elif not self.push(chunk):
+                    self._pause_wire()
+            if self._features.sessions is not None:
+                self._features.sessions.flush()
+            if closed:
+                self._push_eof()
+                break
+            if self.destroyed:
+                return
+            if chunk is None and not done_now:
+                break
+            # more may be complete: data in the same flight as the Finished message, or
+            # the records after this one
+        if engine.paused and self._features.cert_phase is not None and not self.destroyed:
+            self._features.cert_phase.run()  # user code, now that OpenSSL has returned
+
+    def _step(self, engine: TLSEngine) -> tuple[bytes | None, bool, bool]:
+        """One engine step; a handshake that completed is reported (secureConnect ...)."""
+        # Corked: whatever this step makes the engine say (handshake flight, session
         # tickets, the listeners' first writes, close_notify) leaves in one send.
         self._corked = True
+        chunk, done_now = None, False
         try:
-            chunks, done_now, closed = engine.advance()
+            chunk, done_now, closed = engine.advance()
             if done_now:
                 self._on_handshake_done()
-                if self.destroyed:
-                    return
-                if not chunks and not closed:
-                    # data may have arrived in the same flight as the Finished message
-                    chunks, _, closed = engine.advance()
         except NodeError as err:
             self._corked = False
             # an exception raised in one of our OpenSSL callbacks is the real cause; then,
@@ -482,41 +574,31 @@ class TLSSocket(net.Socket):
             if hook_error is None:
                 self._flush()
             self._tls_error(hook_error or err)
-            return
+            return None, False, False
         finally:
             if self._corked:
                 self._corked = False
-                if self._hook_error is None:
+                # A step that only decrypted a record seldom has anything to say (a TLS 1.3
+                # KeyUpdate answer): that goes with the next flush, a write of the 'data'
+                # listener or the cycle's last step, which never holds plaintext.
+                if self._hook_error is None and (chunk is None or done_now):
                     self._flush()
                 # else: the connection fails below; what OpenSSL said after the failing
                 # hook (e.g. a ServerHello to a renegotiation attack) is not sent, as Node
                 # destroys the socket from inside that callback
         if self._hook_error is not None:
-            # a callback that cannot fail the handshake itself (message observers) failed
+            # a callback that cannot fail the handshake itself (message observers, the
+            # renegotiation limits) failed
             hook_error, self._hook_error = self._hook_error, None
             self._tls_error(hook_error)
-            return
-        if self._onread_cb is not None:
-            for chunk in chunks:
-                self._onread_deliver(chunk)
-        else:
-            push = self.push
-            full = False
-            for chunk in chunks:
-                if not push(chunk):
-                    full = True
-            if full:
-                self._pause_wire()
-        if self._features.sessions is not None:
-            self._features.sessions.flush()
-        if closed:
-            self._push_eof()
-        if engine.paused and self._features.cert_phase is not None and not self.destroyed:
-            self._features.cert_phase.run()  # user code, now that OpenSSL has returned
+            return None, False, False
+        return chunk, done_now, closed
 
     def _wire_eof(self) -> None:
         self._eof_received = True
         self._update_ref()
+        if self._handle_gone:
+            return
         if not self._secureEstablished:
             self._tls_error(_ended_before_secure(self))
             return
@@ -525,11 +607,11 @@ class TLSSocket(net.Socket):
     def _wire_lost(self, exc: Exception | None) -> None:
         if self._parent is not None:
             self._parent._wrapped_lost(exc)  # the plain socket shares the connection's fate
-        if not self._secureEstablished and not self.destroyed:
+        if not self._secureEstablished and not self._handle_gone:
             self._tls_error(_ended_before_secure(self, exc))
         if self._lower is not None:
             self._set_ref(False)
-            if not self.destroyed:
+            if not self._handle_gone:
                 if not self._readableState.ended:
                     self.push(None)
                 self.destroy()
@@ -564,7 +646,12 @@ class TLSSocket(net.Socket):
                 self.emit("OCSPResponse", response)
                 if self.destroyed:
                     return
-            self._client_secure()
+            # Node's _finishInit emits 'secure' on every client; tls.connect's own listener
+            # (onConnectSecure: verification, secureConnect) is the first of them, so a
+            # 'secure' listener added meanwhile (renegotiate's callback) waits for the next
+            # one, and the others run even if it destroyed the socket
+            self.prependOnceListener("secure", lambda *a: self._client_secure())
+            self.emit("secure")
         if self.destroyed:
             return
         for data, cb in self._until_secure.take_writes():
@@ -588,6 +675,13 @@ class TLSSocket(net.Socket):
         return VerifyError(_ossl.verify_error_string(code), name)
 
     def _client_secure(self) -> None:
+        """Node's ``onConnectSecure``: what a socket made by ``tls.connect`` does on each
+        completed handshake (checks, verification, ``secureConnect``).  Other client sockets
+        (``new TLSSocket(...)``) are not verified: ``ssl.verifyError()`` tells the result."""
+        if not self._judges_peer:
+            if self._features.sessions is not None:
+                self._features.sessions.on_secure()
+            return
         opts = self._tlsOptions
         min_dh = opts.get("minDHSize", 1024)
         info = self.getEphemeralKeyInfo() or {}
@@ -615,7 +709,9 @@ class TLSSocket(net.Socket):
             self._features.sessions.on_secure()
 
     def _server_secure(self) -> None:
-        if self._requestCert:
+        # Node's onSocketSecure is tls.Server's listener: a server TLSSocket made otherwise
+        # is not judged (ssl.verifyError() tells), as a client not made by tls.connect
+        if self._requestCert and self._judges_peer:
             verify_error = self._verify_error()
             if verify_error is not None:
                 self.authorizationError = verify_error.code
@@ -681,6 +777,9 @@ class TLSSocket(net.Socket):
     def _write(self, chunk: bytes, encoding: str, cb: Any) -> None:
         if not self._secureEstablished:
             self._until_secure.writes.append((chunk, cb))
+            engine = self._engine
+            if engine is not None and not engine.started and not self._isServer:
+                self._begin_handshake()  # as Node's SSL_write on a client not yet started
             return
         engine = self._engine
         assert engine is not None
@@ -704,10 +803,10 @@ class TLSSocket(net.Socket):
                 self._loop.call_soon(cb)
             else:
                 self._write_cb = cb
-        elif getattr(lower, "writableNeedDrain", False) and not getattr(lower, "destroyed", True):
-            self._write_cb = cb  # the stream below emits 'drain' (see _use_stream)
+        elif self._lower_pending > 0:
+            self._write_cb = cb  # completed by the stream below's callback (_lower_written)
         else:
-            cb()
+            self._loop.call_soon(cb)  # never synchronously, as Node's TLSWrap
 
     def _final(self, done: Callable[..., Any]) -> None:
         if not self._secureEstablished:
@@ -715,12 +814,20 @@ class TLSSocket(net.Socket):
                     and self._transport is None:
                 done(None)
                 return
+            if self._engine is not None and not self._engine.started \
+                    and not self._isServer:
+                # a client that never wrote: no handshake, only the end of the stream below
+                self._end_below(done)
+                return
             self._until_secure.final = done
             return
         engine = self._engine
         assert engine is not None
         engine.close()
         self._flush(force=True)  # everything, close_notify last, before the TCP FIN
+        self._end_below(done)
+
+    def _end_below(self, done: Callable[..., Any]) -> None:
         if self._lower is not None:
             self._lower.end()
             self._loop.call_soon(done, None)
@@ -728,6 +835,8 @@ class TLSSocket(net.Socket):
         super()._final(done)
 
     def _destroy(self, error: BaseException | None, cb: Callable[..., Any]) -> None:
+        self._closed_emitted = False  # see net.Socket._destroy
+        self._handle_gone = True
         if self._handshake_timer is not None:
             self._handshake_timer.cancel()
             self._handshake_timer = None
@@ -756,8 +865,18 @@ class TLSSocket(net.Socket):
             self._wire_drained()
         else:
             super()._destroy(error, cb)
-        for _data, write_cb in held:
-            write_cb()  # as a destroyed socket's write in flight: completed, no error
+        self._cancelled.extend(write_cb for _data, write_cb in held)
+
+    def _cancel_writes(self) -> None:
+        # Node's TLSWrap cancels its queued writes as its handle closes, after 'error': on a
+        # socket still destroyed they complete without an error, on one _undestroy()ed
+        # they fail with ECANCELED
+        cancelled, self._cancelled = self._cancelled, []
+        for write_cb in cancelled:
+            if self.destroyed:
+                write_cb()
+            else:
+                write_cb(net._errno_error(_errno.ECANCELED, "write"))
 
     def _emit_error(self, err: BaseException) -> None:
         # Node's tls.Server keeps its own 'error' listener on every connection, so a
@@ -885,9 +1004,9 @@ class TLSSocket(net.Socket):
             return None
         return conn.get_peer_finished()
 
-    def setMaxSendFragment(self, size: int) -> bool:
+    def setMaxSendFragment(self, size: int = _UNDEFINED) -> bool:
         """Limit application-data records to ``size`` bytes; False outside 512..16384."""
-        size = facts.validate_fragment_size(size)
+        size = facts.validate_fragment_size(None if size is _UNDEFINED else size)
         if not facts.MIN_FRAGMENT <= size <= facts.MAX_FRAGMENT or self.destroyed:
             return False
         self._features.max_fragment = size
@@ -938,15 +1057,20 @@ class TLSSocket(net.Socket):
         return super().address()
 
     def renegotiate(self, options: Mapping[str, Any] | None = None,
-                    callback: Callable[[BaseException | None], Any] | None = None) -> bool | None:
+                    callback: Callable[[BaseException | None], Any] | None = _UNDEFINED,
+                    ) -> bool | None:
         """Start a TLS <= 1.2 renegotiation; ``options`` may set ``requestCert`` and
         ``rejectUnauthorized`` (a server asking for a client certificate afterwards).
 
         Returns True when it started (``callback(None)`` once it completed, at the next
         ``secure``), False when it could not (``callback(err)`` soon after, e.g.
         ``ERR_SSL_WRONG_SSL_VERSION`` under TLS 1.3), None on a destroyed socket.
+        A callback passed as None is refused (Node's ``null``), as Node does.
         """
-        return renegotiation.renegotiate(self, options, callback)
+        if callback is None:
+            raise invalid_arg_type("callback", "of type function", None)
+        return renegotiation.renegotiate(self, options,
+                                         None if callback is _UNDEFINED else callback)
 
     def disableRenegotiation(self) -> None:
         """Fail this (server) connection with ``ERR_TLS_RENEGOTIATION_DISABLED`` when the
@@ -970,6 +1094,23 @@ class TLSSocket(net.Socket):
         self._tlsOptions["servername"] = name
         if self._engine is not None and self._engine.state == "handshaking":
             self._engine.conn.set_tlsext_host_name(name.encode("idna"))
+
+
+class _SSLHandle:
+    """What ``tlsSocket.ssl`` offers of Node's native TLSWrap handle."""
+
+    __slots__ = ("_socket",)
+
+    def __init__(self, sock: TLSSocket) -> None:
+        self._socket = sock
+
+    def verifyError(self) -> VerifyError | None:
+        """The peer's chain verification as an error (``code`` is OpenSSL's name), None when
+        it verified; None too before the handshake started."""
+        sock = self._socket
+        if sock._engine is None:
+            return None
+        return sock._verify_error()
 
 
 _HANDSHAKE_START_OR_DONE = _ossl.SSL_CB_HANDSHAKE_START | _ossl.SSL_CB_HANDSHAKE_DONE

@@ -79,6 +79,23 @@ class Stream(EventEmitter):
         """Release resources, then ``callback(err)``."""
         callback(err)
 
+    def _undestroy(self) -> None:
+        """Node's ``_undestroy()``: the stream is as if never destroyed, errored or ended
+        (a side that is not readable / writable stays ended)."""
+        r, w = self._readableState, self._writableState
+        if r is not None:
+            r.constructed = True
+            r.closed = r.closeEmitted = r.destroyed = False
+            r.errored = None
+            r.errorEmitted = r.reading = False
+            r.ended = r.endEmitted = r.readable is False
+        if w is not None:
+            w.constructed = True
+            w.destroyed = w.closed = w.closeEmitted = False
+            w.errored = None
+            w.errorEmitted = w.finalCalled = w.prefinished = False
+            w.ended = w.ending = w.finished = w.writable is False
+
     def _emit_error_close_nt(self, err: BaseException) -> None:
         self._emit_error_nt(err)
         self._emit_close_nt()

@@ -14,7 +14,10 @@ import nodessl as tls
 from nodessl import net
 
 pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "socket: TLSSocket has no bufferSize (Node: bytes queued for writing, here 0 then +1 per write('a') before the Duplex takes them, undefined once ended)"))
+    "node: node v20.20.2 fails this file on this machine too: at the client's 'end' its "
+    "bufferSize is 0, not undefined (its _handle is still there: 'end' comes before the "
+    "Duplex below closes), and so is nodessl's; the other checks pass (0 after connecting, "
+    "one more per write('a') until the Duplex calls back the ciphertext's write)"))
 
 NODE_TEST = "test-tls-streamwrap-buffersize.js"
 
