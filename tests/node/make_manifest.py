@@ -12,12 +12,29 @@ Run ``python tests/node/make_manifest.py`` after adding or changing a port;
 
 from __future__ import annotations
 
+import ast
 import re
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 _XFAIL = re.compile(r"pytest\.mark\.xfail\((?:[^)]*?)reason=\s*\(?\s*([\"'])(.*?)\1", re.S)
+_XFAIL_NAMED = re.compile(r"pytest\.mark\.xfail\((?:[^)]*?)reason=\s*([A-Za-z_]\w*)")
+
+
+def named_string(port: Path, name: str) -> str | None:
+    """A module-level string constant ``name`` of ``port``, or of the port it imports it from."""
+    tree = ast.parse(port.read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name
+                                                for t in node.targets):
+            value = ast.literal_eval(node.value)
+            return value if isinstance(value, str) else None
+        if isinstance(node, ast.ImportFrom) and node.module and \
+                any(alias.name == name for alias in node.names):
+            source = HERE / (node.module + ".py")
+            return named_string(source, name) if source.exists() else None
+    return None
 
 
 def port_name(node_file: str) -> str:
@@ -54,6 +71,11 @@ def status(node_file: str, na: dict[str, str]) -> tuple[str, str]:
             if reason.lower().startswith("issue 9"):
                 return "waits for issue 9", reason
             return "ported, fails", reason
+        named = _XFAIL_NAMED.search(text)
+        reason = named_string(port, named.group(1)) if named else None
+        if reason is not None:
+            return ("waits for issue 9" if reason.lower().startswith("issue 9")
+                    else "ported, fails"), reason
         if "pytest.mark.xfail" in text:
             return "ported, fails", "(no reason given)"
         return "passes", ""
