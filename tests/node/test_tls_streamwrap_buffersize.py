@@ -2,22 +2,15 @@
 
 ``bufferSize`` also counts writes on a TLSSocket made over a generic Duplex
 (Node's StreamWrap): 0 after connecting, one more per write, undefined after
-the socket ended.
+the socket closed.
 """
 
 import asyncio
 
-import pytest
 from duplexpair import makeDuplexPair
 
 import nodessl as tls
 from nodessl import net
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "node: node v20.20.2 fails this file on this machine too: at the client's 'end' its "
-    "bufferSize is 0, not undefined (its _handle is still there: 'end' comes before the "
-    "Duplex below closes), and so is nodessl's; the other checks pass (0 after connecting, "
-    "one more per write('a') until the Duplex calls back the ciphertext's write)"))
 
 NODE_TEST = "test-tls-streamwrap-buffersize.js"
 
@@ -70,13 +63,12 @@ def test_streamwrap_buffersize(common, fixtures):
                         client.write("a")
                         assert client.bufferSize == i
 
-                    # It seems that tlsSockets created from sockets of `Duplex` emit no
-                    # "finish" events. We use "end" event instead.
-                    def on_end(*_):
+                    def on_close(*_):
                         # `undefined` in Node
                         assert client.bufferSize is None
 
-                    client.on("end", common.mustCall(on_end))
+                    client.on("end", common.mustCall())
+                    client.on("close", common.mustCall(on_close))
 
                     client.end()
 
