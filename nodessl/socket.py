@@ -34,6 +34,7 @@ from .errors import (
     ECONNRESET_MESSAGE,
     NodeError,
     NodeTypeError,
+    SSLError,
     VerifyError,
     conn_reset,
     invalid_arg_type,
@@ -180,6 +181,9 @@ class TLSSocket(net.Socket):
         self._rejectUnauthorized = reject is not False if _from_connect else bool(reject)
         self._handshake_timer: Any = None
         self._hook_error: BaseException | None = None
+        # An OpenSSL error Node leaves queued without failing (see _use_context): the one
+        # reported if the handshake then fails, as Node reports the queue's oldest entry.
+        self._queued_error: SSLError | None = None
         # ALPN, PSK, SNI/OCSP, message observers, sessions, renegotiation, trace (features.py);
         # filled in the order Node's _init checks the options
         features = self._features = Features(
@@ -501,6 +505,15 @@ class TLSSocket(net.Socket):
     def _use_context(self, context: SecureContext) -> None:
         """Go on handshaking with ``context`` (SNI), with this connection's OpenSSL hooks."""
         assert self._engine is not None
+        if context._last_leaf is None:
+            # Node's UseSNIContext calls SSL_use_certificate(ssl, NULL): it fails, nothing
+            # of that context is used, and the handshake goes on with the server's own
+            # certificate; the failure stays on OpenSSL's error queue.
+            self._queued_error = SSLError(
+                "error:SSL routines:SSL_use_certificate:passed a null parameter",
+                "ERR_SSL_PASSED_A_NULL_PARAMETER", library="SSL routines",
+                reason="passed a null parameter")
+            return
         self._engine.conn.set_context(context.context_for(self._features.active))
 
     def _join_message_observers(self, observer: MessageObserver) -> bool:
@@ -573,6 +586,8 @@ class TLSSocket(net.Socket):
             hook_error, self._hook_error = self._hook_error, None
             if hook_error is None:
                 self._flush()
+            if not self._secureEstablished and self._queued_error is not None:
+                err = self._queued_error
             self._tls_error(hook_error or err)
             return None, False, False
         finally:
@@ -621,6 +636,7 @@ class TLSSocket(net.Socket):
     # -- handshake completion -----------------------------------------------------------------
 
     def _on_handshake_done(self) -> None:
+        self._queued_error = None
         if self._handshake_timer is not None:
             self._handshake_timer.cancel()
             self._handshake_timer = None
