@@ -586,9 +586,8 @@ class TLSSocket(net.Socket):
             hook_error, self._hook_error = self._hook_error, None
             if hook_error is None:
                 self._flush()
-            if not self._secureEstablished and self._queued_error is not None:
-                err = self._queued_error
-            self._tls_error(hook_error or err)
+            queued = None if self._secureEstablished else self._queued_error
+            self._tls_error(hook_error or queued or err)
             return None, False, False
         finally:
             if self._corked:
