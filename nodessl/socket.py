@@ -749,7 +749,7 @@ class TLSSocket(net.Socket):
     def _on_renegotiated(self) -> None:
         """A renegotiation completed (the engine reported a handshake after the first)."""
         if self._isServer:
-            if self._requestCert:
+            if self._requestCert and self._judges_peer:  # as _server_secure: tls.Server's
                 verify_error = self._verify_error()
                 if verify_error is not None:
                     self.authorizationError = verify_error.code
