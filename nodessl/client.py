@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import net
-from .errors import NodeRangeError, NodeTypeError, invalid_arg_type
+from .errors import NodeRangeError, NodeTypeError, invalid_arg_type, js_string
 from .socket import TLSSocket, _default_check_server_identity, create_secure_context
 
 __all__ = ["connect"]
@@ -36,24 +36,6 @@ def _host_is_ip(host: str) -> bool:
         return False
 
 
-def _js_string(value: Any) -> str:
-    """JavaScript's ``String(value)`` for the values an option check may print."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if value != value:
-            return "NaN"
-        if value in (float("inf"), float("-inf")):
-            return "Infinity" if value > 0 else "-Infinity"
-        if value.is_integer():
-            return str(int(value))
-    if isinstance(value, (list, tuple)):
-        return ",".join(_js_string(v) for v in value)
-    if isinstance(value, Mapping):
-        return "[object Object]"
-    return str(value)
 
 
 def _check_min_dh_size(options: Mapping[str, Any]) -> None:
@@ -64,11 +46,11 @@ def _check_min_dh_size(options: Mapping[str, Any]) -> None:
         return
     value = options["minDHSize"]
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise NodeTypeError(f"options.minDHSize is not a number: {_js_string(value)}",
+        raise NodeTypeError(f"options.minDHSize is not a number: {js_string(value, none='null')}",
                             "ERR_INVALID_ARG_TYPE")
     if not value > 0:  # NaN too
         raise NodeRangeError(f"options.minDHSize is not a positive number: "
-                             f"{_js_string(value)}", "ERR_OUT_OF_RANGE")
+                             f"{js_string(value, none='null')}", "ERR_OUT_OF_RANGE")
 
 
 def connect(*args: Any, **kwargs: Any) -> TLSSocket:

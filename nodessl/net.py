@@ -30,6 +30,7 @@ from .errors import (
     dns_error,
     invalid_arg_type,
     invalid_arg_value,
+    js_string,
     system_error,
 )
 from .events import EventEmitter, captureRejectionSymbol
@@ -535,10 +536,10 @@ class Socket(Duplex):
             if not valid[4] and not valid[6]:
                 ip, fam = answers[0]
                 if not isinstance(ip, str) or not isIP(ip):
-                    fail(NodeError(f"Invalid IP address: {_js_string_of(ip)}",
+                    fail(NodeError(f"Invalid IP address: {js_string(ip)}",
                                    "ERR_INVALID_IP_ADDRESS"))
                 else:
-                    fail(NodeRangeError(f"Invalid address family: {_js_string_of(fam)} "
+                    fail(NodeRangeError(f"Invalid address family: {js_string(fam)} "
                                         f"{host}:{options.get('port')}",
                                         "ERR_INVALID_ADDRESS_FAMILY"))
                 return
@@ -1110,19 +1111,13 @@ def _check_connect_options(options: dict[str, Any]) -> None:
     if lookup is None and family is not None and (isinstance(family, bool)
                                                   or family not in (0, 4, 6)):
         # dns.lookup's own check
-        shown = f"'{family}'" if isinstance(family, str) else _js_string_of(family)
+        shown = f"'{family}'" if isinstance(family, str) else js_string(family)
         raise NodeValueError("The property 'options.family' must be one of: 0, 4, 6. "
                              f"Received {shown}", "ERR_INVALID_ARG_VALUE")
     if family is not None:
         options["family"] = family
 
 
-def _js_string_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _normalize_connect_args(args: tuple[Any, ...]) -> tuple[dict[str, Any], Any]:
