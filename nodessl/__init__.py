@@ -26,6 +26,7 @@ from typing import Any
 from . import backend, constants, net, stream, timers
 from .abort import AbortController, AbortSignal
 from .alpn import convertALPNProtocols
+from .client import connect
 from .context import (
     DEFAULT_CIPHERS,
     DEFAULT_ECDH_CURVE,
@@ -39,7 +40,7 @@ from .errors import NodeError
 from .identity import checkServerIdentity
 from .loop import run
 from .server import Server, createServer
-from .socket import TLSSocket, connect
+from .socket import TLSSocket
 from .timers import (
     clearImmediate,
     clearInterval,

@@ -556,6 +556,10 @@ class SecureContext:
     """
 
     context: SSL.Context
+    # The key-exchange groups ecdhCurve installed, and the RFC 7919 group the dhparam is (see
+    # _install_groups); the class values until the build sets them.
+    _groups: str = ""
+    _dh_group: str | None = None
 
     def __init__(self, secureProtocol: Any = None, secureOptions: Any = None,
                  minVersion: Any = None, maxVersion: Any = None) -> None:
@@ -1089,6 +1093,25 @@ def _set_curve(sc: SecureContext, curve: str) -> None:
     # OpenSSL 4 accepts '' as "no change"; Node's OpenSSL 3.0 rejects it.  Keep Node's error.
     if curve == "" or not openssl.set_curves_list(sc.context, curve):
         raise NodeError("Failed to set ECDH curve", "ERR_CRYPTO_OPERATION_FAILED")
+    sc._groups = curve
+    if sc._dh_group is not None:
+        _install_groups(sc)
+
+
+def _install_groups(sc: SecureContext) -> None:
+    """The groups of ``ecdhCurve`` plus, last, the RFC 7919 group the ``dhparam`` is.
+
+    OpenSSL 3.2+ negotiates TLS 1.2 DHE over RFC 7919 groups: a client offering ffdhe
+    groups (the openssl CLI, Firefox) gets DHE only over a group in the server's list, never
+    over the ``dhparam`` installed.  Node 20's OpenSSL 3.0 serves the dhparam to every client.
+    When the dhparam is itself an RFC 7919 group ('auto' always is), listing that group
+    serves such a client the very group Node serves; after the EC groups, so ECDHE and
+    TLS 1.3 keep their preference.  A dhparam of any other group cannot be served to those
+    clients by OpenSSL 4 (they get ECDHE, as when the server has no DHE)."""
+    groups = sc._groups or NODE20_GROUPS
+    if sc._dh_group is not None and sc._dh_group not in groups.split(":"):
+        groups = f"{groups}:{sc._dh_group}"
+    openssl.set_curves_list(sc.context, groups)
 
 
 def _set_proto(sc: SecureContext, version: int, *, maximum: bool) -> None:
@@ -1291,7 +1314,13 @@ N///////////AgEC
 
 
 def _dh_prime_bits(pem: bytes) -> int | None:
-    """Bit length of the prime of the first DH parameters block, or None when unreadable.
+    """Bit length of the prime of the first DH parameters block, or None when unreadable."""
+    prime = _dh_prime(pem)
+    return prime.bit_length() or None if prime is not None else None
+
+
+def _dh_prime(pem: bytes) -> int | None:
+    """The prime of the first DH parameters block, or None when unreadable.
 
     Read from the DER directly (DHparams and X9.42 both start ``SEQUENCE { INTEGER p``):
     cryptography warns that finite-field DH is deprecated on every load.
@@ -1309,8 +1338,12 @@ def _dh_prime_bits(pem: bytes) -> int | None:
         int_header, length = _der_length(der, seq_header)
     except (ValueError, IndexError):
         return None
-    prime = int.from_bytes(der[seq_header + int_header:seq_header + int_header + length], "big")
-    return prime.bit_length() or None
+    return int.from_bytes(der[seq_header + int_header:seq_header + int_header + length], "big")
+
+
+# RFC 7919 primes to OpenSSL's group names (the two 'auto' picks; larger ones are served as
+# any other dhparam).
+_RFC7919_GROUPS = {_dh_prime(_FFDHE2048): "ffdhe2048", _dh_prime(_FFDHE3072): "ffdhe3072"}
 
 
 def _auto_dh(sc: SecureContext) -> bytes:
@@ -1342,6 +1375,8 @@ def _set_dh(sc: SecureContext, pem: bytes) -> str | None:
                         reason=err.reason, opensslErrorStack=[err.message]) from err
     if not readable:
         return None  # armour fine, body undecodable: discarded like any invalid dhparam
+    sc._dh_group = _RFC7919_GROUPS.get(_dh_prime(pem))
+    _install_groups(sc)
     return "DH parameter is less than 2048 bits" if bits < 2048 else None
 
 

@@ -6,10 +6,10 @@ The engine never touches a socket or a loop (the h11 / Twisted ``tls.py`` shape)
 Its owner (a TLSSocket, a SecurePair) does three things, always in this order:
 
 1. ``feed(ciphertext)`` whatever arrived from the peer;
-2. ``advance()``: drive the handshake if it is not done, then decrypt every
-   complete record into plaintext.  It returns the plaintext chunks and
-   whether the peer sent close_notify; a fatal TLS error raises a Node-coded
-   :class:`~nodessl.errors.SSLError`;
+2. ``advance()``: drive the handshake if it is not done, then decrypt one
+   SSL_read's worth of plaintext (called again until it has none left).  It
+   returns the plaintext and whether the peer sent close_notify; a fatal TLS
+   error raises a Node-coded :class:`~nodessl.errors.SSLError`;
 3. ``take_output()`` and send those bytes to the peer.  Step 3 is owed after
    *every* engine call, including a failed one: OpenSSL queues the alert that
    explains a failure, and the peer deserves to read it.
@@ -58,6 +58,8 @@ class TLSEngine:
         self.state = HANDSHAKING
         self._io = _ossl.RecordIO(self.conn)
         self.handshakes = 0
+        # the handshake was driven at least once (a client's ClientHello is out)
+        self.started = False
         self.paused = False  # the certificate callback parked the handshake (see sni.py)
         self.sent_close = False
         # Renegotiation (TLS <= 1.2): the info hook sets ``renegotiated`` when one completed;
@@ -102,24 +104,28 @@ class TLSEngine:
         """Begin the handshake (a client produces its ClientHello)."""
         self.advance()
 
-    def advance(self) -> tuple[list[bytes], bool, bool]:
-        """Run the handshake and decrypt what can be decrypted.
+    def advance(self) -> tuple[bytes | None, bool, bool]:
+        """Run the handshake, then decrypt one SSL_read's worth.
 
-        Returns ``(plaintext_chunks, handshake_just_completed, peer_closed)``.
+        Returns ``(plaintext, handshake_just_completed, peer_closed)``; ``plaintext`` is
+        None when nothing more is complete.  The owner hands each piece on before asking
+        for the next, as Node emits each SSL_read's 'data' before reading on: a listener
+        (``disableRenegotiation()``, ``destroy()``) acts before the records that follow.
         """
         done_now = False
         if self.state == HANDSHAKING:
+            self.started = True
             self.paused = False
             try:
                 self.conn.do_handshake()
             except (SSL.WantReadError, SSL.WantWriteError):
-                return [], False, False
+                return None, False, False
             except SSL.WantX509LookupError:
                 self.paused = True
-                return [], False, False
+                return None, False, False
             except SSL.ZeroReturnError:
                 self.state = CLOSED
-                return [], False, True
+                return None, False, True
             except SSL.SysCallError as exc:
                 self.state = BROKEN
                 raise _syscall_error(exc) from None
@@ -130,9 +136,9 @@ class TLSEngine:
             self.handshakes += 1
             done_now = True
         if self.state != OPEN:
-            return [], done_now, False
+            return None, done_now, False
         try:
-            chunks, closed = self._io.read_all()
+            chunk, closed = self._io.read_one()
             if self._unsent:
                 self._retry_writes()
         except SSLError:
@@ -144,7 +150,7 @@ class TLSEngine:
             done_now = True
         if closed:
             self.state = CLOSED
-        return chunks, done_now, closed
+        return chunk, done_now, closed
 
     def _translate(self, exc: SSL.Error) -> NodeError:
         err = from_openssl(exc)

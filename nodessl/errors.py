@@ -36,6 +36,7 @@ from __future__ import annotations
 import os
 import re
 import socket as _socket
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
@@ -115,6 +116,30 @@ def _describe(value: Any) -> str:
             shown = shown[:25] + "..."
         return f"Received type {type(value).__name__} ({shown})"
     return f"Received an instance of {type(value).__name__}"
+
+
+def js_string(value: Any, none: str = "undefined") -> str:
+    """JavaScript's ``String(value)`` for the Python value standing in for a JS one, as
+    Node's messages print it; ``None`` is JS's ``undefined`` or ``null`` (``none``)."""
+    if value is None:
+        return none
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value != value:
+            return "NaN"
+        if value in (float("inf"), float("-inf")):
+            return "Infinity" if value > 0 else "-Infinity"
+        if value.is_integer():
+            return str(int(value))
+    if isinstance(value, (list, tuple)):
+        # Array.prototype.join: null and undefined items are empty
+        return ",".join("" if item is None else js_string(item) for item in value)
+    if isinstance(value, Mapping):
+        return "[object Object]"
+    return str(value)
 
 
 def invalid_arg_type(name: str, expected: str, value: Any) -> NodeTypeError:

@@ -11,20 +11,36 @@ pyee keys listeners by function, so adding one twice would keep one; Node keeps
 both (and ``once(f)`` after ``on(f)`` must not turn the ``on`` listener into a
 one-shot).  A listener added again is therefore stored under an :class:`_Again`
 key, and removal takes the most recently added copy, as Node does.
+
+``captureRejections`` (the module attribute, Node's ``events.captureRejections``,
+or the ``{captureRejections: True}`` option of an emitter) routes a listener's
+failed coroutine or future to the emitter: its ``[nodejs.rejection]`` method
+(:data:`captureRejectionSymbol`, Node's ``Symbol.for('nodejs.rejection')``) gets
+``(err, event, *args)``, else the error is emitted as ``error``.  Without it the
+failure is an unhandled rejection, which ends ``nodessl.run`` as it ends a Node
+process.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
+import types
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pyee.base import EventEmitter as _PyeeEmitter
 
-from .errors import NodeError
+from .errors import NodeError, invalid_arg_type
 
-__all__ = ["EventEmitter", "getEventListeners", "once"]
+__all__ = ["EventEmitter", "captureRejectionSymbol", "getEventListeners", "once"]
+
+# Node's Symbol.for('nodejs.rejection'): the attribute name of an emitter's handler of its
+# listeners' rejections (set it with setattr; classes define it as Node's prototypes do).
+captureRejectionSymbol = "[nodejs.rejection]"
+# Node's EventEmitter.prototype[kCapture]: what a new emitter takes (see _EventsModule).
+_capture_default = False
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -46,18 +62,66 @@ def _is(key: Any, f: Callable[..., Any]) -> bool:
 class EventEmitter(_PyeeEmitter):
     """Node's ``EventEmitter``: ``on``, ``once``, ``emit``, ``off``, ``listenerCount`` …"""
 
-    def __init__(self) -> None:
+    def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         super().__init__()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Future[Any]] = set()
         self._max_listeners = 10
+        capture = (options or {}).get("captureRejections")
+        if capture:  # Node checks only a truthy value
+            if not isinstance(capture, bool):
+                raise invalid_arg_type("options.captureRejections", "of type boolean", capture)
+            self._capture_rejections = True
+        else:
+            # Node copies the default at construction: changing it later leaves this one
+            self._capture_rejections = _capture_default
 
-    def _emit_run(self, f: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        result = f(*args, **kwargs)
-        if asyncio.iscoroutine(result):
-            # Keep a reference: a task nobody holds can be collected mid-flight.
-            task = asyncio.ensure_future(result)
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+    def _call_handlers(self, event: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+        # pyee's loop, with the event name kept for a rejected listener (Node's addCatch)
+        with self._lock:
+            funcs = list(self._events.get(event, OrderedDict()).values())
+        for f in funcs:
+            result = f(*args, **kwargs)
+            if result is not None and (asyncio.iscoroutine(result) or asyncio.isfuture(result)):
+                self._watch(result, event, args)
+        return bool(funcs)
+
+    def _watch(self, awaitable: Any, event: str, args: tuple[Any, ...]) -> None:
+        # Keep a reference: a task nobody holds can be collected mid-flight.
+        fut = asyncio.ensure_future(awaitable)
+        self._tasks.add(fut)
+
+        def done(fut: asyncio.Future[Any]) -> None:
+            self._tasks.discard(fut)
+            if fut.cancelled():
+                return
+            err = fut.exception()  # retrieved: asyncio reports it no more
+            if err is None:
+                return
+            loop = fut.get_loop()
+            if self._capture_rejections:
+                # Node: on the next tick, so the rejection handler runs outside the promise
+                loop.call_soon(self._emit_rejection, err, event, args)
+            else:
+                # an unhandled rejection: uncaught, as it ends a Node process
+                loop.call_exception_handler({
+                    "message": f"Unhandled rejection in a {event!r} listener",
+                    "exception": err, "future": fut})
+
+        fut.add_done_callback(done)
+
+    def _emit_rejection(self, err: BaseException, event: str, args: tuple[Any, ...]) -> None:
+        """Node's emitUnhandledRejectionOrErr."""
+        handler = getattr(self, captureRejectionSymbol, None)
+        if callable(handler):
+            handler(err, event, *args)
+            return
+        # capture off while emitting, so a failing async 'error' listener cannot loop
+        previous = self._capture_rejections
+        try:
+            self._capture_rejections = False
+            self.emit("error", err)
+        finally:
+            self._capture_rejections = previous
 
     def _emit_handle_potential_error(self, event: str, error: Any) -> None:
         if event == "error":
@@ -227,3 +291,22 @@ async def once(emitter: Any, name: str, options: dict[str, Any] | None = None) -
     if signal is not None:
         signal.addEventListener("abort", on_abort, {"once": True})
     return await fut
+
+
+class _EventsModule(types.ModuleType):
+    """This module, with Node's checked ``events.captureRejections`` property."""
+
+    @property
+    def captureRejections(self) -> bool:
+        """Whether emitters made from now on capture their listeners' rejections."""
+        return _capture_default
+
+    @captureRejections.setter
+    def captureRejections(self, value: bool) -> None:
+        if not isinstance(value, bool):
+            raise invalid_arg_type("EventEmitter.captureRejections", "of type boolean", value)
+        global _capture_default
+        _capture_default = value
+
+
+sys.modules[__name__].__class__ = _EventsModule

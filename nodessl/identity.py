@@ -15,7 +15,7 @@ import socket as _socket
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import NodeError, NodeValueError
+from .errors import NodeError, NodeValueError, js_string
 
 __all__ = ["checkServerIdentity"]
 
@@ -141,17 +141,6 @@ def _split_escaped_alt_names(alt_names: str) -> list[str]:
     return result
 
 
-def _js_string(value: Any) -> str:
-    """How a template literal shows the CN (arrays joined with ',', JS-style)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return ",".join("" if item is None else _js_string(item) for item in value)
-    if value is None:
-        return "undefined"
-    return str(value)
 
 
 def checkServerIdentity(hostname: str, cert: Mapping[str, Any]) -> NodeError | None:
@@ -168,7 +157,7 @@ def checkServerIdentity(hostname: str, cert: Mapping[str, Any]) -> NodeError | N
     dns_names: list[str] = []
     ips: list[str | None] = []
 
-    hostname = _js_string(hostname)
+    hostname = js_string(hostname)
 
     if alt_names:
         names = _split_escaped_alt_names(alt_names) if '"' in alt_names else alt_names.split(", ")
@@ -201,7 +190,7 @@ def checkServerIdentity(hostname: str, cert: Mapping[str, Any]) -> NodeError | N
             else:
                 valid = _check(host_parts, cn, True)
             if not valid:
-                reason = f"Host: {hostname}. is not cert's CN: {_js_string(cn)}"
+                reason = f"Host: {hostname}. is not cert's CN: {js_string(cn)}"
     else:
         reason = "Cert does not contain a DNS name"
 

@@ -23,11 +23,30 @@ from __future__ import annotations
 
 import os
 import warnings
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol, runtime_checkable
 
 from . import context
 
-__all__ = ["wanted", "deliver"]
+__all__ = ["Host", "wanted", "deliver"]
+
+
+@runtime_checkable
+class Host(Protocol):
+    """What key logging needs from its TLSSocket (``socket.py`` implements it): its role,
+    its options (a server socket's ``server``) and its events."""
+
+    _isServer: bool
+
+    @property
+    def _tlsOptions(self) -> Mapping[str, Any]:
+        """The options the socket was made with (read only here)."""
+
+    def listenerCount(self, event: str) -> int:
+        """How many listeners ``event`` has."""
+
+    def emit(self, event: str, *args: Any) -> bool:
+        """Emit ``event``."""
 
 _warned = False
 _write_failed = False
@@ -37,7 +56,7 @@ def _file() -> str | None:
     return context.NODE_OPTIONS_KEYLOG
 
 
-def wanted(sock: Any) -> bool:
+def wanted(sock: Host) -> bool:
     """Whether ``sock`` (about to start its handshake) needs the keylog callback."""
     path = _file()
     if path:
@@ -49,7 +68,7 @@ def wanted(sock: Any) -> bool:
     return sock.listenerCount("keylog") > 0
 
 
-def deliver(sock: Any, line: bytes) -> None:
+def deliver(sock: Host, line: bytes) -> None:
     """One key-log line from OpenSSL: to the listeners, then to the ``--tls-keylog`` file."""
     if sock._isServer:
         server = sock._tlsOptions.get("server")

@@ -135,9 +135,12 @@ def run(main: Callable[..., Any], *args: Any) -> Any:
         try:
             return await _live(loop)
         finally:
-            # The program is over: this loop turn is its last, so no I/O or timer
-            # callback runs after it, as none runs after a Node process ended.
-            loop.stop()
+            # (When a SystemExit, ``process.exit``, left the loop from a callback, the
+            # clean-up below cancels this task: its run must not be stopped.)
+            if not cleaning:
+                # The program is over: this loop turn is its last, so no I/O or timer
+                # callback runs after it, as none runs after a Node process ended.
+                loop.stop()
 
     async def _live(loop: asyncio.AbstractEventLoop) -> Any:
         state = _state(loop)
@@ -162,10 +165,12 @@ def run(main: Callable[..., Any], *args: Any) -> Any:
             state.waiter = None
         return result
 
+    cleaning = False
     try:
         asyncio.set_event_loop(loop)
         result = loop.run_until_complete(program())
     finally:
+        cleaning = True
         try:
             _drop_stale_stop(loop)
             _cancel_timers(loop)

@@ -16,7 +16,7 @@ import ipaddress
 import os
 import socket as _pysocket
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from . import encodings as _encodings
 from . import loop as _loop
@@ -30,9 +30,10 @@ from .errors import (
     dns_error,
     invalid_arg_type,
     invalid_arg_value,
+    js_string,
     system_error,
 )
-from .events import EventEmitter
+from .events import EventEmitter, captureRejectionSymbol
 from .stream import Duplex, WriteCallback
 
 __all__ = ["AddressInfo", "Socket", "Server", "connect", "createConnection", "createServer",
@@ -133,6 +134,14 @@ class WireOwner(Protocol):
     def _wire_drained(self) -> None: ...
 
 
+class HandOver(NamedTuple):
+    """What :meth:`Socket._hand_over` gives the taker: all it needs to read on."""
+
+    wire: _Wire
+    leftover: bytes  # received by the socket and not read by anyone yet
+    paused: bool  # the socket's reading was paused: the taker starts paused too
+
+
 class _Wire(asyncio.BufferedProtocol):
     """The asyncio side of one connection; forwards everything to its current owner."""
 
@@ -186,12 +195,17 @@ class Socket(Duplex):
                           "highWaterMark": opts.get("highWaterMark"),
                           "readableHighWaterMark": opts.get("readableHighWaterMark"),
                           "writableHighWaterMark": opts.get("writableHighWaterMark"),
+                          "captureRejections": opts.get("captureRejections"),
                           "emitClose": False, "autoDestroy": True})
         self._wire: _Wire | None = None
         self._transport: asyncio.Transport | None = None
         self.connecting = False
         self.pending = True
         self._closed_emitted = False
+        # destroy() closed the handle: an _undestroy()ed socket still has none, and what the
+        # old connection reports afterwards (its loss) only ends the closing
+        self._handle_gone = False
+        self._forgotten_error: BaseException | None = None  # see _undestroy
         # The write in flight: held while connecting, or its callback waiting for the
         # transport to hand everything to the kernel (Node calls it when libuv is done).
         self._pending_write: tuple[bytes, WriteCallback] | None = None
@@ -203,6 +217,8 @@ class Socket(Duplex):
         self._timer: asyncio.TimerHandle | None = None
         self._last_active = 0.0
         self._server: Server | None = None
+        # Node's socket.server: the net.Server that accepted this socket (else None)
+        self.server: Any = None
         self._reading_paused = False
         self._eof_received = False  # the peer's FIN: reading stopped for good
         self._refed = False
@@ -255,15 +271,21 @@ class Socket(Duplex):
     # rest to the socket: its own writes and end() still go to the wire as they are (raw
     # bytes), destroy() closes the connection under the TLSSocket too, addresses and
     # options still work, and it emits 'close' when the connection is gone.
+    #
+    # The taker's side of this: _wrappable (may it take over now; while the socket is
+    # still ``pending`` it waits for 'connect'), _hand_over (the one step that moves the
+    # reading side), _wrapped_lost (the connection went, seen by the taker) and
+    # _closed_emitted (has this socket's 'close' happened).
 
     @property
     def _wrappable(self) -> bool:
         """Connected and not yet taken over: :meth:`_hand_over` may be called."""
         return self._wire is not None and self._wrapped_by is None and not self.destroyed
 
-    def _hand_over(self, taker: WireOwner) -> tuple[_Wire, bytes]:
+    def _hand_over(self, taker: WireOwner) -> HandOver:
         """From now on ``taker`` reads this connection; returns the wire (for ``taker``
-        to attach) and the bytes this socket had received but nobody had read yet."""
+        to attach), the bytes this socket had received but nobody had read yet, and
+        whether its reading was paused."""
         wire = self._wire
         assert wire is not None and self._wrapped_by is None
         self._wrapped_by = taker  # first: reading below must not resume the transport
@@ -276,7 +298,7 @@ class Socket(Duplex):
         rstate.length = 0
         wire.owner = taker
         self._update_ref()  # the taker reads now: only our own writes still count
-        return wire, b"".join(leftover)
+        return HandOver(wire, b"".join(leftover), self._reading_paused)
 
     def _wrapped_lost(self, exc: Exception | None) -> None:
         """The taker saw the connection go: this socket is closed too (no 'end': it was
@@ -514,10 +536,10 @@ class Socket(Duplex):
             if not valid[4] and not valid[6]:
                 ip, fam = answers[0]
                 if not isinstance(ip, str) or not isIP(ip):
-                    fail(NodeError(f"Invalid IP address: {_js_string_of(ip)}",
+                    fail(NodeError(f"Invalid IP address: {js_string(ip)}",
                                    "ERR_INVALID_IP_ADDRESS"))
                 else:
-                    fail(NodeRangeError(f"Invalid address family: {_js_string_of(fam)} "
+                    fail(NodeRangeError(f"Invalid address family: {js_string(fam)} "
                                         f"{host}:{options.get('port')}",
                                         "ERR_INVALID_ADDRESS_FAMILY"))
                 return
@@ -661,6 +683,9 @@ class Socket(Duplex):
     def _wire_lost(self, exc: Exception | None) -> None:
         self._set_ref(False)
         self._cancel_timer()
+        if self._handle_gone:
+            self._loop.call_soon(self._emit_close)  # as libuv's close callback
+            return
         if exc is not None and not self.destroyed:
             err = _errno_error(exc, _failed_call(exc)) if isinstance(exc, OSError) else exc
             self.destroy(err)
@@ -772,6 +797,9 @@ class Socket(Duplex):
             self._loop.call_later(0.001, self._after_flush, done)
 
     def _destroy(self, error: BaseException | None, cb: Callable[..., Any]) -> None:
+        # a socket closed before and brought back by _undestroy() closes (and says so) again
+        self._closed_emitted = False
+        self._handle_gone = True
         self.connecting = False  # Node: a destroyed socket is 'closed', not 'opening'
         self._cancel_timer()
         self._set_ref(False)
@@ -803,7 +831,21 @@ class Socket(Duplex):
         err = self.errored
         if err is not None:
             self._emit_error_nt(err)
+        self._cancel_writes()
         self.emit("close", err is not None)
+
+    def _emit_error_nt(self, err: BaseException) -> None:
+        # the error a destroy() scheduled, unless _undestroy() forgot it meanwhile (this
+        # socket says its error from _emit_close too, so both may be queued)
+        if err is not self._forgotten_error:
+            super()._emit_error_nt(err)
+
+    def _undestroy(self) -> None:
+        self._forgotten_error = self.errored
+        super()._undestroy()
+
+    def _cancel_writes(self) -> None:
+        """The handle closed: writes still queued on it end now (Node's ``ECANCELED``)."""
 
     def destroySoon(self) -> None:
         """End the writable side, then destroy once flushed."""
@@ -1069,19 +1111,13 @@ def _check_connect_options(options: dict[str, Any]) -> None:
     if lookup is None and family is not None and (isinstance(family, bool)
                                                   or family not in (0, 4, 6)):
         # dns.lookup's own check
-        shown = f"'{family}'" if isinstance(family, str) else _js_string_of(family)
+        shown = f"'{family}'" if isinstance(family, str) else js_string(family)
         raise NodeValueError("The property 'options.family' must be one of: 0, 4, 6. "
                              f"Received {shown}", "ERR_INVALID_ARG_VALUE")
     if family is not None:
         options["family"] = family
 
 
-def _js_string_of(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _normalize_connect_args(args: tuple[Any, ...]) -> tuple[dict[str, Any], Any]:
@@ -1249,6 +1285,7 @@ class Server(EventEmitter):
             return
         sock = Socket(allowHalfOpen=self.allowHalfOpen, highWaterMark=self.highWaterMark)
         sock._server = self
+        sock.server = self
         sock._attach(wire)
         self._on_connection(sock)
 
@@ -1352,6 +1389,18 @@ class Server(EventEmitter):
 
     async def __aexit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _server_rejection(self: Server, err: BaseException, event: str, *args: Any) -> None:
+    """Node's net.Server ``[nodejs.rejection]``: a rejected async 'connection' listener
+    destroys that socket with the error; any other event's becomes the server's 'error'."""
+    if event == "connection" and args:
+        args[0].destroy(err)
+    else:
+        self.emit("error", err)
+
+
+setattr(Server, captureRejectionSymbol, _server_rejection)
 
 
 class _Accepting:

@@ -695,27 +695,22 @@ class RecordIO:
         if data:
             _lib.BIO_write(self._in, _ffi.from_buffer(data), len(data))
 
-    def read_all(self) -> tuple[list[bytes], bool]:
-        """Decrypt every complete record: (plaintext chunks, peer sent close_notify)."""
-        chunks: list[bytes] = []
-        ssl, buf, view = self._ssl, _READ_BUF, _READ_VIEW
-        while True:
-            n = _lib.SSL_read(ssl, buf, _SCRATCH)
-            if n > 0:
-                chunks.append(view[:n])
-                continue
-            err = _lib.SSL_get_error(ssl, n)
-            if err == _SSL_ERROR_WANT_READ:
-                return chunks, False
-            if err == _SSL_ERROR_ZERO_RETURN:
-                return chunks, True
-            if err == _SSL_ERROR_SSL:
-                raise ssl_error_from_queue()
-            if err == _SSL_ERROR_SYSCALL:
-                # with memory BIOs: EOF where OpenSSL wanted more data
-                clear_errors()
-                return chunks, True
-            return chunks, False
+    def read_one(self) -> tuple[bytes | None, bool]:
+        """One SSL_read: (plaintext or None when nothing is complete, peer sent
+        close_notify).  Node hands each SSL_read result to JavaScript before the next."""
+        ssl = self._ssl
+        n = _lib.SSL_read(ssl, _READ_BUF, _SCRATCH)
+        if n > 0:
+            return _READ_VIEW[:n], False
+        err = _lib.SSL_get_error(ssl, n)
+        if err == _SSL_ERROR_ZERO_RETURN:
+            return None, True
+        if err == _SSL_ERROR_SSL:
+            raise ssl_error_from_queue()
+        if err == _SSL_ERROR_SYSCALL:
+            clear_errors()  # with memory BIOs: EOF where OpenSSL wanted more data
+            return None, True
+        return None, False
 
     def write(self, data: bytes) -> bytes:
         """Encrypt ``data`` into records (the outgoing memory BIO takes all of it).

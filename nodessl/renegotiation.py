@@ -22,19 +22,52 @@ for, the client re-verifies the server (``secureConnect`` again, as Node), both 
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from OpenSSL import SSL
 
 from . import openssl as _ossl
+from .engine import TLSEngine
 from .errors import NodeError, invalid_arg_type
 
-__all__ = ["State", "renegotiate", "after_handshake", "on_info", "on_renegotiated"]
+__all__ = ["Host", "State", "renegotiate"]
 
 _LIMIT_DEFAULT = 3
 _WINDOW_DEFAULT = 600
+
+
+@runtime_checkable
+class Host(Protocol):
+    """What :func:`renegotiate` needs from its TLSSocket (``socket.py`` implements it).
+
+    It reads the socket's role and peer-verification settings, changes those only through
+    ``_set_peer_verification``, and drives the engine through ``_cycle``.
+    """
+
+    _loop: asyncio.AbstractEventLoop
+    _isServer: bool
+    _secureEstablished: bool
+    _requestCert: bool
+    _rejectUnauthorized: bool
+
+    @property
+    def destroyed(self) -> bool:
+        """Whether the socket was destroyed."""
+
+    def once(self, event: str, f: Callable[..., Any]) -> Any:
+        """Add a one-shot listener."""
+
+    def _ssl_conn(self) -> SSL.Connection | None:
+        """The OpenSSL connection once TLS started, else None."""
+
+    def _set_peer_verification(self, request_cert: bool, reject_unauthorized: bool) -> None:
+        """Adopt new ``requestCert`` / ``rejectUnauthorized`` settings."""
+
+    def _cycle(self) -> None:
+        """Let the engine run: flush what it has to send, deliver what it read."""
 
 
 class State:
@@ -48,36 +81,31 @@ class State:
         self.disabled = False
         self.watching = False
 
+    def after_handshake(self, engine: TLSEngine, now: float) -> None:
+        """The first handshake completed: watch for renegotiations when the protocol has
+        them (from now on, ``now`` being the loop's time)."""
+        if self.watching:
+            return
+        if engine.conn.get_protocol_version() >= _ossl.TLS1_3_VERSION:  # type: ignore[attr-defined]
+            return
+        self.watching = True
+        self.last = now  # Node: the first handshake only sets lastHandshakeTime
+        _ossl.set_info_callback(engine.conn)
+
+    def on_info(self, engine: TLSEngine, *, server: bool, start: bool, done: bool,
+                now: float) -> NodeError | None:
+        """OpenSSL's info callback (from inside an engine call): marks the engine
+        ``renegotiated`` when one completed; returns the error that must fail the
+        connection (the caller stores it, as errors in OpenSSL callbacks are not raised)."""
+        error = _count(self, now) if start and server else None
+        if done and not engine.conn.renegotiate_pending():
+            engine.renegotiated = True
+        return error
+
 
 def _setting(name: str, default: int) -> float:
     value = getattr(sys.modules.get("nodessl"), name, default)
     return value if isinstance(value, (int, float)) else default
-
-
-def after_handshake(sock: Any) -> None:
-    """The first handshake completed: watch for renegotiations when the protocol has them."""
-    state: State = sock._reneg
-    engine = sock._engine
-    if state.watching or engine is None:
-        return
-    if engine.conn.get_protocol_version() >= _ossl.TLS1_3_VERSION:  # type: ignore[attr-defined]
-        return
-    state.watching = True
-    state.last = sock._loop.time()  # Node: the first handshake only sets lastHandshakeTime
-    _ossl.set_info_callback(engine.conn)
-
-
-def on_info(sock: Any, start: bool, done: bool) -> None:
-    """OpenSSL's info callback (from inside an engine call; errors are stored, not raised)."""
-    engine = sock._engine
-    if engine is None:
-        return
-    if start and sock._isServer:
-        error = _count(sock._reneg, sock._loop.time())
-        if error is not None and sock._hook_error is None:
-            sock._hook_error = error
-    if done and not engine.conn.renegotiate_pending():
-        engine.renegotiated = True
 
 
 def _count(state: State, now: float) -> NodeError | None:
@@ -94,26 +122,8 @@ def _count(state: State, now: float) -> NodeError | None:
     return None
 
 
-def on_renegotiated(sock: Any) -> None:
-    """A renegotiation completed (the engine reported a handshake after the first)."""
-    if sock._isServer:
-        if sock._requestCert:
-            verify_error = sock._verify_error()
-            if verify_error is not None:
-                sock.authorizationError = verify_error.code
-                if sock._rejectUnauthorized:
-                    sock.destroy()
-                    return
-            else:
-                sock.authorized = True
-    else:
-        sock._client_secure()  # Node's onConnectSecure listens with on(): secureConnect again
-        if sock.destroyed:
-            return
-    sock.emit("secure")
-
-
-def renegotiate(sock: Any, options: Any, callback: Callable[[Any], Any] | None) -> bool | None:
+def renegotiate(sock: Host, options: Any,
+                callback: Callable[[Any], Any] | None) -> bool | None:
     """``tlsSocket.renegotiate(options, callback)`` (see :meth:`TLSSocket.renegotiate`)."""
     if not isinstance(options, Mapping):
         raise invalid_arg_type("options", "of type object", options)
@@ -121,8 +131,8 @@ def renegotiate(sock: Any, options: Any, callback: Callable[[Any], Any] | None) 
         raise invalid_arg_type("callback", "of type function", callback)
     if sock.destroyed:
         return None
-    engine = sock._engine
-    if engine is None or not sock._secureEstablished:
+    conn = sock._ssl_conn()
+    if conn is None or not sock._secureEstablished:
         error = NodeError("TLS socket connection must be securely established",
                           "ERR_TLS_INVALID_STATE")
         if callback is not None:
@@ -135,19 +145,18 @@ def renegotiate(sock: Any, options: Any, callback: Callable[[Any], Any] | None) 
     if options.get("rejectUnauthorized") is not None:
         reject = bool(options["rejectUnauthorized"])
     if request_cert != sock._requestCert or reject != sock._rejectUnauthorized:
-        sock._requestCert, sock._rejectUnauthorized = request_cert, reject
+        sock._set_peer_verification(request_cert, reject)
         if sock._isServer:
             mode = SSL.VERIFY_NONE
             if request_cert:
                 mode = SSL.VERIFY_PEER | (SSL.VERIFY_FAIL_IF_NO_PEER_CERT if reject else 0)
-            _ossl.set_verify_accept_all(engine.conn, mode)
+            _ossl.set_verify_accept_all(conn, mode)
     if sock._isServer and request_cert:
         # Unlike Node 20, where a client offering its session ticket resumes and so is
         # never asked for the certificate, make the new handshake a full one.
-        _ossl.set_connection_options(engine.conn,
-                                     _ossl.SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION)
+        _ossl.set_connection_options(conn, _ossl.SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION)
     try:
-        _ossl.renegotiate(engine.conn)
+        _ossl.renegotiate(conn)
     except NodeError as err:
         if callback is not None:
             sock._loop.call_soon(callback, err)

@@ -16,6 +16,7 @@ from typing import Any
 from . import alpn, extensions, net, psk, sni
 from .context import SecureContext, _is_buffer
 from .errors import NodeError, invalid_arg_type
+from .events import captureRejectionSymbol
 from .socket import TLSSocket, create_secure_context
 
 __all__ = ["Server", "createServer"]
@@ -162,6 +163,18 @@ class Server(net.Server):
         if self.pauseOnConnect:
             # the handshake proceeds; the cleartext side starts paused
             tls._flowing = False
+
+
+def _server_rejection(self: Server, err: BaseException, event: str, *args: Any) -> None:
+    """Node's tls.Server ``[nodejs.rejection]``: a rejected async 'secureConnection' listener
+    destroys that TLSSocket with the error; other events as on a net.Server."""
+    if event == "secureConnection" and args:
+        args[0].destroy(err)
+    else:
+        getattr(net.Server, captureRejectionSymbol)(self, err, event, *args)
+
+
+setattr(Server, captureRejectionSymbol, _server_rejection)
 
 
 class _AssertionError(NodeError, AssertionError):

@@ -19,19 +19,20 @@ standing for any run of characters without a dot, checked last-added first, case
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, runtime_checkable
+
+from OpenSSL import SSL
 
 from . import ocsp
 from . import openssl as _ossl
 from .context import SecureContext, createSecureContext
 from .errors import NodeError, NodeTypeError, invalid_arg_type
+from .features import MessageObserver
 
-if TYPE_CHECKING:
-    from .socket import TLSSocket
-
-__all__ = ["CertPhase", "check_sni_callback", "add_context", "lookup"]
+__all__ = ["CertPhase", "Host", "check_sni_callback", "add_context", "lookup"]
 
 SNIContexts = list[tuple["re.Pattern[str]", SecureContext]]
 """A server's ``addContext`` entries, oldest first."""
@@ -69,6 +70,37 @@ def lookup(contexts: SNIContexts, servername: str) -> SecureContext | None:
     return None
 
 
+@runtime_checkable
+class Host(Protocol):
+    """What the certificate phase needs from its server TLSSocket (``socket.py`` implements
+    it): the connection while it handshakes, a way to switch its context, to go on, to fail."""
+
+    _loop: asyncio.AbstractEventLoop
+    _secureContext: SecureContext
+
+    @property
+    def destroyed(self) -> bool:
+        """Whether the socket was destroyed."""
+
+    def _ssl_conn(self) -> SSL.Connection | None:
+        """The OpenSSL connection once TLS started, else None."""
+
+    def _handshaking(self) -> bool:
+        """Whether the connection is still in its handshake."""
+
+    def _observe_messages(self, observer: MessageObserver) -> bool:
+        """Observe every protocol message; False once the connection started."""
+
+    def _use_context(self, context: SecureContext) -> None:
+        """Serve the rest of the handshake from ``context`` (the SNI context)."""
+
+    def _resume_handshake(self) -> None:
+        """Go on with the parked handshake."""
+
+    def _tls_error(self, err: BaseException) -> None:
+        """Fail the connection where Node routes a TLS failure."""
+
+
 _IDLE, _STARTING, _WAITING, _DONE = range(4)
 
 SNICallback = Callable[[str, Callable[..., None]], Any]
@@ -81,7 +113,7 @@ def _multiple_callback() -> NodeError:
 class CertPhase:
     """One server connection's certificate-callback steps (SNI, then OCSP)."""
 
-    def __init__(self, sock: TLSSocket, sni_callback: SNICallback | None,
+    def __init__(self, sock: Host, sni_callback: SNICallback | None,
                  server: Any, status: ocsp.StatusWatcher | None) -> None:
         self._sock = sock
         self._sni_callback = sni_callback
@@ -92,7 +124,7 @@ class CertPhase:
         self.staple: bytes | None = None
 
     @classmethod
-    def for_socket(cls, sock: TLSSocket, opts: Mapping[str, Any]) -> CertPhase | None:
+    def for_socket(cls, sock: Host, opts: Mapping[str, Any]) -> CertPhase | None:
         """The steps a new server socket needs, or None when it needs none."""
         server = opts.get("server")
         callback: SNICallback | None = opts.get("SNICallback")
@@ -128,7 +160,7 @@ class CertPhase:
             return
         self._state = _WAITING
         sock = self._sock
-        conn = sock._engine.conn if sock._engine is not None else None
+        conn = sock._ssl_conn()
         raw = conn.get_servername() if conn is not None else None
         servername = raw.decode("idna") if raw else None
         if servername is None or self._sni_callback is None:
@@ -198,8 +230,7 @@ class CertPhase:
             return
         if self.sni_context is not None:
             try:
-                sock._engine.conn.set_context(  # type: ignore[union-attr]
-                    self.sni_context.context_for(sock._active_hooks))
+                sock._use_context(self.sni_context)
             except Exception as exc:  # noqa: BLE001
                 self._fail(exc)
                 return
@@ -210,7 +241,7 @@ class CertPhase:
 
     def _gone(self) -> bool:
         sock = self._sock
-        return sock.destroyed or sock._engine is None or sock._engine.state != "handshaking"
+        return sock.destroyed or not sock._handshaking()
 
     def _fail(self, err: BaseException) -> None:
         self._state = _DONE

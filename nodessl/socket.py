@@ -1,4 +1,5 @@
-"""``TLSSocket`` and ``connect``: a net socket whose bytes go through the TLS engine.
+"""``TLSSocket``: a net socket whose bytes go through the TLS engine (``tls.connect`` is in
+``client.py``).
 
 Data flow
     wire → ``_wire_data`` → engine.feed/advance → ``push(plaintext)`` → 'data'
@@ -17,9 +18,10 @@ disconnected before secure TLS connection was established".
 
 from __future__ import annotations
 
-import ipaddress
+import errno as _errno
 import socket as _pysocket
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from OpenSSL import SSL
@@ -28,24 +30,22 @@ from . import alpn, extensions, facts, keylog, net, psk, renegotiation, sigalgs,
 from . import openssl as _ossl
 from .compat import peer_cert_chain, peer_certificate
 from .context import SecureContext, createSecureContext
-from .engine import TLSEngine
+from .engine import BROKEN, TLSEngine
 from .errors import (
     ECONNRESET_MESSAGE,
     NodeError,
-    NodeRangeError,
     NodeTypeError,
+    SSLError,
     VerifyError,
     conn_reset,
     invalid_arg_type,
 )
+from .features import Features, MessageObserver
 from .session import SessionEvents, ticket_of
 from .stream import WriteCallback
 from .x509 import X509Certificate
 
-__all__ = ["TLSSocket", "connect"]
-
-MessageObserver = Callable[[bool, int, int, bytes], None]
-"""``(sent, version, content_type, data)``: one protocol message (see openssl.install_msg_callback)."""
+__all__ = ["TLSSocket", "create_secure_context"]
 
 _SOCKET_OPTIONS = frozenset({
     "isServer", "server", "requestCert", "rejectUnauthorized", "secureContext", "session",
@@ -56,6 +56,37 @@ _SOCKET_OPTIONS = frozenset({
     "lookup", "hints", "autoSelectFamily", "onread", "handshakeTimeout", "readableHighWaterMark",
     "writableHighWaterMark",
 })
+
+
+@dataclass(eq=False)
+class UntilSecure:
+    """What a TLSSocket is asked to do before its handshake completed, done once it has:
+    plaintext writes (each with its callback, still counted in ``writableLength``) and
+    the ``_final`` callback of an ``end()`` (the close_notify must follow that data)."""
+
+    writes: list[tuple[bytes, WriteCallback]] = field(default_factory=list)
+    final: Callable[..., Any] | None = None
+
+    def take_writes(self) -> list[tuple[bytes, WriteCallback]]:
+        """The held writes, in order; none are held afterwards."""
+        writes, self.writes = self.writes, []
+        return writes
+
+    def take_final(self) -> Callable[..., Any] | None:
+        """The held ``_final`` callback (None without one); cleared."""
+        final, self.final = self.final, None
+        return final
+
+
+class _Undefined:
+    """An argument left out: JavaScript tells ``f()`` from ``f(null)`` (Python's None) and
+    some of Node's checks differ between the two."""
+
+    def __repr__(self) -> str:
+        return "<undefined>"
+
+
+_UNDEFINED: Any = _Undefined()
 
 
 def _conn_reset(message: str = ECONNRESET_MESSAGE) -> NodeError:
@@ -80,10 +111,16 @@ class TLSSocket(net.Socket):
     """Node's ``tls.TLSSocket``: a Duplex with transparent TLS over a socket or stream."""
 
     def __init__(self, socket: Any = None, options: Mapping[str, Any] | None = None,
-                 *, _tls_server: Any = None, **kwargs: Any) -> None:
+                 *, _tls_server: Any = None, _from_connect: bool = False,
+                 _judge: bool | None = None, **kwargs: Any) -> None:
         # old forms (nodessl.legacy's NPNProtocols) become Node 20's, when that layer is in
         opts = extensions.adapt_socket_options({**(options or {}), **kwargs})
-        super().__init__({"allowHalfOpen": opts.get("allowHalfOpen", False),
+        # as Node: a stream given brings its own half-open setting, the option is for a
+        # connection of our own only (a Python socket has no setting of its own)
+        half_open = (bool(getattr(socket, "allowHalfOpen", False))
+                     if socket is not None and not isinstance(socket, _pysocket.socket)
+                     else opts.get("allowHalfOpen", False))
+        super().__init__({"allowHalfOpen": half_open,
                           "highWaterMark": opts.get("highWaterMark"),
                           "readableHighWaterMark": opts.get("readableHighWaterMark"),
                           "writableHighWaterMark": opts.get("writableHighWaterMark"),
@@ -114,49 +151,66 @@ class TLSSocket(net.Socket):
         self.servername: str | bool | None = None
         self._secureEstablished = False
         self.secureConnecting = True
+        # Made by tls.connect (Node's kConnectOptions): only then is a client verified, and
+        # only then does it start the handshake by itself (Node's _start()); any other
+        # client sends its ClientHello with its first write.
+        self._from_connect = _from_connect
+        # Whether each handshake's peer is judged (authorized, authorizationError, reject):
+        # Node does it in tls.connect's and tls.Server's own 'secure' listeners only.
+        self._judges_peer = (_judge if _judge is not None
+                             else _from_connect or _tls_server is not None)
+        self._ssl_handle = _SSLHandle(self)
         self._engine: TLSEngine | None = None
         self._corked = False
-        self._held: list[tuple[bytes, WriteCallback]] = []
-        self._end_when_secure: Callable[..., Any] | None = None
+        self._until_secure = UntilSecure()  # writes and end() that came before the handshake
+        # held writes a destroy() cut off: they end when the socket closes (_cancel_writes)
+        self._cancelled: list[WriteCallback] = []
         self._lower: Any = None  # a Duplex below, read through its events (_use_stream)
+        # ciphertext writes the Duplex below has not called back yet (Node's JSStreamSocket
+        # completes a write request in the stream's write callback)
+        self._lower_pending = 0
         self._parent: net.Socket | None = None  # the plain socket taken over (Node's _parent)
         # The tls.Server whose connection listener made this socket: it hears about the
         # socket's handshake (secureConnection, tlsClientError).  The ``server`` option
         # alone only lends its SNI contexts and OCSPRequest listeners, as in Node.
         self._tls_server: Any = _tls_server
+        self.server = opts.get("server")  # Node: TLSSocket's server is options.server
         self._requestCert = bool(opts.get("requestCert", not self._isServer))
-        self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
+        # Node: tls.connect rejects unless told not to; new TLSSocket() only when told to
+        # (tls.Server passes its own setting)
+        reject = opts.get("rejectUnauthorized")
+        self._rejectUnauthorized = reject is not False if _from_connect else bool(reject)
         self._handshake_timer: Any = None
         self._hook_error: BaseException | None = None
-        # Consumers of the message callback (see _observe_messages); known before _start_tls.
-        self._message_observers: list[MessageObserver] = []
-        self._alpn_wire = alpn.to_wire(opts.get("ALPNProtocols")) or None
-        self._alpn_callback = opts.get("ALPNCallback")
-        self._sessions: SessionEvents | None = None  # 'session' events (session.py)
-        self._max_fragment: int | None = None  # setMaxSendFragment (facts.py)
-        self._cert_request: sigalgs.CertificateRequestWatch | None = None
+        # An OpenSSL error Node leaves queued without failing (see _use_context): the one
+        # reported if the handshake then fails, as Node reports the queue's oldest entry.
+        self._queued_error: SSLError | None = None
+        # ALPN, PSK, SNI/OCSP, message observers, sessions, renegotiation, trace (features.py);
+        # filled in the order Node's _init checks the options
+        features = self._features = Features(
+            server=self._isServer, alpn_wire=alpn.to_wire(opts.get("ALPNProtocols")) or None,
+            alpn_callback=opts.get("ALPNCallback"))
         if not self._isServer and sigalgs.client_watches(context):
-            # TLS 1.3 encrypts the CertificateRequest: only the message callback sees it
-            self._cert_request = sigalgs.CertificateRequestWatch()
-            self._observe_messages(self._cert_request)
-        self._active_hooks: frozenset[str] = frozenset()
-        # Server: SNICallback / addContext / OCSPRequest steps of a paused handshake (sni.py).
+            features.cert_request = sigalgs.CertificateRequestWatch()
+            self._observe_messages(features.cert_request)
         if self._isServer:
             sni.check_sni_callback(opts.get("SNICallback"))  # Node's _init checks it too
-        self._cert_phase = sni.CertPhase.for_socket(self, opts) if self._isServer else None
-        # Client: requestOCSP; the response waits here for the end of the handshake.
-        self._requestOCSP = not self._isServer and bool(opts.get("requestOCSP"))
-        self._ocsp_response: tuple[bytes | None] | None = None
-        self._psk_callback = psk.socket_callback(opts)
+        features.cert_phase = sni.CertPhase.for_socket(self, opts) if self._isServer else None
+        features.request_ocsp = not self._isServer and bool(opts.get("requestOCSP"))
+        features.psk_callback = psk.socket_callback(opts)
         mindh = opts.get("minDHSize", 1024)
         if not isinstance(mindh, (int, float)) or isinstance(mindh, bool) or mindh <= 0:
             raise invalid_arg_type("options.minDHSize", "a positive number", mindh)
-        self._reneg = renegotiation.State()
-        self._tracer: Any = None
         if trace.wanted(opts):
             self.enableTrace()
         if socket is not None:
             self._wrap(socket)
+
+    @property
+    def ssl(self) -> _SSLHandle | None:
+        """Node's ``tlsSocket.ssl``, the TLS handle (for ``ssl.verifyError()``); None once
+        the socket closed."""
+        return None if self._closed_emitted else self._ssl_handle
 
     @property
     def npnProtocol(self) -> str | bool | None:
@@ -174,7 +228,7 @@ class TLSSocket(net.Socket):
         if isinstance(socket, net.Socket) and not isinstance(socket, TLSSocket) \
                 and (socket._wrappable or socket.connecting
                      # not connected yet: TLS starts on its 'connect', as in Node
-                     or (socket._transport is None and not socket.destroyed)):
+                     or (socket.pending and not socket.destroyed)):
             self._parent = socket
             if socket._wrappable:
                 self._take_over(socket)
@@ -208,8 +262,7 @@ class TLSSocket(net.Socket):
     def _take_over(self, plain: net.Socket) -> None:
         """Read the plain socket's connection from now on (Node's TLSWrap takes over the
         handle's stream); the plain socket keeps writing, ending and closing it."""
-        was_paused = plain._reading_paused
-        wire, leftover = plain._hand_over(self)
+        wire, leftover, was_paused = plain._hand_over(self)
         self._attach(wire)
         if was_paused:
             self._reading_paused = True
@@ -255,16 +308,22 @@ class TLSSocket(net.Socket):
         stream.on("end", lambda *a: self._wire_eof())
         stream.on("close", lambda *a: self._wire_lost(None))
         stream.on("error", lambda err: self.destroy(err))
-        stream.on("drain", lambda *a: self._wire_drained())
         self._start_tls()
 
     def _wire_write(self, data: bytes) -> None:
         if self._lower is not None:
             self._bytes_written += len(data)
             if not getattr(self._lower, "destroyed", False):
-                self._lower.write(data)
+                self._lower_pending += 1
+                self._lower.write(data, self._lower_written)
             return
         super()._wire_write(data)
+
+    def _lower_written(self, *_err: Any) -> None:
+        # an error of the stream below reaches us through its 'error' event
+        self._lower_pending -= 1
+        if self._lower_pending == 0:
+            self._wire_drained()  # every byte written below: the write in flight is done
 
     # -- connecting ---------------------------------------------------------------------
 
@@ -278,47 +337,59 @@ class TLSSocket(net.Socket):
         if self._engine is not None or self.destroyed:
             return
         try:
-            hooks = self._active_hooks = self._hooks()
+            hooks = self._features.active = self._hooks()
             context = self._secureContext.context_for(hooks)
             if "psk_server" in hooks:
                 psk.prepare_context(context, self._tlsOptions.get("pskIdentityHint"))
             self._engine = TLSEngine(context, server=self._isServer)
             if "info" in hooks:
-                self._sessions = SessionEvents(self)
+                self._features.sessions = SessionEvents(self)
             self._configure(self._engine.conn)
-            self._engine.start()
+        except Exception as err:  # noqa: BLE001 - whatever fails here fails this socket only
+            self._tls_error(err)
+            return
+        if self._isServer or self._from_connect:
+            self._begin_handshake()
+        if self._isServer:
+            self._arm_handshake_timeout()
+
+    def _start(self) -> None:
+        """Node's ``tlsSocket._start()``: begin a client's handshake now (``tls.connect``
+        does; any other client TLSSocket begins with its first write), once connected."""
+        if self.connecting:
+            self.once("connect", lambda *a: self._start())
+            return
+        engine = self._engine
+        if engine is not None and not engine.started and not self.destroyed:
+            self._begin_handshake()
+
+    def _begin_handshake(self) -> None:
+        """Drive the handshake's first step (a client's ClientHello) and send it."""
+        engine = self._engine
+        assert engine is not None
+        try:
+            if not self._isServer:
+                # as Node's TLSWrap: only a client starts; a server's handshake begins with
+                # the ClientHello, so a server that cannot speak (no protocols) reads it and
+                # answers with its alert instead of closing on the unread hello
+                engine.start()
             if self._hook_error is not None:
                 # a client callback failed building the ClientHello (TLS 1.3 PSK): Node
                 # reports it and sends nothing
                 hook_error, self._hook_error = self._hook_error, None
                 raise hook_error
         except Exception as err:  # noqa: BLE001 - whatever fails here fails this socket only
+            if isinstance(err, NodeError) and self._hook_error is None \
+                    and self._engine is not None and self._engine.state == BROKEN:
+                self._flush()  # OpenSSL's alert (a client with no protocols), as Node's EncOut
             self._tls_error(err)
             return
         self._flush()
-        if self._isServer:
-            self._arm_handshake_timeout()
 
     def _hooks(self) -> frozenset[str]:
         """The OpenSSL callbacks this connection needs (see hooks.py)."""
-        hooks = set()
-        if self._isServer and (self._alpn_wire is not None or self._alpn_callback is not None):
-            hooks.add("alpn")
-        if self._message_observers:
-            hooks.add("msg")
-        if not self._isServer and self.listenerCount("session") > 0:
-            hooks.add("info")
-        if self._cert_phase is not None:
-            hooks.add("cert")
-            if self._cert_phase.status is not None:
-                hooks.add("ocsp_staple")
-        if self._requestOCSP:
-            hooks.add("ocsp_response")
-        if self._psk_callback is not None:
-            hooks.add("psk_server" if self._isServer else "psk_client")
-        if keylog.wanted(self):
-            hooks.add("keylog")
-        return frozenset(hooks)
+        return self._features.hooks(session_listeners=self.listenerCount("session") > 0,
+                                    keylog=keylog.wanted(self))
 
     def _observe_messages(self, observer: MessageObserver) -> bool:
         """Have ``observer(sent, version, content_type, data)`` see every protocol message.
@@ -328,37 +399,43 @@ class TLSSocket(net.Socket):
         """
         if self._engine is not None:
             return False
-        self._message_observers.append(observer)
+        self._features.message_observers.append(observer)
         return True
 
     def _hook_message(self, sent: bool, version: int, content_type: int, data: bytes) -> None:
-        for observer in self._message_observers:
+        for observer in self._features.message_observers:
             observer(sent, version, content_type, data)
 
     def _hook_keylog(self, line: bytes) -> None:
         keylog.deliver(self, line)
 
     def _hook_info(self, where: int, ret: int) -> None:
-        if self._sessions is not None:
-            self._sessions.on_info(where, ret)
-        if where & _HANDSHAKE_START_OR_DONE and self._reneg.watching:
-            renegotiation.on_info(self, bool(where & _ossl.SSL_CB_HANDSHAKE_START),
-                                  bool(where & _ossl.SSL_CB_HANDSHAKE_DONE))
+        if self._features.sessions is not None:
+            self._features.sessions.on_info(where, ret)
+        if where & _HANDSHAKE_START_OR_DONE and self._features.reneg.watching \
+                and self._engine is not None:
+            error = self._features.reneg.on_info(self._engine, server=self._isServer,
+                                        start=bool(where & _ossl.SSL_CB_HANDSHAKE_START),
+                                        done=bool(where & _ossl.SSL_CB_HANDSHAKE_DONE),
+                                        now=self._loop.time())
+            if error is not None and self._hook_error is None:
+                self._hook_error = error  # raised after OpenSSL returns (see _cycle)
 
     def _hook_alpn_select(self, offered: list[bytes]) -> bytes | None:
         name = self._engine.conn.get_servername() if self._engine else None
-        return alpn.select(offered, self._alpn_wire, self._alpn_callback,
+        return alpn.select(offered, self._features.alpn_wire, self._features.alpn_callback,
                            name.decode("idna") if name else None)
 
     def _hook_cert(self) -> int:
-        assert self._cert_phase is not None
-        return self._cert_phase.hook()
+        assert self._features.cert_phase is not None
+        return self._features.cert_phase.hook()
 
     def _hook_ocsp_staple(self) -> bytes | None:
-        return self._cert_phase.staple if self._cert_phase is not None else None
+        phase = self._features.cert_phase
+        return phase.staple if phase is not None else None
 
     def _hook_ocsp_response(self, response: bytes | None) -> None:
-        self._ocsp_response = (response,)
+        self._features.ocsp_response = (response,)
 
     def _resume_handshake(self) -> None:
         """Go on with a handshake the certificate callback parked (sni.CertPhase)."""
@@ -367,18 +444,19 @@ class TLSSocket(net.Socket):
 
     def _hook_psk_client(self, hint: str | None, max_psk_len: int,
                          max_identity_len: int) -> tuple[bytes, bytes] | None:
-        assert self._psk_callback is not None
-        return psk.client_key(self._psk_callback, hint, max_psk_len, max_identity_len)
+        assert self._features.psk_callback is not None
+        return psk.client_key(self._features.psk_callback, hint, max_psk_len, max_identity_len)
 
     def _hook_psk_server(self, identity: str, max_psk_len: int) -> bytes | None:
-        assert self._psk_callback is not None
-        return psk.server_key(self._psk_callback, self, identity, max_psk_len)
+        assert self._features.psk_callback is not None
+        return psk.server_key(self._features.psk_callback, self, identity, max_psk_len)
 
     def _configure(self, conn: SSL.Connection) -> None:
         """Per-connection settings that Node puts on the SSL object, not the context."""
         conn.set_app_data(self)
-        if self._max_fragment is not None:
-            self._engine.set_max_send_fragment(self._max_fragment)  # type: ignore[union-attr]
+        max_fragment = self._features.max_fragment
+        if max_fragment is not None:
+            self._engine.set_max_send_fragment(max_fragment)  # type: ignore[union-attr]
         if self._isServer:
             mode = SSL.VERIFY_NONE
             if self._requestCert:
@@ -396,9 +474,9 @@ class TLSSocket(net.Socket):
             session = self._tlsOptions.get("session")
             if session:
                 self.setSession(session)
-            if self._alpn_wire:
-                _ossl.set_alpn_protos(conn, self._alpn_wire)
-            if self._requestOCSP:
+            if self._features.alpn_wire:
+                _ossl.set_alpn_protos(conn, self._features.alpn_wire)
+            if self._features.request_ocsp:
                 _ossl.request_ocsp(conn)
 
     def _arm_handshake_timeout(self) -> None:
@@ -413,32 +491,95 @@ class TLSSocket(net.Socket):
         if not self._secureEstablished and not self.destroyed:
             self._tls_error(NodeError("TLS handshake timeout", "ERR_TLS_HANDSHAKE_TIMEOUT"))
 
+    # -- what the feature modules see: sni.Host, renegotiation.Host, trace.Host, keylog.Host --
+    # They read the role, the settings and the connection; they change the socket only
+    # through these methods (and _observe_messages, _resume_handshake, _cycle, _tls_error).
+
+    def _ssl_conn(self) -> SSL.Connection | None:
+        """The OpenSSL connection once TLS started (destroyed or not), else None."""
+        return self._engine.conn if self._engine is not None else None
+
+    def _handshaking(self) -> bool:
+        """Whether TLS started and its handshake has not completed or failed."""
+        return self._engine is not None and self._engine.state == "handshaking"
+
+    def _use_context(self, context: SecureContext) -> None:
+        """Go on handshaking with ``context`` (SNI), with this connection's OpenSSL hooks."""
+        assert self._engine is not None
+        if context._last_leaf is None:
+            # Node's UseSNIContext calls SSL_use_certificate(ssl, NULL): it fails, nothing
+            # of that context is used, and the handshake goes on with the server's own
+            # certificate; the failure stays on OpenSSL's error queue.
+            self._queued_error = SSLError(
+                "error:SSL routines:SSL_use_certificate:passed a null parameter",
+                "ERR_SSL_PASSED_A_NULL_PARAMETER", library="SSL routines",
+                reason="passed a null parameter")
+            return
+        self._engine.conn.set_context(context.context_for(self._features.active))
+
+    def _join_message_observers(self, observer: MessageObserver) -> bool:
+        """Have ``observer`` see the messages from now on, when the running connection has
+        the message callback (else False: it cannot be added any more)."""
+        if not self._features.message_observers:
+            return False
+        self._features.message_observers.append(observer)
+        return True
+
+    def _set_peer_verification(self, request_cert: bool, reject_unauthorized: bool) -> None:
+        """New ``requestCert`` / ``rejectUnauthorized`` (``renegotiate(options)``); the
+        caller updates the connection's verify mode."""
+        self._requestCert, self._rejectUnauthorized = request_cert, reject_unauthorized
+
     # -- incoming -------------------------------------------------------------------------
 
     def _wire_data(self, data: memoryview) -> None:
         engine = self._engine
         self._bytes_read += len(data)
         self._touch()
-        if engine is None or self.destroyed:
+        if engine is None or self._handle_gone:
             return
         engine.feed(data)
         self._cycle()
 
     def _cycle(self) -> None:
+        """Run the engine on what arrived: the handshake, then each SSL_read's plaintext
+        to the reader (or to ``onread``) before the next is decrypted, as Node's ClearOut
+        emits each chunk before reading on."""
         engine = self._engine
         assert engine is not None
-        # Corked: whatever this cycle makes the engine say (handshake flight, session
+        while True:
+            chunk, done_now, closed = self._step(engine)
+            if self.destroyed:
+                return
+            if chunk is not None:
+                if self._onread_cb is not None:
+                    self._onread_deliver(chunk)
+                elif not self.push(chunk):
+                    self._pause_wire()
+            if self._features.sessions is not None:
+                self._features.sessions.flush()
+            if closed:
+                self._push_eof()
+                break
+            if self.destroyed:
+                return
+            if chunk is None and not done_now:
+                break
+            # more may be complete: data in the same flight as the Finished message, or
+            # the records after this one
+        if engine.paused and self._features.cert_phase is not None and not self.destroyed:
+            self._features.cert_phase.run()  # user code, now that OpenSSL has returned
+
+    def _step(self, engine: TLSEngine) -> tuple[bytes | None, bool, bool]:
+        """One engine step; a handshake that completed is reported (secureConnect ...)."""
+        # Corked: whatever this step makes the engine say (handshake flight, session
         # tickets, the listeners' first writes, close_notify) leaves in one send.
         self._corked = True
+        chunk, done_now = None, False
         try:
-            chunks, done_now, closed = engine.advance()
+            chunk, done_now, closed = engine.advance()
             if done_now:
                 self._on_handshake_done()
-                if self.destroyed:
-                    return
-                if not chunks and not closed:
-                    # data may have arrived in the same flight as the Finished message
-                    chunks, _, closed = engine.advance()
         except NodeError as err:
             self._corked = False
             # an exception raised in one of our OpenSSL callbacks is the real cause; then,
@@ -446,42 +587,33 @@ class TLSSocket(net.Socket):
             hook_error, self._hook_error = self._hook_error, None
             if hook_error is None:
                 self._flush()
-            self._tls_error(hook_error or err)
-            return
+            queued = None if self._secureEstablished else self._queued_error
+            self._tls_error(hook_error or queued or err)
+            return None, False, False
         finally:
             if self._corked:
                 self._corked = False
-                if self._hook_error is None:
+                # A step that only decrypted a record seldom has anything to say (a TLS 1.3
+                # KeyUpdate answer): that goes with the next flush, a write of the 'data'
+                # listener or the cycle's last step, which never holds plaintext.
+                if self._hook_error is None and (chunk is None or done_now):
                     self._flush()
                 # else: the connection fails below; what OpenSSL said after the failing
                 # hook (e.g. a ServerHello to a renegotiation attack) is not sent, as Node
                 # destroys the socket from inside that callback
         if self._hook_error is not None:
-            # a callback that cannot fail the handshake itself (message observers) failed
+            # a callback that cannot fail the handshake itself (message observers, the
+            # renegotiation limits) failed
             hook_error, self._hook_error = self._hook_error, None
             self._tls_error(hook_error)
-            return
-        if self._onread_cb is not None:
-            for chunk in chunks:
-                self._onread_deliver(chunk)
-        else:
-            push = self.push
-            full = False
-            for chunk in chunks:
-                if not push(chunk):
-                    full = True
-            if full:
-                self._pause_wire()
-        if self._sessions is not None:
-            self._sessions.flush()
-        if closed:
-            self._push_eof()
-        if engine.paused and self._cert_phase is not None and not self.destroyed:
-            self._cert_phase.run()  # user code, now that OpenSSL has returned
+            return None, False, False
+        return chunk, done_now, closed
 
     def _wire_eof(self) -> None:
         self._eof_received = True
         self._update_ref()
+        if self._handle_gone:
+            return
         if not self._secureEstablished:
             self._tls_error(_ended_before_secure(self))
             return
@@ -490,11 +622,11 @@ class TLSSocket(net.Socket):
     def _wire_lost(self, exc: Exception | None) -> None:
         if self._parent is not None:
             self._parent._wrapped_lost(exc)  # the plain socket shares the connection's fate
-        if not self._secureEstablished and not self.destroyed:
+        if not self._secureEstablished and not self._handle_gone:
             self._tls_error(_ended_before_secure(self, exc))
         if self._lower is not None:
             self._set_ref(False)
-            if not self.destroyed:
+            if not self._handle_gone:
                 if not self._readableState.ended:
                     self.push(None)
                 self.destroy()
@@ -504,17 +636,18 @@ class TLSSocket(net.Socket):
     # -- handshake completion -----------------------------------------------------------------
 
     def _on_handshake_done(self) -> None:
+        self._queued_error = None
         if self._handshake_timer is not None:
             self._handshake_timer.cancel()
             self._handshake_timer = None
         if self._secureEstablished:
-            renegotiation.on_renegotiated(self)
+            self._on_renegotiated()
             return
         self._secureEstablished = True
-        renegotiation.after_handshake(self)
-        self.secureConnecting = False
         engine = self._engine
         assert engine is not None
+        self._features.reneg.after_handshake(engine, self._loop.time())
+        self.secureConnecting = False
         conn = engine.conn
         name = conn.get_servername()
         self.servername = name.decode("idna") if name else False
@@ -523,18 +656,23 @@ class TLSSocket(net.Socket):
         if self._isServer:
             self._server_secure()
         else:
-            if self._ocsp_response is not None:
-                (response,), self._ocsp_response = self._ocsp_response, None
+            features = self._features
+            if features.ocsp_response is not None:
+                (response,), features.ocsp_response = features.ocsp_response, None
                 self.emit("OCSPResponse", response)
                 if self.destroyed:
                     return
-            self._client_secure()
+            # Node's _finishInit emits 'secure' on every client; tls.connect's own listener
+            # (onConnectSecure: verification, secureConnect) is the first of them, so a
+            # 'secure' listener added meanwhile (renegotiate's callback) waits for the next
+            # one, and the others run even if it destroyed the socket
+            self.prependOnceListener("secure", lambda *a: self._client_secure())
+            self.emit("secure")
         if self.destroyed:
             return
-        held, self._held = self._held, []
-        for data, cb in held:
+        for data, cb in self._until_secure.take_writes():
             self._write(data, "buffer", cb)
-        final_cb, self._end_when_secure = self._end_when_secure, None
+        final_cb = self._until_secure.take_final()
         if final_cb is not None:
             self._final(final_cb)
 
@@ -553,6 +691,13 @@ class TLSSocket(net.Socket):
         return VerifyError(_ossl.verify_error_string(code), name)
 
     def _client_secure(self) -> None:
+        """Node's ``onConnectSecure``: what a socket made by ``tls.connect`` does on each
+        completed handshake (checks, verification, ``secureConnect``).  Other client sockets
+        (``new TLSSocket(...)``) are not verified: ``ssl.verifyError()`` tells the result."""
+        if not self._judges_peer:
+            if self._features.sessions is not None:
+                self._features.sessions.on_secure()
+            return
         opts = self._tlsOptions
         min_dh = opts.get("minDHSize", 1024)
         info = self.getEphemeralKeyInfo() or {}
@@ -576,11 +721,13 @@ class TLSSocket(net.Socket):
         else:
             self.authorized = True
         self.emit("secureConnect")
-        if self._sessions is not None:
-            self._sessions.on_secure()
+        if self._features.sessions is not None:
+            self._features.sessions.on_secure()
 
     def _server_secure(self) -> None:
-        if self._requestCert:
+        # Node's onSocketSecure is tls.Server's listener: a server TLSSocket made otherwise
+        # is not judged (ssl.verifyError() tells), as a client not made by tls.connect
+        if self._requestCert and self._judges_peer:
             verify_error = self._verify_error()
             if verify_error is not None:
                 self.authorizationError = verify_error.code
@@ -599,6 +746,24 @@ class TLSSocket(net.Socket):
         server = self._tls_server
         if server is not None:
             server.emit("secureConnection", self)
+
+    def _on_renegotiated(self) -> None:
+        """A renegotiation completed (the engine reported a handshake after the first)."""
+        if self._isServer:
+            if self._requestCert and self._judges_peer:  # as _server_secure: tls.Server's
+                verify_error = self._verify_error()
+                if verify_error is not None:
+                    self.authorizationError = verify_error.code
+                    if self._rejectUnauthorized:
+                        self.destroy()
+                        return
+                else:
+                    self.authorized = True
+        else:
+            self._client_secure()  # Node's onConnectSecure listens with on(): secureConnect again
+            if self.destroyed:
+                return
+        self.emit("secure")
 
     def _tls_error(self, err: BaseException) -> None:
         """A failure of the TLS layer: route it where Node routes it, then close."""
@@ -627,7 +792,10 @@ class TLSSocket(net.Socket):
 
     def _write(self, chunk: bytes, encoding: str, cb: Any) -> None:
         if not self._secureEstablished:
-            self._held.append((chunk, cb))
+            self._until_secure.writes.append((chunk, cb))
+            engine = self._engine
+            if engine is not None and not engine.started and not self._isServer:
+                self._begin_handshake()  # as Node's SSL_write on a client not yet started
             return
         engine = self._engine
         assert engine is not None
@@ -651,10 +819,10 @@ class TLSSocket(net.Socket):
                 self._loop.call_soon(cb)
             else:
                 self._write_cb = cb
-        elif getattr(lower, "writableNeedDrain", False) and not getattr(lower, "destroyed", True):
-            self._write_cb = cb  # the stream below emits 'drain' (see _use_stream)
+        elif self._lower_pending > 0:
+            self._write_cb = cb  # completed by the stream below's callback (_lower_written)
         else:
-            cb()
+            self._loop.call_soon(cb)  # never synchronously, as Node's TLSWrap
 
     def _final(self, done: Callable[..., Any]) -> None:
         if not self._secureEstablished:
@@ -662,12 +830,20 @@ class TLSSocket(net.Socket):
                     and self._transport is None:
                 done(None)
                 return
-            self._end_when_secure = done
+            if self._engine is not None and not self._engine.started \
+                    and not self._isServer:
+                # a client that never wrote: no handshake, only the end of the stream below
+                self._end_below(done)
+                return
+            self._until_secure.final = done
             return
         engine = self._engine
         assert engine is not None
         engine.close()
         self._flush(force=True)  # everything, close_notify last, before the TCP FIN
+        self._end_below(done)
+
+    def _end_below(self, done: Callable[..., Any]) -> None:
         if self._lower is not None:
             self._lower.end()
             self._loop.call_soon(done, None)
@@ -675,11 +851,13 @@ class TLSSocket(net.Socket):
         super()._final(done)
 
     def _destroy(self, error: BaseException | None, cb: Callable[..., Any]) -> None:
+        self._closed_emitted = False  # see net.Socket._destroy
+        self._handle_gone = True
         if self._handshake_timer is not None:
             self._handshake_timer.cancel()
             self._handshake_timer = None
-        self._end_when_secure = None
-        held, self._held = self._held, []
+        self._until_secure.take_final()  # never called: the socket is gone
+        held = self._until_secure.take_writes()
         parent = self._parent
         if parent is not None:
             # Node closes a TLSSocket by destroying the socket below it and emits 'close'
@@ -703,8 +881,18 @@ class TLSSocket(net.Socket):
             self._wire_drained()
         else:
             super()._destroy(error, cb)
-        for _data, write_cb in held:
-            write_cb()  # as a destroyed socket's write in flight: completed, no error
+        self._cancelled.extend(write_cb for _data, write_cb in held)
+
+    def _cancel_writes(self) -> None:
+        # Node's TLSWrap cancels its queued writes as its handle closes, after 'error': on a
+        # socket still destroyed they complete without an error, on one _undestroy()ed
+        # they fail with ECANCELED
+        cancelled, self._cancelled = self._cancelled, []
+        for write_cb in cancelled:
+            if self.destroyed:
+                write_cb()
+            else:
+                write_cb(net._errno_error(_errno.ECANCELED, "write"))
 
     def _emit_error(self, err: BaseException) -> None:
         # Node's tls.Server keeps its own 'error' listener on every connection, so a
@@ -800,7 +988,8 @@ class TLSSocket(net.Socket):
 
     def _current_session(self, conn: SSL.Connection) -> bytes | None:
         # inside a 'session' listener: that event's session, as SSL_get_session() is in Node
-        announcing = self._sessions.announcing if self._sessions is not None else None
+        sessions = self._features.sessions
+        announcing = sessions.announcing if sessions is not None else None
         return announcing or _ossl.session_to_der(conn)
 
     def getTLSTicket(self) -> bytes | None:
@@ -831,12 +1020,12 @@ class TLSSocket(net.Socket):
             return None
         return conn.get_peer_finished()
 
-    def setMaxSendFragment(self, size: int) -> bool:
+    def setMaxSendFragment(self, size: int = _UNDEFINED) -> bool:
         """Limit application-data records to ``size`` bytes; False outside 512..16384."""
-        size = facts.validate_fragment_size(size)
+        size = facts.validate_fragment_size(None if size is _UNDEFINED else size)
         if not facts.MIN_FRAGMENT <= size <= facts.MAX_FRAGMENT or self.destroyed:
             return False
-        self._max_fragment = size
+        self._features.max_fragment = size
         if self._engine is not None:
             self._engine.set_max_send_fragment(size)
         return True
@@ -850,7 +1039,8 @@ class TLSSocket(net.Socket):
         peer = engine.peer_sigalgs()
         tls13 = engine.conn.get_protocol_version_name() == "TLSv1.3"
         if tls13 and not self._isServer:
-            peer = self._cert_request.signature_algorithms if self._cert_request else None
+            watch = self._features.cert_request
+            peer = watch.signature_algorithms if watch is not None else None
         if not peer:
             return []
         try:
@@ -883,26 +1073,32 @@ class TLSSocket(net.Socket):
         return super().address()
 
     def renegotiate(self, options: Mapping[str, Any] | None = None,
-                    callback: Callable[[BaseException | None], Any] | None = None) -> bool | None:
+                    callback: Callable[[BaseException | None], Any] | None = _UNDEFINED,
+                    ) -> bool | None:
         """Start a TLS <= 1.2 renegotiation; ``options`` may set ``requestCert`` and
         ``rejectUnauthorized`` (a server asking for a client certificate afterwards).
 
         Returns True when it started (``callback(None)`` once it completed, at the next
         ``secure``), False when it could not (``callback(err)`` soon after, e.g.
         ``ERR_SSL_WRONG_SSL_VERSION`` under TLS 1.3), None on a destroyed socket.
+        A callback passed as None is refused (Node's ``null``), as Node does.
         """
-        return renegotiation.renegotiate(self, options, callback)
+        if callback is None:
+            raise invalid_arg_type("callback", "of type function", None)
+        return renegotiation.renegotiate(self, options,
+                                         None if callback is _UNDEFINED else callback)
 
     def disableRenegotiation(self) -> None:
         """Fail this (server) connection with ``ERR_TLS_RENEGOTIATION_DISABLED`` when the
         peer renegotiates from now on."""
-        self._reneg.disabled = True
+        self._features.reneg.disabled = True
 
     def enableTrace(self) -> None:
         """Write a trace of every TLS record and message to stderr (see nodessl.trace).
         Effective only before the handshake starts, or on a connection that already has
         the message callback; otherwise it warns that it cannot trace."""
-        trace.enable(self)
+        if self._features.tracer is None:
+            self._features.tracer = trace.enable(self)
 
     def setServername(self, name: str) -> None:
         """Set the SNI name to send (client sockets, before the handshake)."""
@@ -914,6 +1110,23 @@ class TLSSocket(net.Socket):
         self._tlsOptions["servername"] = name
         if self._engine is not None and self._engine.state == "handshaking":
             self._engine.conn.set_tlsext_host_name(name.encode("idna"))
+
+
+class _SSLHandle:
+    """What ``tlsSocket.ssl`` offers of Node's native TLSWrap handle."""
+
+    __slots__ = ("_socket",)
+
+    def __init__(self, sock: TLSSocket) -> None:
+        self._socket = sock
+
+    def verifyError(self) -> VerifyError | None:
+        """The peer's chain verification as an error (``code`` is OpenSSL's name), None when
+        it verified; None too before the handshake started."""
+        sock = self._socket
+        if sock._engine is None:
+            return None
+        return sock._verify_error()
 
 
 _HANDSHAKE_START_OR_DONE = _ossl.SSL_CB_HANDSHAKE_START | _ossl.SSL_CB_HANDSHAKE_DONE
@@ -948,24 +1161,6 @@ def _default_check_server_identity() -> Callable[[str, Any], Any]:
     return fn
 
 
-def _module_default(name: str) -> Any:
-    """``tls.<name>`` as assigned on the ``nodessl`` module now (Node reads ``tls.DEFAULT_*``
-    at each call)."""
-    import sys
-
-    from . import context as _context
-
-    return getattr(sys.modules.get("nodessl"), name, getattr(_context, name))
-
-
-def _host_is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        return False
-
-
 def create_secure_context(options: Mapping[str, Any]) -> SecureContext:
     """``tls.createSecureContext(options)`` as looked up on the ``nodessl`` module now, as
     Node's tls code calls ``tls.createSecureContext``: a program (or a test) that replaces
@@ -975,97 +1170,3 @@ def create_secure_context(options: Mapping[str, Any]) -> SecureContext:
     module = sys.modules.get("nodessl")
     factory = getattr(module, "createSecureContext", None) or createSecureContext
     return factory(options)
-
-
-def _js_string(value: Any) -> str:
-    """JavaScript's ``String(value)`` for the values an option check may print."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if value != value:
-            return "NaN"
-        if value in (float("inf"), float("-inf")):
-            return "Infinity" if value > 0 else "-Infinity"
-        if value.is_integer():
-            return str(int(value))
-    if isinstance(value, (list, tuple)):
-        return ",".join(_js_string(v) for v in value)
-    if isinstance(value, Mapping):
-        return "[object Object]"
-    return str(value)
-
-
-def _check_min_dh_size(options: Mapping[str, Any]) -> None:
-    """``minDHSize``: a number, above 0.  Codes and classes are those of Node 22's
-    ``validateNumber`` (ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE); the wording is Node 20's,
-    whose internal assertion says "options.minDHSize is not a (positive) number: x"."""
-    if "minDHSize" not in options:
-        return
-    value = options["minDHSize"]
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise NodeTypeError(f"options.minDHSize is not a number: {_js_string(value)}",
-                            "ERR_INVALID_ARG_TYPE")
-    if not value > 0:  # NaN too
-        raise NodeRangeError(f"options.minDHSize is not a positive number: "
-                             f"{_js_string(value)}", "ERR_OUT_OF_RANGE")
-
-
-def connect(*args: Any, **kwargs: Any) -> TLSSocket:
-    """``tls.connect(options[, cb])``, ``connect(port[, host][, options][, cb])``, ``connect(path…)``.
-
-    Returns the :class:`TLSSocket` at once; ``cb`` becomes a ``secureConnect`` listener.
-
-    Options are checked in the order of Node's ``tls.connect``, so a call with several bad
-    options fails on the same one as in Node: ``checkServerIdentity``, ``minDHSize``, the
-    context's options (``nodessl.createSecureContext``), the socket's (``secureContext``,
-    ``enableTrace``, ``session``, ``pskCallback``), ``timeout``, then the connection's
-    (``path``, ``localAddress``, ``localPort``, ``port``, ``lookup``, ``family``), then
-    ``servername``.
-    """
-    options, cb = net._normalize_connect_args(args)
-    options.update(kwargs)
-    # Node spreads the caller's options over its defaults ({ciphers: tls.DEFAULT_CIPHERS,
-    # checkServerIdentity: tls.checkServerIdentity, ...options}): a key given as undefined or
-    # null (None) overrides the default and then fails the check, as in Node.
-    options = {"ciphers": _module_default("DEFAULT_CIPHERS"),
-               "checkServerIdentity": _default_check_server_identity(), **options}
-    check = options["checkServerIdentity"]
-    if not callable(check):
-        raise invalid_arg_type("options.checkServerIdentity", "of type function", check)
-    _check_min_dh_size(options)
-    context = options.get("secureContext")
-    if context is None:
-        context = create_secure_context(options)
-    trace_on = options.get("enableTrace")
-    if trace_on is not None and not isinstance(trace_on, bool):
-        raise invalid_arg_type("options.enableTrace", "of type boolean", trace_on)
-    lower = options.get("socket")
-    sock = TLSSocket(lower, {**options, "isServer": False, "secureContext": context})
-    try:
-        if lower is None:
-            timeout = options.get("timeout")
-            if timeout:
-                sock.setTimeout(timeout)
-            sock.connect({k: options[k] for k in ("host", "port", "path", "localAddress",
-                                                   "localPort", "family", "lookup", "hints",
-                                                   "autoSelectFamily")
-                          if k in options})
-        servername = options.get("servername")
-        if servername:
-            if not isinstance(servername, str):
-                raise invalid_arg_type("name", "of type string", servername)
-            if _host_is_ip(servername):
-                import warnings
-
-                warnings.warn("[DEP0123] Setting the TLS ServerName to an IP address is not "
-                              "permitted by RFC 6066. This will be ignored in a future "
-                              "version.", DeprecationWarning, stacklevel=2)
-    except BaseException:
-        # Node leaves the half-made socket connecting; here it would outlive the throw
-        sock.destroy()
-        raise
-    if cb is not None:
-        sock.once("secureConnect", cb)
-    return sock

@@ -25,12 +25,33 @@ import struct
 import sys
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
+
+from OpenSSL import SSL
 
 from . import openssl as _ossl
 from .ciphers import standard_name
+from .features import MessageObserver
 
-__all__ = ["Tracer", "format_message", "enable", "wanted"]
+__all__ = ["Host", "Tracer", "format_message", "enable", "wanted"]
+
+
+
+@runtime_checkable
+class Host(Protocol):
+    """What tracing needs from its TLSSocket (``socket.py`` implements it): its role, its
+    connection (for cipher-suite names) and a place among the message observers."""
+
+    _isServer: bool
+
+    def _ssl_conn(self) -> SSL.Connection | None:
+        """The OpenSSL connection once TLS started, else None."""
+
+    def _observe_messages(self, observer: MessageObserver) -> bool:
+        """Observe every message from the start; False once the connection started."""
+
+    def _join_message_observers(self, observer: MessageObserver) -> bool:
+        """Observe from now on, when the running connection has the message callback."""
 
 VERSIONS: dict[int, str] = {
     0x0002: "SSL 2.0", 0x0300: "SSL 3.0", 0x0301: "TLS 1.0", 0x0302: "TLS 1.1",
@@ -356,14 +377,14 @@ def format_message(sent: bool, version: int, content_type: int, data: bytes, *,
 class Tracer:
     """A message observer writing :func:`format_message` text to ``sys.stderr``."""
 
-    def __init__(self, sock: Any) -> None:
+    def __init__(self, sock: Host) -> None:
         self._sock = sock
 
     def _cipher_name(self, suite: bytes) -> str | None:
-        engine = self._sock._engine
-        if engine is None:
+        conn = self._sock._ssl_conn()
+        if conn is None:
             return None
-        name = _ossl.cipher_suite_name(engine.conn, suite)
+        name = _ossl.cipher_suite_name(conn, suite)
         return (standard_name(name) or name) if name else None
 
     def __call__(self, sent: bool, version: int, content_type: int, data: bytes) -> None:
@@ -395,21 +416,15 @@ def wanted(options: Any) -> bool:
     return NODE_OPTIONS_TRACE_TLS
 
 
-def enable(sock: Any) -> bool:
-    """``tlsSocket.enableTrace()``; False (with a warning) when this connection cannot be
-    traced any more."""
-    if getattr(sock, "_tracer", None) is not None:
-        return True
+def enable(sock: Host) -> Tracer | None:
+    """``tlsSocket.enableTrace()``: the tracer now observing ``sock``'s messages, or None
+    (with a warning) when this connection cannot be traced any more."""
     tracer = Tracer(sock)
     if sock._observe_messages(tracer):
-        sock._tracer = tracer
-        return True
-    if sock._message_observers:
-        # the connection already has the message callback: join it
-        sock._message_observers.append(tracer)
-        sock._tracer = tracer
-        return True
+        return tracer
+    if sock._join_message_observers(tracer):
+        return tracer  # the connection already has the message callback: joined it
     warnings.warn("enableTrace(): this TLS connection started without a message callback "
                   "and cannot be traced; use the enableTrace option or call enableTrace() "
                   "before the handshake starts", RuntimeWarning, stacklevel=3)
-    return False
+    return None

@@ -447,9 +447,10 @@ def test_dhparam_enables_dhe(keys: Callable[[str], bytes]) -> None:
 
 def test_no_dhe_over_ffdhe_groups_without_dhparam() -> None:
     """As Node 20: a client offering ffdhe groups gets no DHE from a server without dhparam
-    (OpenSSL 4's default groups would negotiate one).  (With dhparam too: OpenSSL >= 3.2
-    follows RFC 7919 section 4, no DHE for a client whose offered ffdhe groups the server does
-    not share; Node 20's 3.0 would use its dhparam.  Node 20 clients offer no ffdhe group.)"""
+    (OpenSSL 4's default groups would negotiate one).  (With a dhparam that is not an RFC 7919
+    group too: OpenSSL >= 3.2 follows RFC 7919 section 4, no DHE for a client whose offered
+    ffdhe groups the server does not share; Node 20's 3.0 would use its dhparam.  Node 20
+    clients offer no ffdhe group.  An RFC 7919 dhparam is served: see below.)"""
     ffdhe = C.createSecureContext(ciphers=DHE, maxVersion="TLSv1.2",
                                   ecdhCurve="X25519:ffdhe2048:ffdhe3072")
     with pytest.raises(SSL.Error, match="no shared cipher"):
@@ -1440,3 +1441,65 @@ def test_native_changes_are_replayed_on_contexts_built_later() -> None:
         assert openssl.verify_result(c) == 0
         assert c.get_cipher_name() == "AES128-SHA"
     assert len(sc._native_log) == 2 and twin.context is not sc.context
+
+
+DHE_WIRE_NODE = r"""
+const tls = require('tls'), fs = require('fs');
+const opts = JSON.parse(process.env.OPTS);
+if (opts.dhparam && opts.dhparam !== 'auto') opts.dhparam = fs.readFileSync(opts.dhparam);
+const s = tls.createServer({key: fs.readFileSync('agent2-key.pem'),
+                            cert: fs.readFileSync('agent2-cert.pem'), ...opts}, (c) => c.end());
+s.listen(0, '127.0.0.1', () => console.log(JSON.stringify({port: s.address().port})));
+process.stdin.on('end', () => s.close()).resume();
+"""
+
+
+def _key_exchange(stdout: str) -> tuple[str | None, str | None]:
+    temp = next((line.split(":", 1)[1].strip() for line in stdout.splitlines()
+                 if "Server Temp Key" in line), None)
+    cipher = next((line.split(":", 1)[1].strip() for line in stdout.splitlines()
+                   if line.strip().startswith("Cipher    :")), None)
+    return temp, cipher
+
+
+@pytest.mark.parametrize("dhparam", ["auto", "dh2048.pem", "dh3072.pem", None])
+def test_dhparam_served_to_a_client_offering_ffdhe_groups(dhparam: str | None) -> None:
+    """``openssl s_client`` offers RFC 7919 groups; OpenSSL 4 then does DHE only over a group
+    in the server's list.  A dhparam that is an RFC 7919 group ('auto' always is) is served
+    as Node 20 serves it; no dhparam, no DHE: the same key exchange as a Node 20 server."""
+    from conftest import s_client
+
+    opts: dict[str, Any] = {"ciphers": "DHE-RSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256",
+                            "maxVersion": "TLSv1.2"}
+    if dhparam is not None:
+        opts["dhparam"] = dhparam
+    client_args = ("-cipher", "DHE-RSA-AES128-SHA256:ECDHE-RSA-AES128-SHA256:@SECLEVEL=1")
+
+    async def main() -> tuple[Any, Any]:
+        peer = await NodePeer.start(DHE_WIRE_NODE, env={"OPTS": json.dumps(opts)})
+        try:
+            port = (await peer.message())["port"]
+            node_out, _ = await s_client(port, *client_args)
+        finally:
+            assert peer.proc.stdin is not None
+            peer.proc.stdin.close()
+            await peer.close()
+        ours = dict(opts)
+        if dhparam not in (None, "auto"):
+            ours["dhparam"] = (KEYS / dhparam).read_bytes()
+        server = nodessl.createServer({"key": k("agent2-key.pem"),
+                                       "cert": k("agent2-cert.pem"), **ours},
+                                      lambda c: c.end())
+        port = await listening(server)
+        out, _ = await s_client(port, *client_args)
+        server.close()
+        return _key_exchange(node_out), _key_exchange(out)
+
+    node, ours = run_loop(main)
+    expected_dh = {"auto": "DH, 2048 bits", "dh2048.pem": "DH, 2048 bits",
+                   "dh3072.pem": "DH, 3072 bits"}.get(dhparam or "")
+    if expected_dh:
+        assert node == (expected_dh, "DHE-RSA-AES128-SHA256")
+    else:
+        assert node[1] == "ECDHE-RSA-AES128-SHA256"
+    assert ours == node

@@ -340,3 +340,17 @@ def test_listen_error_is_an_error_event_not_an_exception() -> None:
         await asyncio.sleep(0)
 
     run_loop(main)
+
+
+def test_js_string_is_javascripts_string_of_the_value() -> None:
+    # JSON cannot carry NaN/Infinity or tell null from undefined: those are rebuilt in Node
+    values = [1, 2.0, 2.5, True, False, "x", [1, None, "a", [2, 3]], {"a": 1}]
+    node = run_node("""
+        const values = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+        values.push(NaN, Infinity, -Infinity, undefined, null);
+        console.log(JSON.stringify(values.map(String)));
+    """, values)
+    python = [errors.js_string(v) for v in values]
+    python += [errors.js_string(v) for v in (float("nan"), float("inf"), float("-inf"))]
+    python += [errors.js_string(None), errors.js_string(None, none="null")]
+    assert python == node

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from conftest import run_loop
+from conftest import NodePeer, listening, once, run_loop, run_node
 
 from nodessl import NodeError
 from nodessl.events import EventEmitter
@@ -226,3 +226,164 @@ def test_async_listener_failure_reaches_the_loop_exception_handler() -> None:
         assert await reported is boom
 
     run_loop(main, timeout=5)
+
+
+CAPTURE_SCRIPT = r"""
+const events = require('events'), net = require('net'), stream = require('stream');
+const out = {};
+const check = (f) => { try { f(); return null; } catch (e) { return [e.code, e.message]; } };
+out.badOption = check(() => new events.EventEmitter({captureRejections: 1}));
+out.badDefault = check(() => { events.captureRejections = 'yes'; });
+const a = new events.EventEmitter({captureRejections: true});
+a.on('error', (e) => { out.errorEvent = e.message; });
+a.on('x', async () => { throw new Error('to error'); });
+a.emit('x');
+const b = new events.EventEmitter({captureRejections: true});
+b[events.captureRejectionSymbol] = (err, ev, ...args) => { out.method = [err.message, ev, args]; };
+b.on('y', async () => { throw new Error('to method'); });
+b.emit('y', 1, 'two');
+const r = new stream.Readable({read() {}, captureRejections: true});
+r.on('error', (e) => { out.readable = [e.message, r.destroyed]; });
+r.on('data', async () => { throw new Error('data'); });
+r.push('x');
+events.captureRejections = true;
+const later = new events.EventEmitter();
+events.captureRejections = false;
+later.on('error', (e) => { out.defaultAtConstruction = e.message; });
+later.on('z', async () => { throw new Error('default'); });
+later.emit('z');
+setTimeout(() => console.log(JSON.stringify(out)), 50);
+"""
+
+
+def test_capture_rejections_as_node() -> None:
+    """``captureRejections``: the option and the module default (taken at construction), a
+    rejected async listener becoming 'error' or the ``[nodejs.rejection]`` method's call,
+    a Readable destroyed by it, and Node's type checks; compared with Node."""
+    from nodessl import events, stream
+
+    node = run_node(CAPTURE_SCRIPT, None)
+    assert node["readable"] == ["data", True]
+
+    async def main() -> dict[str, Any]:
+        out: dict[str, Any] = {}
+
+        def check(f: Any) -> Any:
+            try:
+                f()
+            except NodeError as e:
+                # the same words, up to JavaScript's type names
+                return [e.code, e.message.replace("type int", "type number")
+                        .replace("type str ", "type string ")]
+            return None
+
+        out["badOption"] = check(lambda: EventEmitter({"captureRejections": 1}))
+        out["badDefault"] = check(lambda: setattr(events, "captureRejections", "yes"))
+        assert events.captureRejections is False
+        a = EventEmitter({"captureRejections": True})
+        a.on("error", lambda e: out.__setitem__("errorEvent", str(e)))
+
+        async def to_error() -> None:
+            raise NodeError("to error")
+
+        a.on("x", to_error)
+        a.emit("x")
+        b = EventEmitter({"captureRejections": True})
+        setattr(b, events.captureRejectionSymbol,
+                lambda err, ev, *args: out.__setitem__("method", [str(err), ev, list(args)]))
+
+        async def to_method(*_: Any) -> None:
+            raise NodeError("to method")
+
+        b.on("y", to_method)
+        b.emit("y", 1, "two")
+        r = stream.Readable({"read": lambda *_: None, "captureRejections": True})
+        r.on("error", lambda e: out.__setitem__("readable", [str(e), r.destroyed]))
+
+        async def on_data(_: Any) -> None:
+            raise NodeError("data")
+
+        r.on("data", on_data)
+        r.push(b"x")
+        events.captureRejections = True
+        try:
+            later = EventEmitter()
+        finally:
+            events.captureRejections = False
+        later.on("error", lambda e: out.__setitem__("defaultAtConstruction", str(e)))
+
+        async def default() -> None:
+            raise NodeError("default")
+
+        later.on("z", default)
+        later.emit("z")
+        await asyncio.sleep(0.05)
+        return out
+
+    assert run_loop(main, timeout=5) == node
+
+
+NET_CAPTURE_NODE = r"""
+const net = require('net'), events = require('events');
+events.captureRejections = true;
+const server = net.createServer(async (sock) => {
+  sock.on('error', (e) => {
+    console.log(JSON.stringify({error: e.message, destroyed: sock.destroyed}));
+  });
+  throw new Error('kaboom');
+});
+events.captureRejections = false;
+server.listen(0, '127.0.0.1', () => {
+  console.log(JSON.stringify({port: server.address().port}));
+});
+process.stdin.on('data', () => server.close()).on('end', () => server.close());
+"""
+
+
+def test_net_server_destroys_the_socket_of_a_rejected_connection_listener() -> None:
+    """A net.Server made while ``events.captureRejections`` is on: a 'connection' listener
+    that fails destroys that socket with the error; Node's client and nodessl's see the
+    same close from a Node server and from a nodessl one."""
+    from nodessl import events, net
+
+    async def client_sees(port: int) -> dict[str, Any]:
+        sock = net.connect(port, "127.0.0.1")
+        seen: dict[str, Any] = {"error": None}
+        sock.on("error", lambda e: seen.__setitem__("error", e.code))
+        sock.resume()
+        had_error = await once(sock, "close")
+        seen["hadError"] = had_error
+        return seen
+
+    async def main() -> tuple[Any, Any, Any]:
+        peer = await NodePeer.start(NET_CAPTURE_NODE)
+        try:
+            port = (await peer.message())["port"]
+            from_node = await client_sees(port)
+            node_side = await peer.message()
+        finally:
+            assert peer.proc.stdin is not None
+            peer.proc.stdin.close()
+            await peer.close()
+        seen: dict[str, Any] = {}
+        kaboom = NodeError("kaboom")
+        events.captureRejections = True
+        try:
+            async def on_connection(sock: Any) -> None:
+                sock.on("error", lambda e: seen.update(error=str(e), destroyed=sock.destroyed,
+                                                      same=e is kaboom))
+                raise kaboom
+
+            server = net.createServer(on_connection)
+        finally:
+            events.captureRejections = False
+        port = await listening(server)
+        from_nodessl = await client_sees(port)
+        server.close()
+        assert seen.pop("same") is True
+        return node_side, from_node, (seen, from_nodessl)
+
+    node_side, from_node, (seen, from_nodessl) = run_loop(main, timeout=20)
+    assert node_side == {"error": "kaboom", "destroyed": True}
+    assert seen == node_side
+    assert from_nodessl == from_node

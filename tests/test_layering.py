@@ -50,3 +50,56 @@ def test_legacy_public_names_still_on_the_package() -> None:
         "asyncio.run(main())\n"
         "assert 'getLegacyCiphers' in dir(nodessl)")
     assert "nodessl.legacy.securepair" in loaded and "nodessl.legacy.ciphers" in loaded
+
+
+# -- feature modules reach the socket through their Host protocol ------------------------------
+
+FEATURE_MODULES = ("sni", "renegotiation", "trace", "keylog")
+
+
+def test_tls_socket_implements_every_feature_host() -> None:
+    from conftest import key, run_loop
+
+    from nodessl import keylog, renegotiation, sni, trace
+
+    async def main() -> None:
+        server_side = nodessl.TLSSocket(None, {"isServer": True, "key": key("agent1-key.pem"),
+                                               "cert": key("agent1-cert.pem")})
+        client_side = nodessl.TLSSocket(None, {"ca": key("ca1-cert.pem")})
+        try:
+            for sock in (server_side, client_side):
+                for host in (sni.Host, renegotiation.Host, trace.Host, keylog.Host):
+                    assert isinstance(sock, host), (sock, host)
+                assert sock._ssl_conn() is None and not sock._handshaking()  # not started
+        finally:
+            server_side.destroy()
+            client_side.destroy()
+
+    run_loop(main)
+
+
+def test_feature_modules_write_no_private_socket_field() -> None:
+    """sni, renegotiation and trace change the socket only through its methods: no
+    ``sock._x = ...`` from outside socket.py, and no untyped ``sock: Any`` parameter."""
+    import ast
+    from pathlib import Path
+
+    root = Path(nodessl.__file__).parent
+    offences: list[str] = []
+    for name in FEATURE_MODULES:
+        tree = ast.parse((root / f"{name}.py").read_text())
+        for node in ast.walk(tree):
+            targets: list[ast.expr] = []
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                targets = [node.target]
+            for target in targets:
+                for t in ast.walk(target):
+                    if isinstance(t, ast.Attribute) and t.attr.startswith("_") \
+                            and not (isinstance(t.value, ast.Name) and t.value.id == "self"):
+                        offences.append(f"{name}.py:{t.lineno}: {ast.unparse(t)} assigned")
+            if isinstance(node, ast.arg) and node.arg == "sock" and node.annotation is not None \
+                    and ast.unparse(node.annotation) == "Any":
+                offences.append(f"{name}.py:{node.lineno}: sock: Any")
+    assert not offences, offences

@@ -65,7 +65,7 @@ def test_enable_trace_false_overrides_the_flag() -> None:
     code = ("import nodessl as tls\n"
             "async def main():\n"
             "    s = tls.TLSSocket(None, {'enableTrace': False})\n"
-            "    print(s._tracer is None)\n"
+            "    print(s._features.tracer is None)\n"
             "    s.destroy()\n"
             "tls.run(main)\n")
     child = run_python(code, node_options="--trace-tls")

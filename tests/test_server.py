@@ -6,12 +6,14 @@ the first failing check must be the same one.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
-from conftest import key, listening, run_loop, run_node
+from conftest import KEYS, key, listening, once, run_loop, run_node
 
 import nodessl as tls
+from nodessl import net
 
 SERVER_ORDER: dict[str, Any] = {
     "options_number": 1,
@@ -145,3 +147,64 @@ def test_server_builds_its_context_through_the_module_attribute(
         server.close()
 
     run_loop(main)
+
+
+SOCKET_SERVER_SCRIPT = r"""
+const tls = require('tls'), net = require('net'), fs = require('fs');
+const seen = {};
+const s = tls.createServer({key: fs.readFileSync('agent1-key.pem'),
+                            cert: fs.readFileSync('agent1-cert.pem')}, (c) => {
+  seen.tlsSocketServerIsServer = c.server === s; c.end();
+});
+s.on('connection', (c) => { seen.rawSocketServerIsServer = c.server === s; });
+s.listen(0, '127.0.0.1', () => {
+  const c = tls.connect({port: s.address().port, rejectUnauthorized: false}, () => {
+    seen.tlsClientServer = c.server === undefined ? null : c.server;
+    const n = net.createServer((p) => {
+      seen.netSocketServerIsServer = p.server === n; p.end(); n.close(); s.close(); c.end();
+    }).listen(0, '127.0.0.1', () => {
+      const nc = net.connect(n.address().port, '127.0.0.1');
+      seen.netClientServer = nc.server;
+      nc.on('close', () => console.log(JSON.stringify(seen))).resume();
+    });
+  });
+});
+"""
+
+
+def test_accepted_sockets_know_their_server() -> None:
+    """``socket.server``: a net.Server's accepted socket and a tls.Server's raw and TLS
+    sockets point at the server; a client's is None (Node: null/undefined)."""
+    node_seen = run_node(f"process.chdir({str(KEYS)!r});" + SOCKET_SERVER_SCRIPT, None)
+
+    async def main() -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        done = asyncio.get_running_loop().create_future()
+        server = tls.createServer({"key": key("agent1-key.pem"), "cert": key("agent1-cert.pem")},
+                                  lambda c: (seen.__setitem__("tlsSocketServerIsServer",
+                                                              c.server is server), c.end()))
+        server.on("connection", lambda c: seen.__setitem__("rawSocketServerIsServer",
+                                                           c.server is server))
+        port = await listening(server)
+        client = tls.connect({"port": port, "rejectUnauthorized": False})
+        await once(client, "secureConnect")
+        seen["tlsClientServer"] = client.server
+
+        def on_plain(p: Any) -> None:
+            seen["netSocketServerIsServer"] = p.server is plain
+            p.end()
+
+        plain = net.createServer(on_plain)
+        nport = await listening(plain)
+        nc = net.connect(nport, "127.0.0.1")
+        seen["netClientServer"] = nc.server
+        nc.on("close", lambda *a: done.set_result(None))
+        nc.resume()
+        await done
+        plain.close()
+        server.close()
+        client.end()
+        return seen
+
+    assert node_seen["tlsSocketServerIsServer"] is True
+    assert run_loop(main) == node_seen

@@ -84,7 +84,7 @@ def test_no_session_listener_means_no_info_hook() -> None:
         port = await listening(server)
         client = tls.connect(port, "127.0.0.1", CLIENT)
         await collect(client)
-        assert "info" not in client._hooks() and client._sessions is None
+        assert "info" not in client._hooks() and client._features.sessions is None
         # the session still resumes through getSession() once the tickets are in
         session = client.getSession()
         again = tls.connect(port, "127.0.0.1", {**CLIENT, "session": session})

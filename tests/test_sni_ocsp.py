@@ -187,7 +187,8 @@ def test_request_ocsp_on_wrapped_socket() -> None:
         port = await listening(server)
         plain = net.connect(port, "127.0.0.1")
         await once(plain, "connect")
-        sock = tls.TLSSocket(plain, {"requestOCSP": True, "rejectUnauthorized": False})
+        # tls.connect starts the handshake (a bare new TLSSocket client waits for a write)
+        sock = tls.connect({"socket": plain, "requestOCSP": True, "rejectUnauthorized": False})
         got = await once(sock, "OCSPResponse")
         sock.destroy()
         server.close()
@@ -471,10 +472,10 @@ def test_sni_and_ocsp_across_hello_retry_request() -> None:
 def test_cert_callback_only_when_needed() -> None:
     async def main() -> None:
         hooks: list[frozenset[str]] = []
-        plain = tls.createServer(AGENT1, lambda s: (hooks.append(s._active_hooks), s.end()))
+        plain = tls.createServer(AGENT1, lambda s: (hooks.append(s._features.active), s.end()))
         await handshake(plain, servername="x.test.com")
         sni = tls.createServer({**AGENT1, "SNICallback": lambda n, cb: cb(None, None)},
-                               lambda s: (hooks.append(s._active_hooks), s.end()))
+                               lambda s: (hooks.append(s._features.active), s.end()))
         await handshake(sni, servername="x.test.com")
         assert "cert" not in hooks[0] and "cert" in hooks[1]
 

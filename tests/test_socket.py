@@ -760,9 +760,10 @@ def test_message_observers_see_the_handshake_both_ways_and_their_errors_fail_it(
             if content_type == 22:  # handshake: data starts with the message type
                 seen.append((sent, data[0]))
 
-        client = tls.TLSSocket(None, {"ca": key("ca1-cert.pem"), "servername": "agent1"})
+        # tls.connect: the engine starts once connected, so observers may still be added
+        client = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                 "servername": "agent1"})
         assert client._observe_messages(observe) is True
-        client.connect(port, "127.0.0.1")
         await once(client, "secureConnect")
         assert (True, 1) in seen    # ClientHello sent
         assert (False, 2) in seen   # ServerHello received
@@ -773,9 +774,9 @@ def test_message_observers_see_the_handshake_both_ways_and_their_errors_fail_it(
         def broken(*args: Any) -> None:
             raise RuntimeError("observer failed")
 
-        failing = tls.TLSSocket(None, {"ca": key("ca1-cert.pem"), "servername": "agent1"})
+        failing = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                  "servername": "agent1"})
         failing._observe_messages(broken)
-        failing.connect(port, "127.0.0.1")
         err = await once(failing, "error")
         assert isinstance(err, RuntimeError) and str(err) == "observer failed"
         server.close()

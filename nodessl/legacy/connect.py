@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import net
+from ..client import connect as _connect
 from ..socket import TLSSocket
-from ..socket import connect as _connect
 from .options import modernize
 
 __all__ = ["connect"]

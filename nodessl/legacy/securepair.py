@@ -149,9 +149,11 @@ class SecurePair(EventEmitter):
                     "requestCert": bool(requestCert),
                     "rejectUnauthorized": bool(rejectUnauthorized), **opts}
         settings["secureContext"] = as_secure_context(settings["secureContext"])
-        self.cleartext: TLSSocket = TLSSocket(None, settings)
-        done = "secure" if self.cleartext._isServer else "secureConnect"
-        self.cleartext.once(done, lambda *a: self.emit("secure"))
+        # The pair verifies its peer (authorized, authorizationError) and its client shakes
+        # hands at once, as the SecurePair of old Node versions did (Node 20's only
+        # starts with the first cleartext write and leaves verification to the caller).
+        self.cleartext: TLSSocket = TLSSocket(None, settings, _from_connect=True, _judge=True)
+        self.cleartext.once("secure", lambda *a: self.emit("secure"))
         self.cleartext.on("error", self._on_error)
         # The wire comes last: a client's ClientHello is written as it is attached.
         self.cleartext._wrap(wire)

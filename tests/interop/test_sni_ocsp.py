@@ -159,3 +159,31 @@ s.listen(0, '127.0.0.1', () => out({{port: s.address().port}}));""")
         assert cn == "agent3" and client.servername == "b.test.com"
 
     run_loop(main)
+
+
+def test_sni_context_without_certificate_as_node() -> None:
+    """A certificate-less SNI context is not used (Node's SSL_use_certificate(ssl, NULL)
+    fails): a server with its own certificate serves that one to openssl s_client; one
+    without fails with Node's queued 'passed a null parameter' and a handshake_failure
+    alert."""
+    async def main() -> None:
+        def empty(name: str, cb: Any) -> None:
+            cb(None, tls.createSecureContext())
+
+        with_cert = tls.createServer({**AGENT1, "SNICallback": empty}, lambda s: s.end())
+        port = await listening(with_cert)
+        out, _ = await s_client(port, "-servername", "any.name")
+        with_cert.close()
+        assert "CN=agent1" in out.replace(" = ", "=")
+
+        errors: list[Any] = []
+        bare = tls.createServer({"SNICallback": empty}, lambda s: s.end())
+        bare.on("tlsClientError", lambda err, sock: errors.append(err))
+        port = await listening(bare)
+        out, err = await s_client(port, "-servername", "any.name")
+        bare.close()
+        assert "alert handshake failure" in err
+        assert [(e.code, e.reason) for e in errors] == [
+            ("ERR_SSL_PASSED_A_NULL_PARAMETER", "passed a null parameter")]
+
+    run_loop(main)

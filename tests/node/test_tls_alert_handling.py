@@ -13,10 +13,13 @@ from nodessl import backend, net
 NODE_TEST = "test-tls-alert-handling.js"
 
 pytestmark = pytest.mark.xfail(backend.openssl_version_number >= 0x30200000, strict=True, reason=(
-    "errors/openssl: the wrapped socket's end(BAD_RECORD) now reaches the wire, but the bundled "
-    "OpenSSL 4 record layer checks the record type before the version, so the server socket "
-    "errors with ERR_SSL_BAD_RECORD_TYPE ('bad record type') where Node 20 on OpenSSL 3.0 says "
-    "ERR_SSL_WRONG_VERSION_NUMBER (and answers with a protocol_version alert)"))
+    "issue 9: needs a shared libssl 3.0 (the TLS 1.3 record layer of OpenSSL < 3.2): the bad "
+    "record arrives on an established TLS 1.3 connection, where OpenSSL 3.0 checks the record "
+    "version first (ERR_SSL_WRONG_VERSION_NUMBER, encrypted protocol_version alert) and the "
+    "bundled OpenSSL 4 checks the type first (ERR_SSL_BAD_RECORD_TYPE, unexpected_message); "
+    "a rewritten type byte gets WRONG_VERSION_NUMBER but OpenSSL 4 then sends decode_error, "
+    "and an encrypted alert cannot be rewritten on its way out nor sent by the binding "
+    "(no SSL_send_alert)"))
 
 
 def test_alert_handling(common, fixtures):

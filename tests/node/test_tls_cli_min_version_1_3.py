@@ -4,7 +4,6 @@ Node started with `--tls-min-v1.3` has DEFAULT_MAX_VERSION TLSv1.3 and DEFAULT_M
 test-tls-min-max-version.js passes under that setting.
 """
 
-import pytest
 from nodecommon import HERE, run_python
 
 NODE_TEST = "test-tls-cli-min-version-1.3.js"
@@ -32,10 +31,6 @@ sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", "--runxfail", sys.argv[1]]
 """
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "needs tests/node/test_tls_min_max_version.py, the port of test-tls-min-max-version.js "
-    "(slice C, not on this branch): this runs it under NODE_OPTIONS=--tls-min-v1.3 with --runxfail, "
-    "so it passes exactly when that port passes under the flag"))
 def test_cli_min_version_1_3():
     result = run_python(PROGRAM + REQUIRE_MIN_MAX,
                         str(HERE / "test_tls_min_max_version.py"), env=ENV)

@@ -9,21 +9,12 @@ bits throw; unreadable parameters are discarded and ECDHE remains.
 import asyncio
 
 import nodechild
-import pytest
 from nodecommon import assert_throws
 from OpenSSL import SSL, crypto
 
 import nodessl as tls
-from nodessl import backend
 
 NODE_TEST = "test-tls-dhe.js"
-
-pytestmark = pytest.mark.xfail(backend.openssl_version_number >= 0x40000000, strict=True, reason=(
-    "context: the bundled OpenSSL 4 server negotiates RFC 7919 ffdhe groups in TLS 1.2, so "
-    "without dhparam (or with unreadable dhparam) s_client, which offers ffdhe2048, gets "
-    "DHE-RSA-AES128-SHA256 with 'DH, 2048 bits' instead of ECDHE, and custom 3072-bit "
-    "parameters are replaced by ffdhe2048; node v20.20.2 (OpenSSL 3.0) keeps DHE off without "
-    "dhparam and serves the given group (checked with node against the same s_client)"))
 
 
 def has_openssl(major, minor=0):

@@ -5,21 +5,12 @@ renegotiation succeeds, the one after disableRenegotiation() makes the server
 socket emit ERR_TLS_RENEGOTIATION_DISABLED; renegotiate() validates its arguments.
 """
 
-import pytest
 from nodecommon import assert_throws
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-disable-renegotiation.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "socket: renegotiate({}, None) is taken as 'no callback' where Node throws "
-    "ERR_INVALID_ARG_TYPE for a null callback (socket.py's default is None, not a sentinel); "
-    "then engine: the 'data' record and the ClientHello of the next renegotiation arrive in one "
-    "read and advance() decrypts both (read_all) before 'data' listeners run, so "
-    "disableRenegotiation() from 'data' is too late and the renegotiation completes ('secure' "
-    "twice on the server, handshakes == 2); Node emits each SSL_read chunk before reading on, "
-    "and node v20.20.2 gives ERR_TLS_RENEGOTIATION_DISABLED here"))
 
 
 def test_disable_renegotiation(common, fixtures, monkeypatch):
@@ -57,7 +48,7 @@ def test_disable_renegotiation(common, fixtures, monkeypatch):
             def on_secure():
                 # Node reads socket._handle.handshakes, the native handle's count of
                 # renegotiations in the window; nodessl keeps it on the socket's state
-                handshakes = socket._reneg.handshakes
+                handshakes = socket._features.reneg.handshakes
                 assert handshakes < 2, f"Too many handshakes [{handshakes}]"
 
             socket.on("secure", common.mustCall(on_secure))

@@ -11,13 +11,6 @@ import nodessl as tls
 
 NODE_TEST = "test-tls-fast-writing.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "socket: writes made inside the 'secureConnect' listener are corked (the _cycle that emits "
-    "it holds the engine's output until the listeners return) and complete at once, so write() "
-    "keeps returning True (writableLength 0) while the ciphertext piles up in the memory BIO "
-    "(unbounded: SSL_write fails with ERR_OSSL_PASSED_INVALID_ARGUMENT near 2 GiB); from a "
-    "setImmediate the same loop gets False after ~3.7 MB; Node returns false once "
-    "writableHighWaterMark is buffered"))
 
 
 def process_exit(code):

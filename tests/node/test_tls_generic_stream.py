@@ -5,18 +5,12 @@ tls.connect and a server TLSSocket over the two ends of a duplex pair: neither i
 until its callback runs.
 """
 
-import pytest
 from duplexpair import makeDuplexPair
 
 from nodessl import TLSSocket, connect
 
 NODE_TEST = "test-tls-generic-stream.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "socket: a write over a Duplex completes at once (writableLength 0 right after "
-    "write('foobar')) unless the stream below reports writableNeedDrain; Node completes it "
-    "when the stream below calls back its write: node v20.20.2 shows writableLength 6 and "
-    "_handle.writeQueueSize 457 after the write, 0 and 0 in its callback"))
 
 
 def test_generic_stream(common, fixtures):

@@ -5,18 +5,12 @@ returns False outside 512..16384 and True inside, and the records then carry at 
 that many bytes: every 'data' chunk of a 10000-byte end() is at most 768 bytes.
 """
 
-import pytest
 from nodecommon import assert_throws
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-max-send-fragment.js"
 
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "socket: setMaxSendFragment() without an argument raises Python's own TypeError "
-    "(missing 1 required positional argument, no code): its size parameter has no default "
-    "(context.py's native methods use a _MISSING sentinel for this); Node throws "
-    "ERR_INVALID_ARG_TYPE. Every other check of the file passes"))
 
 
 def test_max_send_fragment(common, fixtures):

@@ -5,13 +5,8 @@ throws destroys the socket with that error (emitted on the server socket) and
 the client sees 'close'.
 """
 
-import pytest
-
 import nodessl as tls
 from nodessl import events
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "events: no captureRejections; a rejected async listener is not routed to the server's rejection handler (Node destroys the socket with the error)"))
 
 NODE_TEST = "test-tls-server-capture-rejection.js"
 

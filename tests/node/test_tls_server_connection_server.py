@@ -4,12 +4,7 @@ A tls.Server's 'connection' event gets the raw socket with ``.server`` set to
 that server, and TLS still works over it.
 """
 
-import pytest
-
 import nodessl as tls
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "net: the socket a net.Server emits with 'connection' has no .server (Node sets socket.server to the server)"))
 
 NODE_TEST = "test-tls-server-connection-server.js"
 

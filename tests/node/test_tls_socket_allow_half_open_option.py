@@ -4,13 +4,9 @@ The ``allowHalfOpen`` option of ``new tls.TLSSocket`` is ignored when a
 socket or Duplex is given, and honoured when none is.
 """
 
-import pytest
 
 import nodessl as tls
 from nodessl import net, stream
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    'socket: new TLSSocket(netSocket or Duplex, {allowHalfOpen: true}) takes the option (Node ignores it when a socket is given: allowHalfOpen stays false)'))
 
 NODE_TEST = "test-tls-socket-allow-half-open-option.js"
 

@@ -5,12 +5,8 @@ the options' ``ca`` or ``secureContext`` (a given context wins over ``ca``);
 the result is only available as ``socket.ssl.verifyError()``.
 """
 
-import pytest
 
 import nodessl as tls
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "socket: a client TLSSocket made with new TLSSocket(null, opts).connect() emits 'error' (UNABLE_TO_VERIFY_LEAF_SIGNATURE) when the server is not trusted; Node only verifies for tls.connect and reports it through socket.ssl.verifyError(), which nodessl lacks (no .ssl)"))
 
 NODE_TEST = "test-tls-socket-default-options.js"
 

@@ -4,13 +4,9 @@ A write on a TLS client whose server destroyed the connection completes its
 callback with ECANCELED (once the socket is un-destroyed after its error).
 """
 
-import pytest
 
 import nodessl as tls
 from nodessl import net
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "stream: TLSSocket has no _undestroy() (Node's stream method that resets a destroyed stream; Node 20 then fails the pending write with ECANCELED)"))
 
 NODE_TEST = "test-tls-writewrap-leak.js"
 

@@ -1,0 +1,113 @@
+"""``tls.connect``, the client's entry point: Node's argument forms, its defaults and its
+option checks in Node's order (``_tls_wrap.js``), then a client :class:`TLSSocket` that
+connects (or wraps the given ``socket``).
+
+Kept apart from ``socket.py``, which is the connection alone.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping
+from typing import Any
+
+from . import net
+from .errors import NodeRangeError, NodeTypeError, invalid_arg_type, js_string
+from .socket import TLSSocket, _default_check_server_identity, create_secure_context
+
+__all__ = ["connect"]
+
+
+def _module_default(name: str) -> Any:
+    """``tls.<name>`` as assigned on the ``nodessl`` module now (Node reads ``tls.DEFAULT_*``
+    at each call)."""
+    import sys
+
+    from . import context as _context
+
+    return getattr(sys.modules.get("nodessl"), name, getattr(_context, name))
+
+
+def _host_is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
+
+
+
+
+def _check_min_dh_size(options: Mapping[str, Any]) -> None:
+    """``minDHSize``: a number, above 0.  Codes and classes are those of Node 22's
+    ``validateNumber`` (ERR_INVALID_ARG_TYPE / ERR_OUT_OF_RANGE); the wording is Node 20's,
+    whose internal assertion says "options.minDHSize is not a (positive) number: x"."""
+    if "minDHSize" not in options:
+        return
+    value = options["minDHSize"]
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise NodeTypeError(f"options.minDHSize is not a number: {js_string(value, none='null')}",
+                            "ERR_INVALID_ARG_TYPE")
+    if not value > 0:  # NaN too
+        raise NodeRangeError(f"options.minDHSize is not a positive number: "
+                             f"{js_string(value, none='null')}", "ERR_OUT_OF_RANGE")
+
+
+def connect(*args: Any, **kwargs: Any) -> TLSSocket:
+    """``tls.connect(options[, cb])``, ``connect(port[, host][, options][, cb])``, ``connect(path…)``.
+
+    Returns the :class:`TLSSocket` at once; ``cb`` becomes a ``secureConnect`` listener.
+
+    Options are checked in the order of Node's ``tls.connect``, so a call with several bad
+    options fails on the same one as in Node: ``checkServerIdentity``, ``minDHSize``, the
+    context's options (``nodessl.createSecureContext``), the socket's (``secureContext``,
+    ``enableTrace``, ``session``, ``pskCallback``), ``timeout``, then the connection's
+    (``path``, ``localAddress``, ``localPort``, ``port``, ``lookup``, ``family``), then
+    ``servername``.
+    """
+    options, cb = net._normalize_connect_args(args)
+    options.update(kwargs)
+    # Node spreads the caller's options over its defaults ({ciphers: tls.DEFAULT_CIPHERS,
+    # checkServerIdentity: tls.checkServerIdentity, ...options}): a key given as undefined or
+    # null (None) overrides the default and then fails the check, as in Node.
+    options = {"ciphers": _module_default("DEFAULT_CIPHERS"),
+               "checkServerIdentity": _default_check_server_identity(), **options}
+    check = options["checkServerIdentity"]
+    if not callable(check):
+        raise invalid_arg_type("options.checkServerIdentity", "of type function", check)
+    _check_min_dh_size(options)
+    context = options.get("secureContext")
+    if context is None:
+        context = create_secure_context(options)
+    trace_on = options.get("enableTrace")
+    if trace_on is not None and not isinstance(trace_on, bool):
+        raise invalid_arg_type("options.enableTrace", "of type boolean", trace_on)
+    lower = options.get("socket")
+    sock = TLSSocket(lower, {**options, "isServer": False, "secureContext": context},
+                     _from_connect=True)
+    try:
+        if lower is None:
+            timeout = options.get("timeout")
+            if timeout:
+                sock.setTimeout(timeout)
+            sock.connect({k: options[k] for k in ("host", "port", "path", "localAddress",
+                                                   "localPort", "family", "lookup", "hints",
+                                                   "autoSelectFamily")
+                          if k in options})
+        servername = options.get("servername")
+        if servername:
+            if not isinstance(servername, str):
+                raise invalid_arg_type("name", "of type string", servername)
+            if _host_is_ip(servername):
+                import warnings
+
+                warnings.warn("[DEP0123] Setting the TLS ServerName to an IP address is not "
+                              "permitted by RFC 6066. This will be ignored in a future "
+                              "version.", DeprecationWarning, stacklevel=2)
+    except BaseException:
+        # Node leaves the half-made socket connecting; here it would outlive the throw
+        sock.destroy()
+        raise
+    if cb is not None:
+        sock.once("secureConnect", cb)
+    return sock
