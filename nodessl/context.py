@@ -613,6 +613,8 @@ class SecureContext:
             # Node's TicketCompatibilityCallback, on every context: tickets are protected
             # with getTicketKeys()'s keys (see _ticket_key_material).
             openssl.install_ticket_keys(ctx, self)
+            # and Node's session-cache callbacks (newSession / resumeSession)
+            openssl.install_session_cache(ctx)
         self._native_log: list[_Op] = []
         self._variants: dict[frozenset[str], SecureContext] = {}
         self._closed = False

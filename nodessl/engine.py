@@ -74,15 +74,43 @@ class TLSEngine:
             ClientHelloScanner() if server else KeyExchangeScanner())
         # After a failure whose alert differs from Node 20's: the rewrite (handshake.py).
         self._alert_change: tuple[int, int] | None = None
+        # incoming bytes held back until the ClientHello is answered (hold_client_hello)
+        self._held: bytearray | None = None
 
     # -- incoming ----------------------------------------------------------------------
 
     def feed(self, data: bytes | memoryview) -> None:
-        """Ciphertext from the peer."""
+        """Ciphertext from the peer (held back from OpenSSL while :meth:`hold_client_hello`
+        says so and the ClientHello is not complete or not released)."""
         scanner = self._scanner
         if not scanner.done:
             scanner.feed(data)
+        if self._held is not None:
+            self._held += data
+            return
         self._io.feed(data)
+
+    def hold_client_hello(self) -> None:
+        """A server: keep what arrives from OpenSSL until :meth:`release_client_hello`
+        (Node's ClientHello parser, which 'resumeSession' answers before OpenSSL reads)."""
+        self._held = bytearray()
+
+    @property
+    def client_hello(self) -> bytes | None:
+        """The ClientHello's body once it is complete (servers), else None."""
+        scanner = self._scanner
+        return scanner.hello if isinstance(scanner, ClientHelloScanner) else None
+
+    @property
+    def hello_complete(self) -> bool:
+        """Whether the scanner has seen the whole ClientHello (or gave up on the bytes)."""
+        return self._scanner.done
+
+    def release_client_hello(self) -> None:
+        """Hand OpenSSL what was held; bytes flow straight through from now on."""
+        held, self._held = self._held, None
+        if held:
+            self._io.feed(bytes(held))
 
     def ephemeral_key_info(self) -> dict[str, object]:
         """The server's ephemeral key as Node describes it (clients only)."""

@@ -262,6 +262,10 @@ int EVP_DecryptInit_ex(void *, const void *, void *, const unsigned char *,
                        const unsigned char *);
 int EVP_MAC_CTX_set_params(void *, const OSSL_PARAM *);
 int RAND_bytes(unsigned char *, int);
+const unsigned char *SSL_SESSION_get_id(const void *, unsigned int *);
+void SSL_CTX_sess_set_new_cb(void *, int (*)(void *, void *));
+void SSL_CTX_sess_set_get_cb(void *, void *(*)(void *, const unsigned char *, int, int *));
+void ERR_clear_error(void);
 """
 
 
@@ -1310,3 +1314,71 @@ def install_ticket_keys(ctx: SSL.Context, holder: Any) -> None:
     weakref.finalize(ctx, forget)
     clear_errors()
     _check(_slib.SSL_CTX_set_tlsext_ticket_key_evp_cb(_s(ctx._context), _ticket_key_cb) == 1)
+
+
+# -- shared backend only: the external session cache (newSession / resumeSession) -------------
+#
+# Node installs SSL_CTX_sess_set_new_cb / _get_cb on every context (the cache mode keeps
+# OpenSSL's internal cache off, SSL_SESS_CACHE_NO_INTERNAL).  A server socket whose tls.Server
+# has 'newSession'/'resumeSession' listeners answers them: ``owner._hook_new_session(id,
+# der)`` for every session the server creates with a session id (TLS <= 1.2 without a ticket;
+# TLS 1.3 tickets), ``owner._hook_get_session(id) -> der | None`` when a client offers a
+# session id the server must look up.  Owners without those methods are not asked.
+
+
+def _binding_ssl(ssl: Any) -> Any:
+    return _ffi.cast("SSL *", int(_sffi.cast("uintptr_t", ssl)))
+
+
+def _new_session_cb_impl(ssl: Any, sess: Any) -> int:
+    owner = _owner_of(_binding_ssl(ssl))
+    hook = getattr(owner, "_hook_new_session", None)
+    if hook is None:
+        return 0
+    try:
+        length = _sffi.new("unsigned int *")
+        raw_id = _slib.SSL_SESSION_get_id(sess, length)
+        session_id = _sffi.buffer(raw_id, length[0])[:] if raw_id != _sffi.NULL else b""
+        size = _slib.i2d_SSL_SESSION(sess, _sffi.NULL)
+        if size <= 0:
+            return 0
+        buf = _sffi.new("unsigned char[]", size)
+        _slib.i2d_SSL_SESSION(sess, _sffi.new("unsigned char **", buf))
+        hook(session_id, _sffi.buffer(buf, size)[:])
+    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
+        _store_error(owner, exc)
+    return 0  # the session stays OpenSSL's
+
+
+def _get_session_cb_impl(ssl: Any, data: Any, length: int, copy: Any) -> Any:
+    copy[0] = 0  # what we return is the caller's reference
+    owner = _owner_of(_binding_ssl(ssl))
+    hook = getattr(owner, "_hook_get_session", None)
+    if hook is None:
+        return _sffi.NULL
+    try:
+        der = hook(_sffi.buffer(data, length)[:])
+        if not der:
+            return _sffi.NULL
+        src = _sffi.new("unsigned char[]", bytes(der))
+        sess = _slib.d2i_SSL_SESSION(_sffi.NULL, _sffi.new("const unsigned char **", src),
+                                     len(der))
+        if sess == _sffi.NULL:
+            _slib.ERR_clear_error()  # not a session (Node ignores it): a full handshake
+        return sess
+    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
+        _store_error(owner, exc)
+        return _sffi.NULL
+
+
+if _sffi is not None:
+    _new_session_cb = _sffi.callback("int(void *, void *)", _new_session_cb_impl)
+    _get_session_cb = _sffi.callback("void *(void *, const unsigned char *, int, int *)",
+                                     _get_session_cb_impl)
+
+
+def install_session_cache(ctx: SSL.Context) -> None:
+    """Shared backend: the server session-cache callbacks (see above) on ``ctx``."""
+    raw = _s(ctx._context)
+    _slib.SSL_CTX_sess_set_new_cb(raw, _new_session_cb)
+    _slib.SSL_CTX_sess_set_get_cb(raw, _get_session_cb)

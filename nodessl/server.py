@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import alpn, extensions, net, psk, sni
+from . import alpn, backend, extensions, net, psk, sni
 from .context import SecureContext, _is_buffer
 from .errors import NodeError, invalid_arg_type
 from .events import captureRejectionSymbol
@@ -95,6 +95,13 @@ class Server(net.Server):
             raise invalid_arg_type("options", "of type object", options)
         self._options = {**self._options, **options}
         self._secure_context = self._build_context(self._options)
+
+    def _add_event_handler(self, event: str, k: Callable[..., Any], v: Callable[..., Any]) -> Any:
+        # 'newSession'/'resumeSession' need the session-cache callbacks only the shared
+        # backend reaches: refused where the listener is added, not silently never emitted
+        if event in ("newSession", "resumeSession"):
+            backend.require_shared(f"tls.Server '{event}' event")
+        return super()._add_event_handler(event, k, v)
 
     def getTicketKeys(self) -> bytes:
         """The 48 bytes of session-ticket keys of the server's context (16 name, 16 HMAC,

@@ -112,12 +112,13 @@ def certificate_request_sigalgs(body: bytes, tls13: bool) -> list[int] | None:
 class ClientHelloScanner:
     """A server's view of the client's first flight: keeps the ClientHello's sigalgs."""
 
-    __slots__ = ("_buf", "done", "signature_algorithms")
+    __slots__ = ("_buf", "done", "signature_algorithms", "hello")
 
     def __init__(self) -> None:
         self._buf = bytearray()
         self.done = False
         self.signature_algorithms: list[int] | None = None
+        self.hello: bytes | None = None  # the ClientHello's body (sessioncache.py reads it)
 
     def feed(self, data: bytes | memoryview) -> None:
         """Bytes from the client, as they arrived (stops after the ClientHello)."""
@@ -139,8 +140,8 @@ class ClientHelloScanner:
                 size = int.from_bytes(message[1:4], "big")
                 if len(message) >= 4 + size:
                     if message[0] == _CLIENT_HELLO:
-                        self.signature_algorithms = client_hello_sigalgs(
-                            bytes(message[4:4 + size]))
+                        self.hello = bytes(message[4:4 + size])
+                        self.signature_algorithms = client_hello_sigalgs(self.hello)
                     self._finish()
                     return
         if len(buf) > 1 << 17:  # not TLS, or absurdly large: stop looking

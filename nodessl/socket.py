@@ -26,7 +26,7 @@ from typing import Any
 
 from OpenSSL import SSL
 
-from . import alpn, extensions, facts, keylog, net, psk, renegotiation, sigalgs, sni, trace
+from . import alpn, backend, extensions, facts, keylog, net, psk, renegotiation, sigalgs, sni, trace
 from . import openssl as _ossl
 from .compat import peer_cert_chain, peer_certificate
 from .context import SecureContext, createSecureContext
@@ -42,6 +42,7 @@ from .errors import (
 )
 from .features import Features, MessageObserver
 from .session import SessionEvents, ticket_of
+from .sessioncache import ServerSessions
 from .stream import WriteCallback
 from .x509 import X509Certificate
 
@@ -174,6 +175,8 @@ class TLSSocket(net.Socket):
         # socket's handshake (secureConnection, tlsClientError).  The ``server`` option
         # alone only lends its SNI contexts and OCSPRequest listeners, as in Node.
         self._tls_server: Any = _tls_server
+        # newSession / resumeSession (shared backend; sessioncache.py)
+        self._server_sessions: ServerSessions | None = None
         self.server = opts.get("server")  # Node: TLSSocket's server is options.server
         self._requestCert = bool(opts.get("requestCert", not self._isServer))
         # Node: tls.connect rejects unless told not to; new TLSSocket() only when told to
@@ -342,6 +345,12 @@ class TLSSocket(net.Socket):
             if "psk_server" in hooks:
                 psk.prepare_context(context, self._tlsOptions.get("pskIdentityHint"))
             self._engine = TLSEngine(context, server=self._isServer)
+            server = self._tls_server
+            if self._isServer and server is not None and backend.is_shared() and (
+                    server.listenerCount("newSession") or server.listenerCount("resumeSession")):
+                # Node's enableSessionCallbacks(): also starts the ClientHello parser
+                self._server_sessions = ServerSessions(self)
+                self._engine.hold_client_hello()
             if "info" in hooks:
                 self._features.sessions = SessionEvents(self)
             self._configure(self._engine.conn)
@@ -420,6 +429,14 @@ class TLSSocket(net.Socket):
                                         now=self._loop.time())
             if error is not None and self._hook_error is None:
                 self._hook_error = error  # raised after OpenSSL returns (see _cycle)
+
+    def _hook_new_session(self, session_id: bytes, der: bytes) -> None:
+        if self._server_sessions is not None:
+            self._server_sessions.new_session(session_id, der)
+
+    def _hook_get_session(self, session_id: bytes) -> bytes | None:
+        sessions = self._server_sessions
+        return sessions.get_session(session_id) if sessions is not None else None
 
     def _hook_alpn_select(self, offered: list[bytes]) -> bytes | None:
         name = self._engine.conn.get_servername() if self._engine else None
@@ -539,6 +556,8 @@ class TLSSocket(net.Socket):
         if engine is None or self._handle_gone:
             return
         engine.feed(data)
+        if self._server_sessions is not None and self._server_sessions.after_feed():
+            return  # the ClientHello waits (incomplete, or for 'resumeSession')
         self._cycle()
 
     def _cycle(self) -> None:
@@ -725,6 +744,10 @@ class TLSSocket(net.Socket):
             self._features.sessions.on_secure()
 
     def _server_secure(self) -> None:
+        sessions = self._server_sessions
+        if sessions is not None and sessions.holding():
+            sessions.defer(self._server_secure)  # Node: _finishInit waits for newSession
+            return
         # Node's onSocketSecure is tls.Server's listener: a server TLSSocket made otherwise
         # is not judged (ssl.verifyError() tells), as a client not made by tls.connect
         if self._requestCert and self._judges_peer:
@@ -782,6 +805,8 @@ class TLSSocket(net.Socket):
         engine = self._engine
         if engine is None or self._corked and not force:
             return
+        if self._server_sessions is not None and self._server_sessions.holding():
+            return  # Node's EncOut waits for newSession's done()
         out = engine.take_output()
         if out:
             self._wire_write(out)
