@@ -19,9 +19,11 @@ Rules for every function that calls OpenSSL here:
   :func:`ssl_error_from_queue`, which is Node's form of the *first* queued error (Node reports
   ``ERR_get_error()``, the oldest entry) with the rest in ``opensslErrorStack``.
 
-Sections: error queue · constants · context configuration · certificate stores ·
+Sections: error queue · constants · backends (the shared libssl, reached with cffi's ABI mode when
+the binding links one) · context configuration · certificate stores ·
 connection settings and queries · object names · record I/O · sessions · callbacks (hooks) (the engine's per-record calls,
-SSL_read/SSL_write/BIO_read/BIO_write with return codes instead of exceptions).
+SSL_read/SSL_write/BIO_read/BIO_write with return codes instead of exceptions) · shared backend only:
+ticket keys, the external session cache.
 """
 
 from __future__ import annotations
@@ -91,6 +93,11 @@ __all__ = [
     "session_reused",
     "object_names",
     "x509_verify",
+    # backends (shared libssl through cffi's ABI mode)
+    "BACKEND",
+    "SHARED_LIBRARY",
+    "install_ticket_keys",
+    "install_session_cache",
     "RecordIO",
     "session_to_der",
     "set_session_der",
