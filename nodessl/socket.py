@@ -349,8 +349,11 @@ class TLSSocket(net.Socket):
             if self._isServer and server is not None and backend.is_shared() and (
                     server.listenerCount("newSession") or server.listenerCount("resumeSession")):
                 # Node's enableSessionCallbacks(): also starts the ClientHello parser
-                self._server_sessions = ServerSessions(self)
+                sessions = self._server_sessions = ServerSessions(self)
                 self._engine.hold_client_hello()
+                # the session-cache callbacks ask only sockets that have these hooks
+                self._hook_new_session = sessions.new_session
+                self._hook_get_session = sessions.get_session
             if "info" in hooks:
                 self._features.sessions = SessionEvents(self)
             self._configure(self._engine.conn)
@@ -429,14 +432,6 @@ class TLSSocket(net.Socket):
                                         now=self._loop.time())
             if error is not None and self._hook_error is None:
                 self._hook_error = error  # raised after OpenSSL returns (see _cycle)
-
-    def _hook_new_session(self, session_id: bytes, der: bytes) -> None:
-        if self._server_sessions is not None:
-            self._server_sessions.new_session(session_id, der)
-
-    def _hook_get_session(self, session_id: bytes) -> bytes | None:
-        sessions = self._server_sessions
-        return sessions.get_session(session_id) if sessions is not None else None
 
     def _hook_alpn_select(self, offered: list[bytes]) -> bytes | None:
         name = self._engine.conn.get_servername() if self._engine else None
