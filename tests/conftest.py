@@ -13,6 +13,7 @@ import os
 import shutil
 import socket as pysocket
 import subprocess
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,29 @@ const out = (o) => process.stdout.write(JSON.stringify(o, (k, v) =>
   (v && v.type === 'Buffer' && Array.isArray(v.data)) ? Buffer.from(v.data).toString('hex') : v) + '\n');
 const errInfo = (e) => e && ({code: e.code, message: e.message});
 """
+
+
+def run_bounded(main: Any, *args: Any, timeout: float = 10.0) -> Any:
+    """``nodessl.run(main, *args)`` in a thread, so a program that never ends (where Node's
+    process would) fails the test instead of hanging it; returns what ``run`` returns."""
+    import nodessl
+
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = nodessl.run(main, *args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        pytest.fail(f"nodessl.run did not return within {timeout} s")
+    if "error" in box:
+        raise box["error"]
+    return box.get("result")
 
 
 @pytest.fixture(scope="session")

@@ -7,37 +7,23 @@ import socket as pysocket
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
+import conftest
 import pytest
 from conftest import KEYS, collect, listening, need
 
-import nodessl
 from nodessl import NodeError, net
 from nodessl.loop import get_loop
 
 
 def run_bounded(main: Any, *args: Any, timeout: float = 5.0) -> Any:
-    """``nodessl.run`` in a thread, so a run that never ends fails the test instead of hanging."""
-    box: dict[str, Any] = {}
+    """conftest's bounded ``nodessl.run``, with this module's shorter bound."""
+    return conftest.run_bounded(main, *args, timeout=timeout)
 
-    def target() -> None:
-        try:
-            box["result"] = nodessl.run(main, *args)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
-            box["error"] = exc
 
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
-        pytest.fail(f"nodessl.run did not return within {timeout} s")
-    if "error" in box:
-        raise box["error"]
-    return box["result"]
 
 
 def refused_port() -> tuple[pysocket.socket, int]:

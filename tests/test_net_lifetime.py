@@ -11,35 +11,14 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
-import threading
 from typing import Any
 
 import pytest
-from conftest import KEYS, need
+from conftest import KEYS, need, run_bounded
 
 import nodessl
 import nodessl as tls
 from nodessl import net
-
-
-def run_bounded(main: Any, timeout: float = 10.0) -> Any:
-    """``nodessl.run(main)`` in a thread: a program that never ends fails the test."""
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["result"] = nodessl.run(main)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
-        pytest.fail(f"nodessl.run did not return within {timeout} s (Node's process ends)")
-    if "error" in box:
-        raise box["error"]
-    return box.get("result")
 
 
 def node_log(script: str) -> Any:

@@ -6,11 +6,11 @@ is part of what is checked, since refed timers keep it alive and unref'ed ones d
 
 from __future__ import annotations
 
-import threading
 import warnings
 from typing import Any
 
 import pytest
+from conftest import run_bounded
 
 import nodessl
 from nodessl import NodeError, net, timers
@@ -29,26 +29,6 @@ from nodessl.timers import (
 )
 
 
-def run_program(main: Any, timeout: float = 10.0) -> Any:
-    """``nodessl.run(main)`` in a thread: a run that never ends fails the test."""
-    box: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            box["result"] = nodessl.run(main)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
-        pytest.fail(f"nodessl.run did not return within {timeout} s")
-    if "error" in box:
-        raise box["error"]
-    return box.get("result")
-
-
 def test_exported_from_nodessl_and_nodessl_timers() -> None:
     for name in ("setTimeout", "setInterval", "setImmediate", "clearTimeout",
                  "clearInterval", "clearImmediate", "nextTick", "queueMicrotask"):
@@ -65,7 +45,7 @@ def test_set_timeout_passes_its_arguments_and_fires_by_due_time() -> None:
         setTimeout(log.append, 8, "middle")
         setTimeout(lambda: log.append("no args"), 1)
 
-    run_program(main)
+    run_bounded(main)
     assert log == [("x", "y"), "no args", "middle", "late"]
 
 
@@ -76,7 +56,7 @@ def test_timers_with_the_same_delay_fire_in_the_order_they_were_set() -> None:
         for i in range(200):
             setTimeout(log.append, 3, i)
 
-    run_program(main)
+    run_bounded(main)
     assert log == list(range(200))
 
 
@@ -98,7 +78,7 @@ def test_delay_is_coerced_as_node_does() -> None:
         seen["overflow"] = big._idleTimeout
         seen["warnings"] = [(type(w.message), str(w.message)) for w in caught]
 
-    run_program(main)
+    run_bounded(main)
     assert seen == {"string": 5, "negative": 1, "nan string": 1, "none": 1, "fraction": 2.7,
                     "zero": 1, "object": 1, "max": 2**31 - 1, "overflow": 1,
                     "warnings": [(TimeoutOverflowWarning,
@@ -120,7 +100,7 @@ def test_a_callback_that_is_no_function_is_err_invalid_arg_type(fn: Any, value: 
         assert isinstance(info.value, TypeError)
         return info.value.code, info.value.message
 
-    code, message = run_program(main)
+    code, message = run_bounded(main)
     assert code == "ERR_INVALID_ARG_TYPE"
     assert message.startswith('The "callback" argument must be of type function.')
 
@@ -146,7 +126,7 @@ def test_interval_rearms_after_its_callback_until_cleared() -> None:
 
         iv = setInterval(tick, 10, "iv")
 
-    run_program(main)  # ends: a cleared interval holds nothing
+    run_bounded(main)  # ends: a cleared interval holds nothing
     assert log == [("iv", False), "timeout", ("iv", False), ("iv", False)]
 
 
@@ -160,7 +140,7 @@ def test_clear_timeout_clears_an_interval_and_clear_interval_a_timeout() -> None
         clearInterval(t)
         setTimeout(log.append, 5, "witness")
 
-    run_program(main)
+    run_bounded(main)
     assert log == ["witness"]
 
 
@@ -177,7 +157,7 @@ def test_refresh_restarts_the_timer_with_its_delay() -> None:
 
         setTimeout(at_10, 10)
 
-    run_program(main)
+    run_bounded(main)
     assert log == ["c", "b", "a"]
 
 
@@ -197,7 +177,7 @@ def test_refresh_revives_a_timer_that_fired_but_not_one_that_was_cleared() -> No
         assert cleared.refresh() is cleared
         assert cleared._destroyed and cleared._idleTimeout == -1
 
-    run_program(main)  # the revived timer kept the run alive until it fired again
+    run_bounded(main)  # the revived timer kept the run alive until it fired again
     assert log == [("fired", True, False), ("refreshed", True, False), ("fired", True, False)]
 
 
@@ -212,7 +192,7 @@ def test_refresh_from_its_own_callback_fires_it_again() -> None:
 
         t = setTimeout(fired, 2)
 
-    run_program(main)
+    run_bounded(main)
     assert count == [3]
 
 
@@ -231,7 +211,7 @@ def test_unref_ref_and_has_ref() -> None:
         assert imm.hasRef() is False
         assert imm.ref().hasRef() is True and imm.unref().hasRef() is False
 
-    run_program(main)  # returns: the 60 s timer is unref'ed
+    run_bounded(main)  # returns: the 60 s timer is unref'ed
     assert log == ["unrefed immediate, run alive anyway", "unrefed but fired", "refed again"]
 
 
@@ -242,7 +222,7 @@ def test_a_program_whose_only_timer_is_unrefed_ends_without_firing_it() -> None:
         setImmediate(log.append, "immediate").unref()
         return setTimeout(log.append, 1, "timeout").unref()
 
-    t = run_program(main)
+    t = run_bounded(main)
     assert log == []
     assert t.hasRef() is False
 
@@ -260,7 +240,7 @@ def test_has_ref_after_clear_and_fire_matches_node() -> None:
         out["immediate cleared"] = imm.hasRef()
         ran = setImmediate(lambda: setImmediate(lambda: out.update(ran=ran.hasRef())))
 
-    run_program(main)
+    run_bounded(main)
     # Node 20: a cleared Timeout keeps kRefed (true); an Immediate drops it
     assert out == {"timeout cleared": (True, True), "immediate cleared": False, "ran": False}
 
@@ -279,7 +259,7 @@ def test_clear_timeout_accepts_the_primitive_id_as_int_or_string() -> None:
         clearTimeout(str(ids[1]))
         clearTimeout(ids[2] + 10_000)  # no such timer: nothing happens
 
-    run_program(main)
+    run_bounded(main)
     assert log == ["c"]
 
 
@@ -295,7 +275,7 @@ def test_clear_functions_ignore_what_is_no_timer() -> None:
         clearTimeout(imm)  # Node: an Immediate has no _onTimeout, clearTimeout ignores it
         clearInterval(imm)
 
-    run_program(main)
+    run_bounded(main)
     assert log == ["immediate"]
 
 
@@ -311,7 +291,7 @@ def test_clear_immediate_cancels_and_also_cancels_a_timeout_as_node_does() -> No
         clearImmediate(t)
         setImmediate(log.append, "kept")
 
-    run_program(main)
+    run_bounded(main)
     assert log == ["kept"]
 
 
@@ -324,7 +304,7 @@ def test_close_cancels_and_returns_the_timeout() -> None:
         iv = setInterval(log.append, 1, "closed interval")
         iv.close()
 
-    run_program(main)
+    run_bounded(main)
     assert log == []
 
 
@@ -347,7 +327,7 @@ def test_immediates_run_fifo_with_ticks_between_and_new_ones_next_turn() -> None
         nextTick(lambda a, b: log.append(("tick", a, b)), 1, 2)
         log.append("main")
 
-    run_program(main)
+    run_bounded(main)
     # the same order as Node prints for the same program (see test_loop's comparison)
     assert log == ["main", ("tick", 1, 2), "i1", "tick in i1", ("i2", "arg"), "tick in i2",
                    "microtask in i2", "i3 (set during i1)"]
@@ -371,7 +351,7 @@ def test_immediate_set_in_an_io_callback_runs_before_a_zero_timeout() -> None:
 
         server.listen(0, "127.0.0.1", on_listening)
 
-    run_program(main)
+    run_bounded(main)
     assert log == ["immediate", "timeout"]
 
 
@@ -387,7 +367,7 @@ def test_next_tick_runs_between_two_timers_due_together() -> None:
         setTimeout(first, 2)
         setTimeout(log.append, 2, "t2")
 
-    run_program(main)
+    run_bounded(main)
     assert log == ["t1", "tick after t1", "microtask after t1", "t2"]
 
 
@@ -402,7 +382,7 @@ def test_an_exception_in_a_timer_callback_ends_run_with_it() -> None:
         setTimeout(log.append, 60_000, "never")  # refed: only the exception ends the run
 
     with pytest.raises(RuntimeError, match="thrown in a timer"):
-        run_program(main)
+        run_bounded(main)
     assert log == []
 
 
@@ -411,9 +391,9 @@ def test_an_exception_in_a_tick_or_immediate_ends_run_with_it() -> None:
         raise RuntimeError(f"thrown in {where}")
 
     with pytest.raises(RuntimeError, match="thrown in nextTick"):
-        run_program(lambda: (nextTick(boom, "nextTick"), setTimeout(lambda: None, 60_000)))
+        run_bounded(lambda: (nextTick(boom, "nextTick"), setTimeout(lambda: None, 60_000)))
     with pytest.raises(RuntimeError, match="thrown in an immediate"):
-        run_program(lambda: (setImmediate(boom, "an immediate"),
+        run_bounded(lambda: (setImmediate(boom, "an immediate"),
                              setTimeout(lambda: None, 60_000)))
 
 

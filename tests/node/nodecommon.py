@@ -293,6 +293,21 @@ def assert_throws(fn: Callable[[], Any],
     raise AssertionError("Missing expected exception.")
 
 
+def invalidArgTypeHelper(value: Any) -> str:  # noqa: N802 - Node's name (test/common)
+    """Node's ``common.invalidArgTypeHelper``: the " Received ..." tail of an
+    ERR_INVALID_ARG_TYPE message, with Python's type names and reprs."""
+    if value is None:
+        return " Received None"  # JS: null / undefined
+    if callable(value) and hasattr(value, "__name__"):
+        return f" Received function {value.__name__}"
+    if isinstance(value, (bool, int, float, str)):
+        inspected = repr(value)
+        if len(inspected) > 28:
+            inspected = inspected[:25] + "..."
+        return f" Received type {type(value).__name__} ({inspected})"
+    return f" Received an instance of {type(value).__name__}"
+
+
 class Fixtures:
     """Node's ``common/fixtures``: the test keys and other fixture files."""
 

@@ -5,23 +5,12 @@ a name that is not a string, ERR_TLS_SNI_FROM_SERVER on a server-side socket.
 """
 
 from duplexpair import makeDuplexPair
-from nodecommon import assert_throws
+from nodecommon import assert_throws, invalidArgTypeHelper
 
 from nodessl import TLSSocket, connect
 
 NODE_TEST = "test-tls-error-servername.js"
 
-
-def invalid_arg_type_helper(value):
-    """Node's ``common.invalidArgTypeHelper`` with Python's type names and reprs."""
-    if value is None:
-        return " Received None"  # JS: null / undefined
-    if isinstance(value, (bool, int, float, str)):
-        inspected = repr(value)
-        if len(inspected) > 28:
-            inspected = inspected[:25] + "..."
-        return f" Received type {type(value).__name__} ({inspected})"
-    return f" Received an instance of {type(value).__name__}"
 
 
 def test_error_servername(common, fixtures):
@@ -44,7 +33,7 @@ def test_error_servername(common, fixtures):
             assert_throws(lambda value=value: client.setServername(value), {
                 "code": "ERR_INVALID_ARG_TYPE",
                 "message": 'The "name" argument must be of type string.'
-                           + invalid_arg_type_helper(value),
+                           + invalidArgTypeHelper(value),
             })
 
         server = TLSSocket(serverSide, {

@@ -5,25 +5,12 @@ them (and ``{pem}`` objects for keys) or a false value; anything else throws
 ERR_INVALID_ARG_TYPE naming the option and the offending value.
 """
 
-from nodecommon import assert_throws
+from nodecommon import assert_throws, invalidArgTypeHelper
 
 import nodessl as tls
 
 NODE_TEST = "test-tls-options-boolean-check.js"
 
-
-def invalid_arg_type_helper(value):
-    """Node's ``common.invalidArgTypeHelper`` with Python's type names and reprs."""
-    if value is None:
-        return " Received None"  # JS: null / undefined
-    if callable(value) and hasattr(value, "__name__"):
-        return f" Received function {value.__name__}"
-    if isinstance(value, (bool, int, float, str)):
-        inspected = repr(value)
-        if len(inspected) > 28:
-            inspected = inspected[:25] + "..."
-        return f" Received type {type(value).__name__} ({inspected})"
-    return f" Received an instance of {type(value).__name__}"
 
 
 def to_array_buffer(buf):
@@ -103,7 +90,7 @@ def test_options_boolean_check(common, fixtures):
                 "name": "TypeError",
                 "message": 'The "options.key" property must be of type string or an '
                            "instance of Buffer, TypedArray, or DataView."
-                           + invalid_arg_type_helper(val),
+                           + invalidArgTypeHelper(val),
             })
 
         for key, cert, *index in [
@@ -126,7 +113,7 @@ def test_options_boolean_check(common, fixtures):
                 "name": "TypeError",
                 "message": 'The "options.cert" property must be of type string or an '
                            "instance of Buffer, TypedArray, or DataView."
-                           + invalid_arg_type_helper(val),
+                           + invalidArgTypeHelper(val),
             })
 
         # Checks to ensure tls.createServer works with the CA parameter
@@ -159,7 +146,7 @@ def test_options_boolean_check(common, fixtures):
                     "name": "TypeError",
                     "message": 'The "options.ca" property must be of type string or an instance'
                                " of Buffer, TypedArray, or DataView."
-                               + invalid_arg_type_helper(val),
+                               + invalidArgTypeHelper(val),
                 })
 
         # Checks to ensure tls.createSecureContext works with false-y input
