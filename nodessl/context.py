@@ -55,6 +55,7 @@ from . import backend, openssl
 from .compat import add_crl, verify_directly_issued_by
 from .der import read_tlv
 from .errors import (
+    MISSING,
     NodeError,
     NodeTypeError,
     NodeValueError,
@@ -736,17 +737,6 @@ class SecureContext:
 
 # -- the native handle (secureContext.context) ----------------------------------------------
 
-class _Missing:
-    """An argument that was not passed (JavaScript's ``arguments.length`` tells it from
-    ``undefined``, which Python's ``None`` stands for)."""
-
-    def __repr__(self) -> str:
-        return "<missing>"
-
-
-_MISSING: Any = _Missing()
-
-
 def _missing_args(name: str) -> NodeTypeError:
     return NodeTypeError(f'The "{name}" argument must be specified', "ERR_MISSING_ARGS")
 
@@ -754,7 +744,7 @@ def _missing_args(name: str) -> NodeTypeError:
 def _required(name: str, value: Any) -> None:
     # Node 20's native methods CHECK their mandatory arguments (the process aborts); here
     # the error Node's JavaScript layer gives for a missing argument.
-    if value is _MISSING:
+    if value is MISSING:
         raise _missing_args(name)
 
 
@@ -813,7 +803,7 @@ class NativeContext(SSL.Context):
 
     # -- trust ----------------------------------------------------------------------------
 
-    def addCACert(self, cert: Any = _MISSING) -> None:
+    def addCACert(self, cert: Any = MISSING) -> None:
         """Trust every certificate of the PEM ``cert`` (up to the first unreadable one) and
         name it in a server's CertificateRequest.  Junk adds nothing, silently."""
         _required("cert", cert)
@@ -821,7 +811,7 @@ class NativeContext(SSL.Context):
         if data is not None:
             self._owner._native("addCACert", lambda sc: _add_ca_certs(sc, data))
 
-    def addCRL(self, crl: Any = _MISSING) -> None:
+    def addCRL(self, crl: Any = MISSING) -> None:
         """Add the first CRL of the PEM ``crl`` and check CRLs for the whole chain
         (``ERR_CRYPTO_OPERATION_FAILED`` "Failed to parse CRL" when there is none)."""
         _required("crl", crl)
@@ -841,7 +831,7 @@ class NativeContext(SSL.Context):
 
     # -- identity -------------------------------------------------------------------------
 
-    def setCert(self, cert: Any = _MISSING) -> None:
+    def setCert(self, cert: Any = MISSING) -> None:
         """Use the PEM ``cert`` (leaf, then its intermediates) for its key type; OpenSSL's
         error (e.g. ``ERR_OSSL_PEM_NO_START_LINE``) when it cannot be read."""
         _required("cert", cert)
@@ -849,7 +839,7 @@ class NativeContext(SSL.Context):
         if data is not None:
             self._owner._native("setCert", lambda sc: _set_cert(sc, data))
 
-    def setKey(self, key: Any = _MISSING, passphrase: Any = _MISSING) -> None:
+    def setKey(self, key: Any = MISSING, passphrase: Any = MISSING) -> None:
         """Use the PEM private ``key``, decrypted with ``passphrase`` when it is a string
         (Node ignores any other passphrase: a Buffer gives ``ERR_OSSL_BAD_DECRYPT``)."""
         _required("key", key)
@@ -859,19 +849,19 @@ class NativeContext(SSL.Context):
         secret = passphrase.encode("utf-8") if isinstance(passphrase, str) else None
         self._owner._native("setKey", lambda sc: _use_key(sc, data, secret))
 
-    def loadPKCS12(self, pfx: Any = _MISSING, passphrase: Any = _MISSING) -> None:
+    def loadPKCS12(self, pfx: Any = MISSING, passphrase: Any = MISSING) -> None:
         """Use the certificate, chain and key of a PKCS#12 ``pfx``, and trust its CA
         certificates.  ``passphrase``, when passed at all, must be a buffer (Node:
         "Pass phrase must be a buffer"); OpenSSL's bare reason ("mac verify failure") on
         failure."""
-        if pfx is _MISSING:
+        if pfx is MISSING:
             raise NodeTypeError("PFX certificate argument is mandatory", "ERR_MISSING_ARGS")
         data = _bio(pfx)
         if data is None:
             raise NodeError("Unable to load PFX certificate", "ERR_CRYPTO_OPERATION_FAILED")
-        if passphrase is not _MISSING and not _is_buffer(passphrase):
+        if passphrase is not MISSING and not _is_buffer(passphrase):
             raise NodeTypeError("Pass phrase must be a buffer", "ERR_INVALID_ARG_TYPE")
-        secret = None if passphrase is _MISSING else bytes(passphrase)
+        secret = None if passphrase is MISSING else bytes(passphrase)
         self._owner._native("loadPKCS12", lambda sc: _load_pfx(sc, data, secret))
 
     def getCertificate(self) -> bytes | None:
@@ -885,30 +875,30 @@ class NativeContext(SSL.Context):
 
     # -- handshake parameters -------------------------------------------------------------
 
-    def setCiphers(self, ciphers: Any = _MISSING) -> None:
+    def setCiphers(self, ciphers: Any = MISSING) -> None:
         """OpenSSL's TLS <= 1.2 cipher list (``SSL_CTX_set_cipher_list``); ``''`` clears it."""
         text = _native_string("ciphers", ciphers)
         self._owner._native("setCiphers", lambda sc: _set_cipher_list(sc, text))
 
-    def setCipherSuites(self, ciphers: Any = _MISSING) -> None:
+    def setCipherSuites(self, ciphers: Any = MISSING) -> None:
         """The TLS 1.3 suites (``SSL_CTX_set_ciphersuites``)."""
         text = _native_string("ciphers", ciphers)
         self._owner._native("setCipherSuites",
                             lambda sc: openssl.set_ciphersuites(sc.context, text))
 
-    def setSigalgs(self, sigalgs: Any = _MISSING) -> None:
+    def setSigalgs(self, sigalgs: Any = MISSING) -> None:
         """The signature algorithms (``SSL_CTX_set1_sigalgs_list``)."""
         text = _native_string("sigalgs", sigalgs)
         self._owner._native("setSigalgs",
                             lambda sc: openssl.set_sigalgs_list(sc.context, text))
 
-    def setECDHCurve(self, curve: Any = _MISSING) -> None:
+    def setECDHCurve(self, curve: Any = MISSING) -> None:
         """The key-exchange groups, ``'auto'`` leaving OpenSSL's defaults
         (``ERR_CRYPTO_OPERATION_FAILED`` "Failed to set ECDH curve" for an unknown one)."""
         text = _native_string("curve", curve)
         self._owner._native("setECDHCurve", lambda sc: _set_curve(sc, text))
 
-    def setDHParam(self, dh: Any = _MISSING) -> str | None:
+    def setDHParam(self, dh: Any = MISSING) -> str | None:
         """DH parameters for DHE (PEM), or ``True`` for a group sized from the key.
 
         Unreadable parameters are ignored; below 1024 bits ``ERR_INVALID_ARG_VALUE``; below
@@ -923,12 +913,12 @@ class NativeContext(SSL.Context):
             return None
         return self._owner._native("setDHParam", lambda sc: _set_dh(sc, data))
 
-    def setMinProto(self, version: Any = _MISSING) -> None:
+    def setMinProto(self, version: Any = MISSING) -> None:
         """The lowest protocol version (OpenSSL's number, ``0x303`` = TLS 1.2; 0 = lowest)."""
         number = _native_int32("version", version)
         self._owner._native("setMinProto", lambda sc: _set_proto(sc, number, maximum=False))
 
-    def setMaxProto(self, version: Any = _MISSING) -> None:
+    def setMaxProto(self, version: Any = MISSING) -> None:
         """The highest protocol version (OpenSSL's number; 0 = highest)."""
         number = _native_int32("version", version)
         self._owner._native("setMaxProto", lambda sc: _set_proto(sc, number, maximum=True))
@@ -941,7 +931,7 @@ class NativeContext(SSL.Context):
         """The highest protocol version as set (``772`` for TLS 1.3; 0 once closed)."""
         return 0 if self._owner._closed else self._owner.maxVersion
 
-    def setOptions(self, options: Any = _MISSING) -> None:
+    def setOptions(self, options: Any = MISSING) -> None:
         """OR ``SSL_OP_*`` bits into the context's options (a number, truncated to an
         integer as V8's ``IntegerValue`` does)."""
         _required("options", options)
@@ -952,19 +942,19 @@ class NativeContext(SSL.Context):
 
     # -- sessions -------------------------------------------------------------------------
 
-    def setSessionIdContext(self, sessionIdContext: Any = _MISSING) -> None:
+    def setSessionIdContext(self, sessionIdContext: Any = MISSING) -> None:
         """The session id context (at most 32 bytes: a ``TypeError`` carrying OpenSSL's
         printed error otherwise, as Node)."""
         text = _native_string("sessionIdContext", sessionIdContext)
         self._owner._native("setSessionIdContext",
                             lambda sc: _set_session_id_context(sc, text))
 
-    def setSessionTimeout(self, timeout: Any = _MISSING) -> None:
+    def setSessionTimeout(self, timeout: Any = MISSING) -> None:
         """Lifetime in seconds of the sessions created from now on."""
         seconds = _native_int32("timeout", timeout)
         self._owner._native("setSessionTimeout", lambda sc: _set_session_timeout(sc, seconds))
 
-    def setTicketKeys(self, keys: Any = _MISSING) -> bool:
+    def setTicketKeys(self, keys: Any = MISSING) -> bool:
         """Replace the 48 bytes of session-ticket keys (16 name, 16 HMAC, 16 AES); True.
         Tickets issued from now on are protected with them, and only tickets protected with
         them resume.

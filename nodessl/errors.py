@@ -118,6 +118,17 @@ def _describe(value: Any) -> str:
     return f"Received an instance of {type(value).__name__}"
 
 
+class _Missing:
+    """An argument that was not passed: JavaScript tells ``f()`` from ``f(undefined)`` or
+    ``f(null)`` (Python's None stands for both), and some of Node's checks differ."""
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+MISSING: Any = _Missing()
+
+
 def js_string(value: Any, none: str = "undefined") -> str:
     """JavaScript's ``String(value)`` for the Python value standing in for a JS one, as
     Node's messages print it; ``None`` is JS's ``undefined`` or ``null`` (``none``)."""

@@ -33,6 +33,7 @@ from .context import SecureContext, createSecureContext
 from .engine import BROKEN, TLSEngine
 from .errors import (
     ECONNRESET_MESSAGE,
+    MISSING,
     NodeError,
     NodeTypeError,
     SSLError,
@@ -79,15 +80,6 @@ class UntilSecure:
         return final
 
 
-class _Undefined:
-    """An argument left out: JavaScript tells ``f()`` from ``f(null)`` (Python's None) and
-    some of Node's checks differ between the two."""
-
-    def __repr__(self) -> str:
-        return "<undefined>"
-
-
-_UNDEFINED: Any = _Undefined()
 
 
 def _conn_reset(message: str = ECONNRESET_MESSAGE) -> NodeError:
@@ -1040,9 +1032,9 @@ class TLSSocket(net.Socket):
             return None
         return conn.get_peer_finished()
 
-    def setMaxSendFragment(self, size: int = _UNDEFINED) -> bool:
+    def setMaxSendFragment(self, size: int = MISSING) -> bool:
         """Limit application-data records to ``size`` bytes; False outside 512..16384."""
-        size = facts.validate_fragment_size(None if size is _UNDEFINED else size)
+        size = facts.validate_fragment_size(None if size is MISSING else size)
         if not facts.MIN_FRAGMENT <= size <= facts.MAX_FRAGMENT or self.destroyed:
             return False
         self._features.max_fragment = size
@@ -1093,7 +1085,7 @@ class TLSSocket(net.Socket):
         return super().address()
 
     def renegotiate(self, options: Mapping[str, Any] | None = None,
-                    callback: Callable[[BaseException | None], Any] | None = _UNDEFINED,
+                    callback: Callable[[BaseException | None], Any] | None = MISSING,
                     ) -> bool | None:
         """Start a TLS <= 1.2 renegotiation; ``options`` may set ``requestCert`` and
         ``rejectUnauthorized`` (a server asking for a client certificate afterwards).
@@ -1106,7 +1098,7 @@ class TLSSocket(net.Socket):
         if callback is None:
             raise invalid_arg_type("callback", "of type function", None)
         return renegotiation.renegotiate(self, options,
-                                         None if callback is _UNDEFINED else callback)
+                                         None if callback is MISSING else callback)
 
     def disableRenegotiation(self) -> None:
         """Fail this (server) connection with ``ERR_TLS_RENEGOTIATION_DISABLED`` when the
