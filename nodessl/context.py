@@ -544,12 +544,10 @@ class SecureContext:
     (``addCACert``, ``setCert``, ``setCiphers``, ...).  Each SecureContext owns its
     certificate store.
 
-    A pyOpenSSL context cannot take new callbacks once a ``Connection`` was made from it, so
-    connections that need callbacks use *variants* (:meth:`context_for`), rebuilt from the
-    options the context was made from (``_options``, defaults resolved) followed by every
-    native method called since (``_native_log``).  A native method acts on :attr:`context`
-    and on every variant at once, so connections created afterwards see it whichever
-    context they are made from.
+    One SecureContext is one ``SSL_CTX``, as in Node: every connection is made from
+    :attr:`context`, so its session cache, ticket keys and certificates serve them all.
+    The OpenSSL callbacks connections ask for are installed on it once, the first time one
+    asks (:meth:`context_for`, :mod:`nodessl.hooks`).
 
     The constructor is Node's ``new SecureContext(secureProtocol, secureOptions, minVersion,
     maxVersion)``: protocol range and options only; :func:`createSecureContext` configures
@@ -616,8 +614,10 @@ class SecureContext:
             openssl.install_ticket_keys(ctx, self)
             # and Node's session-cache callbacks (newSession / resumeSession)
             openssl.install_session_cache(ctx)
+        # every native method called since the build, for fresh_context()
         self._native_log: list[_Op] = []
-        self._variants: dict[frozenset[str], SecureContext] = {}
+        # the context-level callbacks installed on the SSL_CTX so far (hooks.install)
+        self._installed_hooks: set[Callable[[SSL.Context], None]] = set()
         self._closed = False
 
     # -- what the context holds -------------------------------------------------------------
@@ -666,44 +666,28 @@ class SecureContext:
 
     # -- pyOpenSSL contexts for connections ----------------------------------------------
 
-    def _fresh(self) -> SecureContext:
-        """A new SecureContext configured like this one: the same options (defaults as
-        resolved then), then the same native-method calls.  Warnings are not repeated."""
+    def fresh_context(self) -> SSL.Context:
+        """A new, unused ``SSL.Context`` configured like this one: the same options (defaults
+        as resolved then), then the same native-method calls since.  Warnings are not
+        repeated.  For probing what this context would do (sigalgs.py); connections are
+        made from :attr:`context` itself."""
         if self._options is None:
             twin = SecureContext(*self._init_args)
         else:
             twin = _build(self._options, quiet=True)
-        # The same ticket keys: a variant's tickets resume on the context and back.
-        twin._random_ticket_keys = self._random_ticket_keys
         for op in self._native_log:
             op(twin)
-        return twin
-
-    def fresh_context(self) -> SSL.Context:
-        """A new, unused ``SSL.Context`` configured like this one (same options, same resolved
-        defaults, same native-method calls since).  Warnings are not repeated."""
-        return self._fresh().context
+        return twin.context
 
     def context_for(self, hooks: frozenset[str]) -> SSL.Context:
-        """The pyOpenSSL context to make a connection from, with the callbacks ``hooks``
-        names installed (see :mod:`nodessl.hooks`).
-
-        Callbacks live on the context and a context is frozen once a connection exists, so
-        each set of hooks gets its own context, built like this one and kept for reuse;
-        connections that need no hook share :attr:`context` itself.  Expensive hooks are
-        thereby paid only by the connections that asked for them.
-        """
+        """:attr:`context`, with the context-level callbacks that ``hooks`` names installed
+        (see :mod:`nodessl.hooks`): the ``SSL_CTX`` to make a connection from."""
         self._check_open("createSSL")
-        if not hooks:
-            return self.context
-        variant = self._variants.get(hooks)
-        if variant is None:
-            from .hooks import install
+        if hooks:
+            from . import hooks as _hooks
 
-            variant = self._fresh()
-            install(variant.context, hooks)
-            self._variants[hooks] = variant
-        return variant.context
+            _hooks.install(self.context, self._installed_hooks, hooks)
+        return self.context
 
     def _ticket_key_material(self) -> bytes:
         """The 48 bytes tickets are protected with (name, HMAC key, AES key)."""
@@ -716,13 +700,11 @@ class SecureContext:
                             "ERR_CRYPTO_INVALID_STATE")
 
     def _native(self, operation: str, op: _Op) -> Any:
-        """Apply a native method's change to this context and its variants, and keep it for
-        the contexts built later.  Its result is the owner's."""
+        """Apply a native method's change to this context, and keep it for the contexts
+        :meth:`fresh_context` builds.  Its result is the owner's."""
         self._check_open(operation)
         result = op(self)
         self._native_log.append(op)
-        for variant in self._variants.values():
-            op(variant)
         # What a client built from this context offers may have changed.
         from .sigalgs import _OWN
 
@@ -988,7 +970,6 @@ class NativeContext(SSL.Context):
         owner = self._owner
         owner._closed = True
         owner._last_leaf = owner._issuer = None
-        owner._variants.clear()
 
 
 def _integer_value(value: int | float) -> int:

@@ -37,6 +37,7 @@ from . import openssl as _ossl
 from .errors import ECONNRESET_MESSAGE, NodeError, SSLError, conn_reset, from_openssl
 from .facts import fragmenting_writer
 from .handshake import KeyExchangeScanner, ephemeral_key_info, node20_alerts, rewrite_alert
+from .hooks import connection
 from .sigalgs import ClientHelloScanner, certificate_request_sigalgs
 
 __all__ = ["TLSEngine", "HANDSHAKING", "OPEN", "CLOSED", "BROKEN"]
@@ -48,8 +49,10 @@ HANDSHAKING, OPEN, CLOSED, BROKEN = "handshaking", "open", "closed", "broken"
 class TLSEngine:
     """A sans-I/O TLS endpoint (client or server) over memory BIOs."""
 
-    def __init__(self, context: SSL.Context, *, server: bool) -> None:
-        self.conn = SSL.Connection(context, None)
+    def __init__(self, context: SSL.Context, *, server: bool,
+                 hooks: frozenset[str] = frozenset(), psk_hint: str | None = None) -> None:
+        # the callbacks of ``hooks`` that belong to the connection itself (hooks.py)
+        self.conn = connection(context, hooks, psk_hint)
         self.server = server
         if server:
             self.conn.set_accept_state()

@@ -46,7 +46,8 @@ class Features:
     ocsp_response: tuple[bytes | None] | None = None
     # client: TLS 1.3 encrypts the CertificateRequest, only the message callback sees it
     cert_request: CertificateRequestWatch | None = None
-    # consumers of the message callback; known before TLS starts (it lives on the context)
+    # consumers of the message callback (given to the connection when it is made, or later
+    # where the binding allows: TLSSocket._observe_messages)
     message_observers: list[MessageObserver] = field(default_factory=list)
     # client 'session' events (session.py), made when TLS starts with the info hook
     sessions: SessionEvents | None = None
@@ -54,7 +55,8 @@ class Features:
     tracer: Tracer | None = None
     # setMaxSendFragment (facts.py), applied to the engine when it exists
     max_fragment: int | None = None
-    # the hooks the connection started with (SNI re-selects a context with the same ones)
+    # the hooks the connection asked for: when it started, and since (a late listener);
+    # an SNI context gets the same ones installed
     active: frozenset[str] = frozenset()
 
     def hooks(self, *, session_listeners: bool, keylog: bool) -> frozenset[str]:

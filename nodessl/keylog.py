@@ -6,17 +6,14 @@ being the Buffer OpenSSL's keylog callback produced plus a newline.  TLS 1.3 giv
 lines per side (handshake and traffic secrets, exporter), TLS 1.2 one ``CLIENT_RANDOM``.
 
 How: OpenSSL's keylog callback lives on the context (``SSL_CTX_set_keylog_callback``, no
-per-connection setter), so a connection asks for the hook ``keylog`` when it starts and
-gets a context variant carrying it (see hooks.py).  As in Node the callback is installed
-only on demand: for a client, when it has a ``keylog`` listener when its handshake starts
-(``tls.connect`` returns before that, so ``sock.on('keylog', ...)`` right after it is in
-time); for a server connection, when the server has a ``keylog`` listener at that moment;
-and for every connection when ``NODE_OPTIONS`` has ``--tls-keylog=FILE``, whose lines are
+per-connection setter) and is read each time OpenSSL has a line, so it is installed on the
+SecureContext's one SSL_CTX the first time a connection asks (hook ``keylog``, hooks.py)
+and hands lines only to connections that asked.  As in Node the callback is asked for on
+demand: by a client when it has a ``keylog`` listener (also one added after TLS started,
+as Node's ``newListener`` handler does: it sees the secrets derived from then on); for a
+server connection, when the server has a ``keylog`` listener as the connection starts; and
+by every connection when ``NODE_OPTIONS`` has ``--tls-keylog=FILE``, whose lines are
 appended to FILE (created with mode 0600) like Node's.
-
-Limit: a client listener added after the handshake started sees nothing of that
-connection (Node would still enable the callback for later secrets, e.g. of a
-renegotiation): the context of a running connection cannot change.
 """
 
 from __future__ import annotations

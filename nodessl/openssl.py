@@ -39,7 +39,7 @@ from OpenSSL import SSL, crypto
 from OpenSSL._util import ffi as _ffi
 from OpenSSL._util import lib as _lib
 
-from .errors import SSLError, node_reason, openssl_code
+from .errors import NodeError, SSLError, node_reason, openssl_code
 
 __all__ = [
     "ErrorEntry",
@@ -103,7 +103,6 @@ __all__ = [
     "set_session_der",
     "install_alpn_select",
     "set_alpn_protos",
-    "install_msg_callback",
     "SSL3_RT_CHANGE_CIPHER_SPEC",
     "SSL3_RT_ALERT",
     "SSL3_RT_HANDSHAKE",
@@ -113,19 +112,16 @@ __all__ = [
     # sessions and handshake facts
     "SSL_CB_EXIT",
     "SSL_CB_HANDSHAKE_DONE",
-    "install_info_callback",
     "HeldSession",
     "export_keying_material",
     "CERT_CB_CONTINUE",
     "CERT_CB_PAUSE",
     "CERT_CB_FAIL",
     "install_cert_callback",
-    "install_ocsp_staple",
-    "install_ocsp_response",
+    "install_ocsp",
+    "new_connection",
+    "set_msg_callback",
     "request_ocsp",
-    "install_psk_client",
-    "install_psk_server",
-    "set_psk_identity_hint",
     # keylog, trace and renegotiation
     "SSL_CB_HANDSHAKE_START",
     "install_keylog_callback",
@@ -256,6 +252,7 @@ void *SSL_get_SSL_CTX(const void *);
 int X509_STORE_up_ref(void *);
 int X509_verify(void *, void *);
 void SSL_CTX_set_msg_callback(void *, void *);
+void SSL_set_msg_callback(void *, void *);
 void SSL_set_info_callback(void *, void *);
 void *d2i_SSL_SESSION(void **, const unsigned char **, long);
 int i2d_SSL_SESSION(void *, unsigned char **);
@@ -829,9 +826,11 @@ def set_session_der(conn: SSL.Connection, data: bytes) -> bool:
 # -- callbacks (hooks) -----------------------------------------------------------------------
 #
 # Every OpenSSL callback nodessl installs is a C callback created once per process here and
-# installed on a context by a small function.  It finds the TLSSocket that owns the SSL*
-# (``Connection._reverse_mapping`` -> ``conn.get_app_data()``) and calls one of its
-# ``_hook_*`` methods.  A callback must return a C value, so an exception is stored on the
+# installed by a small function: on a context once (and it then runs for every connection of
+# that context, answering "nothing to do" for those that did not ask: ``_asked``), or on one
+# connection (:func:`new_connection`, :func:`set_info_callback`).  It finds the TLSSocket that
+# owns the SSL* (``Connection._reverse_mapping`` -> ``conn.get_app_data()``) and calls one of
+# its ``_hook_*`` methods.  A callback must return a C value, so an exception is stored on the
 # owner (``_hook_error``) and the handshake fails; the engine re-raises the stored
 # exception in place of OpenSSL's generic error (pyOpenSSL's own callbacks do the same).
 
@@ -846,11 +845,20 @@ def _store_error(owner: object | None, exc: BaseException) -> None:
         owner._hook_error = exc  # type: ignore[attr-defined]
 
 
+def _asked(owner: object | None, hook: str) -> bool:
+    """Whether ``owner``'s connection asked for ``hook``.  Callbacks live on the one SSL_CTX
+    of a SecureContext and so run for every connection made from it; the others get
+    OpenSSL's "nothing to do" answer."""
+    return owner is not None and hook in getattr(owner, "_hooks_asked", ())
+
+
 @_ffi.callback("int (*)(SSL *, unsigned char **, unsigned char *, const unsigned char *, "
                "unsigned int, void *)")
 def _alpn_select_cb(ssl: object, out: object, outlen: object, in_: object, inlen: int,
                     _arg: object) -> int:
     owner = _owner_of(ssl)
+    if not _asked(owner, "alpn"):
+        return _lib.SSL_TLSEXT_ERR_NOACK  # no ALPN in the ServerHello, as without a callback
     try:
         offered, wire = [], _ffi.buffer(in_, inlen)[:]
         while wire:
@@ -898,10 +906,12 @@ def _wire_offsets(wire: bytes) -> list[int]:
 #
 # SSL_CTX_set_msg_callback sees every protocol message in both directions, decrypted: record
 # headers, handshake messages (also TLS 1.3's encrypted ones), alerts, change_cipher_spec.
-# Consumers (enableTrace, facts read off the handshake) register on the socket; the context
-# carries the callback only when one of them asked (hook "msg"), because it costs a Python
-# call per record for the life of the connection.  The binding has no per-SSL setter, so a
-# connection that starts without the hook cannot gain it later.
+# Consumers (enableTrace, facts read off the handshake) register on the socket; only the
+# connections where one of them asked carry the callback (hook "msg"), because it costs a
+# Python call per record for the life of the connection.  SSL_new copies the context's
+# message callback into the connection, which is how :func:`new_connection` gives it to one
+# connection; the bundled binding has no per-SSL setter, so there a connection that starts
+# without it cannot gain it later (the shared backend can: :func:`set_msg_callback`).
 
 # content_type values the callback passes (ssl3.h / tls1.h); the last two are pseudo types.
 SSL3_RT_CHANGE_CIPHER_SPEC = 20
@@ -916,7 +926,7 @@ SSL3_RT_INNER_CONTENT_TYPE = 257
 def _msg_cb(write_p: int, version: int, content_type: int, buf: object, length: int,
             ssl: object, _arg: object) -> None:
     owner = _owner_of(ssl)
-    if owner is None:
+    if not _asked(owner, "msg"):
         return
     try:
         owner._hook_message(bool(write_p), int(version), int(content_type),  # type: ignore[attr-defined]
@@ -926,19 +936,27 @@ def _msg_cb(write_p: int, version: int, content_type: int, buf: object, length: 
         _store_error(owner, exc)
 
 
-def install_msg_callback(ctx: SSL.Context) -> None:
-    """``SSL_CTX_set_msg_callback``: ``owner._hook_message(sent, version, content_type,
-    data)`` for every message (``content_type`` one of the ``SSL3_RT_*`` values above)."""
+def _set_ctx_msg_callback(ctx: SSL.Context, cb: Any) -> None:
     fn = _binding_fn("SSL_CTX_set_msg_callback")
     if fn is not None:
-        fn(ctx._context, _msg_cb)
+        fn(ctx._context, cb)
     else:  # older bindings: the shared libssl's
-        _slib.SSL_CTX_set_msg_callback(_s(ctx._context), _s(_msg_cb))
+        _slib.SSL_CTX_set_msg_callback(_s(ctx._context), _s(cb) if cb != _ffi.NULL else _sffi.NULL)
+
+
+def set_msg_callback(conn: SSL.Connection) -> bool:
+    """``SSL_set_msg_callback`` on a running connection: ``owner._hook_message`` from now on.
+    Shared backend only (the bundled binding has no per-SSL setter): False there."""
+    if _slib is None:
+        return False
+    _slib.SSL_set_msg_callback(_s(conn._ssl), _s(_msg_cb))
+    return True
 
 
 # -- sessions and handshake facts ------------------------------------------------------------
 #
-# The client 'session' event, exportKeyingMaterial and the info callback it rests on.
+# The client 'session' event, exportKeyingMaterial and the info callback it rests on (set on
+# one connection: :func:`set_info_callback`).
 #
 # Node emits 'session' from OpenSSL's new-session callback, which the binding lacks
 # (no SSL_CTX_sess_set_new_cb).  In TLS 1.3 every NewSessionTicket replaces the connection's
@@ -961,12 +979,6 @@ def _info_cb(ssl: object, where: int, ret: int) -> None:
         owner._hook_info(int(where), int(ret))  # type: ignore[attr-defined]
     except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
         _store_error(owner, exc)
-
-
-def install_info_callback(ctx: SSL.Context) -> None:
-    """``SSL_CTX_set_info_callback``: ``owner._hook_info(where, ret)`` on handshake state
-    changes and alerts (``where`` has SSL_CB_* bits); never per application-data record."""
-    _lib.SSL_CTX_set_info_callback(ctx._context, _info_cb)
 
 
 class HeldSession:
@@ -1028,7 +1040,7 @@ CERT_CB_CONTINUE, CERT_CB_PAUSE, CERT_CB_FAIL = 1, -1, 0
 @_ffi.callback("int(SSL *, void *)")
 def _cert_cb(ssl: object, _arg: object) -> int:
     owner = _owner_of(ssl)
-    if owner is None:
+    if not _asked(owner, "cert"):
         return CERT_CB_CONTINUE
     try:
         return int(owner._hook_cert())  # type: ignore[attr-defined]
@@ -1043,55 +1055,51 @@ def install_cert_callback(ctx: SSL.Context) -> None:
     _lib.SSL_CTX_set_cert_cb(ctx._context, _cert_cb, _ffi.NULL)
 
 
-@_ffi.callback("int(SSL *, void *)")
-def _ocsp_staple_cb(ssl: object, _arg: object) -> int:
-    owner = _owner_of(ssl)
-    if owner is None:
+def _ocsp_staple(ssl: object, owner: Any) -> int:
+    if not _asked(owner, "ocsp_staple"):
         return _SSL_TLSEXT_ERR_NOACK
-    try:
-        response = owner._hook_ocsp_staple()  # type: ignore[attr-defined]
-        if not response:
-            return _SSL_TLSEXT_ERR_NOACK
-        # OpenSSL takes the buffer over and frees it with OPENSSL_free.
-        size = len(response)
-        buf = _lib.OPENSSL_malloc(size)
-        if buf == _ffi.NULL:
-            raise MemoryError("OPENSSL_malloc failed")
-        _ffi.memmove(buf, response, size)
-        _lib.SSL_set_tlsext_status_ocsp_resp(ssl, buf, size)
-        return _SSL_TLSEXT_ERR_OK
-    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
-        _store_error(owner, exc)
-        return _SSL_TLSEXT_ERR_ALERT_FATAL
+    response = owner._hook_ocsp_staple()
+    if not response:
+        return _SSL_TLSEXT_ERR_NOACK
+    # OpenSSL takes the buffer over and frees it with OPENSSL_free.
+    size = len(response)
+    buf = _lib.OPENSSL_malloc(size)
+    if buf == _ffi.NULL:
+        raise MemoryError("OPENSSL_malloc failed")
+    _ffi.memmove(buf, response, size)
+    _lib.SSL_set_tlsext_status_ocsp_resp(ssl, buf, size)
+    return _SSL_TLSEXT_ERR_OK
 
 
-def install_ocsp_staple(ctx: SSL.Context) -> None:
-    """Server stapling: ``owner._hook_ocsp_staple() -> bytes | None`` when the client asked
-    for certificate status; the bytes go out in CertificateStatus (TLS 1.2) or the
-    Certificate message's status_request extension (TLS 1.3)."""
-    _lib.SSL_CTX_set_tlsext_status_cb(ctx._context, _ocsp_staple_cb)
+def _ocsp_response(ssl: object, owner: Any) -> int:
+    if not _asked(owner, "ocsp_response"):
+        return 1
+    ptr = _ffi.new("unsigned char **")
+    size = int(_lib.SSL_get_tlsext_status_ocsp_resp(ssl, ptr))
+    response = _ffi.buffer(ptr[0], size)[:] if size > 0 and ptr[0] != _ffi.NULL else None
+    owner._hook_ocsp_response(response)
+    return 1  # Node never judges the response; the user does
 
 
 @_ffi.callback("int(SSL *, void *)")
-def _ocsp_response_cb(ssl: object, _arg: object) -> int:
+def _ocsp_cb(ssl: object, _arg: object) -> int:
     owner = _owner_of(ssl)
-    if owner is None:
-        return 1
+    server = bool(getattr(owner, "_isServer", False))
     try:
-        ptr = _ffi.new("unsigned char **")
-        size = int(_lib.SSL_get_tlsext_status_ocsp_resp(ssl, ptr))
-        response = _ffi.buffer(ptr[0], size)[:] if size > 0 and ptr[0] != _ffi.NULL else None
-        owner._hook_ocsp_response(response)  # type: ignore[attr-defined]
-        return 1  # Node never judges the response; the user does
+        return _ocsp_staple(ssl, owner) if server else _ocsp_response(ssl, owner)
     except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
         _store_error(owner, exc)
-        return -1
+        return _SSL_TLSEXT_ERR_ALERT_FATAL if server else -1
 
 
-def install_ocsp_response(ctx: SSL.Context) -> None:
-    """Client side: ``owner._hook_ocsp_response(bytes | None)`` once per handshake that
-    requested status (:func:`request_ocsp`), with the server's stapled response or None."""
-    _lib.SSL_CTX_set_tlsext_status_cb(ctx._context, _ocsp_response_cb)
+def install_ocsp(ctx: SSL.Context) -> None:
+    """``SSL_CTX_set_tlsext_status_cb``, one slot for both roles.  Server stapling:
+    ``owner._hook_ocsp_staple() -> bytes | None`` when the client asked for certificate
+    status (hook "ocsp_staple"); the bytes go out in CertificateStatus (TLS 1.2) or the
+    Certificate message's status_request extension (TLS 1.3).  Client: once per handshake
+    that requested status (:func:`request_ocsp`, hook "ocsp_response"),
+    ``owner._hook_ocsp_response(bytes | None)`` with the server's stapled response."""
+    _lib.SSL_CTX_set_tlsext_status_cb(ctx._context, _ocsp_cb)
 
 
 def request_ocsp(conn: SSL.Connection) -> None:
@@ -1103,9 +1111,8 @@ def request_ocsp(conn: SSL.Connection) -> None:
 # OpenSSL's "legacy" PSK callbacks, as Node installs them (SSL_CTX_set_psk_client_callback /
 # SSL_CTX_set_psk_server_callback).  They serve TLS 1.2 PSK suites and TLS 1.3 too: OpenSSL
 # turns the key into a TLS 1.3 external PSK for a SHA-256 suite (TLS_AES_128_GCM_SHA256), and
-# calls the client callback without a hint.  The binding has no per-SSL identity-hint setter
-# (Node's SSL_use_psk_identity_hint); SSL_new copies the context's hint into the connection,
-# so the socket sets it on its context right before its connection is made.
+# calls the client callback without a hint.  Both callbacks and the identity hint (Node's
+# SSL_use_psk_identity_hint) belong to one connection: see :func:`new_connection`.
 
 
 @_ffi.callback("unsigned int(SSL *, const char *, char *, unsigned int, unsigned char *, "
@@ -1113,7 +1120,7 @@ def request_ocsp(conn: SSL.Connection) -> None:
 def _psk_client_cb(ssl: object, hint: object, identity: object, max_identity_len: int,
                    psk: object, max_psk_len: int) -> int:
     owner = _owner_of(ssl)
-    if owner is None:
+    if not _asked(owner, "psk_client"):
         return 0
     try:
         text = _ffi.string(hint).decode("utf-8", "replace") if hint != _ffi.NULL else None
@@ -1133,7 +1140,7 @@ def _psk_client_cb(ssl: object, hint: object, identity: object, max_identity_len
 @_ffi.callback("unsigned int(SSL *, const char *, unsigned char *, unsigned int)")
 def _psk_server_cb(ssl: object, identity: object, psk: object, max_psk_len: int) -> int:
     owner = _owner_of(ssl)
-    if owner is None:
+    if not _asked(owner, "psk_server"):
         return 0
     try:
         text = _ffi.string(identity).decode("utf-8", "replace") if identity != _ffi.NULL else ""
@@ -1147,31 +1154,56 @@ def _psk_server_cb(ssl: object, identity: object, psk: object, max_psk_len: int)
         return 0
 
 
-def install_psk_client(ctx: SSL.Context) -> None:
-    """Client PSK: ``owner._hook_psk_client(hint, max_psk_len, max_identity_len) -> (key,
-    identity_utf8) | None`` (``hint`` None under TLS 1.3 or when the server sent none)."""
-    _lib.SSL_CTX_set_psk_client_callback(ctx._context, _psk_client_cb)
+_new_connection_lock = threading.Lock()
 
 
-def install_psk_server(ctx: SSL.Context) -> None:
-    """Server PSK: ``owner._hook_psk_server(identity, max_psk_len) -> key | None``."""
-    _lib.SSL_CTX_set_psk_server_callback(ctx._context, _psk_server_cb)
+def new_connection(ctx: SSL.Context, *, msg: bool = False, psk_client: bool = False,
+                   psk_server: bool = False, psk_hint: str | None = None) -> SSL.Connection:
+    """A connection made from ``ctx`` with its own message callback, PSK callbacks and PSK
+    identity hint, as asked.
 
-
-def set_psk_identity_hint(ctx: SSL.Context, hint: str | None) -> bool:
-    """``SSL_CTX_use_psk_identity_hint`` (None clears it); False when OpenSSL refuses the hint
-    (longer than PSK_MAX_IDENTITY_LEN).  Connections made afterwards carry it."""
-    clear_errors()
-    raw = hint.encode("utf-8") if hint is not None else _ffi.NULL
-    ok = _lib.SSL_CTX_use_psk_identity_hint(ctx._context, raw) == 1
-    clear_errors()
-    return ok
+    SSL_new copies these from the context into the connection, and the bundled binding has
+    no per-SSL setter for them: so they go on the context, the connection is made, and the
+    context gets its previous state back (under a lock, so no other thread's connection is
+    made meanwhile).  The context itself never keeps them.  Raises Node 20's
+    ``ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED`` (sic) when OpenSSL refuses the hint (longer
+    than PSK_MAX_IDENTITY_LEN).
+    """
+    if not (msg or psk_client or psk_server or psk_hint):
+        return SSL.Connection(ctx, None)
+    raw = ctx._context
+    with _new_connection_lock:
+        try:
+            if msg:
+                _set_ctx_msg_callback(ctx, _msg_cb)
+            if psk_client:
+                _lib.SSL_CTX_set_psk_client_callback(raw, _psk_client_cb)
+            if psk_server:
+                _lib.SSL_CTX_set_psk_server_callback(raw, _psk_server_cb)
+            if psk_hint:
+                clear_errors()
+                ok = _lib.SSL_CTX_use_psk_identity_hint(raw, psk_hint.encode("utf-8")) == 1
+                clear_errors()
+                if not ok:
+                    raise NodeError("Failed to set PSK identity hint",
+                                    "ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED")
+            return SSL.Connection(ctx, None)
+        finally:
+            if msg:
+                _set_ctx_msg_callback(ctx, _ffi.NULL)
+            if psk_client:
+                _lib.SSL_CTX_set_psk_client_callback(raw, _ffi.NULL)
+            if psk_server:
+                _lib.SSL_CTX_set_psk_server_callback(raw, _ffi.NULL)
+            if psk_hint:
+                _lib.SSL_CTX_use_psk_identity_hint(raw, _ffi.NULL)
+                clear_errors()
 
 
 # -- keylog, trace and renegotiation -----------------------------------------------------------
 #
-# keylog: SSL_CTX_set_keylog_callback (hook "keylog"; OpenSSL has no per-SSL setter, so it
-# lives on a context variant like the message callback).  renegotiation: a per-SSL info
+# keylog: SSL_CTX_set_keylog_callback (hook "keylog"; OpenSSL has no per-SSL setter, but
+# reads the context's callback each time it has a line, so a connection can ask late).  renegotiation: a per-SSL info
 # callback (SSL_set_info_callback, so no context variant), installed only once a TLS <= 1.2
 # handshake is done: it then fires on renegotiations and alerts only, never per record.
 # trace: cipher-suite names for the formatter in trace.py (SSL_trace itself is not in the
@@ -1183,7 +1215,7 @@ SSL_CB_HANDSHAKE_START: int = int(_lib.SSL_CB_HANDSHAKE_START)
 @_ffi.callback("void(SSL *, char *)")
 def _keylog_cb(ssl: object, line: object) -> None:
     owner = _owner_of(ssl)
-    if owner is None:
+    if not _asked(owner, "keylog"):
         return
     try:
         owner._hook_keylog(_ffi.string(line) + b"\n")  # type: ignore[attr-defined]
@@ -1204,8 +1236,9 @@ _ssl_info_cb = _ffi.cast("void(*)(SSL *, int, int)", _info_cb)
 
 
 def set_info_callback(conn: SSL.Connection) -> None:
-    """``SSL_set_info_callback`` on one connection: ``owner._hook_info(where, ret)`` as with
-    :func:`install_info_callback`, without a context variant."""
+    """``SSL_set_info_callback`` on one connection: ``owner._hook_info(where, ret)`` on
+    handshake state changes and alerts (``where`` has SSL_CB_* bits), never per
+    application-data record."""
     fn = _binding_fn("SSL_set_info_callback")
     if fn is not None:
         fn(conn._ssl, _ssl_info_cb)

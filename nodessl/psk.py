@@ -31,12 +31,11 @@ from typing import Any
 from OpenSSL import SSL
 
 from . import encodings, openssl
-from .errors import NodeError, invalid_arg_type, invalid_arg_value
+from .errors import invalid_arg_type, invalid_arg_value
 
 __all__ = [
     "check_server_options",
     "socket_callback",
-    "prepare_context",
     "client_key",
     "server_key",
     "authenticated_by_psk",
@@ -67,15 +66,6 @@ def socket_callback(opts: Mapping[str, Any]) -> Callable[..., Any] | None:
     if hint and not isinstance(hint, str):
         raise invalid_arg_type("options.pskIdentityHint", "of type string", hint)
     return callback
-
-
-def prepare_context(ctx: SSL.Context, hint: str | None) -> None:
-    """Give the next connection made from ``ctx`` the identity ``hint`` (or none).
-
-    Raises Node 20's ``ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED`` (sic) when OpenSSL refuses it.
-    """
-    if not openssl.set_psk_identity_hint(ctx, hint or None):
-        raise NodeError("Failed to set PSK identity hint", "ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED")
 
 
 def client_key(callback: Callable[[str | None], Any], hint: str | None, max_psk_len: int,

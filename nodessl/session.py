@@ -9,8 +9,8 @@ which it lacks too.  What the binding does have is enough:
   OpenSSL's ``ssl_update_cache`` only caches new TLS 1.2 sessions.
 * TLS 1.3: every NewSessionTicket makes OpenSSL replace the connection's session
   (two per connection from an OpenSSL server, each one a resumable session).
-  The info callback (hook ``info``, installed only for clients with ``session``
-  listeners when TLS starts, as Node enables its callback on demand) fires after
+  The info callback (hook ``info``, set on a client connection when it has a
+  ``session`` listener, as Node enables its callback on demand) fires after
   each post-handshake message; a session object that differs from the last one
   seen is a new ticket.  The bytes are taken inside the callback and emitted
   after the engine cycle, never from inside OpenSSL.
@@ -76,7 +76,7 @@ def _session_id(der: bytes) -> bytes:
 class SessionEvents:
     """Finds the sessions a client socket announces with ``session`` events."""
 
-    __slots__ = ("_socket", "_held", "_pending", "announcing")
+    __slots__ = ("_socket", "_held", "_pending", "announcing", "_seen_handshakes")
 
     def __init__(self, socket: TLSSocket) -> None:
         self._socket = socket
@@ -87,6 +87,19 @@ class SessionEvents:
         # getSession()/getTLSTicket() in a listener see it even if a later ticket (TLS 1.3
         # sends two) already replaced it here.
         self.announcing: bytes | None = None
+        # handshakes completed before a late listener came (their sessions are not news)
+        self._seen_handshakes = 0
+
+    def start_late(self) -> None:
+        """The first listener came after the handshake completed: announce only what comes
+        later (TLS 1.3 tickets still to arrive, a renegotiation's session), as Node's
+        callback, enabled by that listener, sees only those."""
+        engine = self._socket._engine
+        if engine is None:
+            return
+        self._seen_handshakes = engine.handshakes
+        if engine.conn.get_protocol_version_name() == "TLSv1.3":
+            self._held = _ossl.HeldSession(engine.conn)
 
     def on_secure(self) -> None:
         """After ``secureConnect``: TLS <= 1.2 announces its session now; TLS 1.3 starts
@@ -97,9 +110,10 @@ class SessionEvents:
             return
         conn = engine.conn
         if conn.get_protocol_version_name() == "TLSv1.3":
-            self._held = _ossl.HeldSession(conn)
+            if engine.handshakes > self._seen_handshakes:
+                self._held = _ossl.HeldSession(conn)
             return
-        if sock.isSessionReused():
+        if sock.isSessionReused() or engine.handshakes <= self._seen_handshakes:
             return
         der = _ossl.session_to_der(conn)
         if der and _session_id(der):

@@ -30,7 +30,7 @@ from . import alpn, backend, extensions, facts, keylog, net, psk, renegotiation,
 from . import openssl as _ossl
 from .compat import peer_cert_chain, peer_certificate
 from .context import SecureContext, createSecureContext
-from .engine import BROKEN, TLSEngine
+from .engine import BROKEN, HANDSHAKING, TLSEngine
 from .errors import (
     ECONNRESET_MESSAGE,
     MISSING,
@@ -334,9 +334,9 @@ class TLSSocket(net.Socket):
         try:
             hooks = self._features.active = self._hooks()
             context = self._secureContext.context_for(hooks)
-            if "psk_server" in hooks:
-                psk.prepare_context(context, self._tlsOptions.get("pskIdentityHint"))
-            self._engine = TLSEngine(context, server=self._isServer)
+            hint = self._tlsOptions.get("pskIdentityHint") if "psk_server" in hooks else None
+            self._engine = TLSEngine(context, server=self._isServer, hooks=hooks,
+                                     psk_hint=hint or None)
             server = self._tls_server
             if self._isServer and server is not None and backend.is_shared() and (
                     server.listenerCount("newSession") or server.listenerCount("resumeSession")):
@@ -395,14 +395,47 @@ class TLSSocket(net.Socket):
         return self._features.hooks(session_listeners=self.listenerCount("session") > 0,
                                     keylog=keylog.wanted(self))
 
+    @property
+    def _hooks_asked(self) -> frozenset[str]:
+        """The OpenSSL callbacks this connection asked for: the others, installed on its
+        context for other connections, give it OpenSSL's "nothing to do" (openssl._asked)."""
+        return self._features.active
+
+    def _ask(self, hook: str) -> None:
+        self._features.active = self._features.active | {hook}
+
+    def _add_event_handler(self, event: str, k: Any, v: Any) -> Any:
+        key = super()._add_event_handler(event, k, v)
+        if event in ("session", "keylog") and not self._isServer and self._engine is not None:
+            self._listen_late(event)
+        return key
+
+    def _listen_late(self, event: str) -> None:
+        """A client's first ``session`` or ``keylog`` listener after TLS started: as Node's
+        ``newListener`` handlers, turn the callback on for the rest of the connection."""
+        engine = self._engine
+        assert engine is not None
+        if event == "keylog" and "keylog" not in self._features.active:
+            self._secureContext.context_for(frozenset({"keylog"}))
+            self._ask("keylog")
+        elif event == "session" and "info" not in self._features.active:
+            self._ask("info")
+            _ossl.set_info_callback(engine.conn)
+            sessions = self._features.sessions = SessionEvents(self)
+            if engine.state != HANDSHAKING:
+                sessions.start_late()
+
     def _observe_messages(self, observer: MessageObserver) -> bool:
         """Have ``observer(sent, version, content_type, data)`` see every protocol message.
 
-        Only a connection that has not started yet can take the message callback (it lives
-        on the context); returns False when it is too late.
+        A connection takes the message callback when it is made; later, only where the
+        binding can set it on a running connection (the shared backend).  Returns False
+        when that is not possible.
         """
-        if self._engine is not None:
-            return False
+        if self._engine is not None and "msg" not in self._features.active:
+            if not _ossl.set_msg_callback(self._engine.conn):
+                return False
+            self._ask("msg")
         self._features.message_observers.append(observer)
         return True
 

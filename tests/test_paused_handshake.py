@@ -19,6 +19,7 @@ class Owner:
         self.answer = openssl.CERT_CB_PAUSE
         self.calls = 0
         self._hook_error: BaseException | None = None
+        self._hooks_asked = frozenset({"cert"})
 
     def _hook_cert(self) -> int:
         self.calls += 1

@@ -14,7 +14,7 @@ import pytest
 from conftest import collect, key, listening, once, run_loop
 
 import nodessl as tls
-from nodessl import net
+from nodessl import backend, net
 
 
 def agent1_server(listener: Any = None, **extra: Any) -> tls.Server:
@@ -768,8 +768,22 @@ def test_message_observers_see_the_handshake_both_ways_and_their_errors_fail_it(
         assert (True, 1) in seen    # ClientHello sent
         assert (False, 2) in seen   # ServerHello received
         assert (False, 11) in seen  # Certificate received, although TLS 1.3 encrypts it
-        assert client._observe_messages(observe) is False  # too late: the context is chosen
+        # the connection has the message callback: one more observer can join
+        assert client._observe_messages(observe) is True
         client.destroy()
+
+        # a running connection without it gains it only where the binding has a per-SSL
+        # setter (the shared backend); its close_notify is then seen going out
+        plain = tls.connect(port, "127.0.0.1", {"ca": key("ca1-cert.pem"),
+                                                "servername": "agent1"})
+        await once(plain, "secureConnect")
+        alerts: list[bool] = []
+        late = plain._observe_messages(lambda sent, _v, ctype, _d: ctype == 21
+                                       and alerts.append(sent))
+        assert late is backend.is_shared()
+        plain.end()
+        await once(plain, "close")
+        assert (True in alerts) if late else alerts == []
 
         def broken(*args: Any) -> None:
             raise RuntimeError("observer failed")

@@ -211,25 +211,3 @@ def test_external_session_cache_with_a_node_client() -> None:
         await closed
 
     run_loop(main)
-
-
-@pytest.mark.xfail(not SHARED, strict=True, reason=(
-    "issue 9: on the bundled backend each set of hooks gets its own SSL_CTX with its own "
-    "OpenSSL-managed ticket keys, so a server that gained a 'keylog' listener does not resume "
-    "a TLS 1.2 ticket it issued before (Node does: one SSL_CTX per SecureContext)"))
-def test_a_ticket_resumes_after_the_server_gained_a_keylog_listener() -> None:
-    """Issue 9 §1's user story: the connection with a 'keylog' listener runs on another
-    SSL_CTX (hooks.py); on the shared backend it holds the SecureContext's ticket keys."""
-    async def main() -> None:
-        server = tls.createServer({**AGENT1, "maxVersion": "TLSv1.2"}, lambda c: c.end(b"hi"))
-        port = await listening(server)
-        first = await node_client(port)
-        assert first["reused"] is False
-        lines: list[bytes] = []
-        server.on("keylog", lambda line, _sock: lines.append(line))
-        again = await node_client(port, first["sessions"][0])
-        assert lines  # the connection did run with the keylog callback
-        assert again["reused"] is True
-        server.close()
-
-    run_loop(main)
