@@ -114,19 +114,30 @@ def test_formatter_alert_and_unknown_values() -> None:
         "Message length parse error!\n\n")
 
 
-def test_enable_trace_too_late_warns() -> None:
-    """enableTrace() on a running connection without the message callback cannot trace:
-    it says so instead of silently doing nothing."""
+def test_enable_trace_after_the_handshake(capsys: pytest.CaptureFixture[str]) -> None:
+    """enableTrace() on a running connection: on the shared backend it traces from then on,
+    as Node does (a per-connection message callback); the bundled binding cannot give a
+    running connection one, and it says so instead of silently doing nothing."""
     async def main() -> Any:
         server = tls.createServer({"key": key("agent1-key.pem"),
                                    "cert": key("agent1-cert.pem")}, lambda s: None)
         port = await listening(server)
         client = tls.connect(port, "127.0.0.1", {"rejectUnauthorized": False})
         await once(client, "secureConnect")
-        with pytest.warns(RuntimeWarning, match="cannot be traced"):
+        capsys.readouterr()
+        if tls.backend.is_shared():
             client.enableTrace()
-        client.destroy()
+        else:
+            with pytest.warns(RuntimeWarning, match="cannot be traced"):
+                client.enableTrace()
+        client.end()
+        await once(client, "finish")
         server.close()
         await asyncio.sleep(0)
 
     run_loop(main)
+    err = capsys.readouterr().err
+    if tls.backend.is_shared():
+        assert "Sent Record" in err and "close notify(0)" in err and "ClientHello" not in err
+    else:
+        assert err == ""
