@@ -16,14 +16,12 @@ except ImportError:  # until nodessl.constants lands (issue 8)
 
 NODE_TEST = "test-tls-ocsp-callback.js"
 
-PARSES_STAPLES = tls.backend.openssl_version_number >= 0x40000000
-
-_OPAQUE = pytest.mark.xfail(PARSES_STAPLES, strict=True, reason=(
-    "OpenSSL 4 (the bundled backend's) parses a staple as a DER OCSPResponse "
+_OPAQUE = pytest.mark.xfail(tls.backend.openssl_version_number >= 0x40000000, strict=True, reason=(
+    "issue 9: OpenSSL 4 (the bundled backend's) parses a staple as a DER OCSPResponse "
     "before sending it and after receiving it, so the opaque response Node staples ('hello "
     "world') is dropped on the server (a SecurityWarning says so) and the client's "
     "'OCSPResponse' gets None where Node 20's (OpenSSL 3.0) gets the bytes; nodessl keeps that "
-    "check (issue 9). On OpenSSL 3 (the shared backend's 3.0.19) this passes"))
+    "check. On OpenSSL 3 (the shared backend's 3.0.19) this passes"))
 
 
 def _test(common, fixtures, test_options, cb=None):
