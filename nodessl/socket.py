@@ -1039,7 +1039,7 @@ class TLSSocket(net.Socket):
             return False
         self._features.max_fragment = size
         if self._engine is not None:
-            self._engine.set_max_send_fragment(size)
+            return self._engine.set_max_send_fragment(size)
         return True
 
     def getSharedSigalgs(self) -> list[str]:

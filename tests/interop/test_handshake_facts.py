@@ -4,6 +4,7 @@ keys, shared signature algorithms and record sizes."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -154,5 +155,121 @@ c.on('end', () => out({{max: Math.max(...sizes), total: sizes.reduce((a, b) => a
         await node.close()
         server.close()
         assert got == {"max": 768, "total": 10000}
+
+    run_loop(main)
+
+
+class RecordTap:
+    """A TCP relay to ``port`` noting the (content type, length) of every TLS record the
+    client sends: what is on the wire, whichever library wrote it."""
+
+    def __init__(self, port: int) -> None:
+        self.target = port
+        self.records: list[tuple[int, int]] = []
+        self._buf = b""
+        self._server: asyncio.AbstractServer | None = None
+        self._writers: list[asyncio.StreamWriter] = []
+
+    async def start(self) -> int:
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        return int(self._server.sockets[0].getsockname()[1])
+
+    def _note(self, data: bytes) -> None:
+        self._buf += data
+        while len(self._buf) >= 5:
+            size = int.from_bytes(self._buf[3:5], "big")
+            if len(self._buf) < 5 + size:
+                return
+            self.records.append((self._buf[0], size))
+            self._buf = self._buf[5 + size:]
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target)
+        self._writers += [writer, up_writer]
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter,
+                       note: bool) -> None:
+            while data := await src.read(65536):
+                if note:
+                    self._note(data)
+                dst.write(data)
+            dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer, True), pipe(up_reader, writer, False),
+                             return_exceptions=True)
+
+    def close(self) -> None:
+        for writer in self._writers:
+            writer.close()
+        if self._server is not None:
+            self._server.close()
+
+
+# setMaxSendFragment before the handshake: Node's SSL_set_max_send_fragment cuts every record
+# the SSL writes, so a client certificate larger than the limit travels in several handshake
+# records.  The shared backend calls the same function; the bundled one cuts application data.
+_FRAGMENT_CLIENT = NODE_PRELUDE + """
+const o = JSON.parse(process.argv[1]);
+const c = tls.connect({port: o.port, host: '127.0.0.1', rejectUnauthorized: false,
+  maxVersion: 'TLSv1.2', key: fs.readFileSync('agent1-key.pem'),
+  cert: fs.readFileSync('agent1-cert.pem')});
+out({set: c.setMaxSendFragment(512)});
+c.on('secureConnect', () => c.end('y'.repeat(3000)));
+c.on('close', () => out({closed: true}));
+c.resume();
+"""
+
+
+def test_max_send_fragment_before_the_handshake_cuts_records_like_node() -> None:
+    async def main() -> None:
+        received: list[bytes] = []
+
+        def on_secure(sock: tls.TLSSocket) -> None:
+            sock.on("data", received.append)
+            sock.on("end", sock.end)
+
+        server = tls.createServer({"key": key("agent1-key.pem"), "cert": key("agent1-cert.pem"),
+                                   "requestCert": True, "rejectUnauthorized": False},
+                                  on_secure)
+        port = await listening(server)
+
+        node_tap = RecordTap(port)
+        node = await NodePeer.start(_FRAGMENT_CLIENT.replace(
+            "process.argv[1]", repr(json.dumps({"port": await node_tap.start()}))))
+        assert await node.message() == {"set": True}
+        assert await node.message() == {"closed": True}
+        await node.close()
+
+        ours_tap = RecordTap(port)
+        client = tls.connect(await ours_tap.start(), "127.0.0.1", {
+            "rejectUnauthorized": False, "maxVersion": "TLSv1.2",
+            "key": key("agent1-key.pem"), "cert": key("agent1-cert.pem")})
+        assert client.setMaxSendFragment(512) is True
+        client.on("secureConnect", lambda: client.end(b"y" * 3000))
+        client.resume()
+        await once(client, "close")
+        node_tap.close()
+        ours_tap.close()
+        server.close()
+        assert b"".join(received) == b"y" * 6000
+
+        def handshake(tap: RecordTap) -> list[int]:
+            return [size for kind, size in tap.records if kind == 22]
+
+        def app_data(tap: RecordTap) -> list[int]:
+            return [size for kind, size in tap.records if kind == 23]
+
+        # Node: the Certificate (about 1 KB) went out in records of at most 512 bytes
+        # (encrypted records carry 512 + explicit IV / tag overhead)
+        assert max(handshake(node_tap)) <= 512 and len(handshake(node_tap)) >= 4
+        assert max(app_data(node_tap)) <= 512 + 40
+        assert max(app_data(ours_tap)) <= 512 + 40
+        if tls.backend.is_shared():
+            # the same OpenSSL call: after the ClientHello, record for record what Node sent
+            assert max(handshake(ours_tap)) <= 512
+            assert ours_tap.records[1:] == node_tap.records[1:]
+        else:
+            # the bundled backend cuts application data only: the Certificate is one record
+            assert max(handshake(ours_tap)) > 512
 
     run_loop(main)
