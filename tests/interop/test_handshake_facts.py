@@ -273,3 +273,85 @@ def test_max_send_fragment_before_the_handshake_cuts_records_like_node() -> None
             assert max(handshake(ours_tap)) > 512
 
     run_loop(main)
+
+
+# getSharedSigalgs on both ends of the same handshakes: a Node 20 pair gives the reference;
+# then a nodessl client with a Node server, and a Node client with a nodessl server.
+_SIGALGS_SERVER = NODE_PRELUDE + """
+const o = JSON.parse(process.argv[1]);
+const s = tls.createServer({key: fs.readFileSync('agent1-key.pem'),
+  cert: fs.readFileSync('agent1-cert.pem'), maxVersion: o.version, requestCert: o.request,
+  rejectUnauthorized: false}, (c) => { out({server: c.getSharedSigalgs()}); c.end(); });
+s.listen(0, '127.0.0.1', () => out({port: s.address().port}));
+process.stdin.on('end', () => s.close()); process.stdin.resume();
+"""
+_SIGALGS_CLIENT = NODE_PRELUDE + """
+const o = JSON.parse(process.argv[1]);
+const c = tls.connect({port: o.port, host: '127.0.0.1', rejectUnauthorized: false,
+  ...(o.cert ? {key: fs.readFileSync('agent2-key.pem'), cert: fs.readFileSync('agent2-cert.pem')}
+             : {})}, () => out({client: c.getSharedSigalgs()}));
+c.resume();
+"""
+
+
+def _node_script(script: str, config: dict[str, Any]) -> str:
+    return script.replace("process.argv[1]", repr(json.dumps(config)))
+
+
+@pytest.mark.parametrize("version", ["TLSv1.3", "TLSv1.2"])
+@pytest.mark.parametrize(("request_cert", "client_cert"),
+                         [(False, False), (True, False), (True, True)],
+                         ids=["no-request", "request-no-cert", "request-cert"])
+def test_shared_sigalgs_match_node_on_both_ends(version: str, request_cert: bool,
+                                                client_cert: bool) -> None:
+    async def node_client(port: int) -> list[str]:
+        peer = await NodePeer.start(_node_script(_SIGALGS_CLIENT,
+                                                 {"port": port, "cert": client_cert}))
+        got = (await peer.message())["client"]
+        await peer.close()
+        return list(got)
+
+    async def main() -> dict[str, list[str]]:
+        node_server = await NodePeer.start(_node_script(
+            _SIGALGS_SERVER, {"version": version, "request": request_cert}))
+        node_port = (await node_server.message())["port"]
+        lists: dict[str, list[str]] = {"ref_client": await node_client(node_port)}
+        lists["ref_server"] = (await node_server.message())["server"]
+
+        client = tls.connect(node_port, "127.0.0.1", {
+            "rejectUnauthorized": False,
+            **({"key": key("agent2-key.pem"), "cert": key("agent2-cert.pem")}
+               if client_cert else {})})
+        await once(client, "secureConnect")
+        lists["ours_client"] = client.getSharedSigalgs()
+        lists["node_server_with_ours"] = (await node_server.message())["server"]
+        client.destroy()
+        assert node_server.proc.stdin is not None
+        node_server.proc.stdin.close()
+        await node_server.close()
+
+        seen: asyncio.Future[list[str]] = asyncio.get_running_loop().create_future()
+        server = tls.createServer({"key": key("agent1-key.pem"), "cert": key("agent1-cert.pem"),
+                                   "maxVersion": version, "requestCert": request_cert,
+                                   "rejectUnauthorized": False},
+                                  lambda c: (seen.set_result(c.getSharedSigalgs()), c.end()))
+        lists["node_client_with_ours"] = await node_client(await listening(server))
+        lists["ours_server"] = await seen
+        server.close()
+        return lists
+
+    got = run_loop(main)
+    # Node's pair: a server always shares; a client only after a CertificateRequest
+    assert got["ref_server"]
+    assert bool(got["ref_client"]) is request_cert
+    # the Node ends report the same with a nodessl peer, and nodessl what Node reports
+    assert got["node_server_with_ours"] == got["ours_server"] == got["ref_server"]
+    assert got["node_client_with_ours"] == got["ref_client"]
+    if not tls.backend.is_shared() and version == "TLSv1.3" and request_cert \
+            and not client_cert:
+        # the bundled backend reads a TLS 1.3 CertificateRequest (encrypted) only on clients
+        # that have a certificate to answer it with (sigalgs.client_watches); the shared
+        # backend asks OpenSSL, which kept the list
+        assert got["ours_client"] == []
+    else:
+        assert got["ours_client"] == got["ref_client"]
