@@ -208,10 +208,15 @@ class TLSEngine:
                 return
             self._unsent.pop(0)
 
-    def set_max_send_fragment(self, size: int) -> None:
-        """Application data in records of at most ``size`` bytes (``setMaxSendFragment``);
-        engines without a limit keep the direct path."""
+    def set_max_send_fragment(self, size: int) -> bool:
+        """Records of at most ``size`` bytes of plaintext (``setMaxSendFragment``): on the
+        shared backend OpenSSL's own ``SSL_set_max_send_fragment`` (every record, as in
+        Node); on the bundled backend the plaintext is cut before SSL_write (application
+        data only).  Engines without a limit keep the direct path.  True when applied."""
+        if _ossl.BACKEND == "shared":
+            return _ossl.set_max_send_fragment(self.conn, size)
         self._write_records = fragmenting_writer(self._io.write, size)
+        return True
 
     def take_output(self) -> bytes:
         """Everything the engine wants sent to the peer, now."""

@@ -5,7 +5,9 @@
   ``TLSSocket.prototype.exportKeyingMaterial`` (``validateUint32`` with
   positive, ``validateString``, ``validateBuffer``), then the state, then asks
   OpenSSL through :func:`nodessl.openssl.export_keying_material`.
-* ``setMaxSendFragment``: the binding has no ``SSL_set_max_send_fragment``, so
+* ``setMaxSendFragment``: on the shared backend the engine calls OpenSSL's
+  ``SSL_set_max_send_fragment``, as Node does, and OpenSSL cuts every record it
+  writes (handshake records too).  The bundled binding has no such call, so there
   the engine cuts plaintext into pieces of at most ``size`` bytes before
   ``SSL_write`` (one piece, one record: no application-data record is larger).
   The engine's normal ``write`` is only replaced once a limit is set, so

@@ -13,8 +13,9 @@ Client: ``requestOCSP: True`` puts status_request in the hello and the socket em
 ``OCSPResponse(bytes | None)`` once, before ``secureConnect``.  As in Node, nodessl does not
 judge the response: checking it (``cryptography.x509.ocsp``) is the application's business.
 
-Where the OpenSSL under pyOpenSSL (4.0) differs from Node 20's (3.0): it parses stapled
-responses itself, and nodessl keeps that check.  A server staples only bytes that decode as
+Where OpenSSL 4 (the bundled backend's) differs from Node 20's 3.0: it parses stapled
+responses itself, and nodessl keeps that check (OpenSSL 3, such as the shared backend's 3.0,
+staples and delivers any bytes, as Node 20 does).  A server staples only bytes that decode as
 an OCSP response for the certificate it serves: anything else, such as Node's test string
 ``'hello world'``, is dropped (the client sees None) and, when the bytes are not an
 OCSPResponse at all, a ``SecurityWarning`` says so.  A client fails the handshake when a
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
 __all__ = ["StatusWatcher", "status_requested", "check_response", "request_arguments"]
 
 _CLIENT_HELLO = 1
+# OpenSSL 4 parses what a server staples and what a client receives; OpenSSL 3 (Node 20's 3.0,
+# the shared backend's Debian 3.0) passes the bytes through untouched.
+PARSES_STAPLES = _ossl.OPENSSL_VERSION_NUMBER >= 0x40000000
 _STATUS_REQUEST = 5  # RFC 6066 extension type
 _STATUS_TYPE_OCSP = 1
 
@@ -89,6 +93,8 @@ def check_response(response: Any) -> bytes | None:
     data = bytes(response)
     if not data:
         return None
+    if not PARSES_STAPLES:
+        return data  # this OpenSSL sends the bytes as they are, as Node 20's does
     try:
         x509_ocsp.load_der_ocsp_response(data)
     except ValueError:

@@ -23,7 +23,8 @@ Sections: error queue · constants · backends (the shared libssl, reached with 
 the binding links one) · context configuration · certificate stores ·
 connection settings and queries · object names · record I/O · sessions · callbacks (hooks) (the engine's per-record calls,
 SSL_read/SSL_write/BIO_read/BIO_write with return codes instead of exceptions) · shared backend only:
-ticket keys, the external session cache.
+ticket keys, the external session cache, native record size / shared sigalgs / SSL_trace /
+certificate chains.
 """
 
 from __future__ import annotations
@@ -130,6 +131,11 @@ __all__ = [
     "cipher_suite_name",
     "SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION",
     "set_connection_options",
+    # shared backend only: native record size, shared sigalgs, SSL_trace, certificate chains
+    "set_max_send_fragment",
+    "shared_sigalgs",
+    "TraceBIO",
+    "use_certificate_chain_native",
 ]
 
 # -- error queue -----------------------------------------------------------------------------
@@ -526,6 +532,9 @@ def use_certificate_chain(ctx: SSL.Context, pem: bytes) -> None:
     PEM goes through an in-memory file.  It reads the leaf with ``PEM_read_bio_X509_AUX``
     (``TRUSTED CERTIFICATE`` accepted) and the rest with ``PEM_read_bio_X509``, as Node does.
     """
+    if _slib is not None:  # Node's own way, which the shared libssl can take
+        use_certificate_chain_native(ctx, pem)
+        return
     with _pem_file(pem) as path:
         clear_errors()
         _check(_lib.SSL_CTX_use_certificate_chain_file(ctx._context, path) == 1)
@@ -1422,3 +1431,138 @@ def install_session_cache(ctx: SSL.Context) -> None:
     raw = _s(ctx._context)
     _slib.SSL_CTX_sess_set_new_cb(raw, _new_session_cb)
     _slib.SSL_CTX_sess_set_get_cb(raw, _get_session_cb)
+
+
+# -- shared backend only: native record size, shared sigalgs, SSL_trace, certificate chains ---
+#
+# Calls Node makes that the binding lacks, taken from the opened libssl (declared here, with
+# ``override`` so a declaration another section also makes cannot clash):
+#
+# * ``SSL_set_max_send_fragment`` (a macro: SSL_ctrl 52): OpenSSL itself cuts every record
+#   the SSL writes, handshake records included (the bundled backend cuts plaintext before
+#   SSL_write instead, see facts.py);
+# * ``SSL_get_shared_sigalgs``, named as Node's GetSharedSigalgs names them (sigalgs.py
+#   derives the list on the bundled backend);
+# * ``SSL_trace`` into a memory BIO, with OpenSSL's error queue kept as it was (Node wraps
+#   the call in MarkPopErrorOnReturn: a failed write must not fail later SSL calls);
+# * Node's SSL_CTX_use_certificate_chain: the leaf through PEM_read_bio_X509_AUX and
+#   SSL_CTX_use_certificate, the rest as the slot's chain, ignoring errors OpenSSL only
+#   queued on the way.  SSL_CTX_use_certificate_chain_file (what the bundled backend must
+#   use) fails on any queued error, such as OpenSSL 3.0's "invalid certificate" for a
+#   subjectAltName it cannot decode, which Node loads and serves.
+
+_NATIVE_CDEF = """
+int SSL_get_shared_sigalgs(void *, int, int *, int *, int *, unsigned char *, unsigned char *);
+const char *OBJ_nid2sn(int);
+void SSL_trace(int, int, int, const void *, size_t, void *, void *);
+const void *BIO_s_mem(void);
+void *BIO_new(const void *);
+void *BIO_new_mem_buf(const void *, int);
+int BIO_free(void *);
+long BIO_ctrl(void *, int, long, void *);
+int ERR_set_mark(void);
+int ERR_pop_to_mark(void);
+unsigned long ERR_peek_last_error(void);
+void *PEM_read_bio_X509_AUX(void *, void **, void *, void *);
+void *PEM_read_bio_X509(void *, void **, void *, void *);
+void X509_free(void *);
+int SSL_CTX_use_certificate(void *, void *);
+"""
+
+if _sffi is not None:
+    _sffi.cdef(_NATIVE_CDEF, override=True)
+
+_SSL_CTRL_SET_MAX_SEND_FRAGMENT = 52
+_SSL_CTRL_CHAIN = 88
+_SSL_CTRL_CHAIN_CERT = 89
+_BIO_CTRL_RESET = 1
+_BIO_CTRL_INFO = 3
+_ERR_LIB_PEM = 9
+_PEM_R_NO_START_LINE = 108
+
+# Node's names for the signature key types (EVP_PKEY_* / NID_* values); others take
+# OBJ_nid2sn's short name, and a hash without one is "UNDEF".
+_SIG_TYPE_NAMES = {6: "RSA", 912: "RSA-PSS", 116: "DSA", 408: "ECDSA", 1087: "Ed25519",
+                   1088: "Ed448", 811: "gost2001", 979: "gost2012_256", 980: "gost2012_512"}
+
+
+def set_max_send_fragment(conn: SSL.Connection, size: int) -> bool:
+    """Shared backend: ``SSL_set_max_send_fragment`` (True when OpenSSL took ``size``,
+    512..16384): every record the connection writes from now on carries at most ``size``
+    bytes of plaintext."""
+    return int(_slib.SSL_ctrl(_s(conn._ssl), _SSL_CTRL_SET_MAX_SEND_FRAGMENT, size,
+                              _sffi.NULL)) == 1
+
+
+def _nid_name(nid: int) -> str | None:
+    name = _slib.OBJ_nid2sn(nid)
+    return _sffi.string(name).decode("latin-1") if name != _sffi.NULL else None
+
+
+def shared_sigalgs(conn: SSL.Connection) -> list[str]:
+    """Shared backend: ``SSL_get_shared_sigalgs`` as Node's ``getSharedSigalgs`` reports it
+    (``RSA-PSS+SHA256``, ``ECDSA+SHA384``, ``Ed25519+UNDEF`` ...), in OpenSSL's order."""
+    ssl = _s(conn._ssl)
+    null = _sffi.NULL
+    count = int(_slib.SSL_get_shared_sigalgs(ssl, 0, null, null, null, null, null))
+    sign, hash_ = _sffi.new("int *"), _sffi.new("int *")
+    names = []
+    for i in range(count):
+        _slib.SSL_get_shared_sigalgs(ssl, i, sign, hash_, null, null, null)
+        sig_name = _SIG_TYPE_NAMES.get(sign[0]) or _nid_name(sign[0]) or "UNDEF"
+        names.append(f"{sig_name}+{_nid_name(hash_[0]) or 'UNDEF'}")
+    return names
+
+
+class TraceBIO:
+    """Shared backend: ``SSL_trace`` text for one connection's messages (a memory BIO
+    holds what one call prints until :meth:`text` takes it)."""
+
+    __slots__ = ("_bio",)
+
+    def __init__(self) -> None:
+        bio = _slib.BIO_new(_slib.BIO_s_mem())
+        if bio == _sffi.NULL:
+            raise MemoryError("BIO_new failed")
+        self._bio = _sffi.gc(bio, _slib.BIO_free)
+
+    def text(self, conn: SSL.Connection, sent: bool, version: int, content_type: int,
+             data: bytes) -> str:
+        """What ``SSL_trace`` prints for one message-callback event on ``conn``."""
+        bio = self._bio
+        _slib.ERR_set_mark()
+        try:
+            _slib.SSL_trace(int(sent), version, content_type, data, len(data), _s(conn._ssl),
+                            bio)
+            ptr = _sffi.new("char **")
+            size = int(_slib.BIO_ctrl(bio, _BIO_CTRL_INFO, 0, ptr))
+            out = _sffi.buffer(ptr[0], size)[:] if size > 0 else b""
+            _slib.BIO_ctrl(bio, _BIO_CTRL_RESET, 0, _sffi.NULL)
+        finally:
+            _slib.ERR_pop_to_mark()
+        return out.decode("latin-1")
+
+
+def use_certificate_chain_native(ctx: SSL.Context, pem: bytes) -> None:
+    """Shared backend: :func:`use_certificate_chain` the way Node loads a ``cert`` (see the
+    section comment); the intermediates become the chain of the leaf's slot."""
+    clear_errors()
+    src = _sffi.from_buffer(pem)
+    bio = _sffi.gc(_slib.BIO_new_mem_buf(src, len(pem)), _slib.BIO_free)
+    null = _sffi.NULL
+    leaf = _slib.PEM_read_bio_X509_AUX(bio, null, null, null)
+    _check(leaf != null)
+    leaf = _sffi.gc(leaf, _slib.X509_free)
+    extra = []
+    while (cert := _slib.PEM_read_bio_X509(bio, null, null, null)) != null:
+        extra.append(_sffi.gc(cert, _slib.X509_free))
+    last = int(_slib.ERR_peek_last_error())
+    # ERR_GET_LIB / ERR_GET_REASON of OpenSSL 3's packed code: the end of the PEM text
+    _check((last >> 23) & 0xFF == _ERR_LIB_PEM and last & 0x7FFFFF == _PEM_R_NO_START_LINE)
+    clear_errors()
+    raw = _s(ctx._context)
+    _check(_slib.SSL_CTX_use_certificate(raw, leaf) == 1)
+    _slib.SSL_CTX_ctrl(raw, _SSL_CTRL_CHAIN, 0, null)  # the slot's chain: these only
+    for cert in extra:
+        _check(_slib.SSL_CTX_ctrl(raw, _SSL_CTRL_CHAIN_CERT, 1, cert) == 1)  # add1: up-ref
+    clear_errors()

@@ -1,6 +1,9 @@
 """``getSharedSigalgs()``: the signature algorithms both ends allow, derived from the handshake.
 
-The binding has no ``SSL_get_shared_sigalgs``, so this module does what OpenSSL's
+On the shared backend (:data:`NATIVE`) the socket asks OpenSSL itself
+(``SSL_get_shared_sigalgs``, named as Node's GetSharedSigalgs names them: see
+:func:`nodessl.openssl.shared_sigalgs`), and nothing here runs.  The bundled binding has no
+``SSL_get_shared_sigalgs``, so there this module does what OpenSSL's
 ``tls1_set_shared_sigalgs`` does, from the same inputs:
 
 * the peer's list: a server reads the ClientHello's signature_algorithms
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
     from .context import SecureContext
 
 __all__ = [
+    "NATIVE",
     "ClientHelloScanner",
     "CertificateRequestWatch",
     "certificate_request_sigalgs",
@@ -53,6 +57,9 @@ __all__ = [
     "sigalg_name",
     "client_watches",
 ]
+
+NATIVE: bool = _ossl.BACKEND == "shared"
+"""Whether OpenSSL reports the shared list itself (then no watch, no derivation)."""
 
 _HANDSHAKE = 22
 _CLIENT_HELLO, _CERTIFICATE_REQUEST = 1, 13
@@ -169,8 +176,9 @@ class CertificateRequestWatch:
 
 
 def client_watches(context: SecureContext) -> bool:
-    """Whether a client socket on ``context`` registers :class:`CertificateRequestWatch`."""
-    return bool(context.certificates())
+    """Whether a client socket on ``context`` registers :class:`CertificateRequestWatch`
+    (never on the shared backend: OpenSSL keeps the list itself)."""
+    return not NATIVE and bool(context.certificates())
 
 
 # -- this side's list ------------------------------------------------------------------------

@@ -1072,7 +1072,7 @@ class TLSSocket(net.Socket):
             return False
         self._features.max_fragment = size
         if self._engine is not None:
-            self._engine.set_max_send_fragment(size)
+            return self._engine.set_max_send_fragment(size)
         return True
 
     def getSharedSigalgs(self) -> list[str]:
@@ -1081,6 +1081,8 @@ class TLSSocket(net.Socket):
         engine = self._engine
         if engine is None or not self._secureEstablished or self.destroyed:
             return []
+        if sigalgs.NATIVE:  # OpenSSL's own list (SSL_get_shared_sigalgs), as Node reads it
+            return _ossl.shared_sigalgs(engine.conn)
         peer = engine.peer_sigalgs()
         tls13 = engine.conn.get_protocol_version_name() == "TLSv1.3"
         if tls13 and not self._isServer:

@@ -2,8 +2,10 @@
 
 Why: Node's ``tlsSocket.enableTrace()`` (and the ``enableTrace`` option) installs OpenSSL's
 ``SSL_trace`` as the message callback, printing what ``openssl s_client -trace`` prints.
-``SSL_trace`` is not in the binding pyOpenSSL ships, so this module formats the same
-callback's input (``TLSSocket._observe_messages``) in the spirit of OpenSSL 3.0's output:
+On the shared backend the tracer calls that very ``SSL_trace`` (from the opened libssl, into
+a memory BIO: :class:`nodessl.openssl.TraceBIO`) with each message the callback sees, so the
+text is OpenSSL's, byte for byte what Node prints.  ``SSL_trace`` is not in the binding
+pyOpenSSL ships, so on the bundled backend this module formats the same callback's input (``TLSSocket._observe_messages``) in the spirit of OpenSSL 3.0's output:
 ``Sent Record`` / ``Received Record``, the record header (version, content type, length),
 TLS 1.3's inner content type, handshake messages by name and length with the hello
 messages, certificates and finished messages decoded, alerts and change_cipher_spec.  The
@@ -33,7 +35,10 @@ from . import openssl as _ossl
 from .ciphers import standard_name
 from .features import MessageObserver
 
-__all__ = ["Host", "Tracer", "format_message", "enable", "wanted"]
+__all__ = ["Host", "Tracer", "format_message", "enable", "wanted", "NATIVE"]
+
+NATIVE: bool = _ossl.BACKEND == "shared"
+"""Whether the trace is OpenSSL's ``SSL_trace`` (shared backend) rather than the formatter."""
 
 
 
@@ -375,10 +380,13 @@ def format_message(sent: bool, version: int, content_type: int, data: bytes, *,
 
 
 class Tracer:
-    """A message observer writing :func:`format_message` text to ``sys.stderr``."""
+    """A message observer writing each message's trace to ``sys.stderr``: OpenSSL's own
+    ``SSL_trace`` text on the shared backend (as Node prints), :func:`format_message`'s on
+    the bundled one."""
 
     def __init__(self, sock: Host) -> None:
         self._sock = sock
+        self._native = _ossl.TraceBIO() if NATIVE else None
 
     def _cipher_name(self, suite: bytes) -> str | None:
         conn = self._sock._ssl_conn()
@@ -389,8 +397,12 @@ class Tracer:
 
     def __call__(self, sent: bool, version: int, content_type: int, data: bytes) -> None:
         """Trace one message (the message-observer signature)."""
-        text = format_message(sent, version, content_type, data, server=self._sock._isServer,
-                              cipher_names=self._cipher_name)
+        conn = self._sock._ssl_conn() if self._native is not None else None
+        if self._native is not None and conn is not None:
+            text = self._native.text(conn, sent, version, content_type, data)
+        else:
+            text = format_message(sent, version, content_type, data,
+                                  server=self._sock._isServer, cipher_names=self._cipher_name)
         stream = sys.stderr
         if stream is not None:
             stream.write(text)

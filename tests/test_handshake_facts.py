@@ -216,6 +216,10 @@ def test_max_send_fragment_limits_records(version: str) -> None:
 
         def on_secure(sock: tls.TLSSocket) -> None:
             assert sock.setMaxSendFragment(768) is True
+            engine = sock._engine
+            # shared: OpenSSL's SSL_set_max_send_fragment, SSL_write takes the payload whole;
+            # bundled: the engine cuts the plaintext itself
+            assert (engine._write_records == engine._io.write) is tls.backend.is_shared()
             sock.end(payload)
 
         server = tls.createServer({**AGENT1, "maxVersion": version}, on_secure)

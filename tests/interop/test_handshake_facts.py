@@ -4,6 +4,7 @@ keys, shared signature algorithms and record sizes."""
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -156,3 +157,201 @@ c.on('end', () => out({{max: Math.max(...sizes), total: sizes.reduce((a, b) => a
         assert got == {"max": 768, "total": 10000}
 
     run_loop(main)
+
+
+class RecordTap:
+    """A TCP relay to ``port`` noting the (content type, length) of every TLS record the
+    client sends: what is on the wire, whichever library wrote it."""
+
+    def __init__(self, port: int) -> None:
+        self.target = port
+        self.records: list[tuple[int, int]] = []
+        self._buf = b""
+        self._server: asyncio.AbstractServer | None = None
+        self._writers: list[asyncio.StreamWriter] = []
+
+    async def start(self) -> int:
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        return int(self._server.sockets[0].getsockname()[1])
+
+    def _note(self, data: bytes) -> None:
+        self._buf += data
+        while len(self._buf) >= 5:
+            size = int.from_bytes(self._buf[3:5], "big")
+            if len(self._buf) < 5 + size:
+                return
+            self.records.append((self._buf[0], size))
+            self._buf = self._buf[5 + size:]
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target)
+        self._writers += [writer, up_writer]
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter,
+                       note: bool) -> None:
+            while data := await src.read(65536):
+                if note:
+                    self._note(data)
+                dst.write(data)
+            dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer, True), pipe(up_reader, writer, False),
+                             return_exceptions=True)
+
+    def close(self) -> None:
+        for writer in self._writers:
+            writer.close()
+        if self._server is not None:
+            self._server.close()
+
+
+# setMaxSendFragment before the handshake: Node's SSL_set_max_send_fragment cuts every record
+# the SSL writes, so a client certificate larger than the limit travels in several handshake
+# records.  The shared backend calls the same function; the bundled one cuts application data.
+_FRAGMENT_CLIENT = NODE_PRELUDE + """
+const o = JSON.parse(process.argv[1]);
+const c = tls.connect({port: o.port, host: '127.0.0.1', rejectUnauthorized: false,
+  maxVersion: 'TLSv1.2', key: fs.readFileSync('agent1-key.pem'),
+  cert: fs.readFileSync('agent1-cert.pem')});
+out({set: c.setMaxSendFragment(512)});
+c.on('secureConnect', () => c.end('y'.repeat(3000)));
+c.on('close', () => out({closed: true}));
+c.resume();
+"""
+
+
+def test_max_send_fragment_before_the_handshake_cuts_records_like_node() -> None:
+    async def main() -> None:
+        received: list[bytes] = []
+
+        def on_secure(sock: tls.TLSSocket) -> None:
+            sock.on("data", received.append)
+            sock.on("end", sock.end)
+
+        server = tls.createServer({"key": key("agent1-key.pem"), "cert": key("agent1-cert.pem"),
+                                   "requestCert": True, "rejectUnauthorized": False},
+                                  on_secure)
+        port = await listening(server)
+
+        node_tap = RecordTap(port)
+        node = await NodePeer.start(_FRAGMENT_CLIENT.replace(
+            "process.argv[1]", repr(json.dumps({"port": await node_tap.start()}))))
+        assert await node.message() == {"set": True}
+        assert await node.message() == {"closed": True}
+        await node.close()
+
+        ours_tap = RecordTap(port)
+        client = tls.connect(await ours_tap.start(), "127.0.0.1", {
+            "rejectUnauthorized": False, "maxVersion": "TLSv1.2",
+            "key": key("agent1-key.pem"), "cert": key("agent1-cert.pem")})
+        assert client.setMaxSendFragment(512) is True
+        client.on("secureConnect", lambda: client.end(b"y" * 3000))
+        client.resume()
+        await once(client, "close")
+        node_tap.close()
+        ours_tap.close()
+        server.close()
+        assert b"".join(received) == b"y" * 6000
+
+        def handshake(tap: RecordTap) -> list[int]:
+            return [size for kind, size in tap.records if kind == 22]
+
+        def app_data(tap: RecordTap) -> list[int]:
+            return [size for kind, size in tap.records if kind == 23]
+
+        # Node: the Certificate (about 1 KB) went out in records of at most 512 bytes
+        # (encrypted records carry 512 + explicit IV / tag overhead)
+        assert max(handshake(node_tap)) <= 512 and len(handshake(node_tap)) >= 4
+        assert max(app_data(node_tap)) <= 512 + 40
+        assert max(app_data(ours_tap)) <= 512 + 40
+        if tls.backend.is_shared():
+            # the same OpenSSL call: after the ClientHello, record for record what Node sent
+            assert max(handshake(ours_tap)) <= 512
+            assert ours_tap.records[1:] == node_tap.records[1:]
+        else:
+            # the bundled backend cuts application data only: the Certificate is one record
+            assert max(handshake(ours_tap)) > 512
+
+    run_loop(main)
+
+
+# getSharedSigalgs on both ends of the same handshakes: a Node 20 pair gives the reference;
+# then a nodessl client with a Node server, and a Node client with a nodessl server.
+_SIGALGS_SERVER = NODE_PRELUDE + """
+const o = JSON.parse(process.argv[1]);
+const s = tls.createServer({key: fs.readFileSync('agent1-key.pem'),
+  cert: fs.readFileSync('agent1-cert.pem'), maxVersion: o.version, requestCert: o.request,
+  rejectUnauthorized: false}, (c) => { out({server: c.getSharedSigalgs()}); c.end(); });
+s.listen(0, '127.0.0.1', () => out({port: s.address().port}));
+process.stdin.on('end', () => s.close()); process.stdin.resume();
+"""
+_SIGALGS_CLIENT = NODE_PRELUDE + """
+const o = JSON.parse(process.argv[1]);
+const c = tls.connect({port: o.port, host: '127.0.0.1', rejectUnauthorized: false,
+  ...(o.cert ? {key: fs.readFileSync('agent2-key.pem'), cert: fs.readFileSync('agent2-cert.pem')}
+             : {})}, () => out({client: c.getSharedSigalgs()}));
+c.resume();
+"""
+
+
+def _node_script(script: str, config: dict[str, Any]) -> str:
+    return script.replace("process.argv[1]", repr(json.dumps(config)))
+
+
+@pytest.mark.parametrize("version", ["TLSv1.3", "TLSv1.2"])
+@pytest.mark.parametrize(("request_cert", "client_cert"),
+                         [(False, False), (True, False), (True, True)],
+                         ids=["no-request", "request-no-cert", "request-cert"])
+def test_shared_sigalgs_match_node_on_both_ends(version: str, request_cert: bool,
+                                                client_cert: bool) -> None:
+    async def node_client(port: int) -> list[str]:
+        peer = await NodePeer.start(_node_script(_SIGALGS_CLIENT,
+                                                 {"port": port, "cert": client_cert}))
+        got = (await peer.message())["client"]
+        await peer.close()
+        return list(got)
+
+    async def main() -> dict[str, list[str]]:
+        node_server = await NodePeer.start(_node_script(
+            _SIGALGS_SERVER, {"version": version, "request": request_cert}))
+        node_port = (await node_server.message())["port"]
+        lists: dict[str, list[str]] = {"ref_client": await node_client(node_port)}
+        lists["ref_server"] = (await node_server.message())["server"]
+
+        client = tls.connect(node_port, "127.0.0.1", {
+            "rejectUnauthorized": False,
+            **({"key": key("agent2-key.pem"), "cert": key("agent2-cert.pem")}
+               if client_cert else {})})
+        await once(client, "secureConnect")
+        lists["ours_client"] = client.getSharedSigalgs()
+        lists["node_server_with_ours"] = (await node_server.message())["server"]
+        client.destroy()
+        assert node_server.proc.stdin is not None
+        node_server.proc.stdin.close()
+        await node_server.close()
+
+        seen: asyncio.Future[list[str]] = asyncio.get_running_loop().create_future()
+        server = tls.createServer({"key": key("agent1-key.pem"), "cert": key("agent1-cert.pem"),
+                                   "maxVersion": version, "requestCert": request_cert,
+                                   "rejectUnauthorized": False},
+                                  lambda c: (seen.set_result(c.getSharedSigalgs()), c.end()))
+        lists["node_client_with_ours"] = await node_client(await listening(server))
+        lists["ours_server"] = await seen
+        server.close()
+        return lists
+
+    got = run_loop(main)
+    # Node's pair: a server always shares; a client only after a CertificateRequest
+    assert got["ref_server"]
+    assert bool(got["ref_client"]) is request_cert
+    # the Node ends report the same with a nodessl peer, and nodessl what Node reports
+    assert got["node_server_with_ours"] == got["ours_server"] == got["ref_server"]
+    assert got["node_client_with_ours"] == got["ref_client"]
+    if not tls.backend.is_shared() and version == "TLSv1.3" and request_cert \
+            and not client_cert:
+        # the bundled backend reads a TLS 1.3 CertificateRequest (encrypted) only on clients
+        # that have a certificate to answer it with (sigalgs.client_watches); the shared
+        # backend asks OpenSSL, which kept the list
+        assert got["ours_client"] == []
+    else:
+        assert got["ours_client"] == got["ref_client"]
