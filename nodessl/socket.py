@@ -554,14 +554,6 @@ class TLSSocket(net.Socket):
             return
         self._engine.conn.set_context(context.context_for(self._features.active))
 
-    def _join_message_observers(self, observer: MessageObserver) -> bool:
-        """Have ``observer`` see the messages from now on, when the running connection has
-        the message callback (else False: it cannot be added any more)."""
-        if not self._features.message_observers:
-            return False
-        self._features.message_observers.append(observer)
-        return True
-
     def _set_peer_verification(self, request_cert: bool, reject_unauthorized: bool) -> None:
         """New ``requestCert`` / ``rejectUnauthorized`` (``renegotiate(options)``); the
         caller updates the connection's verify mode."""

@@ -5,19 +5,20 @@ Why: Node's ``tlsSocket.enableTrace()`` (and the ``enableTrace`` option) install
 On the shared backend the tracer calls that very ``SSL_trace`` (from the opened libssl, into
 a memory BIO: :class:`nodessl.openssl.TraceBIO`) with each message the callback sees, so the
 text is OpenSSL's, byte for byte what Node prints.  ``SSL_trace`` is not in the binding
-pyOpenSSL ships, so on the bundled backend this module formats the same callback's input (``TLSSocket._observe_messages``) in the spirit of OpenSSL 3.0's output:
+pyOpenSSL ships, so on the bundled backend this module formats the same callback's input
+(``TLSSocket._observe_messages``) in the spirit of OpenSSL 3.0's output:
 ``Sent Record`` / ``Received Record``, the record header (version, content type, length),
 TLS 1.3's inner content type, handshake messages by name and length with the hello
 messages, certificates and finished messages decoded, alerts and change_cipher_spec.  The
 name tables are data below.  Like Node's, the format is for people, not for parsing.
 
-How: the message callback lives on the context and must be chosen before a connection
-starts (see openssl.install_msg_callback).  ``enableTrace()`` before the engine starts
-(e.g. right after ``tls.connect`` returns: TCP is still connecting) traces everything.
-Called later it can only join a message callback the connection already has; otherwise it
-cannot trace this connection and says so with a ``RuntimeWarning`` instead of silently
-doing nothing (Node can start tracing mid-connection; use the ``enableTrace`` option, or
-call ``enableTrace()`` before the handshake, to trace a connection from its start).
+How: the message callback belongs to the connection (see hooks.py).  ``enableTrace()``
+before the engine starts (e.g. right after ``tls.connect`` returns: TCP is still
+connecting) traces everything.  Called later, it joins a message callback the connection
+already has, or gives it one where the binding can (the shared backend), and traces from
+then on as Node does; the bundled binding cannot give a running connection a message
+callback, so there it says so with a ``RuntimeWarning`` instead of silently doing nothing
+(use the ``enableTrace`` option, or call ``enableTrace()`` before the handshake).
 Each message is written to ``sys.stderr`` as it is at that moment.
 """
 
@@ -53,10 +54,8 @@ class Host(Protocol):
         """The OpenSSL connection once TLS started, else None."""
 
     def _observe_messages(self, observer: MessageObserver) -> bool:
-        """Observe every message from the start; False once the connection started."""
-
-    def _join_message_observers(self, observer: MessageObserver) -> bool:
-        """Observe from now on, when the running connection has the message callback."""
+        """Observe every message from now on; False when the running connection cannot be
+        given the message callback any more."""
 
 VERSIONS: dict[int, str] = {
     0x0002: "SSL 2.0", 0x0300: "SSL 3.0", 0x0301: "TLS 1.0", 0x0302: "TLS 1.1",
@@ -434,9 +433,8 @@ def enable(sock: Host) -> Tracer | None:
     tracer = Tracer(sock)
     if sock._observe_messages(tracer):
         return tracer
-    if sock._join_message_observers(tracer):
-        return tracer  # the connection already has the message callback: joined it
     warnings.warn("enableTrace(): this TLS connection started without a message callback "
-                  "and cannot be traced; use the enableTrace option or call enableTrace() "
-                  "before the handshake starts", RuntimeWarning, stacklevel=3)
+                  "and cannot be traced on the bundled backend (the shared backend can); use "
+                  "the enableTrace option or call enableTrace() before the handshake starts",
+                  RuntimeWarning, stacklevel=3)
     return None
