@@ -23,7 +23,7 @@ Sections: error queue · constants · backends (the shared libssl, reached with 
 the binding links one) · context configuration · certificate stores ·
 connection settings and queries · object names · record I/O · sessions · callbacks (hooks) (the engine's per-record calls,
 SSL_read/SSL_write/BIO_read/BIO_write with return codes instead of exceptions) · shared backend only:
-ticket keys, the external session cache.
+ticket keys, the external session cache, engines.
 """
 
 from __future__ import annotations
@@ -134,6 +134,10 @@ __all__ = [
     "cipher_suite_name",
     "SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION",
     "set_connection_options",
+    # engines (shared backend on an OpenSSL with the ENGINE API)
+    "ENGINES_SUPPORTED",
+    "engine_private_key",
+    "set_client_cert_engine",
 ]
 
 # -- error queue -----------------------------------------------------------------------------
@@ -1447,8 +1451,10 @@ def _engine_load_error(engine_id: str) -> SSLError:
     """Node's CryptoErrorStore::ToException for a failed LoadEngineById."""
     queue = [format_error(e) for e in error_queue()]
     if not queue:
-        return SSLError(f'Engine "{engine_id}" was not found', None)
-    return SSLError(queue[0], None, opensslErrorStack=queue[:0:-1])
+        return SSLError(f'Engine "{engine_id}" was not found', None, library=None,
+                        reason=None)
+    return SSLError(queue[0], None, library=None, reason=None,
+                    opensslErrorStack=queue[:0:-1])
 
 
 def _load_engine(engine_id: str) -> Any:
