@@ -166,6 +166,10 @@ def test_openssl_s_client_against_a_server_keyed_by_the_engine(
         arrived: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
         server = tls.createServer(ENGINE_SERVER, lambda s: s.on(
             "data", lambda d: arrived.done() or arrived.set_result(bytes(d))))
+        # a keylog listener makes the connection's context one built again from the options
+        # (context_for): the engine key is loaded again from the token for it
+        keylog: list[bytes] = []
+        server.on("keylog", lambda line, _sock: keylog.append(line))
         port = await listening(server)
         out, _err = await s_client(port, "-CAfile", "ca1-cert.pem", "-servername", "agent1",
                                    "-verify_return_error", stdin=b"through the token\n")
@@ -174,6 +178,7 @@ def test_openssl_s_client_against_a_server_keyed_by_the_engine(
         # TLS 1.3's CertificateVerify: an RSA-PSS signature made inside the token
         assert "Peer signature type: RSA-PSS" in out
         assert await arrived == b"through the token\n"
+        assert any(line.startswith(b"SERVER_HANDSHAKE_TRAFFIC_SECRET") for line in keylog)
         server.close()
 
     run_loop(main)
