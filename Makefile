@@ -35,6 +35,19 @@ $(SHARED_STAMP): pyproject.toml
 	NODESSL_BACKEND=shared $(SHARED_PY) -c 'import nodessl; print("shared backend:", nodessl.backend.openssl_version, nodessl.backend.library)'
 	touch $@
 
+# The engine tests on the shared backend (tests/interop/test_engine.py): Debian's pkcs11
+# engine for OpenSSL 3 and softhsm2, whose token holds the test key.
+ENGINE_DEBS  := softhsm2 libengine-pkcs11-openssl
+ENGINE_STAMP := $(SHARED_VENV)/.engine-debs
+
+$(ENGINE_STAMP): $(SHARED_STAMP)
+	@{ command -v softhsm2-util && ls /usr/lib/*/engines-3/pkcs11.so; } >/dev/null 2>&1 || { \
+	  echo "installing the engine test peers: $(ENGINE_DEBS)"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(ENGINE_DEBS) \
+	  || { $(SUDO) apt-get update -q && \
+	       $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(ENGINE_DEBS); }; }
+	touch $@
+
 $(KEYS): fixtures/keys/Makefile
 	$(MAKE) -C fixtures/keys -j2 all
 	touch $@
@@ -54,7 +67,7 @@ test: lint test-bundled test-shared
 test-bundled: $(STAMP) $(KEYS)
 	NODESSL_BACKEND=bundled $(PY) -m pytest -q tests
 
-test-shared: $(SHARED_STAMP) $(KEYS)
+test-shared: $(SHARED_STAMP) $(ENGINE_STAMP) $(KEYS)
 	NODESSL_BACKEND=shared $(SHARED_PY) -m pytest -q tests
 
 bench: $(STAMP) $(KEYS)

@@ -27,7 +27,9 @@ DHE only with ``dhparam``).  Beyond those defaults OpenSSL wins and a comment sa
 * an explicit ``ecdhCurve`` may name 4.0's groups (X25519MLKEM768, ...), and a TLS 1.2
   server whose ``ecdhCurve`` names an RFC 7919 ffdhe group negotiates DHE over it when the
   client offers it, with or without ``dhparam``;
-* there is no ENGINE support: engine options raise ``ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED``.
+* engines (``privateKeyEngine``/``privateKeyIdentifier``, ``clientCertEngine``) need an OpenSSL
+  with the ENGINE API, the shared backend's 3.x; on the bundled OpenSSL 4 they raise Node's
+  ``ERR_CRYPTO_CUSTOM_ENGINE_NOT_SUPPORTED``.
 """
 
 from __future__ import annotations
@@ -1241,9 +1243,15 @@ def _step_engine_key(b: _Build) -> None:
         # Both define the private key.
         raise invalid_arg_value(f"{b.name}.privateKeyIdentifier", identifier)
     if isinstance(identifier, str) and isinstance(engine, str):
-        # The OpenSSL under pyOpenSSL has no ENGINE API (gone in 4.0): what Node raises when
-        # built without engine support.
-        raise NodeError(*_ENGINE_NOT_SUPPORTED)
+        if not openssl.ENGINES_SUPPORTED:
+            # The bundled OpenSSL 4 has no ENGINE API: what Node raises when its OpenSSL
+            # was built without engines.
+            raise NodeError(*_ENGINE_NOT_SUPPORTED)
+        # Node's setEngineKey: the key stays in the engine (a pkcs11 token signs with it).
+        pkey = openssl.engine_private_key(engine, identifier)
+        openssl.use_private_key(b.ctx, pkey)
+        b.keys.append(pkey)
+        return
     if not isinstance(identifier, str):
         raise invalid_arg_type(f"{b.name}.privateKeyIdentifier",
                                "of type string or one of null or undefined", identifier)
@@ -1478,7 +1486,11 @@ def _step_pfx(b: _Build) -> None:
 def _step_client_cert_engine(b: _Build) -> None:
     engine = b.get("clientCertEngine")
     if isinstance(engine, str):
-        raise NodeError(*_ENGINE_NOT_SUPPORTED)
+        if not openssl.ENGINES_SUPPORTED:
+            raise NodeError(*_ENGINE_NOT_SUPPORTED)
+        # Node's setClientCertEngine: a client asks the engine for its certificate.
+        openssl.set_client_cert_engine(b.ctx, engine)
+        return
     if engine is not None:
         raise invalid_arg_type(f"{b.name}.clientCertEngine",
                                "of type string or one of null or undefined", engine)

@@ -24,7 +24,7 @@ the binding links one) · context configuration · certificate stores ·
 connection settings and queries · object names · record I/O · sessions · callbacks (hooks) (the engine's per-record calls,
 SSL_read/SSL_write/BIO_read/BIO_write with return codes instead of exceptions) · shared backend only:
 ticket keys, the external session cache, native record size / shared sigalgs / SSL_trace /
-certificate chains.
+certificate chains, engines.
 """
 
 from __future__ import annotations
@@ -136,6 +136,10 @@ __all__ = [
     "shared_sigalgs",
     "TraceBIO",
     "use_certificate_chain_native",
+    # engines (shared backend on an OpenSSL with the ENGINE API)
+    "ENGINES_SUPPORTED",
+    "engine_private_key",
+    "set_client_cert_engine",
 ]
 
 # -- error queue -----------------------------------------------------------------------------
@@ -1566,3 +1570,132 @@ def use_certificate_chain_native(ctx: SSL.Context, pem: bytes) -> None:
     for cert in extra:
         _check(_slib.SSL_CTX_ctrl(raw, _SSL_CTRL_CHAIN_CERT, 1, cert) == 1)  # add1: up-ref
     clear_errors()
+# -- shared backend only: engines (privateKeyEngine / privateKeyIdentifier / clientCertEngine) --
+#
+# OpenSSL 3's ENGINE API lives in the shared libcrypto beside the libssl opened above (dlsym
+# on that handle searches its dependencies too); the wheels' OpenSSL 4 has no ENGINE API at
+# all.  What Node 20's SecureContext does, step for step:
+#
+# * LoadEngineById: ENGINE_by_id(id) (which itself tries <ENGINESDIR>/<id>.so, e.g. Debian's
+#   libengine-pkcs11-openssl for "pkcs11"), else the "dynamic" engine with SO_PATH=id, LOAD.
+#   On failure Node raises the queued errors as one Error with no code: the oldest entry is
+#   the message, the others (newest first) are opensslErrorStack; with nothing queued the
+#   message is 'Engine "<id>" was not found'.
+# * setEngineKey: ENGINE_init ("Failure to initialize engine", ERR_CRYPTO_OPERATION_FAILED),
+#   ENGINE_load_private_key(engine, identifier, NULL, NULL), SSL_CTX_use_PrivateKey.
+# * setClientCertEngine: SSL_CTX_set_client_cert_engine (OpenSSL takes its own reference, and
+#   refuses engines without an SSL client-certificate loader: SSL_R_NO_CLIENT_CERT_METHOD).
+#
+# An engine a key was loaded from keeps one functional reference for the life of the process
+# (one per engine id): its keys may outlive any one context in SSL objects still open, and
+# finishing an engine such as pkcs11 closes the token session those keys sign with.
+
+_ENGINE_CDEF = """
+void *ENGINE_by_id(const char *);
+int ENGINE_ctrl_cmd_string(void *, const char *, const char *, int);
+int ENGINE_init(void *);
+int ENGINE_finish(void *);
+int ENGINE_free(void *);
+void *ENGINE_load_private_key(void *, const char *, void *, void *);
+int SSL_CTX_set_client_cert_engine(void *, void *);
+"""
+
+_ENGINES: dict[str, Any] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _engine_api() -> bool:
+    if _sffi is None:
+        return False
+    try:
+        _sffi.cdef(_ENGINE_CDEF)
+        _slib.ENGINE_by_id  # noqa: B018 - absent from an OpenSSL built with no-engine
+        _slib.SSL_CTX_set_client_cert_engine  # noqa: B018
+    except Exception:  # noqa: BLE001 - no ENGINE API: Node's "not supported" error
+        return False
+    return True
+
+
+ENGINES_SUPPORTED: bool = _engine_api()
+"""Whether the OpenSSL in use has the ENGINE API (the shared backend on OpenSSL 3 builds
+with engines; never the bundled OpenSSL 4).  Node only defines ``setEngineKey`` and
+``setClientCertEngine`` on such builds."""
+
+
+def _engine_load_error(engine_id: str) -> SSLError:
+    """Node's CryptoErrorStore::ToException for a failed LoadEngineById."""
+    queue = [format_error(e) for e in error_queue()]
+    if not queue:
+        return SSLError(f'Engine "{engine_id}" was not found', None, library=None,
+                        reason=None)
+    return SSLError(queue[0], None, library=None, reason=None,
+                    opensslErrorStack=queue[:0:-1])
+
+
+def _load_engine(engine_id: str) -> Any:
+    """Node's LoadEngineById: a structural reference to the engine, or its error."""
+    clear_errors()
+    name = engine_id.encode("utf-8")
+    engine = _slib.ENGINE_by_id(name)
+    if engine == _sffi.NULL:
+        engine = _slib.ENGINE_by_id(b"dynamic")
+        if engine != _sffi.NULL and (
+                not _slib.ENGINE_ctrl_cmd_string(engine, b"SO_PATH", name, 0)
+                or not _slib.ENGINE_ctrl_cmd_string(engine, b"LOAD", _sffi.NULL, 0)):
+            _slib.ENGINE_free(engine)
+            engine = _sffi.NULL
+    if engine == _sffi.NULL:
+        raise _engine_load_error(engine_id)
+    clear_errors()  # the attempts that failed before one succeeded are not errors
+    return engine
+
+
+def _initialised_engine(engine_id: str) -> Any:
+    """The engine ``engine_id``, loaded and ENGINE_init'ed once per process (see above)."""
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(engine_id)
+        if engine is not None:
+            return engine
+        engine = _load_engine(engine_id)
+        if not _slib.ENGINE_init(engine):
+            _slib.ENGINE_free(engine)
+            clear_errors()
+            raise NodeError("Failure to initialize engine", "ERR_CRYPTO_OPERATION_FAILED")
+        _ENGINES[engine_id] = engine
+        return engine
+
+
+def engine_private_key(engine_id: str, identifier: str) -> crypto.PKey:
+    """``ENGINE_load_private_key(engine, identifier)``: the key stays in the engine (a
+    pkcs11 token signs with it); the returned PKey only refers to it.  Node's errors: the
+    engine's (see :func:`_load_engine`), ``ERR_CRYPTO_OPERATION_FAILED`` "Failure to
+    initialize engine", then OpenSSL's first queued error, or a bare
+    ``ENGINE_load_private_key`` Error when the engine queued none."""
+    engine = _initialised_engine(engine_id)
+    clear_errors()
+    evp = _slib.ENGINE_load_private_key(engine, identifier.encode("utf-8"),
+                                        _sffi.NULL, _sffi.NULL)
+    if evp == _sffi.NULL:
+        queue = error_queue()
+        if not queue:
+            raise SSLError("ENGINE_load_private_key", None)
+        raise ssl_error_from_queue(queue)
+    # The same libcrypto: the EVP_PKEY is the binding's type too.
+    pkey = crypto.PKey.__new__(crypto.PKey)
+    pkey._pkey = _ffi.gc(_ffi.cast("EVP_PKEY *", int(_sffi.cast("uintptr_t", evp))),
+                         _lib.EVP_PKEY_free)
+    return pkey
+
+
+def set_client_cert_engine(ctx: SSL.Context, engine_id: str) -> None:
+    """``SSL_CTX_set_client_cert_engine``: a client made from ``ctx`` asks the engine for
+    its certificate and key when a server requests one.  OpenSSL's first queued error when
+    it refuses the engine (``ERR_SSL_NO_CLIENT_CERT_METHOD`` for one without that loader,
+    such as pkcs11)."""
+    engine = _load_engine(engine_id)
+    try:
+        clear_errors()
+        if not _slib.SSL_CTX_set_client_cert_engine(_s(ctx._context), engine):
+            raise ssl_error_from_queue()
+    finally:
+        _slib.ENGINE_free(engine)  # the context holds its own reference

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import alpn, backend, extensions, net, psk, sni
-from .context import SecureContext, _is_buffer
+from .context import SecureContext, _is_buffer, _js_truthy
 from .errors import NodeError, invalid_arg_type
 from .events import captureRejectionSymbol
 from .socket import TLSSocket, create_secure_context
@@ -95,6 +95,38 @@ class Server(net.Server):
             raise invalid_arg_type("options", "of type object", options)
         self._options = {**self._options, **options}
         self._secure_context = self._build_context(self._options)
+
+    def setOptions(self, options: Mapping[str, Any]) -> None:
+        """Deprecated (DEP0122), as Node's ``server.setOptions(options)``: records the options
+        as properties of the server without rebuilding its context (use
+        :meth:`setSecureContext` for that).  ``requestCert``, ``rejectUnauthorized``,
+        ``ALPNProtocols``, ``pskCallback`` and ``pskIdentityHint`` apply to the connections
+        accepted afterwards; the others (``clientCertEngine``, ``key``, ``cert``, ...) only
+        become readable properties, as in Node."""
+        import warnings
+
+        warnings.warn("[DEP0122] Server.prototype.setOptions() is deprecated",
+                      DeprecationWarning, stacklevel=2)
+        self._requestCert = options.get("requestCert") is True
+        self._rejectUnauthorized = options.get("rejectUnauthorized") is not False
+        # Node copies each of these only when it is truthy (`if (options.x) this.x = ...`).
+        for name in ("pfx", "key", "passphrase", "cert", "clientCertEngine", "ca",
+                     "minVersion", "maxVersion", "secureProtocol", "crl", "ciphers",
+                     "dhparam", "sessionTimeout", "ticketKeys"):
+            if _js_truthy(options.get(name)):
+                setattr(self, name, options[name])
+        if options.get("ecdhCurve") is not None:
+            self.ecdhCurve = options["ecdhCurve"]
+        honor = options.get("honorCipherOrder")
+        self.honorCipherOrder = True if honor is None else _js_truthy(honor)
+        if _js_truthy(options.get("secureOptions")):
+            self.secureOptions = options["secureOptions"]
+        sid = options.get("sessionIdContext")
+        self.sessionIdContext = sid if _js_truthy(sid) else _default_session_id_context()
+        # What Node's tlsConnectionListener reads from the server for each new connection.
+        for name in ("ALPNProtocols", "pskCallback", "pskIdentityHint"):
+            if _js_truthy(options.get(name)):
+                self._options = {**self._options, name: options[name]}
 
     def _add_event_handler(self, event: str, k: Callable[..., Any], v: Callable[..., Any]) -> Any:
         # 'newSession'/'resumeSession' need the session-cache callbacks only the shared

@@ -208,3 +208,32 @@ def test_accepted_sockets_know_their_server() -> None:
 
     assert node_seen["tlsSocketServerIsServer"] is True
     assert run_loop(main) == node_seen
+
+
+def test_set_options_is_deprecated_and_applies_request_cert_to_new_connections() -> None:
+    """Node's ``server.setOptions`` (DEP0122): ``requestCert``/``rejectUnauthorized`` apply
+    to the connections accepted afterwards; context options (``clientCertEngine``, ``key``,
+    ...) only become properties of the server, its context unchanged."""
+    async def main() -> None:
+        peers: list[Any] = []
+        server = tls.createServer({"key": key("agent1-key.pem"), "cert": key("agent1-cert.pem")},
+                                  lambda s: (peers.append(s.getPeerCertificate()), s.end()))
+        before = server._secure_context
+        with pytest.warns(DeprecationWarning, match=r"\[DEP0122\] Server\.prototype\.setOptions"):
+            server.setOptions({"requestCert": True, "rejectUnauthorized": False,
+                               "clientCertEngine": "x", "key": key("agent2-key.pem")})
+        assert server.clientCertEngine == "x" and server.key == key("agent2-key.pem")
+        assert server._secure_context is before
+        assert server.honorCipherOrder is True and len(server.sessionIdContext) == 32
+        port = await listening(server)
+        client = tls.connect(port, "127.0.0.1", {"key": key("agent2-key.pem"),
+                                                 "cert": key("agent2-cert.pem"),
+                                                 "rejectUnauthorized": False})
+        client.resume()
+        await once(client, "close")
+        server.close()
+        # asked for a certificate (requestCert) and kept the connection although it is
+        # self-signed (rejectUnauthorized: false)
+        assert [p["subject"]["CN"] for p in peers] == ["agent2"]
+
+    run_loop(main)

@@ -4,12 +4,7 @@
 DEP0122.
 """
 
-import pytest
-
 import nodessl as tls
-
-pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "issue 9: server: no Server.setOptions() (Node's deprecated setOptions sets clientCertEngine etc. on the server and warns DEP0122)"))
 
 NODE_TEST = "test-tls-server-setoptions-clientcertengine.js"
 
