@@ -156,8 +156,22 @@ class _Wire(asyncio.BufferedProtocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+        # The selector transport starts reading with a callback it queued before this one,
+        # and asyncio before 3.11.4 (gh-103607, Debian 12's 3.11.2) starts it even when
+        # pause_reading() was called in here (a server's pauseOnConnect): the reader is
+        # registered while the transport says it is paused, and the connection is read.
+        # Once that start has run, a pause is applied again.
+        asyncio.get_running_loop().call_soon(self._settle_pause)
         if self.owner is not None:
             self.owner._wire_connected(self)
+
+    def _settle_pause(self) -> None:
+        transport = self.transport
+        if transport is not None and not transport.is_closing() and not transport.is_reading():
+            # resume then pause: the only way to remove the reader asyncio registered
+            # behind the pause (a no-op pair where the pause already held)
+            transport.resume_reading()
+            transport.pause_reading()
 
     def get_buffer(self, sizehint: int) -> memoryview:
         return _SHARED_VIEW

@@ -640,15 +640,7 @@ def _active_programs(case: str) -> tuple[str, str]:
     return python, node
 
 
-_OLD_ASYNCIO = pytest.mark.xfail(sys.version_info < (3, 11, 7), strict=True, reason=(
-    "net: on Python 3.11.2 (Debian 12's, the shared backend's venv) a client's pending 64 MiB "
-    "write does not keep nodessl.run alive (the transport holds 63 MB, yet the program ends "
-    "after 'connect'); on 3.11.7 it does, as in Node. Not an OpenSSL matter: left for net.py"))
-
-
-@pytest.mark.parametrize("case", [
-    pytest.param(case, marks=_OLD_ASYNCIO) if case.startswith("a write the peer") else case
-    for case in _ACTIVE_CASES])
+@pytest.mark.parametrize("case", list(_ACTIVE_CASES))
 def test_a_socket_keeps_the_program_alive_only_while_active_like_node(case: str) -> None:
     python_code, node_code = _active_programs(case)
     python = run_python_program(python_code)

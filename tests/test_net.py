@@ -336,6 +336,9 @@ def test_pause_on_connect_delivers_nothing_until_resume() -> None:
         await written
         await asyncio.sleep(0.05)  # nothing to await: the point is that nothing happens
         assert got == [] and conn.isPaused()
+        # not read at all, as in Node (libuv never starts reading): nothing was taken off
+        # the wire into the socket's buffer either
+        assert conn.bytesRead == 0 and conn.readableLength == 0
         conn.resume()
         client.end()
         await once(conn, "end")
