@@ -266,8 +266,11 @@ class _Timers:
     def schedule_immediates(self) -> None:
         if self.immediate_handle is None and self.immediates:
             # A due asyncio timer runs after the I/O callbacks of the loop turn that
-            # finds it due: Node's check phase comes after its poll phase.
-            self.immediate_handle = self.loop.call_at(self.loop.time(), self.run_immediates)
+            # finds it due: Node's check phase comes after its poll phase.  Due at time 0,
+            # it sorts before every timeout, also one whose (whole-ms) due time is already
+            # past when a loaded machine reaches this line: the check phase comes before
+            # the next timers phase.
+            self.immediate_handle = self.loop.call_at(0.0, self.run_immediates)
 
     def run_immediates(self) -> None:
         self.immediate_handle = None

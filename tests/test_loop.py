@@ -216,22 +216,24 @@ def run_node_program(code: str) -> list[str]:
 
 
 def test_refed_timers_keep_the_program_alive_and_unrefed_ones_do_not_like_node() -> None:
-    # b comes far after the interval's three rounds so a loaded machine cannot swap them
+    # Timers due at the same moment run in order of their due times (here and in Node), so
+    # only the immediate could be overtaken on a loaded machine: 'a' leaves it 100 ms, and
+    # each other pair is at least 50 ms apart.
     python = run_python_program("""
         import nodessl
         from nodessl import setTimeout, setInterval, setImmediate, clearInterval, nextTick
 
         def main():
-            setTimeout(print, 400, "b at 400 ms")
-            setTimeout(print, 10, "a at 10 ms")
-            setTimeout(print, 1000, "never: unref'ed").unref()
+            setTimeout(print, 1000, "b at 1000 ms")
+            setTimeout(print, 100, "a at 100 ms")
+            setTimeout(print, 2000, "never: unref'ed").unref()
             n = [0]
             def on_interval():
                 n[0] += 1
                 print("interval", n[0])
                 if n[0] == 3:
                     clearInterval(iv)
-            iv = setInterval(on_interval, 15)
+            iv = setInterval(on_interval, 150)
             setImmediate(print, "immediate")
             nextTick(print, "tick")
             print("main")
@@ -240,22 +242,22 @@ def test_refed_timers_keep_the_program_alive_and_unrefed_ones_do_not_like_node()
         print("exit")
     """)
     node = run_node_program("""
-        setTimeout(console.log, 400, 'b at 400 ms');
-        setTimeout(console.log, 10, 'a at 10 ms');
-        setTimeout(console.log, 1000, "never: unref'ed").unref();
+        setTimeout(console.log, 1000, 'b at 1000 ms');
+        setTimeout(console.log, 100, 'a at 100 ms');
+        setTimeout(console.log, 2000, "never: unref'ed").unref();
         let n = 0;
         const iv = setInterval(() => {
           n++;
           console.log('interval', n);
           if (n === 3) clearInterval(iv);
-        }, 15);
+        }, 150);
         setImmediate(console.log, 'immediate');
         process.nextTick(console.log, 'tick');
         console.log('main');
         process.on('exit', () => console.log('exit'));
     """)
-    assert python == node == ["main", "tick", "immediate", "a at 10 ms", "interval 1",
-                              "interval 2", "interval 3", "b at 400 ms", "exit"]
+    assert python == node == ["main", "tick", "immediate", "a at 100 ms", "interval 1",
+                              "interval 2", "interval 3", "b at 1000 ms", "exit"]
 
 
 def test_an_unrefed_timer_alone_ends_the_program_and_ref_brings_it_back_like_node() -> None:
