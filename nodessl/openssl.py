@@ -24,7 +24,7 @@ the binding links one) · context configuration · certificate stores ·
 connection settings and queries · object names · record I/O · sessions · callbacks (hooks) (the engine's per-record calls,
 SSL_read/SSL_write/BIO_read/BIO_write with return codes instead of exceptions) · shared backend only:
 ticket keys, the external session cache, native record size / shared sigalgs / SSL_trace /
-certificate chains, engines.
+certificate chains, engines, NPN.
 """
 
 from __future__ import annotations
@@ -99,6 +99,12 @@ __all__ = [
     "SHARED_LIBRARY",
     "install_ticket_keys",
     "install_session_cache",
+    "install_npn",
+    "select_next_proto",
+    "npn_negotiated",
+    "limit_max_proto_version",
+    "OPENSSL_NPN_NEGOTIATED",
+    "OPENSSL_NPN_NO_OVERLAP",
     "RecordIO",
     "session_to_der",
     "set_session_der",
@@ -1699,3 +1705,142 @@ def set_client_cert_engine(ctx: SSL.Context, engine_id: str) -> None:
             raise ssl_error_from_queue()
     finally:
         _slib.ENGINE_free(engine)  # the context holds its own reference
+# -- shared backend only: NPN (nodessl.legacy's NPNProtocols / npnProtocol) ------------------
+#
+# Next Protocol Negotiation, the TLS <= 1.2 extension of Node 0.x-10.  OpenSSL reads the two
+# callbacks from the SSL's SSL_CTX when it needs them (s->ctx, so after an SNI switch the new
+# context's), and has no per-SSL setters: :func:`install_npn` puts them on the connection's
+# current SSL_CTX (setting a pointer again is harmless, so it is called at every configure and
+# context switch), and each callback asks the socket that owns the SSL.
+#
+# Server: ``owner._hook_npn_advertise() -> bytes | None``, the wire-format list to advertise;
+# an owner without the hook (or None) sends no NPN extension (SSL_TLSEXT_ERR_NOACK).  The
+# protocol the client chose is read after the handshake with :func:`npn_negotiated`.  OpenSSL
+# itself skips NPN when ALPN was agreed on (ALPN wins).
+# Client: the ClientHello carries the (empty) NPN extension whenever the context has a select
+# callback, and once the server advertised, the callback must pick something or the handshake
+# fails.  ``owner._hook_npn_select(advertised) -> bytes`` picks (see :func:`select_next_proto`);
+# an owner without the hook answers "http/1.1", as Node <= 10 did for a client with no
+# NPNProtocols (a client sharing a context with an NPN client).
+
+_NPN_CDEF = """
+void SSL_CTX_set_next_protos_advertised_cb(void *, int (*)(void *, const unsigned char **,
+    unsigned int *, void *), void *);
+void SSL_CTX_set_next_proto_select_cb(void *, int (*)(void *, unsigned char **,
+    unsigned char *, const unsigned char *, unsigned int, void *), void *);
+void SSL_get0_next_proto_negotiated(const void *, const unsigned char **, unsigned int *);
+int SSL_select_next_proto(unsigned char **, unsigned char *, const unsigned char *,
+    unsigned int, const unsigned char *, unsigned int);
+"""
+# tls1.h / ssl.h
+_SSL_TLSEXT_ERR_OK = 0
+_SSL_TLSEXT_ERR_NOACK = 3
+OPENSSL_NPN_NEGOTIATED = 1
+OPENSSL_NPN_NO_OVERLAP = 2
+_SSL_CTRL_SET_MAX_PROTO_VERSION = 124
+_SSL_CTRL_GET_MIN_PROTO_VERSION = 130
+_SSL_CTRL_GET_MAX_PROTO_VERSION = 131
+_NPN_OLD_NODE_DEFAULT = b"http/1.1"
+
+# The C buffers handed to OpenSSL must outlive the callback's return: one per owner, replaced
+# by its next answer (weak keys, so they go with the socket).
+_npn_buffers: Any = None
+
+
+def _npn_keep(owner: Any, data: bytes) -> Any:
+    buf = _sffi.new("unsigned char[]", data or b"\0")
+    _npn_buffers[owner] = buf
+    return buf
+
+
+def _npn_advertise_cb_impl(ssl: Any, out: Any, outlen: Any, _arg: Any) -> int:
+    owner = _owner_of(_binding_ssl(ssl))
+    hook = getattr(owner, "_hook_npn_advertise", None)
+    if hook is None:
+        return _SSL_TLSEXT_ERR_NOACK
+    try:
+        wire = hook()
+        if wire is None:
+            return _SSL_TLSEXT_ERR_NOACK
+        out[0] = _npn_keep(owner, wire)
+        outlen[0] = len(wire)
+        return _SSL_TLSEXT_ERR_OK
+    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
+        _store_error(owner, exc)
+        return _SSL_TLSEXT_ERR_NOACK
+
+
+def _npn_select_cb_impl(ssl: Any, out: Any, outlen: Any, in_: Any, inlen: int,
+                        _arg: Any) -> int:
+    owner = _owner_of(_binding_ssl(ssl))
+    hook = getattr(owner, "_hook_npn_select", None)
+    try:
+        chosen = (hook(_sffi.buffer(in_, inlen)[:]) if hook is not None
+                  else _NPN_OLD_NODE_DEFAULT)
+        if not chosen or len(chosen) > 255:
+            raise ValueError(f"NPN selection must be 1 to 255 bytes, not {len(chosen)}")
+        # OpenSSL copies the choice as soon as the callback returns
+        out[0] = _npn_keep(owner, chosen) if owner is not None else _NPN_DEFAULT_BUF
+        outlen[0] = len(chosen)
+        return _SSL_TLSEXT_ERR_OK
+    except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
+        _store_error(owner, exc)
+        return 1  # anything but OK: OpenSSL ends the handshake (handshake_failure)
+
+
+if _sffi is not None:
+    import weakref as _weakref
+
+    _sffi.cdef(_NPN_CDEF)
+    _npn_buffers = _weakref.WeakKeyDictionary()
+    _NPN_DEFAULT_BUF = _sffi.new("unsigned char[]", _NPN_OLD_NODE_DEFAULT)
+    _npn_advertise_cb = _sffi.callback(
+        "int(void *, const unsigned char **, unsigned int *, void *)", _npn_advertise_cb_impl)
+    _npn_select_cb = _sffi.callback(
+        "int(void *, unsigned char **, unsigned char *, const unsigned char *, unsigned int, "
+        "void *)", _npn_select_cb_impl)
+
+
+def install_npn(conn: SSL.Connection, *, server: bool) -> None:
+    """Shared backend: the NPN callback of ``server``'s side (see above) on the SSL_CTX
+    ``conn`` uses now."""
+    raw = _slib.SSL_get_SSL_CTX(_s(conn._ssl))  # type: ignore[attr-defined]
+    if server:
+        _slib.SSL_CTX_set_next_protos_advertised_cb(raw, _npn_advertise_cb, _sffi.NULL)
+    else:
+        _slib.SSL_CTX_set_next_proto_select_cb(raw, _npn_select_cb, _sffi.NULL)
+
+
+def select_next_proto(advertised: bytes, preferred: bytes) -> tuple[int, bytes]:
+    """OpenSSL's ``SSL_select_next_proto`` over two wire-format lists: ``(status, chosen)``,
+    the first of the server's ``advertised`` protocols the client also has in ``preferred``
+    (OPENSSL_NPN_NEGOTIATED), else the client's first (OPENSSL_NPN_NO_OVERLAP)."""
+    out = _sffi.new("unsigned char **")
+    outlen = _sffi.new("unsigned char *")
+    server = _sffi.new("unsigned char[]", advertised or b"\0")
+    client = _sffi.new("unsigned char[]", preferred or b"\0")
+    status = _slib.SSL_select_next_proto(out, outlen, server, len(advertised),
+                                         client, len(preferred))
+    chosen = _sffi.buffer(out[0], outlen[0])[:] if out[0] != _sffi.NULL else b""
+    return status, chosen
+
+
+def npn_negotiated(conn: SSL.Connection) -> bytes | None:
+    """Shared backend: the protocol NPN agreed on for ``conn`` (None when none was)."""
+    data = _sffi.new("const unsigned char **")
+    length = _sffi.new("unsigned int *")
+    _slib.SSL_get0_next_proto_negotiated(_s(conn._ssl), data, length)  # type: ignore[attr-defined]
+    if data[0] == _sffi.NULL or not length[0]:
+        return None
+    return _sffi.buffer(data[0], length[0])[:]
+
+
+def limit_max_proto_version(conn: SSL.Connection, version: int) -> bool:
+    """Shared backend: lower ``conn``'s highest protocol version to ``version`` when it allows
+    more and its lowest is not above it (never raises it); whether it was lowered."""
+    ssl = _s(conn._ssl)  # type: ignore[attr-defined]
+    highest = _slib.SSL_ctrl(ssl, _SSL_CTRL_GET_MAX_PROTO_VERSION, 0, _sffi.NULL)
+    lowest = _slib.SSL_ctrl(ssl, _SSL_CTRL_GET_MIN_PROTO_VERSION, 0, _sffi.NULL)
+    if (highest and highest <= version) or lowest > version:
+        return False
+    return _slib.SSL_ctrl(ssl, _SSL_CTRL_SET_MAX_PROTO_VERSION, version, _sffi.NULL) == 1

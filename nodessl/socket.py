@@ -209,8 +209,12 @@ class TLSSocket(net.Socket):
 
     @property
     def npnProtocol(self) -> str | bool | None:
-        """Legacy: None unless ``NPNProtocols`` was given; then ALPN's result, through which
-        :mod:`nodessl.legacy` serves it (False when nothing was agreed)."""
+        """Legacy: None unless ``NPNProtocols`` was given; then what :mod:`nodessl.legacy`
+        negotiated (real NPN on the shared backend, ALPN's result on the bundled one; False
+        when nothing was agreed)."""
+        npn = getattr(self, "_npn", None)  # nodessl.legacy.npn.Negotiation (shared backend)
+        if npn is not None:
+            return npn.result(self)
         if self._tlsOptions.get("NPNProtocols") is None:
             return None
         return self.alpnProtocol
@@ -515,6 +519,7 @@ class TLSSocket(net.Socket):
                 _ossl.set_alpn_protos(conn, self._features.alpn_wire)
             if self._features.request_ocsp:
                 _ossl.request_ocsp(conn)
+        extensions.configure_connection(self, conn)  # layers above (nodessl.legacy's NPN)
 
     def _arm_handshake_timeout(self) -> None:
         # Node: only a handshakeTimeout option (tls.Server passes its own) arms it
@@ -553,6 +558,7 @@ class TLSSocket(net.Socket):
                 reason="passed a null parameter")
             return
         self._engine.conn.set_context(context.context_for(self._features.active))
+        extensions.configure_connection(self, self._engine.conn)  # its hooks on the new context
 
     def _set_peer_verification(self, request_cert: bool, reject_unauthorized: bool) -> None:
         """New ``requestCert`` / ``rejectUnauthorized`` (``renegotiate(options)``); the

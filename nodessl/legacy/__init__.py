@@ -11,14 +11,16 @@ For programs from the Node 0.4-0.12 era (seeds 001, 002, 004) and IoT.js (seed 0
   as in Node 0.4 and IoT.js: ``rejectUnauthorized`` defaults to False);
 * :func:`getLegacyCiphers` and the ``NODE_LEGACY_CIPHER_LIST`` / ``NODE_CIPHER_LIST``
   switches;
-* ``NPNProtocols`` / ``npnProtocol``, served through ALPN (:class:`NPNWarning`), the
+* ``NPNProtocols`` / ``npnProtocol`` (real NPN on the shared backend, served through ALPN
+  on the bundled one with :class:`NPNWarning`; see :mod:`nodessl.legacy.npn`), the
   one-argument ``SNICallback(servername)``, the server's ``clientError`` event and
   ``server.connections`` work on the modern objects themselves.
 
 This package is a leaf: the core never imports it.  Importing it registers its option
-adapters with :mod:`nodessl.extensions`, so from then on every ``TLSSocket`` and
-``tls.Server`` (``nodessl.createServer`` too) takes the old option forms; a program that
-imports only ``nodessl`` gets Node 20's behaviour, which ignores ``NPNProtocols``.
+adapters (and, for NPN, a connection hook) with :mod:`nodessl.extensions`, so from then on
+every ``TLSSocket`` and ``tls.Server`` (``nodessl.createServer`` too) takes the old option
+forms; a program that imports only ``nodessl`` gets Node 20's behaviour, which ignores
+``NPNProtocols``.
 
 The rest of the ``tls`` surface (``createServer``, ``createSecureContext``, ``TLSSocket``
 …) is re-exported, so an old program needs one import.  Importing this package warns
@@ -89,9 +91,9 @@ if TYPE_CHECKING:
 def _socket_options(options: Mapping[str, Any]) -> dict[str, Any]:
     if options.get("NPNProtocols") is None:
         return dict(options)
-    from .npn import serve_through_alpn
+    from .npn import adapt
 
-    return serve_through_alpn(options)
+    return adapt(options)
 
 
 def _server_options(options: Mapping[str, Any]) -> dict[str, Any]:
@@ -102,10 +104,23 @@ def _server_options(options: Mapping[str, Any]) -> dict[str, Any]:
     return modernize(options)
 
 
+def _configure_connection(sock: Any, conn: Any) -> None:
+    if getattr(sock, "_npn", None) is None and sock._tlsOptions.get("NPNProtocols") is None:
+        return  # the common case: nothing of this layer's
+    from .. import backend
+
+    if backend.is_shared():
+        from .npn import configure
+
+        configure(sock, conn)
+
+
 # This layer plugs into the core, never the other way round: from now on TLSSockets and
-# servers accept the old option forms.  (Lazy: the core may still be importing.)
+# servers accept the old option forms, and (shared backend) NPN is negotiated for real.
+# (Lazy: the core may still be importing.)
 _extensions.add_socket_adapter(_socket_options)
 _extensions.add_server_adapter(_server_options)
+_extensions.add_connection_hook(_configure_connection)
 
 
 def __getattr__(name: str) -> Any:

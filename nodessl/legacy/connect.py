@@ -16,6 +16,7 @@ from typing import Any
 from .. import net
 from ..client import connect as _connect
 from ..socket import TLSSocket
+from .npn import ask_as_old_node
 from .options import modernize
 
 __all__ = ["connect"]
@@ -29,4 +30,6 @@ def connect(*args: Any, **kwargs: Any) -> TLSSocket:
     options.update(kwargs)
     options = modernize(options)
     options.setdefault("rejectUnauthorized", False)
-    return _connect(options, cb) if cb is not None else _connect(options)
+    sock = _connect(options, cb) if cb is not None else _connect(options)
+    ask_as_old_node(sock)  # NPN's "http/1.1" without NPNProtocols (shared backend)
+    return sock

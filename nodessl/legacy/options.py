@@ -1,6 +1,7 @@
 """Old option forms in their modern shape, applied where servers and pairs read options.
 
-* ``NPNProtocols`` → ``ALPNProtocols`` (see :mod:`nodessl.legacy.npn`);
+* ``NPNProtocols`` → ``ALPNProtocols`` on the bundled backend (real NPN on the shared one;
+  see :mod:`nodessl.legacy.npn`);
 * Node 0.4's one-argument ``SNICallback(servername)``, which *returns* the context
   (``crypto.createCredentials(...).context``, a SecureContext, a Credentials object, or
   None for the default), is wrapped into the modern ``SNICallback(servername, cb)``, so
@@ -18,7 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .credentials import as_secure_context
-from .npn import serve_through_alpn
+from .npn import adapt
 
 __all__ = ["modernize", "modern_sni_callback", "is_one_argument"]
 
@@ -57,7 +58,7 @@ def modern_sni_callback(fn: Callable[..., Any]) -> Callable[[str, Callable[..., 
 
 def modernize(options: Mapping[str, Any]) -> dict[str, Any]:
     """``options`` with the old forms above rewritten (a new dict; the input is untouched)."""
-    opts = serve_through_alpn(options)
+    opts = adapt(options)
     sni = opts.get("SNICallback")
     if callable(sni):
         opts["SNICallback"] = modern_sni_callback(sni)
