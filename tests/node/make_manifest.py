@@ -65,7 +65,7 @@ def not_applicable() -> dict[str, str]:
 _COND_XFAIL = re.compile(r"pytest\.mark\.xfail\(\s*(?!strict|reason)(.+?),\s*strict=True,\s*"
                          r"reason=\s*(\(?\s*[\"']|[A-Za-z_]\w*)", re.S)
 _LITERAL = re.compile(r"\(?\s*([\"'])(.*?)\1", re.S)
-# conditions under which an "issue 9" port fails on the bundled backend only
+# conditions under which a port whose reason starts "bundled backend" fails there only
 _SHARED_PASSES = ("is_shared()", "BUNDLED", "openssl_version_number >=")
 
 
@@ -89,7 +89,7 @@ def status(node_file: str, na: dict[str, str]) -> tuple[str, str]:
             literal = _LITERAL.match(text, cond.start(2)) if raw[-1] in "\"'" else None
             reason = literal.group(2) if literal else named_string(port, raw)
             reason = reason or "(no reason given)"
-            if reason.lower().startswith("issue 9") and any(
+            if reason.lower().startswith("bundled backend") and any(
                     mark in condition for mark in _SHARED_PASSES):
                 return "passes on the shared backend", reason
             if condition.strip() == "backend.is_shared()":

@@ -13,7 +13,7 @@ from nodessl import backend, net
 NODE_TEST = "test-tls-alert-handling.js"
 
 pytestmark = pytest.mark.xfail(backend.openssl_version_number >= 0x30200000, strict=True, reason=(
-    "issue 9: needs a shared libssl 3.0 (the TLS 1.3 record layer of OpenSSL < 3.2): the bad "
+    "bundled backend: needs a shared libssl 3.0 (the TLS 1.3 record layer of OpenSSL < 3.2): the bad "
     "record arrives on an established TLS 1.3 connection, where OpenSSL 3.0 checks the record "
     "version first (ERR_SSL_WRONG_VERSION_NUMBER, encrypted protocol_version alert) and the "
     "bundled OpenSSL 4 checks the type first (ERR_SSL_BAD_RECORD_TYPE, unexpected_message); "

@@ -16,7 +16,7 @@ from nodessl import backend
 NODE_TEST = "test-tls-ecdh-multiple.js"
 
 pytestmark = pytest.mark.xfail(backend.openssl_version_number >= 0x40000000, strict=True, reason=(
-    "issue 9: needs a shared libssl 3.0: the bundled OpenSSL 4.0 is built without the "
+    "bundled backend: needs a shared libssl 3.0: the bundled OpenSSL 4.0 is built without the "
     "deprecated TLS EC groups, so SSL_CTX_set1_groups_list refuses secp256k1 (no binding "
     "call or option can add a group the library lacks) and ecdhCurve "
     "'secp256k1:prime256v1:secp521r1' throws 'Failed to set ECDH curve' where Node 20's "

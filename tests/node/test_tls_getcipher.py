@@ -75,7 +75,7 @@ def test_getcipher(common, fixtures):
 # The second server of the same Node program, a test of its own here so that the TLS 1.2
 # half above is checked while this half fails.
 @pytest.mark.xfail(backend.openssl_version_number >= 0x30200000, strict=True, reason=(
-    "issue 9: needs a shared libssl (3.0 natively; 3.2+ through SSL_CTX_set_security_callback): "
+    "bundled backend: needs a shared libssl (3.0 natively; 3.2+ through SSL_CTX_set_security_callback): "
     "OpenSSL 3.2+ (the bundled 4.0 too) rates TLS_AES_128_CCM_8_SHA256 (64-bit tag) security "
     "level 0, so at Node 20's level 1 the client has no usable suite "
     "(ERR_SSL_NO_CIPHERS_AVAILABLE); node v20.20.2 (OpenSSL 3.0, level 1) negotiates it. The "

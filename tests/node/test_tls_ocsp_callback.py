@@ -17,7 +17,7 @@ except ImportError:  # until nodessl.constants lands (issue 8)
 NODE_TEST = "test-tls-ocsp-callback.js"
 
 _OPAQUE = pytest.mark.xfail(tls.backend.openssl_version_number >= 0x40000000, strict=True, reason=(
-    "issue 9: OpenSSL 4 (the bundled backend's) parses a staple as a DER OCSPResponse "
+    "bundled backend: OpenSSL 4 (the bundled backend's) parses a staple as a DER OCSPResponse "
     "before sending it and after receiving it, so the opaque response Node staples ('hello "
     "world') is dropped on the server (a SecurityWarning says so) and the client's "
     "'OCSPResponse' gets None where Node 20's (OpenSSL 3.0) gets the bytes; nodessl keeps that "

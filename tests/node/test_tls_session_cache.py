@@ -18,7 +18,7 @@ NODE_TEST = "test-tls-session-cache.js"
 
 
 @pytest.mark.xfail(not backend.is_shared(), strict=True, reason=(
-    "issue 9: on the bundled backend a 'newSession'/'resumeSession' listener raises "
+    "bundled backend: on the bundled backend a 'newSession'/'resumeSession' listener raises "
     "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM (its binding has no SSL_CTX_sess_set_new_cb/get_cb); "
     "the shared backend passes"))
 def test_session_cache(common, fixtures):

@@ -141,7 +141,7 @@ def test_set_ciphers(common, tls_connect):
 
 
 @pytest.mark.xfail(backend.openssl_version_number >= 0x30200000, strict=True, reason=(
-    "issue 9: needs a shared libssl (3.0 natively; 3.2+ through SSL_CTX_set_security_callback): "
+    "bundled backend: needs a shared libssl (3.0 natively; 3.2+ through SSL_CTX_set_security_callback): "
     "the OpenSSL under pyOpenSSL (4.0, as any >= 3.2) allows the CCM_8 suites only "
     "at security level 0, so at Node's level 1 a context with only TLS_AES_128_CCM_8_SHA256 "
     "offers no cipher (client ERR_SSL_NO_CIPHERS_AVAILABLE, server ECONNRESET; with "

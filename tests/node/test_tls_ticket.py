@@ -15,7 +15,7 @@ from nodessl import backend, net
 
 NODE_TEST = "test-tls-ticket.js"
 
-ISSUE9 = ("issue 9: on the bundled backend the ticketKeys option, getTicketKeys() and "
+ISSUE9 = ("bundled backend: on the bundled backend the ticketKeys option, getTicketKeys() and "
           "setTicketKeys() raise ERR_FEATURE_UNAVAILABLE_ON_PLATFORM (its binding has no "
           "ticket-key callback); the shared backend passes")
 BUNDLED = not backend.is_shared()

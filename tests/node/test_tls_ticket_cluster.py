@@ -291,7 +291,7 @@ class Cluster:
 
 
 @pytest.mark.xfail(not backend.is_shared(), strict=True, reason=(
-    "issue 9: on the bundled backend server.getTicketKeys()/setTicketKeys(), which Node's "
+    "bundled backend: on the bundled backend server.getTicketKeys()/setTicketKeys(), which Node's "
     "cluster uses (_getServerData/_setServerData) to give every worker the first worker's "
     "ticket keys, raise ERR_FEATURE_UNAVAILABLE_ON_PLATFORM (the binding has no ticket-key "
     "callback): each worker dies at listen; the shared backend passes"))
