@@ -97,6 +97,8 @@ __all__ = [
     # backends (shared libssl through cffi's ABI mode)
     "BACKEND",
     "SHARED_LIBRARY",
+    "BUNDLED_NEEDS",
+    "bundled_gaps",
     "install_ticket_keys",
     "install_session_cache",
     "install_npn",
@@ -289,6 +291,14 @@ void ERR_clear_error(void);
 """
 
 
+def _cryptography_version() -> str:
+    try:
+        import cryptography
+    except ImportError:  # pragma: no cover - pyOpenSSL needs it
+        return "?"
+    return str(getattr(cryptography, "__version__", "?"))
+
+
 def _addr(ptr: object) -> int:
     """The address a binding pointer holds (the way to hand it to the other FFI)."""
     return int(_ffi.cast("uintptr_t", ptr))
@@ -334,6 +344,27 @@ SHARED_LIBRARY: str | None = _shared_found[0] if _shared_found else None
 """The libssl file the shared backend calls (None on the bundled backend)."""
 _sffi: Any = _shared_found[1] if _shared_found else None
 _slib: Any = _shared_found[2] if _shared_found else None
+
+# Binding functions that older cryptography builds lack.  The shared backend takes them from
+# the opened libssl; the bundled one has nowhere else to look, and cryptography's wheels have
+# them all from 47 on (46 lacks SSL_CTX_set1_curves_list, 43 five of them).  Without them a
+# handshake would fail deep inside, so the import says so instead.
+BUNDLED_NEEDS = ("SSL_CTX_set1_curves_list", "SSL_CTX_set_msg_callback", "SSL_get0_group_name",
+                 "SSL_set_info_callback", "X509_STORE_up_ref", "d2i_SSL_SESSION",
+                 "i2d_SSL_SESSION")
+
+
+def bundled_gaps(binding: object) -> list[str]:
+    """The functions of :data:`BUNDLED_NEEDS` that ``binding`` (a cffi lib) lacks."""
+    return [name for name in BUNDLED_NEEDS if not hasattr(binding, name)]
+
+
+if _slib is None and bundled_gaps(_lib):
+    raise ImportError(
+        "nodessl: pyOpenSSL's binding (cryptography " + _cryptography_version() + ") lacks "
+        + ", ".join(bundled_gaps(_lib)) + "; the bundled backend needs cryptography >= 47 "
+        "from PyPI (pip install -U cryptography pyOpenSSL), or use the shared backend (a "
+        "cryptography built against the system's libssl, e.g. Debian's python3-cryptography)")
 
 
 def _s(ptr: object) -> object:
