@@ -1254,7 +1254,7 @@ def new_connection(ctx: SSL.Context, *, msg: bool = False, psk_client: bool = Fa
 #
 # keylog: SSL_CTX_set_keylog_callback (hook "keylog"; OpenSSL has no per-SSL setter, but
 # reads the context's callback each time it has a line, so a connection can ask late).  renegotiation: a per-SSL info
-# callback (SSL_set_info_callback, so no context variant), installed only once a TLS <= 1.2
+# callback (SSL_set_info_callback, on that one connection), installed only once a TLS <= 1.2
 # handshake is done: it then fires on renegotiations and alerts only, never per record.
 # trace: cipher-suite names for the formatter in trace.py (SSL_trace itself is not in the
 # binding; the trace is built on the message callback above).

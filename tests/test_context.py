@@ -957,8 +957,8 @@ def test_errors_match_node() -> None:
 #
 # Each group of native methods is checked on real connections (127.0.0.1, Node 20 or nodessl
 # on the other side), and every method's results and errors against Node 20's for the same
-# calls.  A change made after connections were created applies to the next ones, including
-# those made from a context variant (a `session` listener or SNI makes one).
+# calls.  A change made after connections were created applies to the next ones, whatever
+# callbacks they asked for (a `session` listener asks for one).
 
 
 def _shared_creds(server: Any) -> C.SecureContext:
@@ -979,7 +979,7 @@ async def _client_outcome(port: int, sc: C.SecureContext, *, session_listener: b
     client = nodessl.connect(port, "127.0.0.1", {"secureContext": sc, "servername": "agent1",
                                                  "rejectUnauthorized": False, **opts})
     if session_listener:
-        client.on("session", lambda _s: None)  # asks for the `info` hook: a context variant
+        client.on("session", lambda _s: None)  # asks for the `info` hook
     errors: list[Any] = []
     client.on("error", errors.append)
     done = asyncio.get_running_loop().create_future()
@@ -1025,20 +1025,20 @@ async def _stop(node: NodePeer) -> None:
 
 def test_native_add_ca_cert_trusts_in_its_context_only() -> None:
     """The issue's case on the wire: two contexts, addCACert on one; a Node server signed by
-    that CA is trusted by the client using that context only, also from a context variant
-    made before the call and for connections after others were made."""
+    that CA is trusted by the client using that context only, also by connections that ask
+    for callbacks, and for connections after others were made."""
     async def main() -> None:
         node, port = await _node_server(key="agent1-key.pem", cert="agent1-cert.pem")
         mine, theirs = C.createSecureContext(), C.createSecureContext()
         unknown = "UNABLE_TO_VERIFY_LEAF_SIGNATURE"
-        # In use (and a variant exists) before the CA is added.
+        # In use (also with a callback asked for) before the CA is added.
         assert (await _client_outcome(port, mine))["error"] == unknown
         assert (await _client_outcome(port, mine, session_listener=True))["error"] == unknown
         _native(mine).addCACert(k("ca1-cert.pem"))
-        for variant in (False, True):
-            seen = await _client_outcome(port, mine, session_listener=variant)
+        for listener in (False, True):
+            seen = await _client_outcome(port, mine, session_listener=listener)
             assert (seen["authorized"], seen["error"], seen["peer"]) == (True, None, "agent1")
-            assert (await _client_outcome(port, theirs, session_listener=variant))["error"] \
+            assert (await _client_outcome(port, theirs, session_listener=listener))["error"] \
                 == unknown
         assert (await _client_outcome(port, C.createSecureContext()))["error"] == unknown
         await _stop(node)
@@ -1439,7 +1439,7 @@ def test_native_methods_match_node() -> None:
 
 
 def test_native_changes_are_replayed_on_contexts_built_later() -> None:
-    """fresh_context() (what variants and sigalgs use) = options + native calls since."""
+    """fresh_context() (what sigalgs.py probes) = options + native calls since."""
     server = C.createSecureContext(key=k("agent1-key.pem"), cert=k("agent1-cert.pem"))
     sc = C.createSecureContext(maxVersion="TLSv1.2")
     handshake(server, sc)  # `sc.context` is now in use: pyOpenSSL's own setters refuse it

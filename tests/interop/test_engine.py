@@ -166,8 +166,8 @@ def test_openssl_s_client_against_a_server_keyed_by_the_engine(
         arrived: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
         server = tls.createServer(ENGINE_SERVER, lambda s: s.on(
             "data", lambda d: arrived.done() or arrived.set_result(bytes(d))))
-        # a keylog listener makes the connection's context one built again from the options
-        # (context_for): the engine key is loaded again from the token for it
+        # a keylog listener installs the keylog callback on the server's one SSL_CTX, whose
+        # key stays the engine's
         keylog: list[bytes] = []
         server.on("keylog", lambda line, _sock: keylog.append(line))
         port = await listening(server)
