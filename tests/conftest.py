@@ -13,12 +13,39 @@ import os
 import shutil
 import socket as pysocket
 import subprocess
+import sys
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+# -- every peer process dies with the test run -------------------------------------------------
+#
+# Peers (node, openssl s_server/s_client, the Python programs some tests run) are ended in each
+# test's teardown; and if pytest itself dies (a CI timeout, a kill), the kernel ends them too:
+# each child asks for SIGKILL when the thread that started it exits (PR_SET_PDEATHSIG).  Set
+# here for every subprocess the suite starts, asyncio's included, so no call site can forget.
+
+if sys.platform.startswith("linux"):
+    import ctypes
+    import signal
+
+    _libc = ctypes.CDLL(None, use_errno=True)
+    _PR_SET_PDEATHSIG = 1
+
+    def _die_with_parent() -> None:
+        _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+    _popen_init = subprocess.Popen.__init__
+
+    def _bounded_popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("preexec_fn") is None:
+            kwargs["preexec_fn"] = _die_with_parent
+        _popen_init(self, *args, **kwargs)
+
+    subprocess.Popen.__init__ = _bounded_popen_init  # type: ignore[method-assign]
 
 KEYS = Path(__file__).resolve().parent.parent / "fixtures" / "keys"
 
