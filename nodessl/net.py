@@ -160,10 +160,12 @@ class _Wire(asyncio.BufferedProtocol):
         # and asyncio before 3.11.4 (gh-103607, Debian 12's 3.11.2) starts it even when
         # pause_reading() was called in here (a server's pauseOnConnect): the reader is
         # registered while the transport says it is paused, and the connection is read.
-        # Once that start has run, a pause is applied again.
-        asyncio.get_running_loop().call_soon(self._settle_pause)
+        # Once that start has run, a pause is applied again (only where there is one:
+        # most connections are not paused, and pay no loop callback for it).
         if self.owner is not None:
             self.owner._wire_connected(self)
+        if not transport.is_reading():  # type: ignore[attr-defined]
+            asyncio.get_running_loop().call_soon(self._settle_pause)
 
     def _settle_pause(self) -> None:
         transport = self.transport
