@@ -175,6 +175,9 @@ def run(main: Callable[..., Any], *args: Any) -> Any:
             _drop_stale_stop(loop)
             _cancel_timers(loop)
             _cancel_all(loop)
+            from .net import close_at_exit
+
+            close_at_exit(loop)
             loop.run_until_complete(loop.shutdown_asyncgens())
         finally:
             asyncio.set_event_loop(None)

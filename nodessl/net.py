@@ -1042,6 +1042,20 @@ class AddressInfo(dict):  # type: ignore[type-arg]
             raise AttributeError(name) from None
 
 
+def close_at_exit(loop: asyncio.AbstractEventLoop) -> None:
+    """The program is over (:func:`nodessl.run`): close the connections still open, as a
+    process's exit closes its descriptors, without an event (no callback runs after the
+    program).  asyncio closes each socket in a callback the loop runs next."""
+    transports = getattr(loop, "_transports", None)  # selector loops: fd -> transport
+    if not transports:
+        return
+    for transport in list(transports.values()):
+        protocol = transport.get_protocol()
+        if isinstance(protocol, _Wire) and not transport.is_closing():
+            protocol.owner = None
+            transport.abort()
+
+
 def _address_info(addr: Any) -> AddressInfo:
     if isinstance(addr, tuple) and len(addr) >= 2:
         family = "IPv6" if len(addr) == 4 or ":" in str(addr[0]) else "IPv4"
