@@ -694,3 +694,39 @@ def test_a_tls_client_that_never_reads_ends_with_the_peer_like_node() -> None:
         process.on('exit', () => console.log('exit'));
     """)
     assert python == node == ["secureConnect", "exit"]
+
+
+def test_connections_still_open_when_the_program_ends_are_closed_without_events() -> None:
+    # As a Node process's exit closes its descriptors: no 'close' or 'end' runs after the
+    # program, and no socket is left for the garbage collector to find unclosed.
+    import gc
+    import warnings
+
+    import nodessl
+
+    events: list[str] = []
+
+    def main() -> None:
+        def on_connection(conn: net.Socket) -> None:
+            conn.on("close", lambda *_a: events.append("server side close"))
+            conn.unref()
+
+        server = net.createServer(on_connection)
+
+        def on_listening() -> None:
+            client = net.connect(server.address()["port"], "127.0.0.1")
+            client.on("connect", lambda: (events.append("connect"), client.unref(),
+                                          server.unref()))
+            client.on("close", lambda *_a: events.append("client close"))
+            client.on("end", lambda *_a: events.append("client end"))
+
+        server.listen(0, "127.0.0.1", on_listening)
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        nodessl.run(main)
+        gc.collect()
+    assert events == ["connect"]
+    unclosed = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)
+                and "raddr=('127.0.0.1'" in str(w.message)]  # the two connected sockets
+    assert unclosed == []
