@@ -29,8 +29,8 @@ warm-up (every measurement once at a third of its size: Node's JIT and every pro
 first allocations); the table shows the median over the rounds and, below it, how far
 the rounds spread (this kind of machine varies by about 10 % on plain CPU loops alone).
 
-Environment: ``BENCH_ROUNDS`` (default 5), ``BENCH_SCALE`` (default 1.0: the operations
-per measurement, each about a second of CPU for Node).  ``--only`` picks rows by prefix
+Environment: ``BENCH_ROUNDS`` (default 7), ``BENCH_SCALE`` (default 1.0: the operations
+per measurement, about half a second of CPU for Node).  ``--only`` picks rows by prefix
 (e.g. ``--only server:``).  Usage: ``python bench/bench.py`` (``make bench``).
 """
 
@@ -63,6 +63,7 @@ CLIENT_CA, CLIENT_SERVERNAME = KEYS / "ec-cert.pem", "agent2"
 UNIT = 4 << 20  # a sink acks every UNIT bytes with one byte
 MIB = 1 << 20
 IDLE = 1000  # connections held open for the memory row
+MEMORY_ROUNDS = 3  # the memory row is measured in the first rounds only
 COLUMNS = ("nodessl", "bare", "node")
 LABELS = {"nodessl": "nodessl", "bare": "bare pyOpenSSL", "node": "node"}
 TIMEOUT = 60.0  # any one step (a process starting, a measurement) fails after this
@@ -85,32 +86,32 @@ def rows(scale: float) -> list[Row]:
     def n(count: int) -> int:
         return max(16, int(count * scale))
 
-    mib = max(4, int(1024 * scale)) // 4 * 4  # whole UNITs
-    cmib = max(4, int(512 * scale)) // 4 * 4
+    mib = max(4, int(640 * scale)) // 4 * 4  # whole UNITs
+    cmib = max(4, int(320 * scale)) // 4 * 4
     return [
         Row("srv_hs_ecdsa", "server: full handshake TLS 1.3, ECDSA P-256", "server",
-            {"port": "ecdsa", "mode": "hs", "n": n(1000), "conc": 16}, "µs", "≤ 0.85×", 0.85),
+            {"port": "ecdsa", "mode": "hs", "n": n(600), "conc": 16}, "µs", "≤ 0.85×", 0.85),
         Row("srv_hs_rsa", "server: full handshake TLS 1.3, RSA-2048", "server",
-            {"port": "rsa", "mode": "hs", "n": n(600), "conc": 16}, "µs", "≤ 0.85×", 0.85),
+            {"port": "rsa", "mode": "hs", "n": n(400), "conc": 16}, "µs", "≤ 0.85×", 0.85),
         Row("srv_res13", "server: resumed TLS 1.3", "server",
-            {"port": "ecdsa", "mode": "resume", "n": n(1200), "conc": 16}, "µs", "≤ 0.75×", 0.75),
+            {"port": "ecdsa", "mode": "resume", "n": n(700), "conc": 16}, "µs", "≤ 0.75×", 0.75),
         Row("srv_res12", "server: resumed TLS 1.2", "server",
-            {"port": "ecdsa", "mode": "resume", "tls12": 1, "n": n(2000), "conc": 16}, "µs",
+            {"port": "ecdsa", "mode": "resume", "tls12": 1, "n": n(1200), "conc": 16}, "µs",
             "≤ 0.75×", 0.75),
         Row("srv_echo", "server: 1 KiB echo, 16 connections", "server",
-            {"port": "ecdsa", "mode": "echo", "n": n(32000), "conc": 16, "size": 1024}, "µs",
+            {"port": "ecdsa", "mode": "echo", "n": n(20000), "conc": 16, "size": 1024}, "µs",
             "≤ 1.0×", 1.0),
         Row("srv_bulk", "server: bulk receive, 16 KiB writes", "server",
             {"port": "sink", "mode": "bulk", "n": mib * MIB, "chunk": 16384, "unit": UNIT},
             "µs/MiB", "≤ 0.8×", 0.8),
         Row("cli_hs", "client: full handshake TLS 1.3", "client",
-            {"op": "hs", "port": "echo", "n": n(1000), "conc": 16, "resume": False}, "µs",
+            {"op": "hs", "port": "echo", "n": n(600), "conc": 16, "resume": False}, "µs",
             "≤ 0.9×", 0.9),
         Row("cli_res", "client: resumed TLS 1.3", "client",
-            {"op": "hs", "port": "echo", "n": n(1200), "conc": 16, "resume": True}, "µs",
+            {"op": "hs", "port": "echo", "n": n(700), "conc": 16, "resume": True}, "µs",
             "≤ 0.8×", 0.8),
         Row("cli_echo", "client: 1 KiB echo, 16 connections", "client",
-            {"op": "echo", "port": "echo", "n": n(32000), "conns": 16, "size": 1024}, "µs",
+            {"op": "echo", "port": "echo", "n": n(20000), "conns": 16, "size": 1024}, "µs",
             "≤ 1.0×", 1.0),
         Row("cli_bulk", "client: bulk send, 64 KiB writes", "client",
             {"op": "bulk", "port": "sink", "n": cmib * MIB, "chunk": 65536, "unit": UNIT},
@@ -242,6 +243,7 @@ class Bench:
         self.columns = columns
         self.table = table
         self.rounds = rounds
+        self.memory_rounds = min(rounds, MEMORY_ROUNDS)
         self.log = log
         two = (os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None
         # the peer (and this script) on core 0, the measured process on core 1
@@ -407,36 +409,50 @@ class Bench:
         for r in range(self.rounds):
             self.log(f"round {r + 1}/{self.rounds} ({time.monotonic() - t0:.0f} s so far)")
             for i, row in enumerate(self.table):
+                if row.side == "memory" and r >= self.memory_rounds:
+                    continue  # steady from round to round, and the slowest to set up
                 shift = (r + i) % len(self.columns)
                 for column in self.columns[shift:] + self.columns[:shift]:
                     self.measure(row, column)
 
     # ---- the table ------------------------------------------------------------------------
 
+    def ratios(self, row: Row, column: str) -> list[float]:
+        """``column``'s value over Node's, round by round (the two measured seconds apart)."""
+        mine = self.cells[(row.key, column)].values
+        node = self.cells[(row.key, "node")].values if "node" in self.columns else []
+        return [a / b for a, b in zip(mine, node, strict=False) if b]
+
     def report(self, load: str) -> str:
         def fmt(v: float | None) -> str:
             return "-" if v is None else f"{v:,.0f}" if v >= 100 else f"{v:,.1f}"
 
-        def ratio(a: float | None, b: float | None) -> str:
-            return f"{a / b:.2f}×" if a is not None and b else "-"
+        def ratio(values: list[float]) -> str:
+            return f"{statistics.median(values):.2f}×" if values else "-"
 
         head = ["workload", "nodessl", "bare pyOpenSSL", "node", "unit", "nodessl/node",
                 "bare/node", "target", "met"]
         lines_: list[list[str]] = [head]
         for row in self.table:
             med = {c: self.cells[(row.key, c)].median() for c in self.columns}
-            nd, bare, node = med.get("nodessl"), med.get("bare"), med.get("node")
+            nd = med.get("nodessl")
+            mine = self.ratios(row, "nodessl") if "nodessl" in self.columns else []
             if row.side == "memory":
                 met = "-" if nd is None else ("yes" if nd <= row.limit else "NO")
             else:
-                met = "-" if nd is None or not node else (
-                    "yes" if nd / node <= row.limit else "NO")
-            lines_.append([row.title, fmt(nd), fmt(bare), fmt(node), row.per,
-                           ratio(nd, node), ratio(bare, node), row.target, met])
+                met = "-" if not mine else (
+                    "yes" if statistics.median(mine) <= row.limit else "NO")
+            lines_.append([row.title, fmt(nd), fmt(med.get("bare")), fmt(med.get("node")),
+                           row.per, ratio(mine),
+                           ratio(self.ratios(row, "bare") if "bare" in self.columns else []),
+                           row.target, met])
         widths = [max(len(r[i]) for r in lines_) for i in range(len(head))]
-        out = [f"nodessl bench at {commit()}: CPU time of the measured process per operation "
-               f"(per MiB for bulk; RSS per connection for RAM),",
-               f"median of {self.rounds} interleaved rounds; ratio to Node, lower is better.",
+        out = [f"nodessl bench at {commit()}",
+               "CPU time of the measured process per operation (per MiB for bulk; RSS growth "
+               "per connection for RAM):",
+               f"medians over {self.rounds} interleaved rounds (RAM: {self.memory_rounds}); a "
+               "ratio is the median of the rounds'",
+               "ratios to Node (each round measures the columns back to back); lower is better.",
                ""]
         for i, r in enumerate(lines_):
             out.append("  ".join(c.ljust(widths[j]) if j == 0 else c.rjust(widths[j])
@@ -444,14 +460,20 @@ class Bench:
             if i == 0:
                 out.append("  ".join("-" * w for w in widths))
 
-        out += ["", "Spread over the rounds (max-min, % of the median):"]
+        out += ["", "Per round, min-max: the ratios to Node, and each column's values as % of "
+                "its median:"]
         for row in self.table:
             parts = []
+            for c in ("nodessl", "bare"):
+                rs = self.ratios(row, c) if c in self.columns else []
+                if rs and row.side != "memory":
+                    parts.append(f"{LABELS[c]}/node {min(rs):.2f}-{max(rs):.2f}×")
             for c in self.columns:
                 vals = self.cells[(row.key, c)].values
                 med = statistics.median(vals) if vals else 0
-                spread = f"{100 * (max(vals) - min(vals)) / med:.0f}%" if med else "-"
-                parts.append(f"{LABELS[c]} {spread}")
+                if med:
+                    parts.append(f"{LABELS[c]} {100 * min(vals) / med:.0f}-"
+                                 f"{100 * max(vals) / med:.0f}%")
             out.append(f"  {row.title}: " + ", ".join(parts))
 
         out += ["", "Negotiated (the C peer's view; the same on every column unless listed):"]
@@ -520,6 +542,38 @@ def commit() -> str:
     return f"{head}{dirty} on {branch}" if branch else head + dirty
 
 
+def machine_ticks() -> tuple[int, int, int]:
+    """(busy, all, steal) clock ticks of every CPU so far, from /proc/stat."""
+    with open("/proc/stat") as f:
+        user, nice, system, idle, iowait, irq, softirq, steal = map(
+            int, f.readline().split()[1:9])
+    busy = user + nice + system + irq + softirq
+    return busy, busy + idle + iowait + steal, steal
+
+
+def own_seconds() -> float:
+    """CPU time of this process and of its children that have been reaped."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def load_note(start: tuple[tuple[int, int, int], float]) -> str:
+    """How busy the machine was during the run, and how much of that was someone else."""
+    (busy0, all0, steal0), own0 = start
+    busy1, all1, steal1 = machine_ticks()
+    hz = os.sysconf("SC_CLK_TCK")
+    cpus = os.cpu_count() or 1
+    elapsed = (all1 - all0) / hz / cpus
+    if elapsed <= 0:
+        return "Machine load during the run: unknown"
+    others = max(0.0, (busy1 - busy0) / hz - (own_seconds() - own0))
+    note = (f"Machine load during the run: other processes used {others / elapsed:.2f} CPUs "
+            f"on average (of {cpus})")
+    if steal1 > steal0:
+        note += f", the hypervisor stole {(steal1 - steal0) / hz / elapsed:.2f}"
+    return note + " -- the busier, the noisier the figures"
+
+
 def require_tools() -> None:
     missing = [t for t in ("node", "openssl") if shutil.which(t) is None]
     if missing:
@@ -540,7 +594,7 @@ def main() -> int:
     args = parser.parse_args()
     columns = [c for c in COLUMNS if c in args.columns.split(",")]
     try:
-        rounds = int(os.environ.get("BENCH_ROUNDS", "5"))
+        rounds = int(os.environ.get("BENCH_ROUNDS", "7"))
         scale = float(os.environ.get("BENCH_SCALE", "1"))
     except ValueError:
         parser.error("BENCH_ROUNDS must be a whole number, BENCH_SCALE a number")
@@ -560,10 +614,13 @@ def main() -> int:
         require_tools()
         bench = Bench(columns, table, rounds, log)
         t0 = time.monotonic()
+        start = (machine_ticks(), own_seconds())
         bench.run()
+        _kill_children()  # reaped: their CPU time counts as ours in load_note
         log(f"measured in {time.monotonic() - t0:.0f} s")
         print()
         print(bench.report(load))
+        print(load_note(start))
     except BenchError as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 1
