@@ -23,11 +23,15 @@ operation: a connection, a 1 KiB round trip, a MiB; and the RSS growth per idle
 connection for the memory row (a fresh server each round).  Setup that is not the
 operation (the first full handshake that gives the session to resume, opening the
 echo and bulk connections, closing them) happens outside the measured window.  The peer
-and the measured process run on different cores (taskset) when there are two.  Every
-(row, column) is measured once a round, the columns in a rotating order, after a
-warm-up (every measurement once at a third of its size: Node's JIT and every process's
-first allocations); the table shows the median over the rounds and, below it, how far
-the rounds spread (this kind of machine varies by about 10 % on plain CPU loops alone).
+and the measured process run on different cores (taskset) when there are two.
+
+After a warm-up (every row once at a third of its size on every column: Node's JIT, every
+process's first allocations), each round runs every row in SLICES slices, each slice a
+pass over the columns in a rotating order: this kind of machine drifts in speed within
+seconds (about 10 % on plain CPU loops alone), and so every column sees the same drift.
+A round's figure for a column is its CPU time over its operations, summed over the
+slices; the table shows the median over the rounds, and a ratio is the median of the
+rounds' ratios.  Below it: how far the rounds spread, and how busy the machine was.
 
 Environment: ``BENCH_ROUNDS`` (default 7), ``BENCH_SCALE`` (default 1.0: the operations
 per measurement, about half a second of CPU for Node).  ``--only`` picks rows by prefix
@@ -64,6 +68,7 @@ UNIT = 4 << 20  # a sink acks every UNIT bytes with one byte
 MIB = 1 << 20
 IDLE = 1000  # connections held open for the memory row
 MEMORY_ROUNDS = 3  # the memory row is measured in the first rounds only
+SLICES = 3  # each round runs a row's work in this many passes over the columns
 COLUMNS = ("nodessl", "bare", "node")
 LABELS = {"nodessl": "nodessl", "bare": "bare pyOpenSSL", "node": "node"}
 TIMEOUT = 60.0  # any one step (a process starting, a measurement) fails after this
@@ -307,9 +312,9 @@ class Bench:
         peer.send("close")
         return result, cpu
 
-    def measure_server(self, row: Row, column: str, record: bool) -> None:
+    def measure_server(self, row: Row, column: str, n: int) -> tuple[float, int, dict[str, Any]]:
         server, ports = self.servers[column]
-        spec = dict(row.spec) if record else {**row.spec, "n": warm_n(row)}
+        spec = {**row.spec, "n": n}
         peer = self.peer_client(spec, ports[spec["port"]])
         result, cpu = self.drive(peer, server.pid)
         if peer.proc.wait(TIMEOUT) != 0:
@@ -317,28 +322,21 @@ class Bench:
                              f"{peer.stderr_tail()}")
         if server.proc.poll() is not None:
             raise BenchError(f"{server.name} died:\n{server.stderr_tail()}")
-        if record:
-            self.note(row, column, result, cpu, int(result["ops"]))
+        return cpu, int(result["ops"]), result
 
-    def measure_client(self, row: Row, column: str, record: bool) -> None:
+    def measure_client(self, row: Row, column: str, n: int) -> tuple[float, int, dict[str, Any]]:
         client, _ = self.clients[column]
         assert self.peer_server is not None
         self.peer_server.send("stats")  # reset the peer's counters
         self.peer_server.read()
-        cmd = {**row.spec, "port": self.peer_ports[row.spec["port"]]}
-        if not record:
-            cmd["n"] = warm_n(row)
-        client.send(json.dumps(cmd))
+        client.send(json.dumps({**row.spec, "n": n, "port": self.peer_ports[row.spec["port"]]}))
         result, cpu = self.drive(client, client.pid)
         if client.read().get("closed") is not True:
             raise BenchError(f"{client.name} did not close cleanly")
+        # the peer's view of what was negotiated (its resumption count covers the setup
+        # connections too: the session's first handshake, the echo/bulk connections)
         self.peer_server.send("stats")
-        seen = self.peer_server.read()
-        if record:
-            # the peer's view of what was negotiated; its resumption count includes the
-            # setup connections (the session's first handshake, the echo/bulk connections)
-            seen["client_view"] = f"{result.get('protocol')} {result.get('cipher', '')}".strip()
-            self.note(row, column, seen, cpu, int(result["ops"]))
+        return cpu, int(result["ops"]), self.peer_server.read()
 
     def measure_memory(self, row: Row, column: str) -> None:
         # a fresh server each time: a process that already held (and freed) connections
@@ -368,52 +366,66 @@ class Bench:
         finally:
             server.close()
 
-    def note(self, row: Row, column: str, seen: dict[str, Any], cpu: float, ops: int) -> None:
+    def check(self, row: Row, column: str, n: int, ops: int, seen: dict[str, Any]) -> None:
+        """Fail on a short count; note what would make a figure mean something else."""
+        short = ops != n if row.per == "µs/MiB" else ops < n - 16  # echo: a multiple of 16
+        if short:
+            raise BenchError(f"{row.title} / {LABELS[column]}: {ops} done, not {n}")
         cell = self.cells[(row.key, column)]
-        want = row.spec["n"]
-        if row.per == "µs/MiB":
-            if ops != want:
-                raise BenchError(f"{row.title} / {LABELS[column]}: {ops} bytes, not {want}")
-            cell.values.append(cpu * 1e6 / (ops / MIB))
-        else:
-            if ops < want - 16:  # echo rounds the count down to a multiple of 16
-                raise BenchError(f"{row.title} / {LABELS[column]}: {ops} operations, "
-                                 f"not {want}")
-            cell.values.append(cpu * 1e6 / ops)
         if seen.get("unclean"):
-            cell.notes.add(f"{seen['unclean']} closed without close_notify")
+            cell.notes.add("some closed without close_notify")
         resumed = int(seen.get("resumed", 0))
         if row.spec.get("mode") == "resume" or row.spec.get("resume"):
-            if resumed < want:
-                cell.notes.add(f"only {resumed} of {want} resumed")
+            if resumed < n:
+                cell.notes.add(f"only {resumed} of {n} resumed in a slice")
         elif resumed and row.side == "server":
-            cell.notes.add(f"{resumed} of {want} resumed, should be none")
+            cell.notes.add(f"{resumed} of {n} resumed in a slice, should be none")
         cell.seen = seen
 
-    def measure(self, row: Row, column: str, record: bool = True) -> None:
+    def measure(self, row: Row, column: str, n: int) -> tuple[float, int, dict[str, Any]]:
         if row.side == "server":
-            self.measure_server(row, column, record)
-        elif row.side == "client":
-            self.measure_client(row, column, record)
-        elif record:
-            self.measure_memory(row, column)
-        time.sleep(0.05)  # let the closes of the last measurement land before the next
+            out = self.measure_server(row, column, n)
+        else:
+            out = self.measure_client(row, column, n)
+        time.sleep(0.02)  # let the closes of the last measurement land before the next
+        return out
+
+    def slice_n(self, row: Row, parts: int) -> int:
+        n = int(row.spec["n"])
+        if row.per == "µs/MiB":
+            return max(UNIT, n // parts // UNIT * UNIT)
+        return max(16, n // parts)
 
     def run(self) -> None:
         self.start()
         t0 = time.monotonic()
         self.log("warm-up: every row once, a third of its size, on every column")
         for row in self.table:
-            for column in self.columns:
-                self.measure(row, column, record=False)
+            if row.side != "memory":
+                for column in self.columns:
+                    self.measure(row, column, self.slice_n(row, 3))
         for r in range(self.rounds):
             self.log(f"round {r + 1}/{self.rounds} ({time.monotonic() - t0:.0f} s so far)")
             for i, row in enumerate(self.table):
-                if row.side == "memory" and r >= self.memory_rounds:
-                    continue  # steady from round to round, and the slowest to set up
-                shift = (r + i) % len(self.columns)
-                for column in self.columns[shift:] + self.columns[:shift]:
-                    self.measure(row, column)
+                if row.side == "memory":
+                    if r < self.memory_rounds:  # steady from round to round, slow to set up
+                        for column in rotate(self.columns, r + i):
+                            self.measure_memory(row, column)
+                    continue
+                # SLICES passes over the columns, each a slice of the row's work: the
+                # machine's speed drifts within seconds, and every column sees the same drift
+                n = self.slice_n(row, SLICES)
+                cpu = dict.fromkeys(self.columns, 0.0)
+                ops = dict.fromkeys(self.columns, 0)
+                for k in range(SLICES):
+                    for column in rotate(self.columns, r + i + k):
+                        c, o, seen = self.measure(row, column, n)
+                        self.check(row, column, n, o, seen)
+                        cpu[column] += c
+                        ops[column] += o
+                for column in self.columns:
+                    per = ops[column] / MIB if row.per == "µs/MiB" else ops[column]
+                    self.cells[(row.key, column)].values.append(cpu[column] * 1e6 / per)
 
     # ---- the table ------------------------------------------------------------------------
 
@@ -523,11 +535,9 @@ class Bench:
                 "nodessl's and Node's do."]
 
 
-def warm_n(row: Row) -> int:
-    n = int(row.spec["n"])
-    if row.per == "µs/MiB":
-        return max(UNIT, n // 3 // UNIT * UNIT)
-    return max(16, n // 3)
+def rotate(columns: list[str], k: int) -> list[str]:
+    k %= len(columns)
+    return columns[k:] + columns[:k]
 
 
 def commit() -> str:
