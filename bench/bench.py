@@ -505,7 +505,10 @@ class Bench:
             return "-"
         text = f"{s.get('protocol')} {s.get('cipher')} {s.get('group')} {s.get('key')}"
         if row.spec.get("mode") == "resume" or row.spec.get("resume"):
-            text += ", resumed"
+            # a resumed TLS 1.2 handshake has no key exchange: OpenSSL names the group of
+            # the session's first handshake
+            text += (", resumed (group: the first handshake's)" if s.get("protocol") == "TLSv1.2"
+                     else ", resumed")
         return text + "".join(f" [{n}]" for n in sorted(cell.notes))
 
     def environment(self, load: str) -> list[str]:
@@ -531,8 +534,12 @@ class Bench:
                 f"holding {IDLE} handshaken",
                 "  connections (each past its first TLS 1.3 ticket), after 200 warm-up "
                 "handshakes.",
-                "The bare pyOpenSSL client does no hostname check (pyOpenSSL has none); "
-                "nodessl's and Node's do."]
+                "Clients: one secure context each for all their connections (Node's and "
+                "nodessl's tls.connect would",
+                "  build one per connection from `ca`), groups X25519:P-256, verifying the "
+                "peer's ec-cert; the bare",
+                "  pyOpenSSL client does no hostname check (pyOpenSSL has none), nodessl's and "
+                "Node's do."]
 
 
 def rotate(columns: list[str], k: int) -> list[str]:
