@@ -250,11 +250,12 @@ class Bench:
         self.rounds = rounds
         self.memory_rounds = min(rounds, MEMORY_ROUNDS)
         self.log = log
-        two = (os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None
-        # the peer (and this script) on core 0, the measured process on core 1
-        self.peer_cpu, self.measured_cpu = (0, 1) if two else (None, None)
+        cpus = sorted(os.sched_getaffinity(0))
+        two = len(cpus) >= 2 and shutil.which("taskset") is not None
+        # the peer (and this script) on one core, the measured process on another
+        self.peer_cpu, self.measured_cpu = (cpus[0], cpus[1]) if two else (None, None)
         if two:
-            os.sched_setaffinity(0, {0})
+            os.sched_setaffinity(0, {cpus[0]})
         self.node = shutil.which("node") or ""
         self.cells = {(r.key, c): Cell() for r in table for c in columns}
         self.servers: dict[str, tuple[Child, dict[str, Any]]] = {}
