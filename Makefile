@@ -70,7 +70,21 @@ test-bundled: $(STAMP) $(KEYS)
 test-shared: $(SHARED_STAMP) $(ENGINE_STAMP) $(KEYS)
 	NODESSL_BACKEND=shared $(SHARED_PY) -m pytest -q tests
 
-bench: $(STAMP) $(KEYS)
+# The bench's load generator (bench/peer.c): C on the system's OpenSSL, whose headers come
+# from Debian's libssl-dev.
+PEER    := build/peer
+PEER_CC ?= gcc
+
+$(PEER): bench/peer.c
+	@test -f /usr/include/openssl/ssl.h || { \
+	  echo "installing the bench peer's headers: libssl-dev"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q libssl-dev \
+	  || { $(SUDO) apt-get update -q && \
+	       $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q libssl-dev; }; }
+	mkdir -p build
+	$(PEER_CC) -O2 -Wall -Wextra -o $@ bench/peer.c -lssl -lcrypto
+
+bench: $(STAMP) $(KEYS) $(PEER)
 	$(PY) bench/bench.py
 
 clean:
