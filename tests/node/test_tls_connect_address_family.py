@@ -12,7 +12,7 @@ import nodessl as tls
 NODE_TEST = "test-tls-connect-address-family.js"
 
 pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "environment: on this machine (gVisor) a client destroy() right after 'secureConnect' makes "
+    "environment: on the machines this suite runs on (a gVisor sandbox, a Firecracker VM) a client destroy() right after 'secureConnect' makes "
     "the server read ECONNRESET before the TLS 1.3 client Finished, so 'secureConnection' never "
     "fires and the server never closes; Node 20 fails identically here (tlsClientError "
     "ECONNRESET), nodessl matches it"))

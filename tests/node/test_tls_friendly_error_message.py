@@ -11,7 +11,7 @@ import nodessl as tls
 NODE_TEST = "test-tls-friendly-error-message.js"
 
 pytestmark = pytest.mark.xfail(strict=True, reason=(
-    "environment: on this machine (gVisor) the client's destroy() right after its "
+    "environment: on the machines this suite runs on (a gVisor sandbox, a Firecracker VM) the client's destroy() right after its "
     "verification error makes the server read ECONNRESET before the TLS 1.3 client Finished, "
     "so 'secureConnection' never fires and the server never closes; Node 20 fails identically "
     "here (tlsClientError ECONNRESET). The client's code and message match"))
