@@ -160,10 +160,13 @@ class _Wire(asyncio.BufferedProtocol):
         # and asyncio before 3.11.4 (gh-103607, Debian 12's 3.11.2) starts it even when
         # pause_reading() was called in here (a server's pauseOnConnect): the reader is
         # registered while the transport says it is paused, and the connection is read.
-        # Once that start has run, a pause is applied again.
-        asyncio.get_running_loop().call_soon(self._settle_pause)
+        # Once that start has run, a pause is applied again.  Only a transport paused by
+        # the time connection_made returns can be hit (asyncio queued its start before this
+        # callback, so nothing else runs in between): others cost no loop callback.
         if self.owner is not None:
             self.owner._wire_connected(self)
+        if not transport.is_reading():
+            asyncio.get_running_loop().call_soon(self._settle_pause)
 
     def _settle_pause(self) -> None:
         transport = self.transport
