@@ -54,6 +54,11 @@ _FLIGHT_LIMIT = 1 << 17
 class TLSEngine:
     """A sans-I/O TLS endpoint (client or server) over memory BIOs."""
 
+    # one per connection, alive as long as it: no __dict__
+    __slots__ = ("conn", "server", "state", "_io", "handshakes", "started", "paused",
+                 "sent_close", "renegotiated", "_unsent", "_write_records", "_scanner",
+                 "_first_flight", "_peer_sigalgs", "_alert_change", "_held")
+
     def __init__(self, context: SSL.Context, *, server: bool,
                  hooks: frozenset[str] = frozenset(), psk_hint: str | None = None) -> None:
         # the callbacks of ``hooks`` that belong to the connection itself (hooks.py)
