@@ -48,6 +48,8 @@ HANDSHAKING, OPEN, CLOSED, BROKEN = "handshaking", "open", "closed", "broken"
 # A server keeps at most this much of the client's first flight for a later ClientHello
 # parse (the scanner's own limit: past it, the bytes are not a ClientHello worth reading).
 _FLIGHT_LIMIT = 1 << 17
+# A client keeps the server's flight up to its Finished (certificate chain included).
+_SERVER_FLIGHT_LIMIT = 1 << 20
 
 
 
@@ -81,14 +83,15 @@ class TLSEngine:
         self._unsent: list[bytes] = []
         # SSL_write as the connection wants it: whole, or cut for setMaxSendFragment.
         self._write_records = self._io.write
-        # Clients read the server's key exchange off the wire (see handshake.py).  A server
-        # parses the ClientHello only when something asks: the session cache's scanner
-        # (hold_client_hello), getSharedSigalgs on the bundled backend (which keeps the
-        # bytes of the client's first flight for it; the shared one asks OpenSSL).
-        self._scanner: KeyExchangeScanner | ClientHelloScanner | None = (
-            None if server else KeyExchangeScanner())
+        # What the peer sent while the handshake ran, kept for a parser that may be wanted
+        # (never on a shared-backend server).  A server parses the ClientHello only when
+        # something asks: the session cache's scanner (hold_client_hello), getSharedSigalgs
+        # on the bundled backend.  A client reads the server's key exchange and TLS 1.2
+        # CertificateRequest (handshake.py) once the handshake is done, and only under
+        # TLS <= 1.2: under TLS 1.3 both are encrypted and nothing reads them.
+        self._scanner: KeyExchangeScanner | ClientHelloScanner | None = None
         self._first_flight: bytearray | None = (
-            bytearray() if server and not sigalgs.NATIVE else None)
+            None if server and sigalgs.NATIVE else bytearray())
         self._peer_sigalgs: list[int] | None = None
         # After a failure whose alert differs from Node 20's: the rewrite (handshake.py).
         self._alert_change: tuple[int, int] | None = None
@@ -104,7 +107,8 @@ class TLSEngine:
         if scanner is not None and not scanner.done:
             scanner.feed(data)
         flight = self._first_flight
-        if flight is not None and self.state == HANDSHAKING and len(flight) < _FLIGHT_LIMIT:
+        if flight is not None and self.state == HANDSHAKING \
+                and len(flight) < (_FLIGHT_LIMIT if self.server else _SERVER_FLIGHT_LIMIT):
             flight += data
         if self._held is not None:
             self._held += data
@@ -195,6 +199,8 @@ class TLSEngine:
             self.state = OPEN
             self.handshakes += 1
             done_now = True
+            if not self.server:
+                self._read_server_flight()
         if self.state != OPEN:
             return None, done_now, False
         try:
@@ -211,6 +217,14 @@ class TLSEngine:
         if closed:
             self.state = CLOSED
         return chunk, done_now, closed
+
+    def _read_server_flight(self) -> None:
+        # a client's first handshake completed: keep what handshake.py reads from the
+        # plaintext part of the server's flight (TLS <= 1.2), drop the bytes
+        flight, self._first_flight = self._first_flight, None
+        if flight is not None and self.conn.get_protocol_version() < _ossl.TLS1_3_VERSION:
+            scanner = self._scanner = KeyExchangeScanner()
+            scanner.feed(flight)
 
     def _translate(self, exc: SSL.Error) -> NodeError:
         err = from_openssl(exc)
