@@ -34,6 +34,7 @@ from __future__ import annotations
 from OpenSSL import SSL
 
 from . import openssl as _ossl
+from . import sigalgs
 from .errors import ECONNRESET_MESSAGE, NodeError, SSLError, conn_reset, from_openssl
 from .facts import fragmenting_writer
 from .handshake import KeyExchangeScanner, ephemeral_key_info, node20_alerts, rewrite_alert
@@ -44,10 +45,21 @@ __all__ = ["TLSEngine", "HANDSHAKING", "OPEN", "CLOSED", "BROKEN"]
 
 HANDSHAKING, OPEN, CLOSED, BROKEN = "handshaking", "open", "closed", "broken"
 
+# A server keeps at most this much of the client's first flight for a later ClientHello
+# parse (the scanner's own limit: past it, the bytes are not a ClientHello worth reading).
+_FLIGHT_LIMIT = 1 << 17
+# A client keeps the server's flight up to its Finished (certificate chain included).
+_SERVER_FLIGHT_LIMIT = 1 << 20
+
 
 
 class TLSEngine:
     """A sans-I/O TLS endpoint (client or server) over memory BIOs."""
+
+    # one per connection, alive as long as it: no __dict__
+    __slots__ = ("conn", "server", "state", "_io", "handshakes", "started", "paused",
+                 "sent_close", "renegotiated", "_unsent", "_write_records", "_scanner",
+                 "_first_flight", "_peer_sigalgs", "_alert_change", "_held")
 
     def __init__(self, context: SSL.Context, *, server: bool,
                  hooks: frozenset[str] = frozenset(), psk_hint: str | None = None) -> None:
@@ -71,10 +83,16 @@ class TLSEngine:
         self._unsent: list[bytes] = []
         # SSL_write as the connection wants it: whole, or cut for setMaxSendFragment.
         self._write_records = self._io.write
-        # Clients read the server's key exchange off the wire (see handshake.py), servers
-        # the client's signature algorithms (sigalgs.py).
-        self._scanner: KeyExchangeScanner | ClientHelloScanner = (
-            ClientHelloScanner() if server else KeyExchangeScanner())
+        # What the peer sent while the handshake ran, kept for a parser that may be wanted
+        # (never on a shared-backend server).  A server parses the ClientHello only when
+        # something asks: the session cache's scanner (hold_client_hello), getSharedSigalgs
+        # on the bundled backend.  A client reads the server's key exchange and TLS 1.2
+        # CertificateRequest (handshake.py) once the handshake is done, and only under
+        # TLS <= 1.2: under TLS 1.3 both are encrypted and nothing reads them.
+        self._scanner: KeyExchangeScanner | ClientHelloScanner | None = None
+        self._first_flight: bytearray | None = (
+            None if server and sigalgs.NATIVE else bytearray())
+        self._peer_sigalgs: list[int] | None = None
         # After a failure whose alert differs from Node 20's: the rewrite (handshake.py).
         self._alert_change: tuple[int, int] | None = None
         # incoming bytes held back until the ClientHello is answered (hold_client_hello)
@@ -86,8 +104,12 @@ class TLSEngine:
         """Ciphertext from the peer (held back from OpenSSL while :meth:`hold_client_hello`
         says so and the ClientHello is not complete or not released)."""
         scanner = self._scanner
-        if not scanner.done:
+        if scanner is not None and not scanner.done:
             scanner.feed(data)
+        flight = self._first_flight
+        if flight is not None and self.state == HANDSHAKING \
+                and len(flight) < (_FLIGHT_LIMIT if self.server else _SERVER_FLIGHT_LIMIT):
+            flight += data
         if self._held is not None:
             self._held += data
             return
@@ -97,6 +119,8 @@ class TLSEngine:
         """A server: keep what arrives from OpenSSL until :meth:`release_client_hello`
         (Node's ClientHello parser, which 'resumeSession' answers before OpenSSL reads)."""
         self._held = bytearray()
+        if self._scanner is None:
+            self._scanner = ClientHelloScanner()
 
     @property
     def client_hello(self) -> bytes | None:
@@ -107,7 +131,8 @@ class TLSEngine:
     @property
     def hello_complete(self) -> bool:
         """Whether the scanner has seen the whole ClientHello (or gave up on the bytes)."""
-        return self._scanner.done
+        scanner = self._scanner
+        return scanner is not None and scanner.done
 
     def release_client_hello(self) -> None:
         """Hand OpenSSL what was held; bytes flow straight through from now on."""
@@ -126,9 +151,17 @@ class TLSEngine:
         """The peer's signature_algorithms as read off the plaintext handshake: a server's
         from the ClientHello, a TLS 1.2 client's from the CertificateRequest (if any)."""
         scanner = self._scanner
-        if isinstance(scanner, ClientHelloScanner):
-            return scanner.signature_algorithms
-        request = scanner.certificate_request
+        if self.server:
+            if isinstance(scanner, ClientHelloScanner):
+                return scanner.signature_algorithms
+            if self._first_flight is not None:
+                # parsed once, on the first ask
+                scanner = ClientHelloScanner()
+                scanner.feed(self._first_flight)
+                self._peer_sigalgs = scanner.signature_algorithms
+                self._first_flight = None
+            return self._peer_sigalgs
+        request = scanner.certificate_request if scanner is not None else None
         return certificate_request_sigalgs(request, False) if request is not None else None
 
     def start(self) -> None:
@@ -166,6 +199,8 @@ class TLSEngine:
             self.state = OPEN
             self.handshakes += 1
             done_now = True
+            if not self.server:
+                self._read_server_flight()
         if self.state != OPEN:
             return None, done_now, False
         try:
@@ -182,6 +217,14 @@ class TLSEngine:
         if closed:
             self.state = CLOSED
         return chunk, done_now, closed
+
+    def _read_server_flight(self) -> None:
+        # a client's first handshake completed: keep what handshake.py reads from the
+        # plaintext part of the server's flight (TLS <= 1.2), drop the bytes
+        flight, self._first_flight = self._first_flight, None
+        if flight is not None and self.conn.get_protocol_version() < _ossl.TLS1_3_VERSION:
+            scanner = self._scanner = KeyExchangeScanner()
+            scanner.feed(flight)
 
     def _translate(self, exc: SSL.Error) -> NodeError:
         err = from_openssl(exc)

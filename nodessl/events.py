@@ -78,7 +78,10 @@ class EventEmitter(_PyeeEmitter):
     def _call_handlers(self, event: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
         # pyee's loop, with the event name kept for a rejected listener (Node's addCatch)
         with self._lock:
-            funcs = list(self._events.get(event, OrderedDict()).values())
+            handlers = self._events.get(event)
+            if not handlers:  # most events of a connection have no listener
+                return False
+            funcs = list(handlers.values())
         for f in funcs:
             result = f(*args, **kwargs)
             if result is not None and (asyncio.iscoroutine(result) or asyncio.isfuture(result)):

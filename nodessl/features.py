@@ -29,7 +29,7 @@ MessageObserver = Callable[[bool, int, int, bytes], None]
 """``(sent, version, content_type, data)``: one protocol message (openssl.install_msg_callback)."""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)  # one per connection: no __dict__
 class Features:
     """What one connection's optional features asked for and hold between callbacks."""
 

@@ -145,7 +145,7 @@ class HandOver(NamedTuple):
 class _Wire(asyncio.BufferedProtocol):
     """The asyncio side of one connection; forwards everything to its current owner."""
 
-    __slots__ = ("owner", "transport", "eof_sent")
+    __slots__ = ("owner", "transport", "eof_sent", "no_delay")
 
     def __init__(self, owner: WireOwner | None = None) -> None:
         self.owner = owner
@@ -153,6 +153,10 @@ class _Wire(asyncio.BufferedProtocol):
         # our FIN went out: shared by every socket writing this connection (a wrapped
         # socket and its TLSSocket), since asyncio refuses writes after write_eof()
         self.eof_sent = False
+        # TCP_NODELAY as a socket of ours last set it on this fd (None: not yet; asyncio
+        # sets it only for sockets made with proto=IPPROTO_TCP), so that a TLSSocket taking
+        # the connection over makes no second setsockopt for the same setting
+        self.no_delay: bool | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -272,7 +276,8 @@ class Socket(Duplex):
             transport.set_write_buffer_limits(high=0, low=0)
             # options set before the connection existed, as Node applies them on connect
             try:
-                self.setNoDelay(self._no_delay)
+                if self._no_delay != wire.no_delay:
+                    self.setNoDelay(self._no_delay)
                 if self._keep_alive is not None:
                     self.setKeepAlive(*self._keep_alive)
             except OSError:
@@ -952,6 +957,8 @@ class Socket(Duplex):
         sock = self._sock()
         if sock is not None and sock.family in (_pysocket.AF_INET, _pysocket.AF_INET6):
             sock.setsockopt(_pysocket.IPPROTO_TCP, _pysocket.TCP_NODELAY, int(self._no_delay))
+            if self._wire is not None:
+                self._wire.no_delay = self._no_delay
         return self
 
     def setKeepAlive(self, enable: bool = False, initialDelay: int = 0) -> Socket:

@@ -60,7 +60,7 @@ _SOCKET_OPTIONS = frozenset({
 })
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)  # one per connection: no __dict__
 class UntilSecure:
     """What a TLSSocket is asked to do before its handshake completed, done once it has:
     plaintext writes (each with its callback, still counted in ``writableLength``) and

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import collect, listening, net_pair, once, run_loop
+from conftest import collect, key, listening, net_pair, once, run_loop
 
+import nodessl as tls
 from nodessl import NodeError, net
 
 
@@ -624,6 +625,33 @@ def test_set_no_delay_and_set_keep_alive() -> None:
         conn.setNoDelay(True).setKeepAlive(True)
         client.destroy()
         server.close()
+
+    run_loop(main, timeout=5)
+
+
+def test_no_delay_is_on_by_default_on_both_ends_and_under_tls() -> None:
+    """TCP_NODELAY (the noDelay default) holds on accepted and connected sockets, plain or
+    taken over by a TLSSocket, without nodessl setting it again on each of them."""
+    def nodelay(sock: Any) -> int:
+        raw = sock._transport.get_extra_info("socket")
+        return raw.getsockopt(pysocket.IPPROTO_TCP, pysocket.TCP_NODELAY)
+
+    async def main() -> None:
+        server, client, conn = await net_pair()
+        assert nodelay(client) != 0 and nodelay(conn) != 0
+        client.destroy()
+        server.close()
+        secure = tls.createServer({"key": key("agent1-key.pem"),
+                                   "cert": key("agent1-cert.pem")})
+        accepted = once(secure, "secureConnection")
+        port = await listening(secure)
+        tls_client = tls.connect({"port": port, "host": "127.0.0.1",
+                                  "rejectUnauthorized": False})
+        await once(tls_client, "secureConnect")
+        tls_conn = await accepted
+        assert nodelay(tls_client) != 0 and nodelay(tls_conn) != 0
+        tls_client.destroy()
+        secure.close()
 
     run_loop(main, timeout=5)
 
