@@ -53,7 +53,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.utils import CryptographyDeprecationWarning
 from OpenSSL import SSL, crypto
 
-from . import backend, openssl
+from . import backend, hooks, openssl
 from .compat import add_crl, verify_directly_issued_by
 from .der import read_tlv
 from .errors import (
@@ -681,14 +681,12 @@ class SecureContext:
             op(twin)
         return twin.context
 
-    def context_for(self, hooks: frozenset[str]) -> SSL.Context:
-        """:attr:`context`, with the context-level callbacks that ``hooks`` names installed
+    def context_for(self, asked: frozenset[str]) -> SSL.Context:
+        """:attr:`context`, with the context-level callbacks that ``asked`` names installed
         (see :mod:`nodessl.hooks`): the ``SSL_CTX`` to make a connection from."""
         self._check_open("createSSL")
-        if hooks:
-            from . import hooks as _hooks
-
-            _hooks.install(self.context, self._installed_hooks, hooks)
+        if asked:
+            hooks.install(self.context, self._installed_hooks, asked)
         return self.context
 
     def _ticket_key_material(self) -> bytes:

@@ -122,6 +122,32 @@ const errInfo = (e) => e && ({code: e.code, message: e.message});
 """
 
 
+# A Node 20 client that offers ``session`` (hex) if given and reports whether it was reused
+# and the sessions it received (hex): resumption tests against nodessl servers.
+NODE_SESSION_CLIENT = NODE_PRELUDE + r"""
+const o = JSON.parse(process.argv[1]);
+const sessions = [];
+const c = tls.connect({port: o.port, host: '127.0.0.1', rejectUnauthorized: false,
+  session: o.session ? Buffer.from(o.session, 'hex') : undefined}, () => {
+  const reused = c.isSessionReused();
+  c.on('close', () => out({reused, sessions}));
+});
+c.on('session', (s) => sessions.push(s.toString('hex')));
+c.on('error', (e) => out({error: e.code}));
+c.resume();
+"""
+
+
+async def node_session_client(port: int, session: str | None = None) -> dict[str, Any]:
+    """Run :data:`NODE_SESSION_CLIENT` against ``port``: ``{reused, sessions}`` or
+    ``{error}``."""
+    node = await NodePeer.start(NODE_SESSION_CLIENT.replace(
+        "process.argv[1]", repr(json.dumps({"port": port, "session": session}))))
+    got = await node.message()
+    await node.close()
+    return got
+
+
 def run_bounded(main: Any, *args: Any, timeout: float = 10.0) -> Any:
     """``nodessl.run(main, *args)`` in a thread, so a program that never ends (where Node's
     process would) fails the test instead of hanging it; returns what ``run`` returns."""

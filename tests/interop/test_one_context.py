@@ -8,35 +8,22 @@ client's ``session`` and ``keylog`` listeners work when added after TLS started,
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from conftest import NODE_PRELUDE, NodePeer, collect, key, listening, once, run_loop
+from conftest import (
+    NODE_PRELUDE,
+    NodePeer,
+    collect,
+    key,
+    listening,
+    node_session_client,
+    once,
+    run_loop,
+)
 
 import nodessl as tls
 
 AGENT1 = {"key": key("agent1-key.pem"), "cert": key("agent1-cert.pem")}
-
-NODE_CLIENT = NODE_PRELUDE + r"""
-const o = JSON.parse(process.argv[1]);
-const sessions = [];
-const c = tls.connect({port: o.port, host: '127.0.0.1', rejectUnauthorized: false,
-  session: o.session ? Buffer.from(o.session, 'hex') : undefined}, () => {
-  const reused = c.isSessionReused();
-  c.on('close', () => out({reused, sessions}));
-});
-c.on('session', (s) => sessions.push(s.toString('hex')));
-c.on('error', (e) => out({error: e.code}));
-c.resume();
-"""
-
-
-async def node_client(port: int, session: str | None = None) -> dict[str, Any]:
-    node = await NodePeer.start(NODE_CLIENT.replace(
-        "process.argv[1]", repr(json.dumps({"port": port, "session": session}))))
-    got = await node.message()
-    await node.close()
-    return got
 
 
 def test_a_ticket_resumes_after_the_server_gained_a_keylog_listener() -> None:
@@ -47,11 +34,11 @@ def test_a_ticket_resumes_after_the_server_gained_a_keylog_listener() -> None:
     async def main() -> None:
         server = tls.createServer({**AGENT1, "maxVersion": "TLSv1.2"}, lambda c: c.end(b"hi"))
         port = await listening(server)
-        first = await node_client(port)
+        first = await node_session_client(port)
         assert first["reused"] is False and len(first["sessions"]) == 1
         lines: list[bytes] = []
         server.on("keylog", lambda line, _sock: lines.append(line))
-        again = await node_client(port, first["sessions"][0])
+        again = await node_session_client(port, first["sessions"][0])
         assert [line.split(b" ")[0] for line in lines] == [b"CLIENT_RANDOM"]
         assert again["reused"] is True
         server.close()

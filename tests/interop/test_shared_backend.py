@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NODE_PRELUDE, NodePeer, key, listening, once, run_loop, s_client
+from conftest import (
+    NODE_PRELUDE,
+    NodePeer,
+    key,
+    listening,
+    node_session_client,
+    once,
+    run_loop,
+    s_client,
+)
 
 import nodessl as tls
 from nodessl.constants import SSL_OP_NO_TICKET
@@ -33,19 +42,6 @@ s.listen(0, '127.0.0.1', () => out({port: s.address().port,
 process.stdin.on('end', () => s.close()); process.stdin.resume();
 """
 
-NODE_CLIENT = NODE_PRELUDE + r"""
-const o = JSON.parse(process.argv[1]);
-const sessions = [];
-const c = tls.connect({port: o.port, host: '127.0.0.1', rejectUnauthorized: false,
-  session: o.session ? Buffer.from(o.session, 'hex') : undefined}, () => {
-  const reused = c.isSessionReused();
-  c.on('close', () => out({reused, sessions}));
-});
-c.on('session', (s) => sessions.push(s.toString('hex')));
-c.on('error', (e) => out({error: e.code}));
-c.resume();
-"""
-
 
 def _json(obj: Any) -> str:
     return repr(json.dumps(obj))
@@ -58,14 +54,6 @@ async def node_server(keys: bytes, version: str) -> tuple[NodePeer, int]:
     first = await node.message()
     assert first["keys"] == keys.hex()  # Node's getTicketKeys: the 48 bytes given
     return node, first["port"]
-
-
-async def node_client(port: int, session: str | None = None) -> dict[str, Any]:
-    node = await NodePeer.start(NODE_CLIENT.replace(
-        "process.argv[1]", _json({"port": port, "session": session})))
-    got = await node.message()
-    await node.close()
-    return got
 
 
 def nodessl_server(keys: bytes, version: str) -> tuple[tls.Server, list[bool]]:
@@ -101,19 +89,19 @@ def test_tickets_resume_across_node_and_nodessl_servers(version: str) -> None:
         assert ours.getTicketKeys() == keys
 
         # a ticket Node's server issued resumes on nodessl's ...
-        first = await node_client(node_port)
+        first = await node_session_client(node_port)
         assert first["reused"] is False and first["sessions"]
         assert (await node.message()) == {"serverReused": False}
-        on_ours = await node_client(ours_port, first["sessions"][0])
+        on_ours = await node_session_client(ours_port, first["sessions"][0])
         assert on_ours["reused"] is True and ours_reused == [True]
         # ... and one nodessl's server issued resumes on Node's
-        mine = await node_client(ours_port)
+        mine = await node_session_client(ours_port)
         assert mine["reused"] is False and ours_reused == [True, False]
-        on_node = await node_client(node_port, mine["sessions"][0])
+        on_node = await node_session_client(node_port, mine["sessions"][0])
         assert on_node["reused"] is True
         assert (await node.message()) == {"serverReused": True}
         # other keys: the ticket is not accepted (a full handshake)
-        assert (await node_client(other_port, first["sessions"][0]))["reused"] is False
+        assert (await node_session_client(other_port, first["sessions"][0]))["reused"] is False
 
         node.proc.stdin.close()
         await node.close()
@@ -198,9 +186,9 @@ def test_external_session_cache_with_a_node_client() -> None:
         server.on("newSession", on_new_session)
         server.on("resumeSession", on_resume_session)
         port = await listening(server)
-        first = await node_client(port)
+        first = await node_session_client(port)
         assert first["reused"] is False and len(first["sessions"]) == 1
-        again = await node_client(port, first["sessions"][0])
+        again = await node_session_client(port, first["sessions"][0])
         assert again["reused"] is True
         # Node 20's client offers TLS 1.3 too, so its first ClientHello carries a random
         # legacy session id: 'resumeSession' is asked for it (nothing stored) as in Node
