@@ -13,7 +13,8 @@ cProfile's top functions by own time from one more round.  nodessl minus bare is
 own Python per connection (OpenSSL's work is the same in both).
 
 Usage: ``python bench/profile_server.py [-n 2000] [--rounds 3] [--impl nodessl,bare]
-[--profile] [--top 30] [--key rsa|ec]``.  Not a test and not ``make bench``: a tool for
+[--profile] [--top 30] [--key rsa|ec]`` (``PROFILE_SORT=cumulative`` orders the
+profile by cumulative time).  Not a test and not ``make bench``: a tool for
 reading where the time goes.
 """
 
@@ -232,7 +233,7 @@ def main() -> None:
             per = sum(measure(impl, args.n, args.key, profiler))
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
-            stats.sort_stats("tottime").print_stats(args.top)
+            stats.sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(args.top)
             total = stats.total_tt / args.n * 1e6  # type: ignore[attr-defined]
             own = sum(row[2] for key, row in stats.stats.items()  # type: ignore[attr-defined]
                       if f"{os.sep}nodessl{os.sep}" in key[0]) / args.n * 1e6
