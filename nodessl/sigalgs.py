@@ -8,8 +8,9 @@ On the shared backend (:data:`NATIVE`) the socket asks OpenSSL itself
 
 * the peer's list: a server reads the ClientHello's signature_algorithms
   extension (plaintext on the wire, :class:`ClientHelloScanner` fed by the
-  engine); a client reads the server's CertificateRequest, plaintext in TLS 1.2
-  (the engine's KeyExchangeScanner keeps it) and encrypted in TLS 1.3, where only
+  engine, read with :mod:`nodessl.tlswire` when asked); a client reads the
+  server's CertificateRequest, plaintext in TLS 1.2 (the engine's
+  KeyExchangeScanner keeps it) and encrypted in TLS 1.3, where only
   the message callback sees it (:class:`CertificateRequestWatch`).  Without a
   CertificateRequest a client has no shared list, as in OpenSSL;
 * this side's own list: the ``sigalgs`` option or OpenSSL's default list, after

@@ -327,7 +327,8 @@ def format_message(sent: bool, version: int, content_type: int, data: bytes, *,
         header = record_header(data)
         if header is None:
             return f"{direction}{_labelled_hex(0, ' too short message', data)}\n"
-        kind, hvers, length = header
+        kind, hvers, _ = header
+        length = data[-2] << 8 | data[-1]  # the last two bytes, as SSL_trace reads them
         return (f"{direction} Record\nHeader:\n  Version = {_name(VERSIONS, hvers)} "
                 f"(0x{hvers:x})\n  Content Type = {_name(CONTENT_TYPES, kind)} "
                 f"({kind})\n  Length = {length}\n")
