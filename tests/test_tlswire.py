@@ -27,6 +27,7 @@ from nodessl.ocsp import status_requested
 from nodessl.sessioncache import hello_session
 from nodessl.sigalgs import ClientHelloScanner, client_hello_sigalgs
 from nodessl.tlswire import HandshakeReader, WireError
+from nodessl.trace import format_message
 
 # -- live peers ----------------------------------------------------------------------------------
 
@@ -561,6 +562,13 @@ def test_random_garbage_never_raises_anything_but_wire_error() -> None:
             tlswire.handshake_header(data)
             tlswire.alert(data)
             _all_extension_helpers(data)
+            # the bundled backend's trace formats whatever the message callback hands it
+            for content_type in (20, 21, 22, 256, 257):
+                assert format_message(False, 0x0304, content_type, data, server=True)
+                assert format_message(True, 0x0303, content_type, b"\x02" + data)
+            for msg_type in (1, 2, 4, 8, 11, 13):  # hellos, tickets, extensions, certificates
+                message = bytes([msg_type]) + len(data).to_bytes(3, "big") + data
+                assert format_message(False, 0x0304, 22, message, server=msg_type != 1)
             for strict in (tlswire.extension_list, tlswire.u16_list):
                 try:
                     strict(data)
