@@ -2,8 +2,9 @@
 
 pyOpenSSL's binding lacks ``SSL_get_peer_tmp_key``, which Node uses for
 ``getEphemeralKeyInfo()`` and the client's ``minDHSize`` check.  Rather than
-guess, the client engine watches the records the server sends while they are
-still plaintext (everything up to ChangeCipherSpec in TLS 1.2) and keeps the
+guess, the client engine keeps the records the server sends while they are
+still plaintext (everything up to ChangeCipherSpec in TLS 1.2), read with
+:mod:`nodessl.tlswire` once the handshake is done, and keeps the
 ServerKeyExchange message: its DH prime gives the size of a DHE key exchange.
 A TLS 1.2 CertificateRequest is kept too (its signature algorithms, see sigalgs.py).
 Named groups (ECDHE, and every TLS 1.3 exchange, whose messages are encrypted)
@@ -14,66 +15,47 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import tlswire
+
 __all__ = ["KeyExchangeScanner", "ephemeral_key_info", "node20_alerts", "rewrite_alert"]
 
-_CHANGE_CIPHER_SPEC, _ALERT, _HANDSHAKE, _APPLICATION_DATA = 20, 21, 22, 23
-_SERVER_KEY_EXCHANGE, _CERTIFICATE_REQUEST, _SERVER_HELLO_DONE = 12, 13, 14
+# a client keeps the server's flight up to 1 MiB (the engine's limit): a certificate chain
+_FLIGHT_LIMIT = 1 << 20
 
 
 class KeyExchangeScanner:
     """Collects the server's plaintext handshake messages until encryption starts."""
 
-    __slots__ = ("_records", "_messages", "done", "server_key_exchange", "certificate_request")
+    __slots__ = ("_reader", "done", "server_key_exchange", "certificate_request")
 
     def __init__(self) -> None:
-        self._records = bytearray()
-        self._messages = bytearray()
+        # warning alerts may sit between handshake records; ChangeCipherSpec or
+        # application data (TLS 1.3's encrypted records) end the plaintext part
+        self._reader: tlswire.HandshakeReader | None = tlswire.HandshakeReader(
+            _FLIGHT_LIMIT, skip=frozenset({tlswire.ALERT}))
         self.done = False
         self.server_key_exchange: bytes | None = None
         self.certificate_request: bytes | None = None
 
-    def feed(self, data: bytes | memoryview) -> None:
+    def feed(self, data: bytes | bytearray | memoryview) -> None:
         """Bytes from the server, as they arrived."""
-        if self.done:
+        reader = self._reader
+        if reader is None:
             return
-        records = self._records
-        records += data
-        while len(records) >= 5:
-            length = int.from_bytes(records[3:5], "big")
-            if len(records) < 5 + length:
-                return
-            content_type = records[0]
-            body = bytes(records[5:5 + length])
-            del records[:5 + length]
-            if content_type in (_CHANGE_CIPHER_SPEC, _APPLICATION_DATA):
+        for kind, body in reader.feed(data):
+            if kind == tlswire.SERVER_KEY_EXCHANGE:
+                self.server_key_exchange = body
+            elif kind == tlswire.CERTIFICATE_REQUEST:
+                self.certificate_request = body
+            elif kind == tlswire.SERVER_HELLO_DONE:
                 self._finish()
                 return
-            if content_type == _HANDSHAKE:
-                self._messages += body
-                self._parse_messages()
-                if self.done:
-                    return
-
-    def _parse_messages(self) -> None:
-        messages = self._messages
-        while len(messages) >= 4:
-            length = int.from_bytes(messages[1:4], "big")
-            if len(messages) < 4 + length:
-                return
-            kind = messages[0]
-            if kind == _SERVER_KEY_EXCHANGE:
-                self.server_key_exchange = bytes(messages[4:4 + length])
-            elif kind == _CERTIFICATE_REQUEST:
-                self.certificate_request = bytes(messages[4:4 + length])
-            del messages[:4 + length]
-            if kind == _SERVER_HELLO_DONE:
-                self._finish()
-                return
+        if reader.stopped is not None:
+            self._finish()
 
     def _finish(self) -> None:
         self.done = True
-        self._records = bytearray()
-        self._messages = bytearray()
+        self._reader = None
 
 
 # OpenSSL group names to what Node's getEphemeralKeyInfo() reports for them.
@@ -91,13 +73,9 @@ _GROUPS: dict[str, tuple[str, str, int]] = {
 }
 
 
-def _dh_prime_bits(server_key_exchange: bytes) -> int | None:
-    # ServerDHParams: dh_p<1..2^16-1>, dh_g, dh_Ys, then the signature
-    if len(server_key_exchange) < 2:
-        return None
-    length = int.from_bytes(server_key_exchange[:2], "big")
-    prime = server_key_exchange[2:2 + length]
-    return int.from_bytes(prime, "big").bit_length() if len(prime) == length else None
+def _dh_prime_bits(server_key_exchange: bytes, psk: bool) -> int | None:
+    params = tlswire.server_dh_params(server_key_exchange, psk=psk)
+    return int.from_bytes(params[0], "big").bit_length() if params is not None else None
 
 
 def ephemeral_key_info(cipher: str | None, group: str | None,
@@ -116,11 +94,8 @@ def ephemeral_key_info(cipher: str | None, group: str | None,
         return {}
     if cipher and (cipher.startswith("DHE-") or cipher.startswith("EDH-")
                    or "-DHE-" in cipher) and server_key_exchange:
-        if "PSK" in cipher.split("-"):
-            # DHE-PSK: ServerDHParams follow the psk_identity_hint<0..2^16-1> (RFC 4279 §3)
-            hint_len = int.from_bytes(server_key_exchange[:2], "big")
-            server_key_exchange = server_key_exchange[2 + hint_len:]
-        bits = _dh_prime_bits(server_key_exchange)
+        # DHE-PSK: the ServerDHParams follow the psk_identity_hint
+        bits = _dh_prime_bits(server_key_exchange, "PSK" in cipher.split("-"))
         if bits:
             return {"type": "DH", "size": bits}
     return {}
@@ -145,11 +120,8 @@ def rewrite_alert(records: bytes, change: tuple[int, int]) -> bytes:
     """``records`` (outgoing TLS records) with a plaintext fatal alert ``change[0]`` turned
     into ``change[1]``; anything else is left as it is."""
     out = bytearray(records)
-    pos = 0
-    while pos + 5 <= len(out):
-        length = int.from_bytes(out[pos + 3:pos + 5], "big")
-        if out[pos] == _ALERT and length == 2 and pos + 7 <= len(out) \
-                and out[pos + 5] == 2 and out[pos + 6] == change[0]:
-            out[pos + 6] = change[1]
-        pos += 5 + length
+    for record in tlswire.iter_records(out):
+        if record.content_type == tlswire.ALERT \
+                and tlswire.alert(out[record.start:record.end]) == (2, change[0]):
+            out[record.start + 1] = change[1]
     return bytes(out)

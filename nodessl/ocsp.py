@@ -6,8 +6,8 @@ Server: when the client's hello carries status_request and the server has
 switch) and of its issuer when the context's chain or trust store holds it (else None).
 ``callback(None, bytes)`` staples those bytes, ``callback(None, None)`` staples nothing,
 ``callback(err)`` fails the handshake.  The binding has no ``SSL_get_tlsext_status_type``,
-so whether the client asked is read off the ClientHello through the message callback,
-which such servers' connections carry.
+so whether the client asked is read off the ClientHello (:mod:`nodessl.tlswire`) through
+the message callback, which such servers' connections carry.
 
 Client: ``requestOCSP: True`` puts status_request in the hello and the socket emits
 ``OCSPResponse(bytes | None)`` once, before ``secureConnect``.  As in Node, nodessl does not
@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509 import ocsp as x509_ocsp
 
 from . import openssl as _ossl
+from . import tlswire
 from .errors import NodeTypeError
 
 if TYPE_CHECKING:
@@ -41,33 +42,16 @@ if TYPE_CHECKING:
 
 __all__ = ["StatusWatcher", "status_requested", "check_response", "request_arguments"]
 
-_CLIENT_HELLO = 1
 # OpenSSL 4 parses what a server staples and what a client receives; OpenSSL 3 (Node 20's 3.0,
 # the shared backend's Debian 3.0) passes the bytes through untouched.
 PARSES_STAPLES = _ossl.OPENSSL_VERSION_NUMBER >= 0x40000000
-_STATUS_REQUEST = 5  # RFC 6066 extension type
-_STATUS_TYPE_OCSP = 1
 
 
 def status_requested(hello: bytes) -> bool:
     """Whether a ClientHello (handshake message, header included) asks for OCSP status."""
-    try:
-        pos = 4 + 2 + 32  # header, legacy_version, random
-        pos += 1 + hello[pos]  # session id
-        pos += 2 + int.from_bytes(hello[pos:pos + 2], "big")  # cipher suites
-        pos += 1 + hello[pos]  # compression methods
-        end = pos + 2 + int.from_bytes(hello[pos:pos + 2], "big")
-        pos += 2
-        while pos + 4 <= end:
-            kind = int.from_bytes(hello[pos:pos + 2], "big")
-            size = int.from_bytes(hello[pos + 2:pos + 4], "big")
-            if kind == _STATUS_REQUEST:
-                # OpenSSL answers only status_type ocsp (RFC 6066 CertificateStatusRequest)
-                return size >= 1 and hello[pos + 4] == _STATUS_TYPE_OCSP
-            pos += 4 + size
-    except IndexError:
-        return False
-    return False
+    parsed = tlswire.parse_client_hello(hello[tlswire.HANDSHAKE_HEADER_SIZE:])
+    return parsed is not None and tlswire.status_request(
+        parsed.extensions.get(tlswire.EXT_STATUS_REQUEST))
 
 
 class StatusWatcher:
@@ -80,7 +64,7 @@ class StatusWatcher:
 
     def observe(self, sent: bool, _version: int, content_type: int, data: bytes) -> None:
         """A protocol message (see ``TLSSocket._observe_messages``)."""
-        if not sent and content_type == _ossl.SSL3_RT_HANDSHAKE and data[:1] == b"\x01":
+        if not sent and content_type == tlswire.HANDSHAKE and data[:1] == b"\x01":
             self.requested = status_requested(data)
 
 

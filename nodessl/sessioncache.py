@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from . import tlswire
 from .errors import NodeError
 
 if TYPE_CHECKING:
@@ -29,32 +30,14 @@ if TYPE_CHECKING:
 
 __all__ = ["ServerSessions", "hello_session"]
 
-_SESSION_TICKET = 35  # extension type (RFC 5077)
-
 
 def hello_session(body: bytes) -> tuple[bytes, bool]:
     """``(session_id, has_ticket)`` of a ClientHello body: the legacy session id, and whether
     it carries a non-empty session_ticket extension (as Node's ClientHelloParser reports)."""
-    try:
-        pos = 2 + 32  # client_version, random
-        sid_len = body[pos]
-        session_id = body[pos + 1:pos + 1 + sid_len]
-        pos += 1 + sid_len
-        pos += 2 + int.from_bytes(body[pos:pos + 2], "big")  # cipher_suites
-        pos += 1 + body[pos]  # compression_methods
-        if pos + 2 > len(body):
-            return session_id, False
-        end = pos + 2 + int.from_bytes(body[pos:pos + 2], "big")
-        pos += 2
-        while pos + 4 <= min(end, len(body)):
-            ext = int.from_bytes(body[pos:pos + 2], "big")
-            size = int.from_bytes(body[pos + 2:pos + 4], "big")
-            if ext == _SESSION_TICKET:
-                return session_id, size > 0
-            pos += 4 + size
-        return session_id, False
-    except IndexError:
+    hello = tlswire.parse_client_hello(body)
+    if hello is None:
         return b"", False
+    return hello.session_id, bool(hello.extensions.get(tlswire.EXT_SESSION_TICKET))
 
 
 class ServerSessions:

@@ -8,8 +8,9 @@ On the shared backend (:data:`NATIVE`) the socket asks OpenSSL itself
 
 * the peer's list: a server reads the ClientHello's signature_algorithms
   extension (plaintext on the wire, :class:`ClientHelloScanner` fed by the
-  engine); a client reads the server's CertificateRequest, plaintext in TLS 1.2
-  (the engine's KeyExchangeScanner keeps it) and encrypted in TLS 1.3, where only
+  engine, read with :mod:`nodessl.tlswire` when asked); a client reads the
+  server's CertificateRequest, plaintext in TLS 1.2 (the engine's
+  KeyExchangeScanner keeps it) and encrypted in TLS 1.3, where only
   the message callback sees it (:class:`CertificateRequestWatch`).  Without a
   CertificateRequest a client has no shared list, as in OpenSSL;
 * this side's own list: the ``sigalgs`` option or OpenSSL's default list, after
@@ -43,6 +44,8 @@ from typing import TYPE_CHECKING
 from OpenSSL import SSL
 
 from . import openssl as _ossl
+from . import tlswire
+from .tlswire import certificate_request_sigalgs
 
 if TYPE_CHECKING:
     from .context import SecureContext
@@ -61,102 +64,51 @@ __all__ = [
 NATIVE: bool = _ossl.BACKEND == "shared"
 """Whether OpenSSL reports the shared list itself (then no watch, no derivation)."""
 
-_HANDSHAKE = 22
-_CLIENT_HELLO, _CERTIFICATE_REQUEST = 1, 13
-_EXT_SIGNATURE_ALGORITHMS = 13
-
-
-def _u16_list(data: bytes) -> list[int]:
-    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data) - 1, 2)]
-
-
-def _extensions(data: bytes, pos: int) -> dict[int, bytes]:
-    """A TLS extensions block (u16 total length, then type/length/body) at ``pos``."""
-    out: dict[int, bytes] = {}
-    end = pos + 2 + int.from_bytes(data[pos:pos + 2], "big")
-    pos += 2
-    while pos + 4 <= end:
-        kind = int.from_bytes(data[pos:pos + 2], "big")
-        size = int.from_bytes(data[pos + 2:pos + 4], "big")
-        out.setdefault(kind, data[pos + 4:pos + 4 + size])
-        pos += 4 + size
-    return out
-
-
-def _sigalgs_extension(body: bytes | None) -> list[int] | None:
-    if body is None or len(body) < 2:
-        return None
-    return _u16_list(body[2:2 + int.from_bytes(body[:2], "big")])
+# the first flight's bytes a server keeps looking through for the ClientHello
+_HELLO_LIMIT = 1 << 17
 
 
 def client_hello_sigalgs(hello: bytes) -> list[int] | None:
     """signature_algorithms of a ClientHello body (after the 4-byte message header)."""
-    try:
-        pos = 2 + 32  # legacy_version, random
-        pos += 1 + hello[pos]  # session id
-        pos += 2 + int.from_bytes(hello[pos:pos + 2], "big")  # cipher suites
-        pos += 1 + hello[pos]  # compression methods
-        if pos + 2 > len(hello):
-            return None
-        return _sigalgs_extension(_extensions(hello, pos).get(_EXT_SIGNATURE_ALGORITHMS))
-    except IndexError:
+    parsed = tlswire.parse_client_hello(hello)
+    if parsed is None:
         return None
-
-
-def certificate_request_sigalgs(body: bytes, tls13: bool) -> list[int] | None:
-    """signature_algorithms of a CertificateRequest body (TLS 1.2 field or 1.3 extension)."""
-    try:
-        if tls13:
-            pos = 1 + body[0]  # certificate_request_context
-            return _sigalgs_extension(_extensions(body, pos).get(_EXT_SIGNATURE_ALGORITHMS))
-        pos = 1 + body[0]  # certificate_types
-        size = int.from_bytes(body[pos:pos + 2], "big")
-        return _u16_list(body[pos + 2:pos + 2 + size])
-    except IndexError:
-        return None
+    return tlswire.signature_algorithms(parsed.extensions.get(tlswire.EXT_SIGNATURE_ALGORITHMS))
 
 
 class ClientHelloScanner:
-    """A server's view of the client's first flight: keeps the ClientHello's sigalgs."""
+    """A server's view of the client's first flight: keeps the ClientHello's body (the
+    session cache reads it) and reads its sigalgs on the first ask."""
 
-    __slots__ = ("_buf", "done", "signature_algorithms", "hello")
+    __slots__ = ("_reader", "done", "hello", "_sigalgs")
 
     def __init__(self) -> None:
-        self._buf = bytearray()
+        self._reader: tlswire.HandshakeReader | None = tlswire.HandshakeReader(_HELLO_LIMIT)
         self.done = False
-        self.signature_algorithms: list[int] | None = None
         self.hello: bytes | None = None  # the ClientHello's body (sessioncache.py reads it)
+        self._sigalgs: list[int] | None = None
 
-    def feed(self, data: bytes | memoryview) -> None:
-        """Bytes from the client, as they arrived (stops after the ClientHello)."""
-        buf = self._buf
-        buf += data
-        # handshake records until one whole ClientHello message is in
-        message = bytearray()
-        pos = 0
-        while pos + 5 <= len(buf):
-            length = int.from_bytes(buf[pos + 3:pos + 5], "big")
-            if buf[pos] != _HANDSHAKE:
-                self._finish()
-                return
-            if pos + 5 + length > len(buf):
-                return
-            message += buf[pos + 5:pos + 5 + length]
-            pos += 5 + length
-            if len(message) >= 4:
-                size = int.from_bytes(message[1:4], "big")
-                if len(message) >= 4 + size:
-                    if message[0] == _CLIENT_HELLO:
-                        self.hello = bytes(message[4:4 + size])
-                        self.signature_algorithms = client_hello_sigalgs(self.hello)
-                    self._finish()
-                    return
-        if len(buf) > 1 << 17:  # not TLS, or absurdly large: stop looking
-            self._finish()
+    def feed(self, data: bytes | bytearray | memoryview) -> None:
+        """Bytes from the client, as they arrived (stops after the first handshake message,
+        or at bytes that are not a ClientHello's records)."""
+        reader = self._reader
+        if reader is None:
+            return
+        messages = reader.feed(data)
+        if messages:
+            kind, body = messages[0]
+            if kind == tlswire.CLIENT_HELLO:
+                self.hello = body
+        if messages or reader.stopped is not None:
+            self.done = True
+            self._reader = None
 
-    def _finish(self) -> None:
-        self.done = True
-        self._buf = bytearray()
+    @property
+    def signature_algorithms(self) -> list[int] | None:
+        """The ClientHello's signature_algorithms, None without one (or without a hello)."""
+        if self._sigalgs is None and self.hello is not None:
+            self._sigalgs = client_hello_sigalgs(self.hello)
+        return self._sigalgs
 
 
 class CertificateRequestWatch:
@@ -170,8 +122,8 @@ class CertificateRequestWatch:
 
     def __call__(self, sent: bool, version: int, content_type: int, data: bytes) -> None:
         """``(sent, version, content_type, data)`` of one protocol message."""
-        if (not sent and content_type == _HANDSHAKE and data[:1] == b"\x0d"
-                and version == _ossl.TLS1_3_VERSION):
+        if (not sent and content_type == tlswire.HANDSHAKE
+                and data[:1] == b"\x0d" and version == _ossl.TLS1_3_VERSION):
             self.signature_algorithms = certificate_request_sigalgs(data[4:], True)
 
 
@@ -195,10 +147,10 @@ def _hello_of(ctx: SSL.Context) -> list[int] | None:
         pass
     except SSL.Error:
         return None
-    record = conn.bio_read(1 << 16)
-    if len(record) < 9 or record[0] != _HANDSHAKE or record[5] != _CLIENT_HELLO:
+    messages = tlswire.HandshakeReader().feed(conn.bio_read(1 << 16))
+    if not messages or messages[0][0] != tlswire.CLIENT_HELLO:
         return None
-    return client_hello_sigalgs(record[9:])
+    return client_hello_sigalgs(messages[0][1])
 
 
 def own_sigalgs(context: SecureContext) -> tuple[int, ...]:

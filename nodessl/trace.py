@@ -6,7 +6,8 @@ On the shared backend the tracer calls that very ``SSL_trace`` (from the opened 
 a memory BIO: :class:`nodessl.openssl.TraceBIO`) with each message the callback sees, so the
 text is OpenSSL's, byte for byte what Node prints.  ``SSL_trace`` is not in the binding
 pyOpenSSL ships, so on the bundled backend this module formats the same callback's input
-(``TLSSocket._observe_messages``) in the spirit of OpenSSL 3.0's output:
+(``TLSSocket._observe_messages``), read with :mod:`nodessl.tlswire`, in the spirit of
+OpenSSL 3.0's output:
 ``Sent Record`` / ``Received Record``, the record header (version, content type, length),
 TLS 1.3's inner content type, handshake messages by name and length with the hello
 messages, certificates and finished messages decoded, alerts and change_cipher_spec.  The
@@ -24,7 +25,6 @@ Each message is written to ``sys.stderr`` as it is at that moment.
 
 from __future__ import annotations
 
-import struct
 import sys
 import warnings
 from collections.abc import Callable
@@ -35,6 +35,15 @@ from OpenSSL import SSL
 from . import openssl as _ossl
 from .ciphers import standard_name
 from .features import MessageObserver
+from .tlswire import (
+    Reader,
+    WireError,
+    alert,
+    extension_list,
+    handshake_header,
+    record_header,
+    u16_list,
+)
 
 __all__ = ["Host", "Tracer", "format_message", "enable", "wanted", "NATIVE"]
 
@@ -161,36 +170,6 @@ def _dump(indent: int, data: bytes) -> str:
     return "".join(lines)
 
 
-class _Reader:
-    """A cursor over a message body; running short raises ValueError."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data, self.pos = data, 0
-
-    def take(self, n: int) -> bytes:
-        if self.pos + n > len(self.data):
-            raise ValueError("short message")
-        out = self.data[self.pos:self.pos + n]
-        self.pos += n
-        return out
-
-    def u8(self) -> int:
-        return self.take(1)[0]
-
-    def u16(self) -> int:
-        return int.from_bytes(self.take(2), "big")
-
-    def u24(self) -> int:
-        return int.from_bytes(self.take(3), "big")
-
-    def vec(self, size_len: int) -> bytes:
-        return self.take(int.from_bytes(self.take(size_len), "big"))
-
-    @property
-    def left(self) -> int:
-        return len(self.data) - self.pos
-
-
 def _suite(suite: bytes, names: CipherNames | None) -> str:
     name = SCSV_NAMES.get(suite)
     if name is None and names is not None:
@@ -200,13 +179,13 @@ def _suite(suite: bytes, names: CipherNames | None) -> str:
 
 def _u16_list(indent: int, data: bytes, table: dict[int, str], fmt: str) -> str:
     out = []
-    for (value,) in struct.iter_unpack(">H", data[: len(data) & ~1]):
+    for value in u16_list(data[: len(data) & ~1]):  # an odd last byte is not shown
         out.append(f"{' ' * indent}{_name(table, value)} ({fmt.format(value)})\n")
     return "".join(out)
 
 
 def _extension_body(ext_type: int, body: bytes, indent: int, server: bool) -> str:
-    r = _Reader(body)
+    r = Reader(body)
     if ext_type == 43:  # supported_versions: a list in ClientHello, one value elsewhere
         data = r.vec(1) if len(body) != 2 else body
         return _u16_list(indent, data, VERSIONS, "{}")
@@ -222,12 +201,12 @@ def _extension_body(ext_type: int, body: bytes, indent: int, server: bool) -> st
         modes = {0: "psk_ke", 1: "psk_dhe_ke"}
         return "".join(f"{' ' * indent}{modes.get(b, 'UNKNOWN')} ({b})\n" for b in r.vec(1))
     if ext_type == 16:
-        protos, out = _Reader(r.vec(2)), []
+        protos, out = Reader(r.vec(2)), []
         while protos.left:
             out.append(f"{' ' * indent}{protos.vec(1).decode('latin-1')}\n")
         return "".join(out)
     if ext_type == 0 and body:
-        names, out = _Reader(r.vec(2)), []
+        names, out = Reader(r.vec(2)), []
         while names.left:
             kind = names.u8()
             out.append(f"{' ' * indent}name_type={kind}, "
@@ -237,9 +216,9 @@ def _extension_body(ext_type: int, body: bytes, indent: int, server: bool) -> st
         if server:
             if len(body) == 2:  # HelloRetryRequest: the group only
                 return f"{' ' * indent}NamedGroup: {_name(GROUPS, r.u16())}\n"
-            entries = _Reader(body)
+            entries = Reader(body)
         else:
-            entries = _Reader(r.vec(2))
+            entries = Reader(r.vec(2))
         out = []
         while entries.left:
             group = entries.u16()
@@ -249,24 +228,22 @@ def _extension_body(ext_type: int, body: bytes, indent: int, server: bool) -> st
     return _dump(indent, body) if body else ""
 
 
-def _extensions(r: _Reader, indent: int, server: bool) -> str:
+def _extensions(r: Reader, indent: int, server: bool) -> str:
     if not r.left:
         return f"{' ' * indent}No extensions\n"
-    block = _Reader(r.vec(2))
-    out = [f"{' ' * indent}extensions, length = {len(block.data)}\n"]
-    while block.left:
-        ext_type = block.u16()
-        body = block.vec(2)
+    block = r.vec(2)
+    out = [f"{' ' * indent}extensions, length = {len(block)}\n"]
+    for ext_type, body in extension_list(block):
         out.append(f"{' ' * (indent + 2)}extension_type={_name(EXTENSION_TYPES, ext_type)}"
                    f"({ext_type}), length={len(body)}\n")
         try:
             out.append(_extension_body(ext_type, body, indent + 4, server))
-        except ValueError:
+        except WireError:
             out.append(_dump(indent + 4, body))
     return "".join(out)
 
 
-def _random(r: _Reader, indent: int) -> str:
+def _random(r: Reader, indent: int) -> str:
     gmt, rest = r.take(4), r.take(28)
     pad = " " * indent
     return (f"{pad}Random:\n{pad}  gmt_unix_time=0x{_hex(gmt)}\n"
@@ -274,7 +251,7 @@ def _random(r: _Reader, indent: int) -> str:
 
 
 def _hello(body: bytes, indent: int, client: bool, names: CipherNames | None) -> str:
-    r, pad = _Reader(body), " " * indent
+    r, pad = Reader(body), " " * indent
     version = r.u16()
     who = "client" if client else "server"
     out = [f"{pad}{who}_version=0x{version:x} ({_name(VERSIONS, version)})\n",
@@ -298,10 +275,10 @@ def _hello(body: bytes, indent: int, client: bool, names: CipherNames | None) ->
 
 
 def _certificate(body: bytes, indent: int, tls13: bool) -> str:
-    r, pad, out = _Reader(body), " " * indent, []
+    r, pad, out = Reader(body), " " * indent, []
     if tls13:
         out.append(_labelled_hex(indent, "context", r.vec(1)))
-    certs = _Reader(r.vec(3))
+    certs = Reader(r.vec(3))
     out.append(f"{pad}certificate_list, length={len(certs.data)}\n")
     while certs.left:
         cert = certs.vec(3)
@@ -321,14 +298,14 @@ def _handshake_body(msg_type: int, body: bytes, indent: int, version: int, serve
     if msg_type == 11:
         return _certificate(body, indent, tls13)
     if msg_type == 8:
-        return _extensions(_Reader(body), indent, server=True)
+        return _extensions(Reader(body), indent, server=True)
     if msg_type == 20:
         return _labelled_hex(indent, "verify_data", body)
     if msg_type == 4:
-        r, pad = _Reader(body), " " * (indent + 2)
-        out = f"{pad}ticket_lifetime_hint={int.from_bytes(r.take(4), 'big')}\n"
+        r, pad = Reader(body), " " * (indent + 2)
+        out = f"{pad}ticket_lifetime_hint={r.u32()}\n"
         if tls13:
-            out += f"{pad}ticket_age_add={int.from_bytes(r.take(4), 'big')}\n"
+            out += f"{pad}ticket_age_add={r.u32()}\n"
             out += _labelled_hex(indent + 2, "ticket_nonce", r.vec(1))
         out += _labelled_hex(indent + 2, "ticket", r.vec(2))
         if tls13:
@@ -347,34 +324,40 @@ def format_message(sent: bool, version: int, content_type: int, data: bytes, *,
     """One message-callback event as trace text (what SSL_trace prints for it)."""
     if content_type == _ossl.SSL3_RT_HEADER:
         direction = "Sent" if sent else "Received"
-        if len(data) < 5:
+        header = record_header(data)
+        if header is None:
             return f"{direction}{_labelled_hex(0, ' too short message', data)}\n"
-        hvers = data[1] << 8 | data[2]
+        kind, hvers, _ = header
+        length = data[-2] << 8 | data[-1]  # the last two bytes, as SSL_trace reads them
         return (f"{direction} Record\nHeader:\n  Version = {_name(VERSIONS, hvers)} "
-                f"(0x{hvers:x})\n  Content Type = {_name(CONTENT_TYPES, data[0])} "
-                f"({data[0]})\n  Length = {data[-2] << 8 | data[-1]}\n")
+                f"(0x{hvers:x})\n  Content Type = {_name(CONTENT_TYPES, kind)} "
+                f"({kind})\n  Length = {length}\n")
     if content_type == _ossl.SSL3_RT_INNER_CONTENT_TYPE:
         inner = data[0] if data else 0
         return f"  Inner Content Type = {_name(CONTENT_TYPES, inner)} ({inner})\n"
     if content_type == _ossl.SSL3_RT_HANDSHAKE:
-        if len(data) < 4:
+        message = handshake_header(data)
+        if message is None:
             return "Message length parse error!\n\n"
-        msg_type, length = data[0], int.from_bytes(data[1:4], "big")
+        msg_type, length = message
         head = f"    {_name(HANDSHAKE_TYPES, msg_type)}, Length={length}\n"
         try:
             return head + _handshake_body(msg_type, data[4:4 + length], 6, version, server,
                                           cipher_names) + "\n"
-        except ValueError:
+        except WireError:
             return head + "Message length parse error!\n\n"
     if content_type == _ossl.SSL3_RT_CHANGE_CIPHER_SPEC:
         if data == b"\x01":
             return "    change_cipher_spec (1)\n\n"
         return _labelled_hex(4, "unknown value", data) + "\n"
     if content_type == _ossl.SSL3_RT_ALERT:
-        if len(data) != 2:
+        fields = alert(data)
+        if fields is None:
             return "    Illegal Alert Length\n\n"
-        return (f"    Level={ALERT_LEVELS.get(data[0], 'unknown')}({data[0]}), "
-                f"description={ALERT_DESCRIPTIONS.get(data[1], 'unknown')}({data[1]})\n\n")
+        level, description = fields
+        return (f"    Level={ALERT_LEVELS.get(level, 'unknown')}({level}), "
+                f"description={ALERT_DESCRIPTIONS.get(description, 'unknown')}"
+                f"({description})\n\n")
     return "\n"
 
 
