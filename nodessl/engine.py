@@ -59,7 +59,7 @@ class TLSEngine:
     # one per connection, alive as long as it: no __dict__
     __slots__ = ("conn", "server", "state", "_io", "handshakes", "started", "paused",
                  "sent_close", "renegotiated", "_unsent", "_write_records", "_scanner",
-                 "_first_flight", "_peer_sigalgs", "_alert_change", "_held")
+                 "_first_flight", "_peer_sigalgs", "_alert_change", "_held", "read_record")
 
     def __init__(self, context: SSL.Context, *, server: bool,
                  hooks: frozenset[str] = frozenset(), psk_hint: str | None = None) -> None:
@@ -72,6 +72,10 @@ class TLSEngine:
             self.conn.set_connect_state()
         self.state = HANDSHAKING
         self._io = _ossl.RecordIO(self.conn)
+        # One SSL_read in the data phase (see data_phase): ``(plaintext | None,
+        # peer_closed)``, raising a Node-coded SSLError; the owner then reports
+        # peer_closed() or failed().  Bound once: a record costs no extra frame.
+        self.read_record = self._io.read_one
         self.handshakes = 0
         # the handshake was driven at least once (a client's ClientHello is out)
         self.started = False
@@ -217,6 +221,20 @@ class TLSEngine:
         if closed:
             self.state = CLOSED
         return chunk, done_now, closed
+
+    def data_phase(self) -> bool:
+        """Whether :meth:`advance` would be no more than :attr:`read_record` (plus the
+        state changes of :meth:`peer_closed` and :meth:`failed`): the handshake is done,
+        no renegotiation completed unreported, no write waits for one."""
+        return self.state == OPEN and not self._unsent and not self.renegotiated
+
+    def peer_closed(self) -> None:
+        """:attr:`read_record` saw the peer's close_notify."""
+        self.state = CLOSED
+
+    def failed(self) -> None:
+        """:attr:`read_record` raised: the connection is broken."""
+        self.state = BROKEN
 
     def _read_server_flight(self) -> None:
         # a client's first handshake completed: keep what handshake.py reads from the

@@ -84,7 +84,9 @@ class EventEmitter(_PyeeEmitter):
             funcs = list(handlers.values())
         for f in funcs:
             result = f(*args, **kwargs)
-            if result is not None and (asyncio.iscoroutine(result) or asyncio.isfuture(result)):
+            # (a listener returning write()'s bool, the common case, is not awaitable)
+            if result is not None and result.__class__ is not bool \
+                    and (asyncio.iscoroutine(result) or asyncio.isfuture(result)):
                 self._watch(result, event, args)
         return bool(funcs)
 

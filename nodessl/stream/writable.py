@@ -340,7 +340,8 @@ def _after_write(stream: Writable, state: WritableState, count: int,
             cb(None)
     if state.destroyed:
         _error_buffer(state)
-    _finish_maybe(stream, state)
+    if state.ending:  # _need_finish's first condition, checked here: once per write
+        _finish_maybe(stream, state)
 
 
 def _error_buffer(state: WritableState) -> None:
