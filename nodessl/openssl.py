@@ -731,6 +731,7 @@ _SSL_ERROR_ZERO_RETURN = _lib.SSL_ERROR_ZERO_RETURN
 _SSL_ERROR_SSL = _lib.SSL_ERROR_SSL
 _SSL_ERROR_SYSCALL = _lib.SSL_ERROR_SYSCALL
 _SCRATCH = 64 * 1024
+_SSL_MODE_ENABLE_PARTIAL_WRITE = _lib.SSL_MODE_ENABLE_PARTIAL_WRITE
 _WRITE_MAX = 1 << 30  # SSL_write's length is an int: larger writes go in pieces
 _READ_BUF = _ffi.new("char[]", _SCRATCH)
 _READ_VIEW = _ffi.buffer(_READ_BUF)
@@ -752,6 +753,10 @@ class RecordIO:
         self._ssl = conn._ssl
         self._in = conn._into_ssl
         self._out = conn._from_ssl
+        # pyOpenSSL turns partial writes on for every context: SSL_write would return after
+        # each record and a 64 KiB write take four calls.  Into a memory BIO, which never
+        # refuses, one call writes all the records, as in Node (which never sets the mode).
+        _lib.SSL_clear_mode(self._ssl, _SSL_MODE_ENABLE_PARTIAL_WRITE)
 
     def feed(self, data: bytes | memoryview) -> None:
         """Ciphertext into the incoming memory BIO (which grows: it never refuses)."""

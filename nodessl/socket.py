@@ -640,9 +640,12 @@ class TLSSocket(net.Socket):
                 self._pause_wire()
             if self.destroyed:
                 return
-            if self._features.sessions is not None or not engine.data_phase():
-                # a listener changed what the engine is doing (it cannot under TLS 1.3,
-                # where this path runs; kept exact): the general loop goes on
+            if engine.state != OPEN or engine.unsent or engine.renegotiated \
+                    or self._features.sessions is not None:
+                # a listener changed what this loop may skip (a 'session' listener added
+                # now, the engine driven by a nested cycle; a write refused or a
+                # renegotiation cannot happen under TLS 1.3, where this path runs): the
+                # general loop goes on
                 self._cycle()
                 return
         if closed:
