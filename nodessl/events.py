@@ -64,7 +64,8 @@ class EventEmitter(_PyeeEmitter):
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         super().__init__()
-        self._tasks: set[asyncio.Future[Any]] = set()
+        # listeners' coroutines still running (made on the first: an empty set is 216 bytes)
+        self._tasks: set[asyncio.Future[Any]] | None = None
         self._max_listeners = 10
         capture = (options or {}).get("captureRejections")
         if capture:  # Node checks only a truthy value
@@ -110,10 +111,12 @@ class EventEmitter(_PyeeEmitter):
     def _watch(self, awaitable: Any, event: str, args: tuple[Any, ...]) -> None:
         # Keep a reference: a task nobody holds can be collected mid-flight.
         fut = asyncio.ensure_future(awaitable)
+        if self._tasks is None:
+            self._tasks = set()
         self._tasks.add(fut)
 
         def done(fut: asyncio.Future[Any]) -> None:
-            self._tasks.discard(fut)
+            self._tasks.discard(fut)  # type: ignore[union-attr]
             if fut.cancelled():
                 return
             err = fut.exception()  # retrieved: asyncio reports it no more
