@@ -48,17 +48,10 @@ READ_BUFFER_SIZE = 256 * 1024
 _SHARED_VIEW = memoryview(bytearray(READ_BUFFER_SIZE))
 
 
-class _Batch:
-    """The write completions queued last: one loop callback runs them all in order."""
-
-    __slots__ = ("handle", "callbacks")
-
-    def __init__(self) -> None:
-        self.handle: asyncio.Handle | None = None
-        self.callbacks: list[Callable[[], Any]] = []
-
-
-_batch = _Batch()
+# The write completions queued last, with the loop callback that runs them: one tuple,
+# replaced whole, so that loops in other threads never see a handle with another's list.
+_NO_BATCH: tuple[asyncio.Handle | None, list[Callable[[], Any]]] = (None, [])
+_batch = _NO_BATCH
 
 
 def _complete_soon(loop: asyncio.AbstractEventLoop, cb: Callable[[], Any]) -> None:
@@ -71,21 +64,25 @@ def _complete_soon(loop: asyncio.AbstractEventLoop, cb: Callable[[], Any]) -> No
     exactly where its own ``call_soon`` would have put it.  Loops without asyncio's
     ``_ready`` queue get a plain ``call_soon``.
     """
+    global _batch
     ready = getattr(loop, "_ready", None)
-    batch = _batch
-    if ready and ready[-1] is batch.handle:
-        batch.callbacks.append(cb)
+    handle, callbacks = _batch
+    if ready and ready[-1] is handle:
+        callbacks.append(cb)
         return
     if ready is None:
         loop.call_soon(cb)
         return
-    callbacks = batch.callbacks = [cb]
-    batch.handle = loop.call_soon(_run_batch, loop, callbacks)
+    callbacks = [cb]
+    _batch = (loop.call_soon(_run_batch, loop, callbacks), callbacks)
 
 
 def _run_batch(loop: asyncio.AbstractEventLoop, callbacks: list[Callable[[], Any]]) -> None:
     # as asyncio's Handle._run for each: an exception goes to the loop's handler and the
     # next callback still runs
+    global _batch
+    if _batch[1] is callbacks:
+        _batch = _NO_BATCH  # out of the ready queue: nothing joins it now, nor stays alive
     for i, cb in enumerate(callbacks):
         try:
             cb()

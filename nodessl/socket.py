@@ -638,7 +638,7 @@ class TLSSocket(net.Socket):
             elif not (self.push(chunk) if self._reading_paused  # as net.Socket._push_data
                       else self._push_reading(chunk)):
                 self._pause_wire()
-            if self.destroyed:
+            if self._writableState.destroyed:  # self.destroyed, once per record
                 return
             if engine.state != OPEN or engine.unsent or engine.renegotiated \
                     or self._features.sessions is not None:
