@@ -585,8 +585,10 @@ class TLSSocket(net.Socket):
         emits each chunk before reading on."""
         engine = self._engine
         assert engine is not None
-        if engine.state == OPEN and self._features.sessions is None \
-                and not self._features.reneg.watching and engine.data_phase():
+        # the data phase (engine.data_phase(), spelled out: once per packet) of a
+        # connection with nothing to watch per record
+        if engine.state == OPEN and not engine.unsent and not engine.renegotiated \
+                and self._features.sessions is None and not self._features.reneg.watching:
             self._read_records(engine)
             return
         while True:
