@@ -31,6 +31,9 @@ callbacks (verify, SNI, ALPN, ...) and a handshake is rare enough.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from OpenSSL import SSL
 
 from . import openssl as _ossl
@@ -58,8 +61,8 @@ class TLSEngine:
 
     # one per connection, alive as long as it: no __dict__
     __slots__ = ("conn", "server", "state", "_io", "handshakes", "started", "paused",
-                 "sent_close", "renegotiated", "_unsent", "_write_records", "_scanner",
-                 "_first_flight", "_peer_sigalgs", "_alert_change", "_held")
+                 "sent_close", "renegotiated", "unsent", "_write_records", "_scanner",
+                 "_first_flight", "_peer_sigalgs", "_held", "read_record", "take_output")
 
     def __init__(self, context: SSL.Context, *, server: bool,
                  hooks: frozenset[str] = frozenset(), psk_hint: str | None = None) -> None:
@@ -72,15 +75,19 @@ class TLSEngine:
             self.conn.set_connect_state()
         self.state = HANDSHAKING
         self._io = _ossl.RecordIO(self.conn)
+        # One SSL_read in the data phase (see data_phase): ``(plaintext | None,
+        # peer_closed)``, raising a Node-coded SSLError; the owner then reports
+        # peer_closed() or failed().  Bound once: a record costs no extra frame.
+        self.read_record = self._io.read_one
         self.handshakes = 0
         # the handshake was driven at least once (a client's ClientHello is out)
         self.started = False
         self.paused = False  # the certificate callback parked the handshake (see sni.py)
         self.sent_close = False
         # Renegotiation (TLS <= 1.2): the info hook sets ``renegotiated`` when one completed;
-        # plaintext SSL_write refused meanwhile (WANT_READ) waits in ``_unsent``.
+        # plaintext SSL_write refused meanwhile (WANT_READ) waits in ``unsent``.
         self.renegotiated = False
-        self._unsent: list[bytes] = []
+        self.unsent: list[bytes] = []
         # SSL_write as the connection wants it: whole, or cut for setMaxSendFragment.
         self._write_records = self._io.write
         # What the peer sent while the handshake ran, kept for a parser that may be wanted
@@ -93,8 +100,10 @@ class TLSEngine:
         self._first_flight: bytearray | None = (
             None if server and sigalgs.NATIVE else bytearray())
         self._peer_sigalgs: list[int] | None = None
-        # After a failure whose alert differs from Node 20's: the rewrite (handshake.py).
-        self._alert_change: tuple[int, int] | None = None
+        # Everything the engine wants sent to the peer, now: the outgoing BIO drained
+        # (bound once: a flush costs no extra frame), or, after a failure whose alert
+        # differs from Node 20's, that drained and rewritten (handshake.py, _translate).
+        self.take_output: Callable[[], bytes] = self._io.drain
         # incoming bytes held back until the ClientHello is answered (hold_client_hello)
         self._held: bytearray | None = None
 
@@ -205,7 +214,7 @@ class TLSEngine:
             return None, done_now, False
         try:
             chunk, closed = self._io.read_one()
-            if self._unsent:
+            if self.unsent:
                 self._retry_writes()
         except SSLError:
             self.state = BROKEN
@@ -218,6 +227,20 @@ class TLSEngine:
             self.state = CLOSED
         return chunk, done_now, closed
 
+    def data_phase(self) -> bool:
+        """Whether :meth:`advance` would be no more than :attr:`read_record` (plus the
+        state changes of :meth:`peer_closed` and :meth:`failed`): the handshake is done,
+        no renegotiation completed unreported, no write waits for one."""
+        return self.state == OPEN and not self.unsent and not self.renegotiated
+
+    def peer_closed(self) -> None:
+        """:attr:`read_record` saw the peer's close_notify."""
+        self.state = CLOSED
+
+    def failed(self) -> None:
+        """:attr:`read_record` raised: the connection is broken."""
+        self.state = BROKEN
+
     def _read_server_flight(self) -> None:
         # a client's first handshake completed: keep what handshake.py reads from the
         # plaintext part of the server's flight (TLS <= 1.2), drop the bytes
@@ -228,7 +251,9 @@ class TLSEngine:
 
     def _translate(self, exc: SSL.Error) -> NodeError:
         err = from_openssl(exc)
-        self._alert_change = node20_alerts(getattr(err, "reason", None))
+        change = node20_alerts(getattr(err, "reason", None))
+        if change is not None:
+            self.take_output = partial(self._take_rewritten, change)
         return err
 
     # -- outgoing ----------------------------------------------------------------------
@@ -236,20 +261,20 @@ class TLSEngine:
     def write(self, data: bytes) -> None:
         """Encrypt application data (only once the handshake is done); during a
         renegotiation it waits, in order, until OpenSSL takes it."""
-        if self._unsent:
-            self._unsent.append(bytes(data))
+        if self.unsent:
+            self.unsent.append(bytes(data))
             return
         rest = self._write_records(data)
         if rest:
-            self._unsent.append(rest)
+            self.unsent.append(rest)
 
     def _retry_writes(self) -> None:
-        while self._unsent:
-            rest = self._write_records(self._unsent[0])
+        while self.unsent:
+            rest = self._write_records(self.unsent[0])
             if rest:
-                self._unsent[0] = rest
+                self.unsent[0] = rest
                 return
-            self._unsent.pop(0)
+            self.unsent.pop(0)
 
     def set_max_send_fragment(self, size: int) -> bool:
         """Records of at most ``size`` bytes of plaintext (``setMaxSendFragment``): on the
@@ -261,12 +286,10 @@ class TLSEngine:
         self._write_records = fragmenting_writer(self._io.write, size)
         return True
 
-    def take_output(self) -> bytes:
-        """Everything the engine wants sent to the peer, now."""
-        if self._alert_change is not None:
-            change, self._alert_change = self._alert_change, None
-            return rewrite_alert(self._io.drain(), change)
-        return self._io.drain()
+    def _take_rewritten(self, change: tuple[int, int]) -> bytes:
+        # take_output once, after a failure: its alert as Node 20 words it
+        self.take_output = self._io.drain
+        return rewrite_alert(self._io.drain(), change)
 
     def close(self) -> None:
         """Queue close_notify (idempotent).

@@ -64,7 +64,8 @@ class EventEmitter(_PyeeEmitter):
 
     def __init__(self, options: Mapping[str, Any] | None = None) -> None:
         super().__init__()
-        self._tasks: set[asyncio.Future[Any]] = set()
+        # listeners' coroutines still running (made on the first: an empty set is 216 bytes)
+        self._tasks: set[asyncio.Future[Any]] | None = None
         self._max_listeners = 10
         capture = (options or {}).get("captureRejections")
         if capture:  # Node checks only a truthy value
@@ -75,6 +76,23 @@ class EventEmitter(_PyeeEmitter):
             # Node copies the default at construction: changing it later leaves this one
             self._capture_rejections = _capture_default
 
+    def emit(self, event: str, *args: Any, **kwargs: Any) -> bool:
+        """Call every listener of ``event`` with ``args``, in order; True when there was
+        one.  An ``error`` nobody listens to is raised, as Node throws it."""
+        # pyee's emit with _call_handlers' loop inlined: a received chunk's 'data' and a
+        # write's 'drain' go through here, one Python frame fewer
+        handlers = self._events.get(event)
+        if not handlers:  # most events of a connection have no listener
+            self._emit_handle_potential_error(event, args[0] if args else None)
+            return False
+        for f in list(handlers.values()):
+            result = f(*args, **kwargs)
+            # (a listener returning write()'s bool, the common case, is not awaitable)
+            if result is not None and result.__class__ is not bool \
+                    and (asyncio.iscoroutine(result) or asyncio.isfuture(result)):
+                self._watch(result, event, args)
+        return True
+
     def _call_handlers(self, event: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
         # pyee's loop, with the event name kept for a rejected listener (Node's addCatch)
         with self._lock:
@@ -84,17 +102,21 @@ class EventEmitter(_PyeeEmitter):
             funcs = list(handlers.values())
         for f in funcs:
             result = f(*args, **kwargs)
-            if result is not None and (asyncio.iscoroutine(result) or asyncio.isfuture(result)):
+            # (a listener returning write()'s bool, the common case, is not awaitable)
+            if result is not None and result.__class__ is not bool \
+                    and (asyncio.iscoroutine(result) or asyncio.isfuture(result)):
                 self._watch(result, event, args)
         return bool(funcs)
 
     def _watch(self, awaitable: Any, event: str, args: tuple[Any, ...]) -> None:
         # Keep a reference: a task nobody holds can be collected mid-flight.
         fut = asyncio.ensure_future(awaitable)
+        if self._tasks is None:
+            self._tasks = set()
         self._tasks.add(fut)
 
         def done(fut: asyncio.Future[Any]) -> None:
-            self._tasks.discard(fut)
+            self._tasks.discard(fut)  # type: ignore[union-attr]
             if fut.cancelled():
                 return
             err = fut.exception()  # retrieved: asyncio reports it no more

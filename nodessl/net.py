@@ -48,6 +48,53 @@ READ_BUFFER_SIZE = 256 * 1024
 _SHARED_VIEW = memoryview(bytearray(READ_BUFFER_SIZE))
 
 
+# The write completions queued last, with the loop callback that runs them: one tuple,
+# replaced whole, so that loops in other threads never see a handle with another's list.
+_NO_BATCH: tuple[asyncio.Handle | None, list[Callable[[], Any]]] = (None, [])
+_batch = _NO_BATCH
+
+
+def _complete_soon(loop: asyncio.AbstractEventLoop, cb: Callable[[], Any]) -> None:
+    """``loop.call_soon(cb)`` for a write's completion, sharing one loop callback with the
+    completions queued just before it.
+
+    A busy loop turn completes a write on each of many connections; a handle each costs
+    more than the completion itself.  ``cb`` joins the batch queued last only while that
+    batch is still the last callback in the loop's ready queue, so every callback runs
+    exactly where its own ``call_soon`` would have put it.  Loops without asyncio's
+    ``_ready`` queue get a plain ``call_soon``.
+    """
+    global _batch
+    ready = getattr(loop, "_ready", None)
+    handle, callbacks = _batch
+    if ready and ready[-1] is handle:
+        callbacks.append(cb)
+        return
+    if ready is None:
+        loop.call_soon(cb)
+        return
+    callbacks = [cb]
+    _batch = (loop.call_soon(_run_batch, loop, callbacks), callbacks)
+
+
+def _run_batch(loop: asyncio.AbstractEventLoop, callbacks: list[Callable[[], Any]]) -> None:
+    # as asyncio's Handle._run for each: an exception goes to the loop's handler and the
+    # next callback still runs
+    global _batch
+    if _batch[1] is callbacks:
+        _batch = _NO_BATCH  # out of the ready queue: nothing joins it now, nor stays alive
+    for i, cb in enumerate(callbacks):
+        try:
+            cb()
+        except (SystemExit, KeyboardInterrupt):
+            if i + 1 < len(callbacks):
+                loop.call_soon(_run_batch, loop, callbacks[i + 1:])
+            raise
+        except BaseException as exc:  # noqa: BLE001 - reported as asyncio reports it
+            loop.call_exception_handler({"message": f"Exception in callback {cb!r}",
+                                         "exception": exc})
+
+
 def isIP(value: str) -> int:
     """4 or 6 for an IP address string, else 0 (Node's ``net.isIP``)."""
     try:
@@ -679,11 +726,20 @@ class Socket(Duplex):
 
     def _wire_data(self, data: memoryview) -> None:
         self._bytes_read += len(data)
-        self._touch()
+        if self._timeout_ms:
+            self._touch()  # only a timeout reads the idle clock
         if self._onread_cb is not None:
             self._onread_deliver(data)
-        elif not self.push(bytes(data)):
+        elif not self._push_data(bytes(data)):
             self._pause_wire()
+
+    def _push_data(self, chunk: bytes) -> bool:
+        """``push`` of received bytes while the connection is being read: the read(0)
+        Node's maybeReadMore schedules after a chunk would only reach :meth:`_read`,
+        a no-op then (see Readable._push_reading)."""
+        if self._reading_paused:
+            return self.push(chunk)
+        return self._push_reading(chunk)
 
     def _push_eof(self) -> None:
         if self._onread_cb is not None and (self._onread_pending or self._onread_stopped):
@@ -781,7 +837,8 @@ class Socket(Duplex):
                 or self._wire is not None and self._wire.eof_sent:
             return
         self._bytes_written += len(data)
-        self._touch()
+        if self._timeout_ms:
+            self._touch()  # only a timeout reads the idle clock
         self._transport.write(data)
         if not self._refed and self._want_ref:
             self._update_ref()  # a write request in flight keeps the program alive

@@ -30,7 +30,7 @@ from . import alpn, backend, extensions, facts, keylog, net, psk, renegotiation,
 from . import openssl as _ossl
 from .compat import peer_cert_chain, peer_certificate
 from .context import SecureContext, createSecureContext
-from .engine import BROKEN, HANDSHAKING, TLSEngine
+from .engine import BROKEN, HANDSHAKING, OPEN, TLSEngine
 from .errors import (
     ECONNRESET_MESSAGE,
     MISSING,
@@ -310,13 +310,13 @@ class TLSSocket(net.Socket):
         self._start_tls()
 
     def _wire_write(self, data: bytes) -> None:
-        if self._lower is not None:
-            self._bytes_written += len(data)
-            if not getattr(self._lower, "destroyed", False):
-                self._lower_pending += 1
-                self._lower.write(data, self._lower_written)
+        if self._lower is None:
+            net.Socket._wire_write(self, data)
             return
-        super()._wire_write(data)
+        self._bytes_written += len(data)
+        if not getattr(self._lower, "destroyed", False):
+            self._lower_pending += 1
+            self._lower.write(data, self._lower_written)
 
     def _lower_written(self, *_err: Any) -> None:
         # an error of the stream below reaches us through its 'error' event
@@ -570,7 +570,8 @@ class TLSSocket(net.Socket):
     def _wire_data(self, data: memoryview) -> None:
         engine = self._engine
         self._bytes_read += len(data)
-        self._touch()
+        if self._timeout_ms:
+            self._touch()  # only a timeout reads the idle clock
         if engine is None or self._handle_gone:
             return
         engine.feed(data)
@@ -584,6 +585,12 @@ class TLSSocket(net.Socket):
         emits each chunk before reading on."""
         engine = self._engine
         assert engine is not None
+        # the data phase (engine.data_phase(), spelled out: once per packet) of a
+        # connection with nothing to watch per record
+        if engine.state == OPEN and not engine.unsent and not engine.renegotiated \
+                and self._features.sessions is None and not self._features.reneg.watching:
+            self._read_records(engine)
+            return
         while True:
             chunk, done_now, closed = self._step(engine)
             if self.destroyed:
@@ -607,6 +614,59 @@ class TLSSocket(net.Socket):
         if engine.paused and self._features.cert_phase is not None and not self.destroyed:
             self._features.cert_phase.run()  # user code, now that OpenSSL has returned
 
+    def _read_records(self, engine: TLSEngine) -> None:
+        """:meth:`_cycle` for an engine in its data phase (handshake done, nothing unsent,
+        no renegotiation to watch, no 'session' events): SSL_read by SSL_read, each
+        plaintext delivered before the next, then one flush of what the reads made
+        OpenSSL say (a KeyUpdate answer, an alert).  No OpenSSL callback of this
+        connection can reach user code here, so no step needs corking."""
+        read = engine.read_record
+        while True:
+            try:
+                chunk, closed = read()
+            except SSLError as err:
+                engine.failed()
+                self._engine_failed(err)
+                return
+            if self._hook_error is not None:
+                # a message observer failed inside SSL_read (as _step: nothing more is sent)
+                hook_error, self._hook_error = self._hook_error, None
+                self._tls_error(hook_error)
+                return
+            if chunk is None:
+                break
+            if self._onread_cb is not None:
+                self._onread_deliver(chunk)
+            elif not (self.push(chunk) if self._reading_paused  # as net.Socket._push_data
+                      else self._push_reading(chunk)):
+                self._pause_wire()
+            if self._writableState.destroyed:  # self.destroyed, once per record
+                return
+            if engine.state != OPEN or engine.unsent or engine.renegotiated \
+                    or self._features.sessions is not None:
+                # a listener changed what this loop may skip (a 'session' listener added
+                # now, the engine driven by a nested cycle; a write refused or a
+                # renegotiation cannot happen under TLS 1.3, where this path runs): the
+                # general loop goes on
+                self._cycle()
+                return
+        if closed:
+            engine.peer_closed()
+        self._flush()
+        if closed and not self.destroyed:
+            self._push_eof()
+
+    def _engine_failed(self, err: NodeError) -> None:
+        """The engine raised: an exception from one of our OpenSSL callbacks is the real
+        cause (and then, as in Node, the peer gets no alert: it sees the connection
+        reset); else OpenSSL's alert goes out and the error is reported."""
+        self._corked = False
+        hook_error, self._hook_error = self._hook_error, None
+        if hook_error is None:
+            self._flush()
+        queued = None if self._secureEstablished else self._queued_error
+        self._tls_error(hook_error or queued or err)
+
     def _step(self, engine: TLSEngine) -> tuple[bytes | None, bool, bool]:
         """One engine step; a handshake that completed is reported (secureConnect ...)."""
         # Corked: whatever this step makes the engine say (handshake flight, session
@@ -618,14 +678,7 @@ class TLSSocket(net.Socket):
             if done_now:
                 self._on_handshake_done()
         except NodeError as err:
-            self._corked = False
-            # an exception raised in one of our OpenSSL callbacks is the real cause; then,
-            # as in Node, the peer gets no alert (it sees the connection reset)
-            hook_error, self._hook_error = self._hook_error, None
-            if hook_error is None:
-                self._flush()
-            queued = None if self._secureEstablished else self._queued_error
-            self._tls_error(hook_error or queued or err)
+            self._engine_failed(err)
             return None, False, False
         finally:
             if self._corked:
@@ -859,13 +912,13 @@ class TLSSocket(net.Socket):
                     or transport.is_closing():
                 # Node's TLSWrap completes a write only once its ciphertext was written
                 # below, never synchronously: bufferSize/writableLength count it until then
-                self._loop.call_soon(cb)
+                net._complete_soon(self._loop, cb)
             else:
                 self._write_cb = cb
         elif self._lower_pending > 0:
             self._write_cb = cb  # completed by the stream below's callback (_lower_written)
         else:
-            self._loop.call_soon(cb)  # never synchronously, as Node's TLSWrap
+            net._complete_soon(self._loop, cb)  # never synchronously, as Node's TLSWrap
 
     def _final(self, done: Callable[..., Any]) -> None:
         if not self._secureEstablished:

@@ -208,6 +208,31 @@ class Readable(Stream):
                     state.length < state.highWaterMark or state.length == 0)
         return _readable_add_chunk(self, chunk, encoding, False)
 
+    def _push_reading(self, chunk: bytes) -> bool:
+        """:meth:`push` for an owner that reads by itself and whose ``_read`` is a no-op
+        while it does (a socket reading its connection; the caller knows it is reading).
+
+        Flowing with nothing buffered, the chunk goes out as 'data' as push() sends it;
+        what Node's maybeReadMore would then schedule is a read(0) whose only effects
+        are that no-op ``_read`` and ``needReadable``, so that is set here and nothing
+        is scheduled.  Any other case is push()'s."""
+        state = self._readableState
+        if (state.flowing and not state.length and not state.sync and not state.readingMore
+                and state.decoder is None and not state.objectMode and not state.ended
+                and not state.destroyed and state.errored is None and chunk
+                and state.constructed and self._events.get("data")):
+            state.reading = False
+            if state.multiAwaitDrain:
+                state.awaitDrainWriters.clear()
+            else:
+                state.awaitDrainWriters = None
+            state.dataEmitted = True
+            self.emit("data", chunk)
+            state.needReadable = True
+            return not state.ended and (
+                state.length < state.highWaterMark or state.length == 0)
+        return self.push(chunk)
+
     def unshift(self, chunk: Any, encoding: str | None = None) -> bool:
         """Put ``chunk`` back at the front of the buffer (it is read next)."""
         return _readable_add_chunk(self, chunk, encoding, True)

@@ -118,7 +118,7 @@ _OPTION_METHODS = (
 class ReadableState:
     """Node's ``_readableState``."""
 
-    __slots__ = ("objectMode", "highWaterMark", "buffer", "length", "pipes", "flowing", "ended",
+    __slots__ = ("objectMode", "highWaterMark", "_buffer", "length", "pipes", "flowing", "ended",
                  "endEmitted", "reading", "constructed", "sync", "needReadable",
                  "emittedReadable", "readableListening", "resumeScheduled", "errorEmitted",
                  "emitClose", "autoDestroy", "destroyed", "errored", "closed", "closeEmitted",
@@ -130,7 +130,9 @@ class ReadableState:
                                (is_duplex and opts.get("readableObjectMode")))
         self.highWaterMark = _high_water_mark(opts, "readableHighWaterMark", is_duplex,
                                               self.objectMode)
-        self.buffer: deque[Any] = deque()
+        # made on first use (see buffer): an empty deque is 600 bytes, and a socket read
+        # in flowing mode never buffers
+        self._buffer: deque[Any] | None = None
         self.length = 0
         self.pipes: list[Any] = []
         self.flowing: bool | None = None
@@ -162,6 +164,14 @@ class ReadableState:
         if opts.get("encoding"):
             self.decoder = _enc.StringDecoder(opts["encoding"])
             self.encoding = self.decoder.encoding
+
+    @property
+    def buffer(self) -> deque[Any]:
+        """The chunks pushed and not read yet (Node's ``state.buffer``)."""
+        buffer = self._buffer
+        if buffer is None:
+            buffer = self._buffer = deque()
+        return buffer
 
 
 class WritableState:

@@ -271,47 +271,44 @@ class _OnWrite:
             stream._error_or_destroy(_multiple_callback())
             return
         self.called = True
-        _onwrite(stream, err)
-
-
-def _onwrite(stream: Writable, err: BaseException | None) -> None:
-    state = stream._writableState
-    assert state is not None
-    sync = state.sync
-    cb = state.writecb
-    if not callable(cb):
-        stream._error_or_destroy(_multiple_callback())
-        return
-    state.writing = False
-    state.writecb = None
-    state.length -= state.writelen
-    state.writelen = 0
-    if err is not None:
-        if state.errored is None:
-            state.errored = err
-        r = stream._readableState
-        if r is not None and r.errored is None:
-            r.errored = err
+        # Node's onwrite, here rather than in a function of its own: once per write
+        state = stream._writableState
+        assert state is not None
+        sync = state.sync
+        cb = state.writecb
+        if not callable(cb):
+            stream._error_or_destroy(_multiple_callback())
+            return
+        state.writing = False
+        state.writecb = None
+        state.length -= state.writelen
+        state.writelen = 0
+        if err is not None:
+            if state.errored is None:
+                state.errored = err
+            r = stream._readableState
+            if r is not None and r.errored is None:
+                r.errored = err
+            if sync:
+                stream._loop.call_soon(_onwrite_error, stream, state, err, cb)
+            else:
+                _onwrite_error(stream, state, err, cb)
+            return
+        if len(state.buffered) > state.bufferedIndex:
+            _clear_buffer(stream, state)
         if sync:
-            stream._loop.call_soon(_onwrite_error, stream, state, err, cb)
+            info = state.afterWriteTickInfo
+            if info is not None and info[1] is cb:
+                info[0] += 1
+            elif cb is _nop and not state.needDrain and not state.ending:
+                # Node schedules a tick that would only count this nop callback down; do
+                # it now (nothing observable differs, and a per-record allocation is saved).
+                state.pendingcb -= 1
+            else:
+                info = state.afterWriteTickInfo = [1, cb]
+                stream._loop.call_soon(_after_write_tick, stream, state, info)
         else:
-            _onwrite_error(stream, state, err, cb)
-        return
-    if len(state.buffered) > state.bufferedIndex:
-        _clear_buffer(stream, state)
-    if sync:
-        info = state.afterWriteTickInfo
-        if info is not None and info[1] is cb:
-            info[0] += 1
-        elif cb is _nop and not state.needDrain and not state.ending:
-            # Node schedules a tick that would only count this nop callback down; do it now
-            # (nothing observable differs, and a per-record allocation is saved).
-            state.pendingcb -= 1
-        else:
-            info = state.afterWriteTickInfo = [1, cb]
-            stream._loop.call_soon(_after_write_tick, stream, state, info)
-    else:
-        _after_write(stream, state, 1, cb)
+            _after_write(stream, state, 1, cb)
 
 
 def _onwrite_error(stream: Writable, state: WritableState, err: BaseException,
@@ -340,7 +337,8 @@ def _after_write(stream: Writable, state: WritableState, count: int,
             cb(None)
     if state.destroyed:
         _error_buffer(state)
-    _finish_maybe(stream, state)
+    if state.ending:  # _need_finish's first condition, checked here: once per write
+        _finish_maybe(stream, state)
 
 
 def _error_buffer(state: WritableState) -> None:
