@@ -193,8 +193,9 @@ class _Wire(asyncio.BufferedProtocol):
         return True  # keep the write side: half-open is the owner's decision
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self.owner is not None:
-            self.owner._wire_lost(exc)
+        owner, self.owner = self.owner, None  # nothing more comes: no cycle owner <-> wire
+        if owner is not None:
+            owner._wire_lost(exc)
 
     def pause_writing(self) -> None:
         pass
@@ -206,6 +207,8 @@ class _Wire(asyncio.BufferedProtocol):
 
 class Socket(Duplex):
     """Node's ``net.Socket``: a TCP or Unix stream connection."""
+
+    _counted_by: Server | None = None  # the server counting this connection (Server._track)
 
     def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         opts = {**(options or {}), **kwargs}
@@ -853,6 +856,10 @@ class Socket(Duplex):
         if err is not None:
             self._emit_error_nt(err)
         self._cancel_writes()
+        server = self._counted_by
+        if server is not None:
+            self._counted_by = None
+            server._untrack(self)
         self.emit("close", err is not None)
 
     def _emit_error_nt(self, err: BaseException) -> None:
@@ -1320,6 +1327,10 @@ class Server(EventEmitter):
                              and len(self._connections) >= self.maxConnections):
             self._drop(wire)
             return
+        self._admit(wire)
+
+    def _admit(self, wire: _Wire) -> None:
+        """An accepted connection within the limits: its socket (tls.Server overrides)."""
         sock = Socket(allowHalfOpen=self.allowHalfOpen, highWaterMark=self.highWaterMark)
         sock._server = self
         sock.server = self
@@ -1341,8 +1352,10 @@ class Server(EventEmitter):
             self.emit("drop", info)
 
     def _track(self, sock: Socket) -> None:
+        # untracked by the socket itself as it closes (Node's socket._server), before its
+        # 'close' listeners run: no listener, no closure holding the socket
         self._connections.add(sock)
-        sock.once("close", lambda *a: self._untrack(sock))
+        sock._counted_by = self
 
     def _untrack(self, sock: Socket) -> None:
         self._connections.discard(sock)

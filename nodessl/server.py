@@ -181,12 +181,33 @@ class Server(net.Server):
         # Node's tls.Server is a net.Server whose 'connection' listener wraps the socket
         self.emit("connection", plain)
 
+    def _admit(self, wire: net._Wire) -> None:
+        # Node makes a net.Socket, emits it as 'connection', and its own first listener
+        # wraps it.  When that listener is the only one, nobody can see the plain socket:
+        # the TLSSocket takes the connection itself, one socket object instead of two.
+        listeners = self._events.get("connection")
+        if self.pauseOnConnect or listeners is None or len(listeners) != 1 \
+                or self._tls_connection_listener not in listeners:
+            super()._admit(wire)
+            return
+        tls = self._tls_socket(None)
+        tls._adopt_accepted(wire)
+        self._track(tls)
+
     def _tls_connection_listener(self, socket: Any) -> None:
         """Node's tlsConnectionListener: the first 'connection' listener, so that
         ``server.emit('connection', duplex)`` serves TLS over any net.Socket or Duplex."""
         if getattr(socket, "destroyed", False):
             return
-        tls = TLSSocket(socket, {
+        tls = self._tls_socket(socket)
+        if isinstance(socket, net.Socket) and socket._server is self:
+            self._track(tls)  # only what this server accepted counts as its connection
+        if self.pauseOnConnect:
+            # the handshake proceeds; the cleartext side starts paused
+            tls._flowing = False
+
+    def _tls_socket(self, socket: Any) -> TLSSocket:
+        return TLSSocket(socket, {
             "isServer": True,
             "server": self,
             "secureContext": self._secure_context,
@@ -197,11 +218,6 @@ class Server(net.Server):
             "highWaterMark": self.highWaterMark,
             **{name: self._options[name] for name in _PER_SOCKET if name in self._options},
         }, _tls_server=self)
-        if isinstance(socket, net.Socket) and socket._server is self:
-            self._track(tls)  # only what this server accepted counts as its connection
-        if self.pauseOnConnect:
-            # the handshake proceeds; the cleartext side starts paused
-            tls._flowing = False
 
 
 def _server_rejection(self: Server, err: BaseException, event: str, *args: Any) -> None:
