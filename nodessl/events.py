@@ -100,6 +100,16 @@ class EventEmitter(_PyeeEmitter):
             # Node copies the default at construction: changing it later leaves this one
             self._capture_rejections = _capture_default
 
+    def emit(self, event: str, *args: Any, **kwargs: Any) -> bool:
+        """Call ``event``'s listeners with the arguments, in order; True if it had any.
+        An ``error`` nobody listens to is raised, as Node throws it."""
+        handlers = self._events.get(event)
+        if not handlers:  # most events of a connection have no listener: nothing to copy
+            if event == "error":
+                self._emit_handle_potential_error(event, args[0] if args else None)
+            return False
+        return self._call_handlers(event, args, kwargs)
+
     def _call_handlers(self, event: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
         # pyee's loop, with the event name kept for a rejected listener (Node's addCatch)
         with self._lock:

@@ -932,8 +932,10 @@ class Socket(Duplex):
 
     def _touch(self) -> None:
         """Activity: the idle clock restarts (and a timer that already fired is re-armed)."""
+        if not self._timeout_ms:
+            return  # no idle timeout: nothing reads the clock (setTimeout touches when set)
         self._last_active = self._loop.time()
-        if self._timer is None and self._timeout_ms and not self.destroyed:
+        if self._timer is None and not self.destroyed:
             self._timer = self._loop.call_later(self._timeout_ms / 1000, self._on_timer)
 
     def _on_timer(self) -> None:

@@ -79,6 +79,7 @@ class Server(net.Server):
         self._requestCert = bool(opts.get("requestCert", False))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
         self._secure_context = secure_context
+        self._socket_opts: tuple[tuple[Any, ...], dict[str, Any]] | None = None
         self.on("connection", self._tls_connection_listener)
         if secureConnectionListener is not None:
             self.on("secureConnection", secureConnectionListener)
@@ -207,7 +208,17 @@ class Server(net.Server):
             tls._flowing = False
 
     def _tls_socket(self, socket: Any) -> TLSSocket:
-        return TLSSocket(socket, {
+        return TLSSocket(socket, self._socket_options(), _tls_server=self)
+
+    def _socket_options(self) -> dict[str, Any]:
+        """The options of this server's TLSSockets: made again only when one of them
+        changed (every socket copies them)."""
+        key = (self._secure_context, self._requestCert, self._rejectUnauthorized,
+               self._handshakeTimeout, self.allowHalfOpen, self.highWaterMark, self._options)
+        cached = self._socket_opts
+        if cached is not None and all(a is b for a, b in zip(cached[0], key, strict=True)):
+            return cached[1]
+        opts = {
             "isServer": True,
             "server": self,
             "secureContext": self._secure_context,
@@ -217,7 +228,9 @@ class Server(net.Server):
             "allowHalfOpen": self.allowHalfOpen,
             "highWaterMark": self.highWaterMark,
             **{name: self._options[name] for name in _PER_SOCKET if name in self._options},
-        }, _tls_server=self)
+        }
+        self._socket_opts = (key, opts)
+        return opts
 
 
 def _server_rejection(self: Server, err: BaseException, event: str, *args: Any) -> None:
