@@ -12,7 +12,6 @@ loop timer follows the head.
 from __future__ import annotations
 
 import asyncio
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
@@ -22,7 +21,7 @@ __all__ = ["DeadlineList", "deadline_list"]
 class DeadlineList:
     """Deadlines ``delay`` seconds after :meth:`add`, each calling ``expire(key)`` once."""
 
-    __slots__ = ("_loop", "_delay", "_expire", "_due", "_timer", "_timer_at", "__weakref__")
+    __slots__ = ("_loop", "_delay", "_expire", "_due", "_timer", "_timer_at")
 
     def __init__(self, loop: asyncio.AbstractEventLoop, delay: float,
                  expire: Callable[[Hashable], object]) -> None:
@@ -68,17 +67,15 @@ class DeadlineList:
             self._expire(key)  # may add or discard others: the loop reads ``due`` afresh
 
 
-_lists: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop,
-                                  dict[tuple[float, Callable[[Hashable], object]],
-                                       DeadlineList]] = weakref.WeakKeyDictionary()
-
-
 def deadline_list(loop: asyncio.AbstractEventLoop, delay: float,
                   expire: Callable[[Hashable], object]) -> DeadlineList:
-    """The loop's list for ``delay`` seconds and ``expire`` (made on first use)."""
-    per_loop = _lists.get(loop)
+    """The loop's list for ``delay`` seconds and ``expire`` (made on first use; kept on the
+    loop itself, so it goes with the loop)."""
+    per_loop: dict[tuple[float, Callable[[Hashable], object]], DeadlineList] | None = \
+        getattr(loop, "_nodessl_deadlines", None)
     if per_loop is None:
-        per_loop = _lists[loop] = {}
+        per_loop = {}
+        loop._nodessl_deadlines = per_loop  # type: ignore[attr-defined]
     found = per_loop.get((delay, expire))
     if found is None:
         found = per_loop[(delay, expire)] = DeadlineList(loop, delay, expire)

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple, Protocol
 
 from . import encodings as _encodings
 from . import loop as _loop
+from .deadlines import deadline_list
 from .errors import (
     NodeAggregateError,
     NodeError,
@@ -203,6 +204,10 @@ class _Wire(asyncio.BufferedProtocol):
     def resume_writing(self) -> None:
         if self.owner is not None:
             self.owner._wire_drained()
+
+
+def _close_overdue(sock: Any) -> None:
+    sock._emit_close()
 
 
 class Socket(Duplex):
@@ -838,8 +843,9 @@ class Socket(Duplex):
                 transport.abort()
             else:
                 transport.close()
-            # connection_lost will call _wire_lost -> _emit_close
-            self._loop.call_later(0.5, self._emit_close)
+            # connection_lost will call _wire_lost -> _emit_close; this deadline is only
+            # the safety net (one loop timer for all sockets: deadlines.py)
+            deadline_list(self._loop, 0.5, _close_overdue).add(self)
         else:
             self._loop.call_soon(self._emit_close)
         cb(error)
@@ -852,6 +858,7 @@ class Socket(Duplex):
         if self._closed_emitted:
             return
         self._closed_emitted = True
+        deadline_list(self._loop, 0.5, _close_overdue).discard(self)
         err = self.errored
         if err is not None:
             self._emit_error_nt(err)

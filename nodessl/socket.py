@@ -708,7 +708,11 @@ class TLSSocket(net.Socket):
         conn = engine.conn
         name = conn.get_servername()
         self.servername = name.decode("idna") if name else False
-        proto = conn.get_alpn_proto_negotiated()
+        features = self._features
+        # OpenSSL negotiates ALPN only for a connection that offers (client) or selects
+        # (server, the "alpn" hook) protocols: the others need not ask it
+        proto = (conn.get_alpn_proto_negotiated()
+                 if features.alpn_wire or "alpn" in features.active else None)
         self.alpnProtocol = proto.decode("latin-1") if proto else False
         if self._isServer:
             self._server_secure()
