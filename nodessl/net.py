@@ -20,7 +20,7 @@ from typing import Any, NamedTuple, Protocol
 
 from . import encodings as _encodings
 from . import loop as _loop
-from .deadlines import deadline_list
+from .deadlines import DeadlineList, deadline_list
 from .errors import (
     NodeAggregateError,
     NodeError,
@@ -214,6 +214,7 @@ class Socket(Duplex):
     """Node's ``net.Socket``: a TCP or Unix stream connection."""
 
     _counted_by: Server | None = None  # the server counting this connection (Server._track)
+    _close_deadline: DeadlineList | None = None  # the safety net of a close under way
 
     def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         opts = {**(options or {}), **kwargs}
@@ -845,7 +846,8 @@ class Socket(Duplex):
                 transport.close()
             # connection_lost will call _wire_lost -> _emit_close; this deadline is only
             # the safety net (one loop timer for all sockets: deadlines.py)
-            deadline_list(self._loop, 0.5, _close_overdue).add(self)
+            self._close_deadline = deadline_list(self._loop, 0.5, _close_overdue)
+            self._close_deadline.add(self)
         else:
             self._loop.call_soon(self._emit_close)
         cb(error)
@@ -858,7 +860,9 @@ class Socket(Duplex):
         if self._closed_emitted:
             return
         self._closed_emitted = True
-        deadline_list(self._loop, 0.5, _close_overdue).discard(self)
+        if self._close_deadline is not None:
+            self._close_deadline.discard(self)
+            self._close_deadline = None
         err = self.errored
         if err is not None:
             self._emit_error_nt(err)

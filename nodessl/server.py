@@ -216,7 +216,7 @@ class Server(net.Server):
         key = (self._secure_context, self._requestCert, self._rejectUnauthorized,
                self._handshakeTimeout, self.allowHalfOpen, self.highWaterMark, self._options)
         cached = self._socket_opts
-        if cached is not None and all(a is b for a, b in zip(cached[0], key, strict=True)):
+        if cached is not None and cached[0] == key:  # element identity first, then ==
             return cached[1]
         opts = {
             "isServer": True,

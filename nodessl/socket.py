@@ -696,7 +696,8 @@ class TLSSocket(net.Socket):
 
     def _on_handshake_done(self) -> None:
         self._queued_error = None
-        self._cancel_handshake_timeout()
+        if self._handshake_timer is not None:
+            self._cancel_handshake_timeout()
         if self._secureEstablished:
             self._on_renegotiated()
             return
@@ -731,11 +732,12 @@ class TLSSocket(net.Socket):
             self.emit("secure")
         if self.destroyed:
             return
-        for data, cb in self._until_secure.take_writes():
-            self._write(data, "buffer", cb)
-        final_cb = self._until_secure.take_final()
-        if final_cb is not None:
-            self._final(final_cb)
+        held = self._until_secure
+        if held.writes:
+            for data, cb in held.take_writes():
+                self._write(data, "buffer", cb)
+        if held.final is not None:
+            self._final(held.take_final())  # type: ignore[arg-type]
 
     def _verify_error(self) -> VerifyError | None:
         """Node's ``ssl.verifyError()``: the chain verification result as an error, or None."""
