@@ -54,6 +54,31 @@ class _Again:
         self.f = f
 
 
+class _Once:
+    """A ``once`` listener as stored: removes itself, then calls the listener.  An object,
+    not a closure: a closure naming itself is a reference cycle, which would hold its
+    emitter (a socket and all it owns) for the cycle collector after it fired."""
+
+    __slots__ = ("emitter", "event", "listener", "key")
+
+    def __init__(self, emitter: EventEmitter, event: str, listener: Callable[..., Any]) -> None:
+        self.emitter: EventEmitter | None = emitter
+        self.event = event
+        self.listener = listener
+        self.key: Any = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        emitter = self.emitter
+        if emitter is None:
+            return None  # fired already
+        handlers = emitter._events.get(self.event)
+        if handlers is None or handlers.get(self.key) is not self:
+            return None  # removed meanwhile
+        emitter._remove_listener(self.event, self.key)
+        self.emitter = None
+        return self.listener(*args, **kwargs)
+
+
 def _is(key: Any, f: Callable[..., Any]) -> bool:
     # == rather than `is`: bound methods are new objects on every attribute access
     return (key.f if isinstance(key, _Again) else key) == f
@@ -83,7 +108,8 @@ class EventEmitter(_PyeeEmitter):
         # write's 'drain' go through here, one Python frame fewer
         handlers = self._events.get(event)
         if not handlers:  # most events of a connection have no listener
-            self._emit_handle_potential_error(event, args[0] if args else None)
+            if event == "error":
+                self._emit_handle_potential_error(event, args[0] if args else None)
             return False
         for f in list(handlers.values()):
             result = f(*args, **kwargs)
@@ -186,17 +212,8 @@ class EventEmitter(_PyeeEmitter):
                 return fn
 
             return decorator
-        key: Any = None
-        listener = f
-
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            handlers = self._events.get(event)
-            if handlers is None or handlers.get(key) is not wrapper:
-                return None  # removed meanwhile
-            self._remove_listener(event, key)
-            return listener(*args, **kwargs)
-
-        key = self._add_event_handler(event, f, wrapper)
+        wrapper = _Once(self, event, f)
+        wrapper.key = self._add_event_handler(event, f, wrapper)
         return self
 
     def addListener(self, event: str, f: Callable[..., Any]) -> EventEmitter:

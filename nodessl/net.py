@@ -20,6 +20,7 @@ from typing import Any, NamedTuple, Protocol
 
 from . import encodings as _encodings
 from . import loop as _loop
+from .deadlines import DeadlineList, deadline_list
 from .errors import (
     NodeAggregateError,
     NodeError,
@@ -240,8 +241,9 @@ class _Wire(asyncio.BufferedProtocol):
         return True  # keep the write side: half-open is the owner's decision
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self.owner is not None:
-            self.owner._wire_lost(exc)
+        owner, self.owner = self.owner, None  # nothing more comes: no cycle owner <-> wire
+        if owner is not None:
+            owner._wire_lost(exc)
 
     def pause_writing(self) -> None:
         pass
@@ -251,8 +253,15 @@ class _Wire(asyncio.BufferedProtocol):
             self.owner._wire_drained()
 
 
+def _close_overdue(sock: Any) -> None:
+    sock._emit_close()
+
+
 class Socket(Duplex):
     """Node's ``net.Socket``: a TCP or Unix stream connection."""
+
+    _counted_by: Server | None = None  # the server counting this connection (Server._track)
+    _close_deadline: DeadlineList | None = None  # the safety net of a close under way
 
     def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         opts = {**(options or {}), **kwargs}
@@ -892,8 +901,10 @@ class Socket(Duplex):
                 transport.abort()
             else:
                 transport.close()
-            # connection_lost will call _wire_lost -> _emit_close
-            self._loop.call_later(0.5, self._emit_close)
+            # connection_lost will call _wire_lost -> _emit_close; this deadline is only
+            # the safety net (one loop timer for all sockets: deadlines.py)
+            self._close_deadline = deadline_list(self._loop, 0.5, _close_overdue)
+            self._close_deadline.add(self)
         else:
             self._loop.call_soon(self._emit_close)
         cb(error)
@@ -906,10 +917,17 @@ class Socket(Duplex):
         if self._closed_emitted:
             return
         self._closed_emitted = True
+        if self._close_deadline is not None:
+            self._close_deadline.discard(self)
+            self._close_deadline = None
         err = self.errored
         if err is not None:
             self._emit_error_nt(err)
         self._cancel_writes()
+        server = self._counted_by
+        if server is not None:
+            self._counted_by = None
+            server._untrack(self)
         self.emit("close", err is not None)
 
     def _emit_error_nt(self, err: BaseException) -> None:
@@ -982,8 +1000,10 @@ class Socket(Duplex):
 
     def _touch(self) -> None:
         """Activity: the idle clock restarts (and a timer that already fired is re-armed)."""
+        if not self._timeout_ms:
+            return  # no idle timeout: nothing reads the clock (setTimeout touches when set)
         self._last_active = self._loop.time()
-        if self._timer is None and self._timeout_ms and not self.destroyed:
+        if self._timer is None and not self.destroyed:
             self._timer = self._loop.call_later(self._timeout_ms / 1000, self._on_timer)
 
     def _on_timer(self) -> None:
@@ -1377,6 +1397,10 @@ class Server(EventEmitter):
                              and len(self._connections) >= self.maxConnections):
             self._drop(wire)
             return
+        self._admit(wire)
+
+    def _admit(self, wire: _Wire) -> None:
+        """An accepted connection within the limits: its socket (tls.Server overrides)."""
         sock = Socket(allowHalfOpen=self.allowHalfOpen, highWaterMark=self.highWaterMark)
         sock._server = self
         sock.server = self
@@ -1398,8 +1422,10 @@ class Server(EventEmitter):
             self.emit("drop", info)
 
     def _track(self, sock: Socket) -> None:
+        # untracked by the socket itself as it closes (Node's socket._server), before its
+        # 'close' listeners run: no listener, no closure holding the socket
         self._connections.add(sock)
-        sock.once("close", lambda *a: self._untrack(sock))
+        sock._counted_by = self
 
     def _untrack(self, sock: Socket) -> None:
         self._connections.discard(sock)

@@ -33,6 +33,7 @@ import contextlib
 import os
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -900,7 +901,17 @@ def set_session_der(conn: SSL.Connection, data: bytes) -> bool:
 
 def _owner_of(ssl: object) -> object | None:
     conn = SSL.Connection._reverse_mapping.get(ssl)  # type: ignore[attr-defined]
-    return conn.get_app_data() if conn is not None else None
+    if conn is None:
+        return None
+    ref = conn.get_app_data()  # a weak reference (set_owner)
+    return ref() if ref is not None else None
+
+
+def set_owner(conn: SSL.Connection, owner: object) -> None:
+    """Make ``owner`` the object the callbacks of ``conn`` call.  Held weakly: the owner
+    holds the connection, and a cycle would leave every closed connection to the cyclic
+    garbage collector."""
+    conn.set_app_data(weakref.ref(owner))
 
 
 def _store_error(owner: object | None, exc: BaseException) -> None:

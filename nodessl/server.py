@@ -79,6 +79,7 @@ class Server(net.Server):
         self._requestCert = bool(opts.get("requestCert", False))
         self._rejectUnauthorized = opts.get("rejectUnauthorized", True) is not False
         self._secure_context = secure_context
+        self._socket_opts: tuple[tuple[Any, ...], dict[str, Any]] | None = None
         self.on("connection", self._tls_connection_listener)
         if secureConnectionListener is not None:
             self.on("secureConnection", secureConnectionListener)
@@ -181,12 +182,43 @@ class Server(net.Server):
         # Node's tls.Server is a net.Server whose 'connection' listener wraps the socket
         self.emit("connection", plain)
 
+    def _admit(self, wire: net._Wire) -> None:
+        # Node makes a net.Socket, emits it as 'connection', and its own first listener
+        # wraps it.  When that listener is the only one, nobody can see the plain socket:
+        # the TLSSocket takes the connection itself, one socket object instead of two.
+        listeners = self._events.get("connection")
+        if self.pauseOnConnect or listeners is None or len(listeners) != 1 \
+                or self._tls_connection_listener not in listeners:
+            super()._admit(wire)
+            return
+        tls = self._tls_socket(None)
+        tls._adopt_accepted(wire)
+        self._track(tls)
+
     def _tls_connection_listener(self, socket: Any) -> None:
         """Node's tlsConnectionListener: the first 'connection' listener, so that
         ``server.emit('connection', duplex)`` serves TLS over any net.Socket or Duplex."""
         if getattr(socket, "destroyed", False):
             return
-        tls = TLSSocket(socket, {
+        tls = self._tls_socket(socket)
+        if isinstance(socket, net.Socket) and socket._server is self:
+            self._track(tls)  # only what this server accepted counts as its connection
+        if self.pauseOnConnect:
+            # the handshake proceeds; the cleartext side starts paused
+            tls._flowing = False
+
+    def _tls_socket(self, socket: Any) -> TLSSocket:
+        return TLSSocket(socket, self._socket_options(), _tls_server=self)
+
+    def _socket_options(self) -> dict[str, Any]:
+        """The options of this server's TLSSockets: made again only when one of them
+        changed (every socket copies them)."""
+        key = (self._secure_context, self._requestCert, self._rejectUnauthorized,
+               self._handshakeTimeout, self.allowHalfOpen, self.highWaterMark, self._options)
+        cached = self._socket_opts
+        if cached is not None and cached[0] == key:  # element identity first, then ==
+            return cached[1]
+        opts = {
             "isServer": True,
             "server": self,
             "secureContext": self._secure_context,
@@ -196,12 +228,9 @@ class Server(net.Server):
             "allowHalfOpen": self.allowHalfOpen,
             "highWaterMark": self.highWaterMark,
             **{name: self._options[name] for name in _PER_SOCKET if name in self._options},
-        }, _tls_server=self)
-        if isinstance(socket, net.Socket) and socket._server is self:
-            self._track(tls)  # only what this server accepted counts as its connection
-        if self.pauseOnConnect:
-            # the handshake proceeds; the cleartext side starts paused
-            tls._flowing = False
+        }
+        self._socket_opts = (key, opts)
+        return opts
 
 
 def _server_rejection(self: Server, err: BaseException, event: str, *args: Any) -> None:

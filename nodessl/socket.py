@@ -30,6 +30,7 @@ from . import alpn, backend, extensions, facts, keylog, net, psk, renegotiation,
 from . import openssl as _ossl
 from .compat import peer_cert_chain, peer_certificate
 from .context import SecureContext, createSecureContext
+from .deadlines import DeadlineList, deadline_list
 from .engine import BROKEN, HANDSHAKING, OPEN, TLSEngine
 from .errors import (
     ECONNRESET_MESSAGE,
@@ -100,6 +101,10 @@ def _ended_before_secure(sock: TLSSocket, exc: BaseException | None = None) -> N
                       port=opts.get("port"), localAddress=opts.get("localAddress"))
 
 
+def _handshake_timed_out(sock: Any) -> None:
+    sock._on_handshake_timeout()
+
+
 class TLSSocket(net.Socket):
     """Node's ``tls.TLSSocket``: a Duplex with transparent TLS over a socket or stream."""
 
@@ -152,7 +157,6 @@ class TLSSocket(net.Socket):
         # Node does it in tls.connect's and tls.Server's own 'secure' listeners only.
         self._judges_peer = (_judge if _judge is not None
                              else _from_connect or _tls_server is not None)
-        self._ssl_handle = _SSLHandle(self)
         self._engine: TLSEngine | None = None
         self._corked = False
         self._until_secure = UntilSecure()  # writes and end() that came before the handshake
@@ -175,7 +179,7 @@ class TLSSocket(net.Socket):
         # (tls.Server passes its own setting)
         reject = opts.get("rejectUnauthorized")
         self._rejectUnauthorized = reject is not False if _from_connect else bool(reject)
-        self._handshake_timer: Any = None
+        self._handshake_timer: DeadlineList | None = None  # armed: the list it is on
         self._hook_error: BaseException | None = None
         # An OpenSSL error Node leaves queued without failing (see _use_context): the one
         # reported if the handshake then fails, as Node reports the queue's oldest entry.
@@ -205,7 +209,12 @@ class TLSSocket(net.Socket):
     def ssl(self) -> _SSLHandle | None:
         """Node's ``tlsSocket.ssl``, the TLS handle (for ``ssl.verifyError()``); None once
         the socket closed."""
-        return None if self._closed_emitted else self._ssl_handle
+        if self._closed_emitted:
+            return None
+        handle = self.__dict__.get("_ssl_handle")
+        if handle is None:  # made when first asked: a cycle only for sockets that use it
+            handle = self._ssl_handle = _SSLHandle(self)
+        return handle
 
     @property
     def npnProtocol(self) -> str | bool | None:
@@ -274,6 +283,11 @@ class TLSSocket(net.Socket):
             # nothing newer overtakes it.
             self._pause_wire()
             self._loop.call_soon(self._feed_leftover, leftover, was_paused)
+
+    def _adopt_accepted(self, wire: net._Wire) -> None:
+        """A server's connection, accepted for this socket alone (no plain socket made)."""
+        self._attach(wire)
+        self._start_tls()
 
     def _feed_leftover(self, leftover: bytes, was_paused: bool) -> None:
         if self.destroyed or self._engine is None:
@@ -494,7 +508,7 @@ class TLSSocket(net.Socket):
 
     def _configure(self, conn: SSL.Connection) -> None:
         """Per-connection settings that Node puts on the SSL object, not the context."""
-        conn.set_app_data(self)
+        _ossl.set_owner(conn, self)
         max_fragment = self._features.max_fragment
         if max_fragment is not None:
             self._engine.set_max_send_fragment(max_fragment)  # type: ignore[union-attr]
@@ -525,8 +539,16 @@ class TLSSocket(net.Socket):
         # Node: only a handshakeTimeout option (tls.Server passes its own) arms it
         timeout = self._tlsOptions.get("handshakeTimeout")
         if isinstance(timeout, (int, float)) and timeout > 0:
-            self._handshake_timer = self._loop.call_later(timeout / 1000,
-                                                          self._on_handshake_timeout)
+            # one loop timer for every socket with this timeout (deadlines.py)
+            timers = deadline_list(self._loop, timeout / 1000, _handshake_timed_out)
+            timers.add(self)
+            self._handshake_timer = timers
+
+    def _cancel_handshake_timeout(self) -> None:
+        timers = self._handshake_timer
+        if timers is not None:
+            self._handshake_timer = None
+            timers.discard(self)
 
     def _on_handshake_timeout(self) -> None:
         self._handshake_timer = None
@@ -728,8 +750,7 @@ class TLSSocket(net.Socket):
     def _on_handshake_done(self) -> None:
         self._queued_error = None
         if self._handshake_timer is not None:
-            self._handshake_timer.cancel()
-            self._handshake_timer = None
+            self._cancel_handshake_timeout()
         if self._secureEstablished:
             self._on_renegotiated()
             return
@@ -741,7 +762,11 @@ class TLSSocket(net.Socket):
         conn = engine.conn
         name = conn.get_servername()
         self.servername = name.decode("idna") if name else False
-        proto = conn.get_alpn_proto_negotiated()
+        features = self._features
+        # OpenSSL negotiates ALPN only for a connection that offers (client) or selects
+        # (server, the "alpn" hook) protocols: the others need not ask it
+        proto = (conn.get_alpn_proto_negotiated()
+                 if features.alpn_wire or "alpn" in features.active else None)
         self.alpnProtocol = proto.decode("latin-1") if proto else False
         if self._isServer:
             self._server_secure()
@@ -760,11 +785,12 @@ class TLSSocket(net.Socket):
             self.emit("secure")
         if self.destroyed:
             return
-        for data, cb in self._until_secure.take_writes():
-            self._write(data, "buffer", cb)
-        final_cb = self._until_secure.take_final()
-        if final_cb is not None:
-            self._final(final_cb)
+        held = self._until_secure
+        if held.writes:
+            for data, cb in held.take_writes():
+                self._write(data, "buffer", cb)
+        if held.final is not None:
+            self._final(held.take_final())  # type: ignore[arg-type]
 
     def _verify_error(self) -> VerifyError | None:
         """Node's ``ssl.verifyError()``: the chain verification result as an error, or None."""
@@ -949,9 +975,7 @@ class TLSSocket(net.Socket):
     def _destroy(self, error: BaseException | None, cb: Callable[..., Any]) -> None:
         self._closed_emitted = False  # see net.Socket._destroy
         self._handle_gone = True
-        if self._handshake_timer is not None:
-            self._handshake_timer.cancel()
-            self._handshake_timer = None
+        self._cancel_handshake_timeout()
         self._until_secure.take_final()  # never called: the socket is gone
         held = self._until_secure.take_writes()
         parent = self._parent

@@ -36,7 +36,7 @@ def engines(name: str = "agent1") -> tuple[TLSEngine, TLSEngine, Owner]:
                                          "cert": key(f"{name}-cert.pem")})
     server = TLSEngine(server_ctx.context_for(frozenset({"cert"})), server=True)
     owner = Owner()
-    server.conn.set_app_data(owner)
+    openssl.set_owner(server.conn, owner)  # held weakly: the test keeps owner
     client = TLSEngine(tls.createSecureContext().context, server=False)
     client.start()
     return server, client, owner
