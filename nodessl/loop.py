@@ -68,10 +68,9 @@ def _state(loop: asyncio.AbstractEventLoop) -> _LoopState:
 
 def ref(handle: object, loop: asyncio.AbstractEventLoop) -> None:
     """Keep ``run`` going while ``handle`` is alive."""
-    state = _state(loop)
-    if id(handle) not in state.refs:
-        state.refs.add(id(handle))
-        state.wake()
+    # No wake-up: run() only asks whether any ref is left, and a new one never changes
+    # that answer to "stop" (every accepted connection would cost run() a loop turn).
+    _state(loop).refs.add(id(handle))
 
 
 def unref(handle: object, loop: asyncio.AbstractEventLoop) -> None:
@@ -79,9 +78,11 @@ def unref(handle: object, loop: asyncio.AbstractEventLoop) -> None:
     state = _states.get(loop)
     if state is None:
         return
-    if id(handle) in state.refs:
-        state.refs.discard(id(handle))
-        state.wake()
+    refs = state.refs
+    if id(handle) in refs:
+        refs.discard(id(handle))
+        if not refs:
+            state.wake()  # the last one: run() looks whether anything else holds it
 
 
 _spawned: set[asyncio.Task[Any]] = set()
