@@ -7,10 +7,13 @@ Kept apart from ``socket.py``, which is the connection alone.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+import sys
 from collections.abc import Mapping
 from typing import Any
 
+from . import context as _context
 from . import net
 from .errors import NodeRangeError, NodeTypeError, invalid_arg_type, js_string
 from .socket import TLSSocket, _default_check_server_identity, create_secure_context
@@ -21,13 +24,10 @@ __all__ = ["connect"]
 def _module_default(name: str) -> Any:
     """``tls.<name>`` as assigned on the ``nodessl`` module now (Node reads ``tls.DEFAULT_*``
     at each call)."""
-    import sys
-
-    from . import context as _context
-
     return getattr(sys.modules.get("nodessl"), name, getattr(_context, name))
 
 
+@functools.lru_cache(maxsize=64)
 def _host_is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import functools
 import ipaddress
 import os
 import socket as _pysocket
@@ -50,8 +51,14 @@ _SHARED_VIEW = memoryview(bytearray(READ_BUFFER_SIZE))
 
 def isIP(value: str) -> int:
     """4 or 6 for an IP address string, else 0 (Node's ``net.isIP``)."""
+    return _ip_version(value if type(value) is str else str(value))
+
+
+@functools.lru_cache(maxsize=256)
+def _ip_version(text: str) -> int:
+    # a connect asks about its host and servername several times (checks, SNI, connect)
     try:
-        return ipaddress.ip_address(str(value).split("%", 1)[0]).version
+        return ipaddress.ip_address(text.split("%", 1)[0]).version
     except ValueError:
         return 0
 
