@@ -11,6 +11,8 @@ plain socket, as Node's TLSWrap takes over the socket's handle.
 from __future__ import annotations
 
 import asyncio
+import asyncio.selector_events
+import contextlib
 import errno
 import functools
 import ipaddress
@@ -403,7 +405,8 @@ class Socket(Duplex):
             self._lookup(lookup, host, options)
             return self
         self._update_ref()
-        _loop.spawn(self._loop, self._connect(options))
+        if not _Connecting.start(self, options):
+            _loop.spawn(self._loop, self._connect(options))
         return self
 
     async def _connect(self, options: dict[str, Any]) -> None:
@@ -584,6 +587,14 @@ class Socket(Duplex):
                  "_looked_up": host, "_addresses": addresses}))
 
         lookup(host, dnsopts, callback)
+
+    def _connected_now(self) -> None:
+        # the end of a _Connecting connect: as _connect after create_connection returned
+        if self.destroyed:
+            if self._transport is not None:
+                self._transport.close()
+            return
+        self._on_connected()
 
     def _lookup_failed(self, error: BaseException) -> None:
         if not self.destroyed:
@@ -1060,6 +1071,7 @@ def close_at_exit(loop: asyncio.AbstractEventLoop) -> None:
     """The program is over (:func:`nodessl.run`): close the connections still open, as a
     process's exit closes its descriptors, without an event (no callback runs after the
     program).  asyncio closes each socket in a callback the loop runs next."""
+    _Connecting.close_all(loop)
     transports = getattr(loop, "_transports", None)  # selector loops: fd -> transport
     if not transports:
         return
@@ -1445,6 +1457,132 @@ def _server_rejection(self: Server, err: BaseException, event: str, *args: Any) 
 
 
 setattr(Server, captureRejectionSymbol, _server_rejection)
+
+
+class _Connecting:
+    """A TCP connect to an IP address in flight, driven by loop callbacks (libuv's connect
+    request): no task, no future, no resolver.  Like the request, it holds ``run`` until
+    it completes, whatever the socket's ref.  Used where the loop is asyncio's selector
+    loop (it makes the transport the way ``create_connection`` does, minus the awaiting);
+    anything else (names to look up, a local address, Unix paths, other loops) takes
+    :meth:`Socket._connect`."""
+
+    __slots__ = ("socket", "sock", "address", "port", "loop")
+
+    def __init__(self, socket: Socket, sock: _pysocket.socket, address: str, port: int) -> None:
+        self.socket = socket
+        self.sock = sock
+        self.address = address
+        self.port = port
+        self.loop = socket._loop
+
+    @staticmethod
+    def start(socket: Socket, options: dict[str, Any]) -> bool:
+        """Start the connect of ``options`` if it is one of ours; False when it is not."""
+        loop = socket._loop
+        if (options.get("path") is not None or options.get("localAddress")
+                or options.get("localPort") or options.get("_addresses")
+                or not isinstance(loop, asyncio.selector_events.BaseSelectorEventLoop)):
+            return False
+        host = options.get("host") or "localhost"
+        version = isIP(host)
+        if not version or "%" in host:  # a scoped IPv6 address wants getaddrinfo
+            return False
+        port = options["port"]
+        socket._host = options.get("_looked_up") or host
+        sock = _pysocket.socket(_pysocket.AF_INET6 if version == 6 else _pysocket.AF_INET,
+                                _pysocket.SOCK_STREAM)
+        sock.setblocking(False)
+        self = _Connecting(socket, sock, host, port)
+        _loop.ref(self, loop)
+        _PENDING.add(self)
+        try:
+            sock.connect((host, port))
+        except (BlockingIOError, InterruptedError):
+            loop.add_writer(sock.fileno(), self._writable)
+            return True
+        except OSError as exc:
+            loop.call_soon(self._fail, exc)
+            return True
+        loop.call_soon(self._connected)  # at once
+        return True
+
+    def _done(self) -> None:
+        _PENDING.discard(self)
+        _loop.unref(self, self.loop)
+
+    def _writable(self) -> None:
+        sock = self.sock
+        self.loop.remove_writer(sock.fileno())
+        err = sock.getsockopt(_pysocket.SOL_SOCKET, _pysocket.SO_ERROR)
+        if err:
+            self._fail(OSError(err, os.strerror(err)))
+            return
+        # the transport on the next turn, as sock_connect's future wakes its task: the
+        # same turns as the coroutine path, so that a server in this process sees its
+        # side of the connection when it did before ('connection' before 'connect')
+        self.loop.call_soon(self._connected)
+
+    def _fail(self, exc: OSError) -> None:
+        self._done()
+        self.sock.close()
+        socket = self.socket
+        if not socket.destroyed:
+            socket.destroy(_errno_error(exc, "connect", self.address, self.port))
+
+    def _connected(self) -> None:
+        self._done()
+        socket = self.socket
+        if socket.destroyed:
+            self.sock.close()
+            return
+        # connection_made (then reading) on the loop's next turn, as create_connection does
+        self.loop._make_socket_transport(self.sock, _Wire(_Connected(socket)))
+
+    @staticmethod
+    def close_all(loop: asyncio.AbstractEventLoop) -> None:
+        """The program is over: connects still in flight are dropped."""
+        for pending in [p for p in _PENDING if p.loop is loop]:
+            _PENDING.discard(pending)
+            with contextlib.suppress(Exception):
+                loop.remove_writer(pending.sock.fileno())
+            pending.sock.close()
+
+
+_PENDING: set[_Connecting] = set()
+
+
+class _Connected:
+    """Owner of a connected wire until its socket takes it (in ``connection_made``)."""
+
+    __slots__ = ("socket",)
+
+    def __init__(self, socket: Socket) -> None:
+        self.socket = socket
+
+    def _wire_connected(self, wire: _Wire) -> None:
+        socket = self.socket
+        if socket.destroyed:
+            wire.owner = None
+            assert wire.transport is not None
+            wire.transport.close()
+            return
+        socket._attach(wire)
+        # 'connect' on the next turn, as create_connection's waiter wakes its task; reading
+        # (registered after this) cannot deliver anything before then
+        self.socket._loop.call_soon(socket._connected_now)
+
+    def _wire_data(self, data: memoryview) -> None:  # pragma: no cover - never before
+        pass
+
+    def _wire_eof(self) -> None:  # pragma: no cover
+        pass
+
+    def _wire_lost(self, exc: Exception | None) -> None:  # pragma: no cover
+        pass
+
+    def _wire_drained(self) -> None:  # pragma: no cover
+        pass
 
 
 class _Accepting:

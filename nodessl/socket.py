@@ -19,6 +19,7 @@ disconnected before secure TLS connection was established".
 from __future__ import annotations
 
 import errno as _errno
+import functools
 import socket as _pysocket
 import sys
 from collections.abc import Callable, Mapping
@@ -30,6 +31,7 @@ from OpenSSL import SSL
 from . import alpn, backend, extensions, facts, keylog, net, psk, renegotiation, sigalgs, sni, trace
 from . import openssl as _ossl
 from .certificate import identity_fields
+from .ciphers import standard_name
 from .compat import peer_cert_chain, peer_certificate
 from .context import SecureContext, createSecureContext
 from .engine import BROKEN, HANDSHAKING, TLSEngine
@@ -514,7 +516,7 @@ class TLSSocket(net.Socket):
             _ossl.set_verify_accept_all(conn, SSL.VERIFY_PEER)
             servername = self._tlsOptions.get("servername")
             if servername and not net.isIP(servername):
-                conn.set_tlsext_host_name(servername.encode("idna"))
+                conn.set_tlsext_host_name(_idna(servername))
             session = self._tlsOptions.get("session")
             if session:
                 self.setSession(session)
@@ -741,12 +743,14 @@ class TLSSocket(net.Socket):
         opts = self._tlsOptions
         engine = self._engine
         assert engine is not None
-        min_dh = opts.get("minDHSize", 1024)
-        info = self.getEphemeralKeyInfo() or {}
-        if info.get("type") == "DH" and info.get("size", 0) < min_dh:
-            self.destroy(NodeError(f"DH parameter size {info['size']} is less than {min_dh}",
-                                   "ERR_TLS_DH_PARAM_SIZE"))
-            return
+        group = _ossl.negotiated_group(engine.conn)
+        if not group or group[:5].lower() == "ffdhe":  # else an (EC)DH group, not DH
+            min_dh = opts.get("minDHSize", 1024)
+            info = self.getEphemeralKeyInfo() or {}
+            if info.get("type") == "DH" and info.get("size", 0) < min_dh:
+                self.destroy(NodeError(f"DH parameter size {info['size']} is less than "
+                                       f"{min_dh}", "ERR_TLS_DH_PARAM_SIZE"))
+                return
         verify_error: NodeError | None = self._verify_error()
         if verify_error is None and not self.isSessionReused():
             hostname = opts.get("servername") or opts.get("host") or "localhost"
@@ -1009,8 +1013,6 @@ class TLSSocket(net.Socket):
         name = conn.get_cipher_name()
         if name is None:
             return None
-        from .ciphers import standard_name
-
         return {"name": name, "standardName": standard_name(name) or name,
                 "version": conn.get_cipher_version() or ""}
 
@@ -1197,6 +1199,13 @@ def _peer_chain(conn: SSL.Connection) -> list[Any]:
         return []
     sent = peer_cert_chain(conn) or []
     return [peer, *(cert for cert in sent if cert != peer)]
+
+
+@functools.lru_cache(maxsize=64)
+def _idna(name: str) -> bytes:
+    """``name.encode("idna")`` (the codec is Python code), remembered for the names a
+    program connects to again and again."""
+    return name.encode("idna")
 
 
 def _identity_holds(conn: SSL.Connection, hostname: str) -> bool:

@@ -32,6 +32,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from OpenSSL import SSL
 
+from . import context as _context
 from . import openssl as _ossl
 from .ciphers import standard_name
 from .features import MessageObserver
@@ -418,13 +419,11 @@ def wanted(options: Any) -> bool:
     value = options.get("enableTrace")
     if value is not None:
         return bool(value)
-    from .context import NODE_OPTIONS_TRACE_TLS
-
-    if NODE_OPTIONS_TRACE_TLS and not _trace_tls_warned:
+    if _context.NODE_OPTIONS_TRACE_TLS and not _trace_tls_warned:
         _trace_tls_warned = True
         warnings.warn("Enabling --trace-tls can expose sensitive data in the resulting log.",
                       UserWarning, stacklevel=4)
-    return NODE_OPTIONS_TRACE_TLS
+    return _context.NODE_OPTIONS_TRACE_TLS
 
 
 def enable(sock: Host) -> Tracer | None:
