@@ -25,7 +25,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -62,6 +62,7 @@ def _single(data: bytes, expect: int | None = None) -> tuple[int, int, int]:
     return single_tlv(data, expect, high_tags=False)
 
 
+@functools.lru_cache(maxsize=1024)  # certificates name the same few OIDs again and again
 def _oid(content: bytes) -> str:
     """Dotted form of an OBJECT IDENTIFIER's contents (what OBJ_obj2txt(..., 1) prints)."""
     if not content or content[-1] & 0x80:
@@ -117,8 +118,7 @@ def _long_name(oid: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Attr:
+class _Attr(NamedTuple):  # a tuple: made for every name attribute of every certificate
     """One AttributeTypeAndValue; ``rdn`` is the index of its RDN (X509_NAME_ENTRY_set)."""
 
     rdn: int
@@ -239,7 +239,7 @@ def identity_fields(der: bytes) -> dict[str, Any]:
     fields = _tbs_fields(tbs)
     _, s4, e4 = fields[4]
     info: dict[str, Any] = {}
-    subject = _name_object(_parse_name(tbs, s4, e4))
+    subject = _subject_object(tbs, s4, e4)
     if subject is not None:
         info["subject"] = subject
     for oid, _critical, value in _extensions(tbs, fields):
@@ -249,6 +249,45 @@ def identity_fields(der: bytes) -> dict[str, Any]:
 
 
 _SAN = "2.5.29.17"
+
+
+def _subject_object(data: bytes, start: int, end: int) -> dict[str, str | list[str]] | None:
+    """``_name_object(_parse_name(data, start, end))`` in one pass (no attribute objects):
+    the same checks in the same order, so the same result or the same exception."""
+    result: dict[str, str | list[str]] = {}
+    decoded = True
+    pos = start
+    while pos < end:
+        tag, rstart, rend = read_tlv(data, pos, end, high_tags=False)
+        if tag != 0x31:
+            raise _Malformed("RDN is not a SET")
+        apos = rstart
+        while apos < rend:
+            atag, astart, aend = read_tlv(data, apos, rend, high_tags=False)
+            if atag != 0x30:
+                raise _Malformed("attribute is not a SEQUENCE")
+            otag, ostart, oend = read_tlv(data, astart, aend, high_tags=False)
+            if otag != 0x06:
+                raise _Malformed("attribute type is not an OID")
+            vtag, vstart, vend = read_tlv(data, oend, aend, high_tags=False)
+            oid = _oid(data[ostart:oend])
+            apos = aend
+            if not decoded:
+                continue  # the whole name is None already; the rest is only checked
+            text = _to_utf8_text(vtag, data[vstart:vend])
+            if text is None:
+                decoded = False
+                continue
+            key = _short_name(oid)
+            current = result.get(key)
+            if current is None:
+                result[key] = text
+            elif isinstance(current, list):
+                current.append(text)
+            else:
+                result[key] = [current, text]
+        pos = rend
+    return result if decoded else None
 
 
 # ---------------------------------------------------------------------------

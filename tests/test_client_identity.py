@@ -159,3 +159,47 @@ def test_callers_error_rejects() -> None:
         server.close()
 
     run_loop(main)
+
+
+def _tlv(tag: int, content: bytes) -> bytes:
+    assert len(content) < 128
+    return bytes([tag, len(content)]) + content
+
+
+_CN = _tlv(0x06, bytes.fromhex("550403"))
+_O = _tlv(0x06, bytes.fromhex("55040a"))
+
+
+def _atv(oid: bytes, tag: int, value: bytes) -> bytes:
+    return _tlv(0x30, oid + _tlv(tag, value))
+
+
+@pytest.mark.parametrize("name", [
+    # plain, repeated keys, a multi-valued RDN
+    _tlv(0x31, _atv(_CN, 0x0C, b"a.example")) + _tlv(0x31, _atv(_O, 0x13, b"Org")),
+    _tlv(0x31, _atv(_CN, 0x0C, b"a")) + _tlv(0x31, _atv(_CN, 0x0C, b"b"))
+    + _tlv(0x31, _atv(_CN, 0x0C, b"c")),
+    _tlv(0x31, _atv(_CN, 0x0C, b"a") + _atv(_O, 0x0C, b"b")),
+    # an undecodable value (BMPString of odd length, bad UTF-8): the whole name is None...
+    _tlv(0x31, _atv(_CN, 0x1E, b"\x00a\x00")) + _tlv(0x31, _atv(_O, 0x0C, b"x")),
+    _tlv(0x31, _atv(_CN, 0x0C, b"\xff")),
+    # ... unless a later attribute is malformed: then both raise
+    _tlv(0x31, _atv(_CN, 0x0C, b"\xff")) + _tlv(0x30, b""),
+    _tlv(0x31, _atv(_CN, 0x0C, b"a")) + _tlv(0x31, _tlv(0x31, b"")),
+    _tlv(0x31, _tlv(0x30, _tlv(0x02, b"\x01") + _tlv(0x0C, b"a"))),
+    _tlv(0x31, _atv(_tlv(0x06, b"\x81"), 0x0C, b"a")),
+    _tlv(0x31, _atv(_CN, 0x0C, b"a"))[:-1],
+    b"",
+])
+def test_subject_walk_is_the_full_parse(name: bytes) -> None:
+    from nodessl.certificate import _name_object, _parse_name, _subject_object
+
+    try:
+        expected: Any = _name_object(_parse_name(name, 0, len(name)))
+    except ValueError as exc:
+        expected = type(exc)
+    try:
+        got: Any = _subject_object(name, 0, len(name))
+    except ValueError as exc:
+        got = type(exc)
+    assert got == expected
