@@ -27,6 +27,11 @@ def _module_default(name: str) -> Any:
     return getattr(sys.modules.get("nodessl"), name, getattr(_context, name))
 
 
+# what tls.connect passes on to the socket's connect
+_CONNECT_KEYS = ("host", "port", "path", "localAddress", "localPort", "family", "lookup", "hints",
+                 "autoSelectFamily")
+
+
 @functools.lru_cache(maxsize=64)
 def _host_is_ip(host: str) -> bool:
     try:
@@ -90,10 +95,7 @@ def connect(*args: Any, **kwargs: Any) -> TLSSocket:
             timeout = options.get("timeout")
             if timeout:
                 sock.setTimeout(timeout)
-            sock.connect({k: options[k] for k in ("host", "port", "path", "localAddress",
-                                                   "localPort", "family", "lookup", "hints",
-                                                   "autoSelectFamily")
-                          if k in options})
+            sock._connect_with({k: options[k] for k in _CONNECT_KEYS if k in options}, None)
         servername = options.get("servername")
         if servername:
             if not isinstance(servername, str):

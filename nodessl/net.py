@@ -394,6 +394,11 @@ class Socket(Duplex):
     def connect(self, *args: Any) -> Socket:
         """``connect(options[, cb])``, ``connect(port[, host][, cb])`` or ``connect(path[, cb])``."""
         options, cb = _normalize_connect_args(args)
+        return self._connect_with(options, cb)
+
+    def _connect_with(self, options: dict[str, Any], cb: Callable[..., Any] | None) -> Socket:
+        """:meth:`connect` with its arguments normalized (``options`` is the caller's own
+        copy: the checks below may rewrite ``port`` and ``family`` in it)."""
         _check_connect_options(options)
         lookup = options.get("lookup")
         if cb is not None:
@@ -1119,6 +1124,8 @@ def _js_describe(value: Any) -> str:
 
 def _validate_port(port: Any, name: str = "Port") -> int:
     """Node's validatePort: an integer 0..65535, as a number or a numeric string."""
+    if type(port) is int and 0 <= port < 65536:
+        return port
     value: int | None = None
     if isinstance(port, str):
         text = port.strip()
@@ -1495,11 +1502,10 @@ class _Connecting:
                                 _pysocket.SOCK_STREAM)
         sock.setblocking(False)
         self = _Connecting(socket, sock, host, port)
-        _loop.ref(self, loop)
-        _PENDING.add(self)
         try:
             sock.connect((host, port))
         except (BlockingIOError, InterruptedError):
+            self._hold()
             fd = sock.fileno()
             if _poll is not None:
                 # A loopback connect is complete when connect() returns: one poll says so
@@ -1513,10 +1519,19 @@ class _Connecting:
             loop.add_writer(fd, self._writable, True)
             return True
         except OSError as exc:
-            loop.call_soon(self._fail, exc)
+            self._hold()
+            loop.call_soon(self._fail, exc)  # reported a turn later, as from the task
             return True
+        except BaseException:
+            sock.close()
+            raise
+        self._hold()
         loop.call_soon(self._connected)  # at once
         return True
+
+    def _hold(self) -> None:
+        _PENDING.add(self)
+        _loop.ref(self, self.loop)
 
     def _done(self) -> None:
         _PENDING.discard(self)
