@@ -1214,8 +1214,15 @@ def _identity_holds(conn: SSL.Connection, hostname: str) -> bool:
     straight from the DER.  False when it does not, or the certificate cannot be read so:
     the caller then runs the check on the full certificate object."""
     der = _ossl.peer_certificate_der(conn)
-    if der is None:
+    if der is None or type(hostname) is not str:
         return False
+    return _identity_ok(der, hostname)
+
+
+@functools.lru_cache(maxsize=64)
+def _identity_ok(der: bytes, hostname: str) -> bool:
+    # A pure function of the two, remembered: a program's connections mostly go to the
+    # same few servers, which show the same certificate every time.
     try:
         return checkServerIdentity(hostname, identity_fields(der)) is None
     except Exception:  # noqa: BLE001 - the full check decides (and raises) then

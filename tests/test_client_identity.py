@@ -98,6 +98,26 @@ def test_mismatch_error_carries_the_whole_certificate() -> None:
     run_loop(main)
 
 
+def test_each_connect_judges_its_own_name() -> None:
+    # the same certificate again and again (the decision is remembered per certificate
+    # and name): each name still gets its own answer
+    async def main() -> None:
+        server = _server()
+        port = await listening(server)
+        outcomes = []
+        for name in ("agent1", "agent3", "agent1", "AGENT1.", "agent3"):
+            client = tls.connect({"port": port, "host": "127.0.0.1", "servername": name,
+                                  "ca": key("ca1-cert.pem"), "rejectUnauthorized": False})
+            await once(client, "secureConnect")
+            outcomes.append((client.authorized, client.authorizationError))
+            client.destroy()
+        server.close()
+        bad = (False, "ERR_TLS_CERT_ALTNAME_INVALID")
+        assert outcomes == [(True, None), bad, (True, None), (True, None), bad]
+
+    run_loop(main)
+
+
 def test_mismatch_without_rejecting_connects_unauthorized() -> None:
     async def main() -> None:
         server = _server()
