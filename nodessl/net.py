@@ -1498,8 +1498,9 @@ class _Connecting:
             return False
         port = options["port"]
         socket._host = options.get("_looked_up") or host
+        # IPPROTO_TCP named: asyncio's transport then sets TCP_NODELAY itself (_Wire.no_delay)
         sock = _pysocket.socket(_pysocket.AF_INET6 if version == 6 else _pysocket.AF_INET,
-                                _pysocket.SOCK_STREAM)
+                                _pysocket.SOCK_STREAM, _pysocket.IPPROTO_TCP)
         sock.setblocking(False)
         self = _Connecting(socket, sock, host, port)
         try:
@@ -1564,7 +1565,11 @@ class _Connecting:
             self.sock.close()
             return
         # connection_made (then reading) on the loop's next turn, as create_connection does
-        self.loop._make_socket_transport(self.sock, _Wire(_Connected(socket)))
+        wire = _Wire(_Connected(socket))
+        self.loop._make_socket_transport(self.sock, wire)
+        # the selector transport set TCP_NODELAY on this IPPROTO_TCP socket (_set_nodelay),
+        # so attaching makes no second setsockopt for Node's default
+        wire.no_delay = hasattr(_pysocket, "TCP_NODELAY") or None
 
     @staticmethod
     def close_all(loop: asyncio.AbstractEventLoop) -> None:
