@@ -25,7 +25,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -34,7 +34,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from .compat import not_valid_after, not_valid_before
 from .der import DERError, iter_tlvs, read_tlv, single_tlv
 
-__all__ = ["certificate_object", "peer_certificate_object", "translatePeerCertificate"]
+__all__ = ["certificate_object", "identity_fields", "peer_certificate_object",
+           "translatePeerCertificate"]
 
 # ---------------------------------------------------------------------------
 # Minimal DER reading
@@ -61,6 +62,7 @@ def _single(data: bytes, expect: int | None = None) -> tuple[int, int, int]:
     return single_tlv(data, expect, high_tags=False)
 
 
+@functools.lru_cache(maxsize=1024)  # certificates name the same few OIDs again and again
 def _oid(content: bytes) -> str:
     """Dotted form of an OBJECT IDENTIFIER's contents (what OBJ_obj2txt(..., 1) prints)."""
     if not content or content[-1] & 0x80:
@@ -116,8 +118,7 @@ def _long_name(oid: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Attr:
+class _Attr(NamedTuple):  # a tuple: made for every name attribute of every certificate
     """One AttributeTypeAndValue; ``rdn`` is the index of its RDN (X509_NAME_ENTRY_set)."""
 
     rdn: int
@@ -176,13 +177,35 @@ def _parse_name(data: bytes, start: int, end: int) -> list[_Attr]:
     return attrs
 
 
-def _parse(cert: x509.Certificate) -> _Cert:
-    der = cert.public_bytes(serialization.Encoding.DER)
-    tbs = cert.tbs_certificate_bytes
+def _tbs_fields(tbs: bytes) -> list[tuple[int, int, int]]:
+    """The TBSCertificate's elements after the version: serialNumber, signature, issuer,
+    validity, subject, subjectPublicKeyInfo, then the optional ones (extensions: [3])."""
     _tag, start, end = _single(tbs, 0x30)
     fields = list(_items(tbs, start, end))
     if fields and fields[0][0] == 0xA0:  # explicit version
         fields = fields[1:]
+    return fields
+
+
+def _extensions(tbs: bytes, fields: list[tuple[int, int, int]]
+                ) -> Iterator[tuple[str, bool, bytes]]:
+    """(oid, critical, value) of each extension, in certificate order."""
+    for tag, estart, eend in fields[6:]:
+        if tag != 0xA3:
+            continue
+        _t, lstart, lend = _tlv(tbs, estart, eend)
+        for _et, xs, xe in _items(tbs, lstart, lend):
+            parts = list(_items(tbs, xs, xe))
+            oid = _oid(tbs[parts[0][1] : parts[0][2]])
+            critical = len(parts) == 3 and tbs[parts[1][1] : parts[1][2]] != b"\x00"
+            value_part = parts[-1]
+            yield oid, critical, tbs[value_part[1] : value_part[2]]
+
+
+def _parse(cert: x509.Certificate) -> _Cert:
+    der = cert.public_bytes(serialization.Encoding.DER)
+    tbs = cert.tbs_certificate_bytes
+    fields = _tbs_fields(tbs)
     (_, s0, e0), (_, s1, e1), (_, s2, e2), (_, s3, e3), (_, s4, e4), (_, s5, e5) = fields[:6]
     serial = int.from_bytes(tbs[s0:e0], "big", signed=True)
     _t, os_, oe = _tlv(tbs, s1, e1)
@@ -201,17 +224,70 @@ def _parse(cert: x509.Certificate) -> _Cert:
         # TLVs are contiguous, so the SPKI element starts where the subject ends.
         spki=tbs[e4:e5],
     )
-    for tag, estart, eend in fields[6:]:
-        if tag != 0xA3:
-            continue
-        _t, lstart, lend = _tlv(tbs, estart, eend)
-        for _et, xs, xe in _items(tbs, lstart, lend):
-            parts = list(_items(tbs, xs, xe))
-            oid = _oid(tbs[parts[0][1] : parts[0][2]])
-            critical = len(parts) == 3 and tbs[parts[1][1] : parts[1][2]] != b"\x00"
-            value_part = parts[-1]
-            parsed.extensions.append((oid, critical, tbs[value_part[1] : value_part[2]]))
+    parsed.extensions.extend(_extensions(tbs, fields))
     return parsed
+
+
+def identity_fields(der: bytes) -> dict[str, Any]:
+    """What ``checkServerIdentity`` reads of a certificate's object, from its DER: the
+    ``subject`` and ``subjectaltname`` members exactly as :func:`certificate_object` makes
+    them (absent where it leaves them out).  Nothing else of the object (issuer, keys,
+    fingerprints, the issuer chain) is read.  Raises on DER it cannot walk."""
+    _tag, start, end = _single(der, 0x30)
+    _t, _ts, tbs_end = _tlv(der, start, end)
+    tbs = der[start:tbs_end]
+    fields = _tbs_fields(tbs)
+    _, s4, e4 = fields[4]
+    info: dict[str, Any] = {}
+    subject = _subject_object(tbs, s4, e4)
+    if subject is not None:
+        info["subject"] = subject
+    for oid, _critical, value in _extensions(tbs, fields):
+        if oid == _SAN and "subjectaltname" not in info:  # the first, as ext_first
+            info["subjectaltname"] = _subject_alt_name(value)
+    return info
+
+
+_SAN = "2.5.29.17"
+
+
+def _subject_object(data: bytes, start: int, end: int) -> dict[str, str | list[str]] | None:
+    """``_name_object(_parse_name(data, start, end))`` in one pass (no attribute objects):
+    the same checks in the same order, so the same result or the same exception."""
+    result: dict[str, str | list[str]] = {}
+    decoded = True
+    pos = start
+    while pos < end:
+        tag, rstart, rend = read_tlv(data, pos, end, high_tags=False)
+        if tag != 0x31:
+            raise _Malformed("RDN is not a SET")
+        apos = rstart
+        while apos < rend:
+            atag, astart, aend = read_tlv(data, apos, rend, high_tags=False)
+            if atag != 0x30:
+                raise _Malformed("attribute is not a SEQUENCE")
+            otag, ostart, oend = read_tlv(data, astart, aend, high_tags=False)
+            if otag != 0x06:
+                raise _Malformed("attribute type is not an OID")
+            vtag, vstart, vend = read_tlv(data, oend, aend, high_tags=False)
+            oid = _oid(data[ostart:oend])
+            apos = aend
+            if not decoded:
+                continue  # the whole name is None already; the rest is only checked
+            text = _to_utf8_text(vtag, data[vstart:vend])
+            if text is None:
+                decoded = False
+                continue
+            key = _short_name(oid)
+            current = result.get(key)
+            if current is None:
+                result[key] = text
+            elif isinstance(current, list):
+                current.append(text)
+            else:
+                result[key] = [current, text]
+        pos = rend
+    return result if decoded else None
 
 
 # ---------------------------------------------------------------------------

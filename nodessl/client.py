@@ -7,10 +7,13 @@ Kept apart from ``socket.py``, which is the connection alone.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
+import sys
 from collections.abc import Mapping
 from typing import Any
 
+from . import context as _context
 from . import net
 from .errors import NodeRangeError, NodeTypeError, invalid_arg_type, js_string
 from .socket import TLSSocket, _default_check_server_identity, create_secure_context
@@ -21,13 +24,15 @@ __all__ = ["connect"]
 def _module_default(name: str) -> Any:
     """``tls.<name>`` as assigned on the ``nodessl`` module now (Node reads ``tls.DEFAULT_*``
     at each call)."""
-    import sys
-
-    from . import context as _context
-
     return getattr(sys.modules.get("nodessl"), name, getattr(_context, name))
 
 
+# what tls.connect passes on to the socket's connect
+_CONNECT_KEYS = ("host", "port", "path", "localAddress", "localPort", "family", "lookup", "hints",
+                 "autoSelectFamily")
+
+
+@functools.lru_cache(maxsize=64)
 def _host_is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
@@ -90,10 +95,7 @@ def connect(*args: Any, **kwargs: Any) -> TLSSocket:
             timeout = options.get("timeout")
             if timeout:
                 sock.setTimeout(timeout)
-            sock.connect({k: options[k] for k in ("host", "port", "path", "localAddress",
-                                                   "localPort", "family", "lookup", "hints",
-                                                   "autoSelectFamily")
-                          if k in options})
+            sock._connect_with({k: options[k] for k in _CONNECT_KEYS if k in options}, None)
         servername = options.get("servername")
         if servername:
             if not isinstance(servername, str):

@@ -9,6 +9,7 @@ matter.  ``cert`` is any mapping with Node's keys.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import socket as _socket
@@ -40,6 +41,7 @@ _IPV6_RE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=256)  # the host a program connects to, again and again
 def _is_ip(host: str) -> bool:
     """net.isIP(host) != 0 (Node's own regexes, not the stricter ipaddress module)."""
     return bool(_IPV4_RE.fullmatch(host) or _IPV6_RE.fullmatch(host))

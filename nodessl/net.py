@@ -11,9 +11,13 @@ plain socket, as Node's TLSWrap takes over the socket's handle.
 from __future__ import annotations
 
 import asyncio
+import asyncio.selector_events
+import contextlib
 import errno
+import functools
 import ipaddress
 import os
+import select
 import socket as _pysocket
 from collections.abc import Callable
 from typing import Any, NamedTuple, Protocol
@@ -98,8 +102,14 @@ def _run_batch(loop: asyncio.AbstractEventLoop, callbacks: list[Callable[[], Any
 
 def isIP(value: str) -> int:
     """4 or 6 for an IP address string, else 0 (Node's ``net.isIP``)."""
+    return _ip_version(value if type(value) is str else str(value))
+
+
+@functools.lru_cache(maxsize=256)
+def _ip_version(text: str) -> int:
+    # a connect asks about its host and servername several times (checks, SNI, connect)
     try:
-        return ipaddress.ip_address(str(value).split("%", 1)[0]).version
+        return ipaddress.ip_address(text.split("%", 1)[0]).version
     except ValueError:
         return 0
 
@@ -440,6 +450,11 @@ class Socket(Duplex):
     def connect(self, *args: Any) -> Socket:
         """``connect(options[, cb])``, ``connect(port[, host][, cb])`` or ``connect(path[, cb])``."""
         options, cb = _normalize_connect_args(args)
+        return self._connect_with(options, cb)
+
+    def _connect_with(self, options: dict[str, Any], cb: Callable[..., Any] | None) -> Socket:
+        """:meth:`connect` with its arguments normalized (``options`` is the caller's own
+        copy: the checks below may rewrite ``port`` and ``family`` in it)."""
         _check_connect_options(options)
         lookup = options.get("lookup")
         if cb is not None:
@@ -452,7 +467,8 @@ class Socket(Duplex):
             self._lookup(lookup, host, options)
             return self
         self._update_ref()
-        _loop.spawn(self._loop, self._connect(options))
+        if not _Connecting.start(self, options):
+            _loop.spawn(self._loop, self._connect(options))
         return self
 
     async def _connect(self, options: dict[str, Any]) -> None:
@@ -633,6 +649,14 @@ class Socket(Duplex):
                  "_looked_up": host, "_addresses": addresses}))
 
         lookup(host, dnsopts, callback)
+
+    def _connected_now(self) -> None:
+        # the end of a _Connecting connect: as _connect after create_connection returned
+        if self.destroyed:
+            if self._transport is not None:
+                self._transport.close()
+            return
+        self._on_connected()
 
     def _lookup_failed(self, error: BaseException) -> None:
         if not self.destroyed:
@@ -1130,6 +1154,7 @@ def close_at_exit(loop: asyncio.AbstractEventLoop) -> None:
     """The program is over (:func:`nodessl.run`): close the connections still open, as a
     process's exit closes its descriptors, without an event (no callback runs after the
     program).  asyncio closes each socket in a callback the loop runs next."""
+    _Connecting.close_all(loop)
     transports = getattr(loop, "_transports", None)  # selector loops: fd -> transport
     if not transports:
         return
@@ -1176,6 +1201,8 @@ def _js_describe(value: Any) -> str:
 
 def _validate_port(port: Any, name: str = "Port") -> int:
     """Node's validatePort: an integer 0..65535, as a number or a numeric string."""
+    if type(port) is int and 0 <= port < 65536:
+        return port
     value: int | None = None
     if isinstance(port, str):
         text = port.strip()
@@ -1521,6 +1548,158 @@ def _server_rejection(self: Server, err: BaseException, event: str, *args: Any) 
 
 
 setattr(Server, captureRejectionSymbol, _server_rejection)
+
+
+class _Connecting:
+    """A TCP connect to an IP address in flight, driven by loop callbacks (libuv's connect
+    request): no task, no future, no resolver.  Like the request, it holds ``run`` until
+    it completes, whatever the socket's ref.  Used where the loop is asyncio's selector
+    loop (it makes the transport the way ``create_connection`` does, minus the awaiting);
+    anything else (names to look up, a local address, Unix paths, other loops) takes
+    :meth:`Socket._connect`."""
+
+    __slots__ = ("socket", "sock", "address", "port", "loop")
+
+    def __init__(self, socket: Socket, sock: _pysocket.socket, address: str, port: int) -> None:
+        self.socket = socket
+        self.sock = sock
+        self.address = address
+        self.port = port
+        self.loop = socket._loop
+
+    @staticmethod
+    def start(socket: Socket, options: dict[str, Any]) -> bool:
+        """Start the connect of ``options`` if it is one of ours; False when it is not."""
+        loop = socket._loop
+        if (options.get("path") is not None or options.get("localAddress")
+                or options.get("localPort") or options.get("_addresses")
+                or not isinstance(loop, asyncio.selector_events.BaseSelectorEventLoop)):
+            return False
+        host = options.get("host") or "localhost"
+        version = isIP(host)
+        if not version or "%" in host:  # a scoped IPv6 address wants getaddrinfo
+            return False
+        port = options["port"]
+        socket._host = options.get("_looked_up") or host
+        # IPPROTO_TCP named: asyncio's transport then sets TCP_NODELAY itself (_Wire.no_delay)
+        sock = _pysocket.socket(_pysocket.AF_INET6 if version == 6 else _pysocket.AF_INET,
+                                _pysocket.SOCK_STREAM, _pysocket.IPPROTO_TCP)
+        sock.setblocking(False)
+        self = _Connecting(socket, sock, host, port)
+        try:
+            sock.connect((host, port))
+        except (BlockingIOError, InterruptedError):
+            self._hold()
+            fd = sock.fileno()
+            if _poll is not None:
+                # A loopback connect is complete when connect() returns: one poll says so
+                # and spares registering the fd with the selector and removing it again.
+                # A turn later, as the selector would have reported it.
+                poller = _poll()
+                poller.register(fd, _POLLOUT)
+                if poller.poll(0):
+                    loop.call_soon(self._writable, False)
+                    return True
+            loop.add_writer(fd, self._writable, True)
+            return True
+        except OSError as exc:
+            self._hold()
+            loop.call_soon(self._fail, exc)  # reported a turn later, as from the task
+            return True
+        except BaseException:
+            sock.close()
+            raise
+        self._hold()
+        loop.call_soon(self._connected)  # at once
+        return True
+
+    def _hold(self) -> None:
+        _PENDING.add(self)
+        _loop.ref(self, self.loop)
+
+    def _done(self) -> None:
+        _PENDING.discard(self)
+        _loop.unref(self, self.loop)
+
+    def _writable(self, registered: bool) -> None:
+        sock = self.sock
+        if registered:
+            self.loop.remove_writer(sock.fileno())
+        err = sock.getsockopt(_pysocket.SOL_SOCKET, _pysocket.SO_ERROR)
+        if err:
+            self._fail(OSError(err, os.strerror(err)))
+            return
+        # the transport on the next turn, as sock_connect's future wakes its task: the
+        # same turns as the coroutine path, so that a server in this process sees its
+        # side of the connection when it did before ('connection' before 'connect')
+        self.loop.call_soon(self._connected)
+
+    def _fail(self, exc: OSError) -> None:
+        self._done()
+        self.sock.close()
+        socket = self.socket
+        if not socket.destroyed:
+            socket.destroy(_errno_error(exc, "connect", self.address, self.port))
+
+    def _connected(self) -> None:
+        self._done()
+        socket = self.socket
+        if socket.destroyed:
+            self.sock.close()
+            return
+        # connection_made (then reading) on the loop's next turn, as create_connection does
+        wire = _Wire(_Connected(socket))
+        self.loop._make_socket_transport(self.sock, wire)
+        # the selector transport set TCP_NODELAY on this IPPROTO_TCP socket (_set_nodelay),
+        # so attaching makes no second setsockopt for Node's default
+        wire.no_delay = hasattr(_pysocket, "TCP_NODELAY") or None
+
+    @staticmethod
+    def close_all(loop: asyncio.AbstractEventLoop) -> None:
+        """The program is over: connects still in flight are dropped."""
+        for pending in [p for p in _PENDING if p.loop is loop]:
+            _PENDING.discard(pending)
+            with contextlib.suppress(Exception):
+                loop.remove_writer(pending.sock.fileno())
+            pending.sock.close()
+
+
+_PENDING: set[_Connecting] = set()
+_poll = getattr(select, "poll", None)
+_POLLOUT = getattr(select, "POLLOUT", 4)
+
+
+class _Connected:
+    """Owner of a connected wire until its socket takes it (in ``connection_made``)."""
+
+    __slots__ = ("socket",)
+
+    def __init__(self, socket: Socket) -> None:
+        self.socket = socket
+
+    def _wire_connected(self, wire: _Wire) -> None:
+        socket = self.socket
+        if socket.destroyed:
+            wire.owner = None
+            assert wire.transport is not None
+            wire.transport.close()
+            return
+        socket._attach(wire)
+        # 'connect' on the next turn, as create_connection's waiter wakes its task; reading
+        # (registered after this) cannot deliver anything before then
+        self.socket._loop.call_soon(socket._connected_now)
+
+    def _wire_data(self, data: memoryview) -> None:  # pragma: no cover - never before
+        pass
+
+    def _wire_eof(self) -> None:  # pragma: no cover
+        pass
+
+    def _wire_lost(self, exc: Exception | None) -> None:  # pragma: no cover
+        pass
+
+    def _wire_drained(self) -> None:  # pragma: no cover
+        pass
 
 
 class _Accepting:

@@ -668,6 +668,35 @@ def verify_result(conn: SSL.Connection) -> int:
     return int(_lib.SSL_get_verify_result(conn._ssl))
 
 
+def has_peer_certificate(conn: SSL.Connection) -> bool:
+    """Whether the peer presented a certificate (``SSL_get_peer_certificate`` != NULL),
+    without making a pyOpenSSL object of it."""
+    x509 = _lib.SSL_get_peer_certificate(conn._ssl)
+    if x509 == _ffi.NULL:
+        return False
+    _lib.X509_free(x509)
+    return True
+
+
+def peer_certificate_der(conn: SSL.Connection) -> bytes | None:
+    """The peer's certificate as DER (``i2d_X509``), None without one: the bytes alone,
+    for a caller that reads a few fields and needs no certificate object."""
+    x509 = _lib.SSL_get_peer_certificate(conn._ssl)
+    if x509 == _ffi.NULL:
+        return None
+    bio = _lib.BIO_new(_lib.BIO_s_mem())
+    try:
+        if _lib.i2d_X509_bio(bio, x509) != 1:
+            clear_errors()
+            return None
+        data = _ffi.new("char **")
+        size = _lib.BIO_get_mem_data(bio, data)
+        return _ffi.buffer(data[0], size)[:]
+    finally:
+        _lib.BIO_free(bio)
+        _lib.X509_free(x509)
+
+
 def verify_error_string(code: int) -> str:
     """``X509_verify_cert_error_string``: e.g. ``certificate revoked`` for 23."""
     return _text(_lib.X509_verify_cert_error_string(code))

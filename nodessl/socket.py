@@ -19,7 +19,9 @@ disconnected before secure TLS connection was established".
 from __future__ import annotations
 
 import errno as _errno
+import functools
 import socket as _pysocket
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +30,8 @@ from OpenSSL import SSL
 
 from . import alpn, backend, extensions, facts, keylog, net, psk, renegotiation, sigalgs, sni, trace
 from . import openssl as _ossl
+from .certificate import identity_fields
+from .ciphers import standard_name
 from .compat import peer_cert_chain, peer_certificate
 from .context import SecureContext, createSecureContext
 from .deadlines import DeadlineList, deadline_list
@@ -43,6 +47,7 @@ from .errors import (
     invalid_arg_type,
 )
 from .features import Features, MessageObserver
+from .identity import checkServerIdentity
 from .session import SessionEvents, ticket_of
 from .sessioncache import ServerSessions
 from .stream import WriteCallback
@@ -525,7 +530,7 @@ class TLSSocket(net.Socket):
             _ossl.set_verify_accept_all(conn, SSL.VERIFY_PEER)
             servername = self._tlsOptions.get("servername")
             if servername and not net.isIP(servername):
-                conn.set_tlsext_host_name(servername.encode("idna"))
+                conn.set_tlsext_host_name(_idna(servername))
             session = self._tlsOptions.get("session")
             if session:
                 self.setSession(session)
@@ -797,7 +802,7 @@ class TLSSocket(net.Socket):
         engine = self._engine
         assert engine is not None
         conn = engine.conn
-        if conn.get_peer_certificate() is None:
+        if not _ossl.has_peer_certificate(conn):
             code = 0 if psk.authenticated_by_psk(conn) else _UNABLE_TO_GET_ISSUER_CERT
         else:
             code = _ossl.verify_result(conn)
@@ -815,19 +820,27 @@ class TLSSocket(net.Socket):
                 self._features.sessions.on_secure()
             return
         opts = self._tlsOptions
-        min_dh = opts.get("minDHSize", 1024)
-        info = self.getEphemeralKeyInfo() or {}
-        if info.get("type") == "DH" and info.get("size", 0) < min_dh:
-            self.destroy(NodeError(f"DH parameter size {info['size']} is less than {min_dh}",
-                                   "ERR_TLS_DH_PARAM_SIZE"))
-            return
+        engine = self._engine
+        assert engine is not None
+        group = _ossl.negotiated_group(engine.conn)
+        if not group or group[:5].lower() == "ffdhe":  # else an (EC)DH group, not DH
+            min_dh = opts.get("minDHSize", 1024)
+            info = self.getEphemeralKeyInfo() or {}
+            if info.get("type") == "DH" and info.get("size", 0) < min_dh:
+                self.destroy(NodeError(f"DH parameter size {info['size']} is less than "
+                                       f"{min_dh}", "ERR_TLS_DH_PARAM_SIZE"))
+                return
         verify_error: NodeError | None = self._verify_error()
         if verify_error is None and not self.isSessionReused():
             hostname = opts.get("servername") or opts.get("host") or "localhost"
             check = opts.get("checkServerIdentity") or _default_check_server_identity()
-            result = check(hostname, self.getPeerCertificate(True))
-            if isinstance(result, BaseException):
-                verify_error = result  # type: ignore[assignment]
+            # Node's own check passes on the two members it reads: the whole certificate
+            # object (parsed chain, fingerprints, keys) is built only for a check of the
+            # caller's, or for the error that carries it
+            if check is not checkServerIdentity or not _identity_holds(engine.conn, hostname):
+                result = check(hostname, self.getPeerCertificate(True))
+                if isinstance(result, BaseException):
+                    verify_error = result  # type: ignore[assignment]
         if verify_error is not None:
             self.authorized = False
             self.authorizationError = getattr(verify_error, "code", None) or str(verify_error)
@@ -1077,8 +1090,6 @@ class TLSSocket(net.Socket):
         name = conn.get_cipher_name()
         if name is None:
             return None
-        from .ciphers import standard_name
-
         return {"name": name, "standardName": standard_name(name) or name,
                 "version": conn.get_cipher_version() or ""}
 
@@ -1267,6 +1278,34 @@ def _peer_chain(conn: SSL.Connection) -> list[Any]:
     return [peer, *(cert for cert in sent if cert != peer)]
 
 
+@functools.lru_cache(maxsize=64)
+def _idna(name: str) -> bytes:
+    """``name.encode("idna")`` (the codec is Python code), remembered for the names a
+    program connects to again and again."""
+    return name.encode("idna")
+
+
+def _identity_holds(conn: SSL.Connection, hostname: str) -> bool:
+    """Whether Node's default ``checkServerIdentity`` accepts the peer's certificate for
+    ``hostname``, judged on the members it reads (``subject``, ``subjectaltname``) taken
+    straight from the DER.  False when it does not, or the certificate cannot be read so:
+    the caller then runs the check on the full certificate object."""
+    der = _ossl.peer_certificate_der(conn)
+    if der is None or type(hostname) is not str:
+        return False
+    return _identity_ok(der, hostname)
+
+
+@functools.lru_cache(maxsize=64)
+def _identity_ok(der: bytes, hostname: str) -> bool:
+    # A pure function of the two, remembered: a program's connections mostly go to the
+    # same few servers, which show the same certificate every time.
+    try:
+        return checkServerIdentity(hostname, identity_fields(der)) is None
+    except Exception:  # noqa: BLE001 - the full check decides (and raises) then
+        return False
+
+
 def _as_bytes(chunk: Any) -> bytes:
     if isinstance(chunk, str):
         return chunk.encode("latin-1")
@@ -1274,21 +1313,14 @@ def _as_bytes(chunk: Any) -> bytes:
 
 
 def _default_check_server_identity() -> Callable[[str, Any], Any]:
-    import sys
-
-    pkg = sys.modules.get("nodessl")
-    fn = getattr(pkg, "checkServerIdentity", None)
-    if fn is None:
-        from .identity import checkServerIdentity as fn
-    return fn
+    fn = getattr(sys.modules.get("nodessl"), "checkServerIdentity", None)
+    return checkServerIdentity if fn is None else fn
 
 
 def create_secure_context(options: Mapping[str, Any]) -> SecureContext:
     """``tls.createSecureContext(options)`` as looked up on the ``nodessl`` module now, as
     Node's tls code calls ``tls.createSecureContext``: a program (or a test) that replaces
     ``nodessl.createSecureContext`` sees every context nodessl makes go through it."""
-    import sys
-
     module = sys.modules.get("nodessl")
     factory = getattr(module, "createSecureContext", None) or createSecureContext
     return factory(options)

@@ -32,6 +32,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from OpenSSL import SSL
 
+from . import context as _context
 from . import openssl as _ossl
 from .ciphers import standard_name
 from .features import MessageObserver
@@ -391,28 +392,21 @@ class Tracer:
 
 
 _trace_tls_warned = False
-_trace_tls_flag: bool | None = None  # context.NODE_OPTIONS_TRACE_TLS, read on first use
 
 
 def wanted(options: Any) -> bool:
     """Whether a new TLSSocket with these options traces: its ``enableTrace`` option, or when
     that is absent (None), ``--trace-tls`` in ``NODE_OPTIONS``; as Node, the flag's first use
     warns once that the trace can expose sensitive data."""
-    global _trace_tls_warned, _trace_tls_flag
+    global _trace_tls_warned
     value = options.get("enableTrace")
     if value is not None:
         return bool(value)
-    flag = _trace_tls_flag
-    if flag is None:
-        # imported here, once: context imports this module (asked on every new socket)
-        from .context import NODE_OPTIONS_TRACE_TLS
-
-        flag = _trace_tls_flag = NODE_OPTIONS_TRACE_TLS
-    if flag and not _trace_tls_warned:
+    if _context.NODE_OPTIONS_TRACE_TLS and not _trace_tls_warned:
         _trace_tls_warned = True
         warnings.warn("Enabling --trace-tls can expose sensitive data in the resulting log.",
                       UserWarning, stacklevel=4)
-    return flag
+    return _context.NODE_OPTIONS_TRACE_TLS
 
 
 def enable(sock: Host) -> Tracer | None:

@@ -33,6 +33,7 @@ from cryptography.x509.oid import (
 from nodessl import checkServerIdentity
 from nodessl.certificate import (
     certificate_object,
+    identity_fields,
     peer_certificate_object,
     translatePeerCertificate,
 )
@@ -380,6 +381,15 @@ def node_objects() -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 # certificate_object vs Node
 # ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(CERT_BUILDERS))
+def test_identity_fields_are_the_objects_members(name: str) -> None:
+    # what tls.connect's default host-name check reads, without the rest of the object
+    c = cert(name)
+    full = certificate_object(c)
+    expected = {k: full[k] for k in ("subject", "subjectaltname") if k in full}
+    assert identity_fields(c.public_bytes(serialization.Encoding.DER)) == expected
 
 
 @pytest.mark.parametrize("name", list(CERT_BUILDERS))
