@@ -119,6 +119,15 @@ class EventEmitter(_PyeeEmitter):
                 self._watch(result, event, args)
         return True
 
+    def _emit_to(self, event: str, funcs: list[Callable[..., Any]], *args: Any) -> None:
+        """Call ``funcs`` (listeners of ``event`` taken earlier) as :meth:`emit` calls them:
+        for an emit whose listener list was fixed before some work of the emitter's own."""
+        for f in funcs:
+            result = f(*args)
+            if result is not None and result.__class__ is not bool \
+                    and (asyncio.iscoroutine(result) or asyncio.isfuture(result)):
+                self._watch(result, event, args)
+
     def _call_handlers(self, event: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
         # pyee's loop, with the event name kept for a rejected listener (Node's addCatch)
         with self._lock:

@@ -766,7 +766,7 @@ class TLSSocket(net.Socket):
         self.secureConnecting = False
         conn = engine.conn
         name = conn.get_servername()
-        self.servername = name.decode("idna") if name else False
+        self.servername = _idna_decode(name) if name else False
         features = self._features
         # OpenSSL negotiates ALPN only for a connection that offers (client) or selects
         # (server, the "alpn" hook) protocols: the others need not ask it
@@ -786,8 +786,11 @@ class TLSSocket(net.Socket):
             # (onConnectSecure: verification, secureConnect) is the first of them, so a
             # 'secure' listener added meanwhile (renegotiate's callback) waits for the next
             # one, and the others run even if it destroyed the socket
-            self.prependOnceListener("secure", lambda *a: self._client_secure())
-            self.emit("secure")
+            handlers = self._events.get("secure")
+            listeners = list(handlers.values()) if handlers else []
+            self._client_secure()
+            if listeners:
+                self._emit_to("secure", listeners)
         if self.destroyed:
             return
         held = self._until_secure
@@ -1283,6 +1286,13 @@ def _idna(name: str) -> bytes:
     """``name.encode("idna")`` (the codec is Python code), remembered for the names a
     program connects to again and again."""
     return name.encode("idna")
+
+
+@functools.lru_cache(maxsize=64)
+def _idna_decode(name: bytes) -> str:
+    """``name.decode("idna")`` (the codec is Python code with a regular expression),
+    remembered for the SNI names a program sees again and again."""
+    return name.decode("idna")
 
 
 def _identity_holds(conn: SSL.Connection, hostname: str) -> bool:
