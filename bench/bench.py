@@ -5,7 +5,13 @@ Every row of issue 10's table, measured the same way for three columns:
 * ``nodessl``         -- nodessl's ``tls`` (bench/nodessl_side.py);
 * ``bare pyOpenSSL``  -- pyOpenSSL alone on the OpenSSL nodessl uses: a memory-BIO
   ``asyncio.BufferedProtocol`` (bench/bare_side.py);
-* ``node``            -- Node.js 20's ``tls`` (bench/node_side.js).
+* ``node``            -- Node.js 20's ``tls`` (bench/node_side.js);
+* ``bare on libssl 3.0`` (only with ``--columns ...,bare-shared``) -- the same bare program
+  on the shared backend's python3-openssl, whose libssl 3.0 is the version Node 20 bundles:
+  it separates what OpenSSL 4 changes from what Python changes.
+
+The two Python columns share one driver (bench/driver.py: this protocol and the client
+workloads) with an adapter each; bench/profile_side.py profiles any row on them.
 
 The three programs do the same thing (an echo server, a sink that acks each UNIT bytes,
 the same client loops), and the other end is always the same C program, bench/peer.c
@@ -15,7 +21,12 @@ the server for the client rows.  The peer offers one TLS 1.3 suite
 second, which TLS 1.2 needs for an ECDSA P-256 certificate); the measured clients offer
 X25519:P-256 too.  Certificates are Node's fixtures: ec-cert (ECDSA P-256, self-signed,
 CN agent2) and agent1 (RSA-2048, issued by ca1); the measured clients verify the peer's
-ec-cert as Node's clients do by default.
+ec-cert as Node's clients do by default.  The bare servers are configured as Node's and
+nodessl's are (Node 20's default groups, a 32-byte session id context), so every column's
+handshake carries the same extensions; the table's notes give each column's bytes and
+tickets per handshake as the peer counted them.  One difference stays: after a resumed TLS
+1.3 handshake Node 20 sends no new ticket, OpenSSL's default (bare, and nodessl today)
+sends one (about 270 bytes more per resumed connection).
 
 The measure is the CPU time (user + system, all threads, from /proc) of the measured
 process -- the server for the server rows, the client for the client rows -- per
@@ -70,7 +81,13 @@ IDLE = 1000  # connections held open for the memory row
 MEMORY_ROUNDS = 3  # the memory row is measured in the first rounds only
 SLICES = 3  # each round runs a row's work in this many passes over the columns
 COLUMNS = ("nodessl", "bare", "node")
-LABELS = {"nodessl": "nodessl", "bare": "bare pyOpenSSL", "node": "node"}
+# bare-shared: the bare program on the shared backend's python3-openssl, i.e. on the system's
+# libssl 3.0, the OpenSSL version Node 20 bundles (not in the default run: --columns)
+EXTRA_COLUMNS = ("bare-shared",)
+ORDER = ("nodessl", "bare", "bare-shared", "node")
+LABELS = {"nodessl": "nodessl", "bare": "bare pyOpenSSL", "bare-shared": "bare on libssl 3.0",
+          "node": "node"}
+SHARED_PYTHON = ROOT / ".venv-shared" / "bin" / "python"
 TIMEOUT = 60.0  # any one step (a process starting, a measurement) fails after this
 
 
@@ -269,6 +286,8 @@ class Bench:
         blob = json.dumps(config)
         if column == "node":
             return [self.node, str(BENCH / "node_side.js"), blob]
+        if column == "bare-shared":
+            return [str(SHARED_PYTHON), str(BENCH / "bare_side.py"), blob]
         script = "nodessl_side.py" if column == "nodessl" else "bare_side.py"
         return [sys.executable, str(BENCH / script), blob]
 
@@ -443,8 +462,9 @@ class Bench:
         def ratio(values: list[float]) -> str:
             return f"{statistics.median(values):.2f}×" if values else "-"
 
-        head = ["workload", "nodessl", "bare pyOpenSSL", "node", "unit", "nodessl/node",
-                "bare/node", "target", "met"]
+        others = [c for c in self.columns if c != "node"]
+        head = ["workload", *(LABELS[c] for c in self.columns), "unit",
+                *(f"{c}/node" for c in others), "target", "met"]
         lines_: list[list[str]] = [head]
         for row in self.table:
             med = {c: self.cells[(row.key, c)].median() for c in self.columns}
@@ -455,9 +475,9 @@ class Bench:
             else:
                 met = "-" if not mine else (
                     "yes" if statistics.median(mine) <= row.limit else "NO")
-            lines_.append([row.title, fmt(nd), fmt(med.get("bare")), fmt(med.get("node")),
-                           row.per, ratio(mine),
-                           ratio(self.ratios(row, "bare") if "bare" in self.columns else []),
+            lines_.append([row.title, *(fmt(med[c]) for c in self.columns), row.per,
+                           *(ratio(self.ratios(row, c) if "node" in self.columns else [])
+                             for c in others),
                            row.target, met])
         widths = [max(len(r[i]) for r in lines_) for i in range(len(head))]
         out = [f"nodessl bench at {commit()}",
@@ -473,14 +493,14 @@ class Bench:
             if i == 0:
                 out.append("  ".join("-" * w for w in widths))
 
-        out += ["", "Per round, min-max: the ratios to Node, and each column's values as % of "
+        out += ["", "Per round, in order: the ratios to Node; then each column's min-max as % of "
                 "its median:"]
         for row in self.table:
             parts = []
-            for c in ("nodessl", "bare"):
-                rs = self.ratios(row, c) if c in self.columns else []
+            for c in others:
+                rs = self.ratios(row, c) if "node" in self.columns else []
                 if rs and row.side != "memory":
-                    parts.append(f"{LABELS[c]}/node {min(rs):.2f}-{max(rs):.2f}×")
+                    parts.append(f"{LABELS[c]}/node " + " ".join(f"{v:.2f}" for v in rs))
             for c in self.columns:
                 vals = self.cells[(row.key, c)].values
                 med = statistics.median(vals) if vals else 0
@@ -510,6 +530,17 @@ class Bench:
             # the session's first handshake
             text += (", resumed (group: the first handshake's)" if s.get("protocol") == "TLSv1.2"
                      else ", resumed")
+        closed = int(s.get("closed", 0))
+        if closed and (row.spec.get("mode") in ("hs", "resume") or row.spec.get("op") == "hs"):
+            # bytes on the wire per connection, as the peer's socket BIOs counted them: the
+            # same handshake should cost the same bytes on every column
+            if row.side == "server":
+                text += (f"; per connection the server sent {int(s['rx']) / closed:.0f} B "
+                         f"({int(s['tickets']) / closed:.1f} tickets), the peer "
+                         f"{int(s['tx']) / closed:.0f} B")
+            else:
+                text += (f"; per connection the client sent {int(s['rx']) / closed:.0f} B, "
+                         f"the peer {int(s['tx']) / closed:.0f} B")
         return text + "".join(f" [{n}]" for n in sorted(cell.notes))
 
     def environment(self, load: str) -> list[str]:
@@ -592,11 +623,13 @@ def load_note(start: tuple[tuple[int, int, int], float]) -> str:
     return note + " -- the busier, the noisier the figures"
 
 
-def require_tools() -> None:
+def require_tools(columns: list[str]) -> None:
     missing = [t for t in ("node", "openssl") if shutil.which(t) is None]
     if missing:
         raise BenchError(f"{', '.join(missing)} not found: the bench needs Node.js 20 and the "
                          "openssl CLI")
+    if "bare-shared" in columns and not SHARED_PYTHON.exists():
+        raise BenchError(f"{SHARED_PYTHON} missing: `make test-shared` builds it")
     if not PEER.exists():
         raise BenchError(f"{PEER} missing: run `make bench` (it builds bench/peer.c)")
     for path in (*ECDSA, *RSA):
@@ -607,10 +640,15 @@ def require_tools() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--columns", default=",".join(COLUMNS),
-                        help="comma-separated subset of: nodessl,bare,node")
+                        help="comma-separated, of: nodessl,bare,node and bare-shared (the bare "
+                        "program on the system's libssl 3.0, Node 20's OpenSSL version)")
     parser.add_argument("--only", default="", help="rows whose title starts with this")
     args = parser.parse_args()
-    columns = [c for c in COLUMNS if c in args.columns.split(",")]
+    wanted = args.columns.split(",")
+    unknown = set(wanted) - set(ORDER)
+    if unknown:
+        parser.error(f"unknown columns: {', '.join(sorted(unknown))}")
+    columns = [c for c in ORDER if c in wanted]
     try:
         rounds = int(os.environ.get("BENCH_ROUNDS", "7"))
         scale = float(os.environ.get("BENCH_SCALE", "1"))
@@ -629,7 +667,7 @@ def main() -> int:
     atexit.register(_kill_children)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
     try:
-        require_tools()
+        require_tools(columns)
         bench = Bench(columns, table, rounds, log)
         t0 = time.monotonic()
         start = (machine_ticks(), own_seconds())

@@ -18,9 +18,13 @@
  *         bulk    one connection writes n bytes in chunk-byte SSL_writes, then waits for
  *                 the server's n/unit one-byte acks (one per unit of bytes received)
  *         idle    n connections, handshaken, each holding its first ticket, kept open
+ *       The result carries what the connections closed so far saw on the wire (the hs and
+ *       resume modes close all of theirs before it): "closed", "rx" and "tx" (bytes read
+ *       and written through their sockets) and "tickets" (NewSessionTickets received).
  *   peer server key=K cert=C [unit=U]
  *       an echo port and a sink port (acks each unit bytes): prints {"echo":P,"sink":P};
- *       "stats" on stdin prints what the handshakes since the last "stats" negotiated.
+ *       "stats" on stdin prints what the handshakes since the last "stats" negotiated, and
+ *       "closed", "rx", "tx" of the connections closed since then.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -71,6 +75,8 @@ static unsigned char rbuf[1 << 17], *wbuf;
 static SSL_SESSION *saved;
 static long long started, finished, reused, unclean, echoes, ready_conns, ready_target;
 static long long handshakes;
+/* what the closed connections saw: bytes read and written on the wire, tickets received */
+static long long tot_closed, tot_rx, tot_tx, tot_tickets;
 static long long bulk_sent, acks_wanted;
 static conn *bulk_conn;
 /* what the last handshake negotiated (constant strings owned by OpenSSL) */
@@ -126,6 +132,10 @@ static int on_new_session(SSL *ssl, SSL_SESSION *sess) {
 /* ------------------------------------------------------------------------------------ */
 
 static void conn_close(conn *c) {
+    tot_closed++;
+    tot_rx += (long long)BIO_number_read(SSL_get_rbio(c->ssl));
+    tot_tx += (long long)BIO_number_written(SSL_get_wbio(c->ssl));
+    tot_tickets += c->tickets;
     if (c->registered) epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
     SSL_free(c->ssl);
@@ -352,8 +362,10 @@ static void idle_next(conn *c) {
 
 static void print_result(long long ops, double wall) {
     printf("{\"ops\":%lld,\"wall\":%.6f,\"protocol\":\"%s\",\"cipher\":\"%s\",\"group\":\"%s\","
-           "\"key\":\"%s\",\"resumed\":%lld,\"unclean\":%lld}\n",
-           ops, wall, neg_version, neg_cipher, neg_group, neg_key, reused, unclean);
+           "\"key\":\"%s\",\"resumed\":%lld,\"unclean\":%lld,\"closed\":%lld,\"rx\":%lld,"
+           "\"tx\":%lld,\"tickets\":%lld}\n",
+           ops, wall, neg_version, neg_cipher, neg_group, neg_key, reused, unclean, tot_closed,
+           tot_rx, tot_tx, tot_tickets);
     fflush(stdout);
 }
 
@@ -382,6 +394,7 @@ static void client(void) {
                 exit(1);
             }
             started = finished = reused = unclean = 0;
+            tot_closed = tot_rx = tot_tx = tot_tickets = 0;
         }
         printf("{\"ready\":true}\n");
         fflush(stdout);
@@ -491,10 +504,13 @@ static void server(const char *key, const char *cert) {
                 char line[256];
                 if (!fgets(line, sizeof line, stdin)) exit(0);
                 printf("{\"handshakes\":%lld,\"resumed\":%lld,\"protocol\":\"%s\","
-                       "\"cipher\":\"%s\",\"group\":\"%s\",\"key\":\"%s\"}\n",
-                       handshakes, reused, neg_version, neg_cipher, neg_group, neg_key);
+                       "\"cipher\":\"%s\",\"group\":\"%s\",\"key\":\"%s\",\"closed\":%lld,"
+                       "\"rx\":%lld,\"tx\":%lld}\n",
+                       handshakes, reused, neg_version, neg_cipher, neg_group, neg_key,
+                       tot_closed, tot_rx, tot_tx);
                 fflush(stdout);
                 handshakes = reused = 0;
+                tot_closed = tot_rx = tot_tx = tot_tickets = 0;
             } else if (p == &echo || p == &sink) {
                 listener *l = p;
                 int fd;
