@@ -6,6 +6,9 @@ Every row of issue 10's table, measured the same way for three columns:
 * ``bare pyOpenSSL``  -- pyOpenSSL alone on the OpenSSL nodessl uses: a memory-BIO
   ``asyncio.BufferedProtocol`` (bench/bare_side.py);
 * ``node``            -- Node.js 20's ``tls`` (bench/node_side.js);
+* ``C floor`` (server rows and RAM) -- the C peer's own server (bench/peer.c: epoll and
+  the system's OpenSSL 3.0, nothing else) as the measured server: what the kernel and
+  OpenSSL cost, so that a column minus the floor is its runtime's cost;
 * ``bare on libssl 3.0`` (only with ``--columns ...,bare-shared``) -- the same bare program
   on the shared backend's python3-openssl, whose libssl 3.0 is the version Node 20 bundles:
   it separates what OpenSSL 4 changes from what Python changes.
@@ -80,13 +83,13 @@ MIB = 1 << 20
 IDLE = 1000  # connections held open for the memory row
 MEMORY_ROUNDS = 3  # the memory row is measured in the first rounds only
 SLICES = 3  # each round runs a row's work in this many passes over the columns
-COLUMNS = ("nodessl", "bare", "node")
+COLUMNS = ("nodessl", "bare", "c", "node")
 # bare-shared: the bare program on the shared backend's python3-openssl, i.e. on the system's
 # libssl 3.0, the OpenSSL version Node 20 bundles (not in the default run: --columns)
-EXTRA_COLUMNS = ("bare-shared",)
-ORDER = ("nodessl", "bare", "bare-shared", "node")
+ORDER = ("nodessl", "bare", "bare-shared", "c", "node")
 LABELS = {"nodessl": "nodessl", "bare": "bare pyOpenSSL", "bare-shared": "bare on libssl 3.0",
-          "node": "node"}
+          "c": "C floor", "node": "node"}
+SHORT = {"nodessl": "nodessl", "bare": "bare", "bare-shared": "bare-3.0", "c": "C"}
 SHARED_PYTHON = ROOT / ".venv-shared" / "bin" / "python"
 TIMEOUT = 60.0  # any one step (a process starting, a measurement) fails after this
 
@@ -292,6 +295,14 @@ class Bench:
         return [sys.executable, str(BENCH / script), blob]
 
     def start_server(self, column: str) -> tuple[Child, dict[str, Any]]:
+        if column == "c":  # the peer's own server: epoll and OpenSSL, no runtime
+            child = Child("C floor server", [str(PEER), "server", f"key={ECDSA[0]}",
+                                             f"cert={ECDSA[1]}", f"key2={RSA[0]}",
+                                             f"cert2={RSA[1]}", f"unit={UNIT}"],
+                          self.measured_cpu)
+            ports = child.read()
+            return child, {"ecdsa": ports["echo"], "rsa": ports["echo2"], "sink": ports["sink"],
+                           "openssl": "the system's OpenSSL (the C peer's)"}
         config = {"role": "server", "unit": UNIT, "ecdsa": [str(p) for p in ECDSA],
                   "rsa": [str(p) for p in RSA]}
         child = Child(f"{LABELS[column]} server", self.argv(column, config), self.measured_cpu)
@@ -307,7 +318,7 @@ class Bench:
         for column in self.columns:
             if "server" in sides:
                 self.servers[column] = self.start_server(column)
-            if "client" in sides:
+            if "client" in sides and column != "c":
                 self.clients[column] = self.start_client(column)
         if "client" in sides:
             self.peer_server = Child("C peer server", [str(PEER), "server", f"key={ECDSA[0]}",
@@ -410,6 +421,10 @@ class Bench:
         time.sleep(0.02)  # let the closes of the last measurement land before the next
         return out
 
+    def row_columns(self, row: Row) -> list[str]:
+        """The columns a row measures: the C floor is a server only."""
+        return [c for c in self.columns if c != "c" or row.side != "client"]
+
     def slice_n(self, row: Row, parts: int) -> int:
         n = int(row.spec["n"])
         if row.per == "µs/MiB":
@@ -422,28 +437,29 @@ class Bench:
         self.log("warm-up: every row once, a third of its size, on every column")
         for row in self.table:
             if row.side != "memory":
-                for column in self.columns:
+                for column in self.row_columns(row):
                     self.measure(row, column, self.slice_n(row, 3))
         for r in range(self.rounds):
             self.log(f"round {r + 1}/{self.rounds} ({time.monotonic() - t0:.0f} s so far)")
             for i, row in enumerate(self.table):
                 if row.side == "memory":
                     if r < self.memory_rounds:  # steady from round to round, slow to set up
-                        for column in rotate(self.columns, r + i):
+                        for column in rotate(self.row_columns(row), r + i):
                             self.measure_memory(row, column)
                     continue
                 # SLICES passes over the columns, each a slice of the row's work: the
                 # machine's speed drifts within seconds, and every column sees the same drift
                 n = self.slice_n(row, SLICES)
-                cpu = dict.fromkeys(self.columns, 0.0)
-                ops = dict.fromkeys(self.columns, 0)
+                columns = self.row_columns(row)
+                cpu = dict.fromkeys(columns, 0.0)
+                ops = dict.fromkeys(columns, 0)
                 for k in range(SLICES):
-                    for column in rotate(self.columns, r + i + k):
+                    for column in rotate(columns, r + i + k):
                         c, o, seen = self.measure(row, column, n)
                         self.check(row, column, n, o, seen)
                         cpu[column] += c
                         ops[column] += o
-                for column in self.columns:
+                for column in columns:
                     per = ops[column] / MIB if row.per == "µs/MiB" else ops[column]
                     self.cells[(row.key, column)].values.append(cpu[column] * 1e6 / per)
 
@@ -464,7 +480,7 @@ class Bench:
 
         others = [c for c in self.columns if c != "node"]
         head = ["workload", *(LABELS[c] for c in self.columns), "unit",
-                *(f"{c}/node" for c in others), "target", "met"]
+                *(f"{SHORT[c]}/node" for c in others), "target", "met"]
         lines_: list[list[str]] = [head]
         for row in self.table:
             med = {c: self.cells[(row.key, c)].median() for c in self.columns}
@@ -511,7 +527,8 @@ class Bench:
 
         out += ["", "Negotiated (the C peer's view; the same on every column unless listed):"]
         for row in self.table:
-            seen = {c: self.describe(row, self.cells[(row.key, c)]) for c in self.columns}
+            seen = {c: self.describe(row, self.cells[(row.key, c)])
+                    for c in self.row_columns(row)}
             if len(set(seen.values())) == 1:
                 out.append(f"  {row.title}: {next(iter(seen.values()))}")
             else:
