@@ -39,8 +39,9 @@ operation (the first full handshake that gives the session to resume, opening th
 echo and bulk connections, closing them) happens outside the measured window.  The peer
 and the measured process run on different cores (taskset) when there are two.
 
-After a warm-up (every row once at a third of its size on every column: Node's JIT, every
-process's first allocations), each round runs every row in SLICES slices, each slice a
+After a warm-up (every row once at its full size on every column: every process's first
+allocations, and Node's JIT, which takes its time -- a Node server's CPU per full handshake
+fell by a quarter over its first ~1,500 handshakes here), each round runs every row in SLICES slices, each slice a
 pass over the columns in a rotating order: this kind of machine drifts in speed within
 seconds (about 10 % on plain CPU loops alone), and so every column sees the same drift.
 A round's figure for a column is its CPU time over its operations, summed over the
@@ -206,7 +207,9 @@ class Child:
 
     def read(self, timeout: float = TIMEOUT) -> dict[str, Any]:
         assert self.proc.stdout is not None
-        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        poll = select.poll()  # not select(): a long run may hold descriptors above 1023
+        poll.register(self.proc.stdout, select.POLLIN)
+        ready = poll.poll(timeout * 1000)
         line = self.proc.stdout.readline() if ready else b""
         if not line:
             state = "exited" if self.proc.poll() is not None else f"silent for {timeout:.0f} s"
@@ -217,9 +220,16 @@ class Child:
             raise BenchError(f"{self.name} said {line[:200]!r}") from exc
 
     def close(self) -> None:
+        """Kill the process if it still runs; release its pipes and its stderr file."""
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
+        self.err.close()
+        if self.proc in _children:
+            _children.remove(self.proc)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -351,6 +361,7 @@ class Bench:
         if peer.proc.wait(TIMEOUT) != 0:
             raise BenchError(f"C peer client failed on {row.title} / {LABELS[column]}:\n"
                              f"{peer.stderr_tail()}")
+        peer.close()  # a peer a measurement: a run starts a thousand
         if server.proc.poll() is not None:
             raise BenchError(f"{server.name} died:\n{server.stderr_tail()}")
         return cpu, int(result["ops"]), result
@@ -377,6 +388,7 @@ class Bench:
             warm = self.peer_client({"mode": "hs", "n": 200, "conc": 16}, ports["ecdsa"])
             self.drive(warm, server.pid)
             warm.proc.wait(TIMEOUT)
+            warm.close()
             time.sleep(0.3)
             before = rss_kib(server.pid)
             peer = self.peer_client(row.spec, ports["ecdsa"])
@@ -387,6 +399,7 @@ class Bench:
             result = peer.read()
             peer.send("close")
             peer.proc.wait(TIMEOUT)
+            peer.close()
             held = int(ready.get("connections", 0))
             if held != row.spec["n"]:
                 raise BenchError(f"{LABELS[column]} held {held} idle connections, "
@@ -434,11 +447,11 @@ class Bench:
     def run(self) -> None:
         self.start()
         t0 = time.monotonic()
-        self.log("warm-up: every row once, a third of its size, on every column")
+        self.log("warm-up: every row once, at its size, on every column")
         for row in self.table:
             if row.side != "memory":
                 for column in self.row_columns(row):
-                    self.measure(row, column, self.slice_n(row, 3))
+                    self.measure(row, column, self.slice_n(row, 1))
         for r in range(self.rounds):
             self.log(f"round {r + 1}/{self.rounds} ({time.monotonic() - t0:.0f} s so far)")
             for i, row in enumerate(self.table):

@@ -81,6 +81,7 @@ def profiled_run(bench: B.Bench, row: B.Row, column: str, n: int,
         peer.send("close")
         if peer.proc.wait(B.TIMEOUT) != 0:
             raise B.BenchError(f"C peer client failed:\n{peer.stderr_tail()}")
+        peer.close()
         ops = int(result["ops"])
     else:
         spec = {**row.spec, "profile": path}
