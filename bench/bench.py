@@ -15,6 +15,7 @@ Every row of issue 10's table, measured the same way for three columns:
 
 The two Python columns share one driver (bench/driver.py: this protocol and the client
 workloads) with an adapter each; bench/profile_side.py profiles any row on them.
+bench/AUDIT.md records how the baseline was checked (bytes, syscalls, Node's warm-up).
 
 The three programs do the same thing (an echo server, a sink that acks each UNIT bytes,
 the same client loops), and the other end is always the same C program, bench/peer.c
