@@ -84,8 +84,11 @@ $(PEER): bench/peer.c
 	mkdir -p build
 	$(PEER_CC) -O2 -Wall -Wextra -o $@ bench/peer.c -lssl -lcrypto
 
+# BENCH_ARGS: e.g. --only server: or --columns nodessl,bare,bare-shared,node (bare-shared
+# needs .venv-shared: make test-shared builds it).  BENCH_ROUNDS / BENCH_SCALE: see bench.py.
+BENCH_ARGS ?=
 bench: $(STAMP) $(KEYS) $(PEER)
-	$(PY) bench/bench.py
+	$(PY) bench/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(SHARED_VENV)

@@ -1,38 +1,62 @@
-"""The bare pyOpenSSL column of ``make bench``: node_side.js's programs with no library.
+"""The bare pyOpenSSL column of ``make bench``: the driver's workloads with no library.
 
 What a careful program does with pyOpenSSL alone, on the OpenSSL nodessl runs on (the
 "thin pyOpenSSL" of the performance notes): an ``asyncio.BufferedProtocol`` that reads
-into one reusable buffer, a memory-BIO ``SSL.Connection`` per connection, the records of
-one turn flushed in one ``writelines``, ``SSL_MODE_RELEASE_BUFFERS`` on the contexts.  It
-uses pyOpenSSL's public API only, exceptions and all, except for one call the API lacks
-(the key-exchange group list, set once per context).
+into one reusable buffer, a memory-BIO ``SSL.Connection`` per connection, everything one
+turn produced (a flight, its tickets, a close_notify, the echoes of what arrived) sent in
+one ``writelines``, ``SSL_MODE_RELEASE_BUFFERS`` on the contexts.  Per connection it does
+nothing else: callbacks are attributes called directly (an echo server's "data" is
+``write`` itself), no events, no bookkeeping.  It uses pyOpenSSL's public API only,
+exceptions and all, except for one call the API lacks (the key-exchange groups, set once
+per context).
 
-``python bare_side.py CONFIG_JSON`` with the same CONFIG and stdin protocol as
-node_side.js.
+The contexts are configured as Node 20's (and nodessl's) are, so that every column sends
+the same bytes: the groups of Node 20's ``ecdhCurve: 'auto'`` on the servers (OpenSSL 4's
+defaults would put X25519MLKEM768 first and so add a supported_groups extension to every
+server flight), X25519:P-256 on the clients, and a 32-byte session id context on the
+servers (Node's default ``sessionIdContext``, carried in every ticket).
+
+``python bench/bare_side.py CONFIG_JSON``: see bench/driver.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import sys
-import threading
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from OpenSSL import SSL
 
-CONFIG: dict[str, Any] = json.loads(sys.argv[1])
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+import driver  # noqa: E402  (bench/ is not a package)
+
 BUFFER = memoryview(bytearray(256 * 1024))  # every read lands here, consumed at once
 RECORD = 16 * 1024 + 256  # the most one TLS record decrypts to (and some)
+NODE20_GROUPS = b"X25519:P-256:X448:P-521:P-384"  # Node 20's 'auto' (OpenSSL 3.0's defaults)
+CLIENT_GROUPS = b"X25519:P-256"  # what every measured client offers
+SESSION_ID_CONTEXT = b"0" * 32  # as long as Node's default (a sha1 hex prefix of argv)
 
 
-def emit(obj: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(obj) + "\n")
-    sys.stdout.flush()
+def _groups(ctx: SSL.Context, groups: bytes) -> None:
+    lib = SSL._lib  # type: ignore[attr-defined]  # pyOpenSSL has no public call for it
+    if hasattr(lib, "SSL_CTX_set1_curves_list"):
+        ok = lib.SSL_CTX_set1_curves_list(ctx._context, groups)
+    else:  # cryptography < 39 (the shared backend's) lacks it: the macro's SSL_CTX_ctrl
+        import ctypes
+        import ctypes.util
+
+        ssl = ctypes.CDLL(ctypes.util.find_library("ssl"))
+        ssl.SSL_CTX_ctrl.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_long,
+                                     ctypes.c_char_p]
+        address = int(SSL._ffi.cast("uintptr_t", ctx._context))  # type: ignore[attr-defined]
+        ok = ssl.SSL_CTX_ctrl(address, 92, 0, groups)  # SSL_CTRL_SET_GROUPS_LIST
+    if not ok:
+        raise RuntimeError("setting the groups failed")
 
 
-def context(server: bool, pair: list[str] | None = None) -> SSL.Context:
+def context(server: bool, pair: list[str] | None = None, ca: str | None = None) -> SSL.Context:
+    """A server context with ``pair`` (key, cert) or a client context verifying ``ca``."""
     ctx = SSL.Context(SSL.TLS_METHOD)
     ctx.set_min_proto_version(SSL.TLS1_2_VERSION)
     ctx.set_mode(SSL.MODE_RELEASE_BUFFERS)
@@ -40,45 +64,55 @@ def context(server: bool, pair: list[str] | None = None) -> SSL.Context:
         assert pair is not None
         ctx.use_privatekey_file(pair[0])
         ctx.use_certificate_chain_file(pair[1])
+        ctx.set_session_id(SESSION_ID_CONTEXT)
+        _groups(ctx, NODE20_GROUPS)
     else:
-        ctx.load_verify_locations(CONFIG["ca"])
+        assert ca is not None
+        ctx.load_verify_locations(ca)
         ctx.set_verify(SSL.VERIFY_PEER)
-        # the same groups as the other clients (pyOpenSSL has no public call for it)
-        lib = SSL._lib  # type: ignore[attr-defined]
-        if not lib.SSL_CTX_set1_curves_list(ctx._context, b"X25519:P-256"):
-            raise RuntimeError("SSL_CTX_set1_curves_list failed")
         ctx.set_session_cache_mode(SSL.SESS_CACHE_CLIENT)
+        _groups(ctx, CLIENT_GROUPS)
     return ctx
 
 
+def _nothing(*args: Any) -> None:
+    pass
+
+
 class TLS(asyncio.BufferedProtocol):
-    """One TLS connection over a memory BIO; ``app`` gets secure/data/drain/closed calls."""
+    """One TLS connection over a memory BIO.  ``on_*`` are the callbacks: ``on_secure(tls)``,
+    ``on_data(bytes)``, ``on_drain()``, ``on_close()``, ``on_session(session)`` (at close)."""
 
-    __slots__ = ("conn", "transport", "app", "server", "handshaken", "paused", "reading",
-                 "state")
+    __slots__ = ("conn", "transport", "server", "handshaken", "paused", "reading",
+                 "on_secure", "on_data", "on_drain", "on_close", "on_session", "on_error")
 
-    def __init__(self, ctx: SSL.Context, server: bool, app: Any, session: Any = None) -> None:
+    def __init__(self, ctx: SSL.Context, server: bool, servername: bytes | None = None,
+                 session: Any = None) -> None:
         conn = SSL.Connection(ctx, None)
         if server:
             conn.set_accept_state()
         else:
             conn.set_connect_state()
-            conn.set_tlsext_host_name(CONFIG["servername"].encode())
+            conn.set_tlsext_host_name(servername)
             if session is not None:
                 conn.set_session(session)
         self.conn = conn
-        self.app = app
         self.server = server
         self.handshaken = False
         self.paused = False
-        self.reading = False  # inside buffer_updated: its flush sends what app.data wrote
+        self.reading = False  # inside buffer_updated: its flush sends what was written
         self.transport: Any = None
-        self.state: Any = None  # the app's per-connection state
+        self.on_secure: Any = None
+        self.on_data: Callable[[bytes], Any] = _nothing
+        self.on_drain: Callable[[], Any] = _nothing
+        self.on_close: Callable[[], Any] = _nothing
+        self.on_session: Any = None
+        self.on_error: Any = None  # never called: a failed connection is aborted and closes
 
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
-        if not self.server:
-            self.handshake()
+        if not self.server and self.handshake() >= 0:
+            self.flush()
 
     def get_buffer(self, sizehint: int) -> memoryview:
         return BUFFER
@@ -86,40 +120,43 @@ class TLS(asyncio.BufferedProtocol):
     def buffer_updated(self, nbytes: int) -> None:
         conn = self.conn
         conn.bio_write(BUFFER[:nbytes])
-        if not self.handshaken and not self.handshake():
-            return
         self.reading = True
-        while True:
-            try:
-                data = conn.recv(RECORD)
-            except SSL.WantReadError:
-                break
-            except SSL.ZeroReturnError:  # close_notify: answer it and close
-                self.reading = False
-                if self.server:
-                    self.end()
-                self.transport.close()
-                return
-            except SSL.Error:
-                self.transport.abort()
-                return
-            self.app.data(self, data)
+        if not self.handshaken and self.handshake() < 0:
+            return
+        if self.handshaken:
+            on_data = self.on_data
+            while True:
+                try:
+                    data = conn.recv(RECORD)
+                except SSL.WantReadError:
+                    break
+                except SSL.ZeroReturnError:  # close_notify: a server answers it; close
+                    if self.server:
+                        conn.shutdown()
+                    self.reading = False
+                    self.flush()
+                    self.transport.close()
+                    return
+                except SSL.Error:
+                    self.transport.abort()
+                    return
+                on_data(data)
         self.reading = False
         self.flush()
 
-    def handshake(self) -> bool:
+    def handshake(self) -> int:
+        """1: done, 0: wants more, -1: failed (aborted)."""
         try:
             self.conn.do_handshake()
         except SSL.WantReadError:
-            self.flush()
-            return False
+            return 0
         except SSL.Error:
             self.transport.abort()
-            return False
+            return -1
         self.handshaken = True
-        self.app.secure(self)
-        self.flush()
-        return True
+        if self.on_secure is not None:
+            self.on_secure(self)
+        return 1
 
     def flush(self) -> None:
         conn = self.conn
@@ -133,293 +170,96 @@ class TLS(asyncio.BufferedProtocol):
             self.transport.writelines(out)
 
     def write(self, data: bytes) -> bool:
-        """Encrypt now, send with this turn's other records; False: wait for app.drain."""
+        """Encrypt now, send with this turn's other records; False: wait for on_drain."""
         self.conn.sendall(data)  # pyOpenSSL sets SSL_MODE_ENABLE_PARTIAL_WRITE
         if not self.reading:
             self.flush()
         return not self.paused
 
     def end(self) -> None:
-        self.conn.shutdown()  # queues close_notify (a memory BIO never blocks)
-        self.flush()
+        """Queue close_notify (a memory BIO never blocks); sent with this turn's records."""
+        self.conn.shutdown()
+        if not self.reading:
+            self.flush()
 
     def pause_writing(self) -> None:
         self.paused = True
 
     def resume_writing(self) -> None:
         self.paused = False
-        self.app.drain(self)
+        self.on_drain()
 
     def eof_received(self) -> bool:
         return False  # the transport closes
 
     def connection_lost(self, exc: BaseException | None) -> None:
-        self.app.closed(self)
+        if self.on_session is not None:
+            self.on_session(self.conn.get_session())
+        self.on_close()
 
 
-class App:
-    """Callbacks a TLS connection makes; these defaults do nothing."""
+class Bare:
+    """The driver's side for pyOpenSSL alone."""
 
-    def secure(self, tls: TLS) -> None:
-        pass
+    async_connect = True
+    sessions_spoil = True  # a resumed TLS 1.3 session object cannot be offered twice
 
-    def data(self, tls: TLS, data: bytes) -> None:
-        pass
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.openssl = SSL.OpenSSL_version(SSL.OPENSSL_VERSION).decode()
+        if config["role"] == "client":
+            self.ctx = context(False, ca=config["ca"])
+            self.servername = config["servername"].encode()
 
-    def drain(self, tls: TLS) -> None:
-        pass
+    def run(self, main: Callable[[], Awaitable[None]]) -> None:
+        async def forever() -> None:
+            await main()
+            await asyncio.Event().wait()  # a server runs until stdin's EOF ends the process
 
-    def closed(self, tls: TLS) -> None:
-        pass
+        asyncio.run(forever())
 
+    async def listen(self, pair: list[str], kind: str, unit: int) -> int:
+        ctx = context(True, pair)
 
-class Echo(App):
-    """Writes back what it reads."""
+        def echo() -> TLS:
+            tls = TLS(ctx, True)
+            tls.on_data = tls.write
+            return tls
 
-    def data(self, tls: TLS, data: bytes) -> None:
-        tls.write(data)
+        def sink() -> TLS:
+            tls = TLS(ctx, True)
+            got = 0
 
+            def on_data(data: bytes) -> None:
+                nonlocal got
+                before = got // unit
+                got += len(data)
+                acks = got // unit - before
+                if acks > 0:
+                    tls.write(b"k" * acks)
 
-class Sink(App):
-    """Counts what it reads; one byte back for each ``unit`` bytes."""
+            tls.on_data = on_data
+            return tls
 
-    def secure(self, tls: TLS) -> None:
-        tls.state = 0
-
-    def data(self, tls: TLS, data: bytes) -> None:
-        unit = CONFIG["unit"]
-        before = tls.state // unit
-        tls.state += len(data)
-        acks = tls.state // unit - before
-        if acks > 0:
-            tls.write(b"k" * acks)
-
-
-def server() -> None:
-    async def main() -> None:
         loop = asyncio.get_running_loop()
-        ports = {}
-        for name, pair, app in (("ecdsa", CONFIG["ecdsa"], Echo()),
-                                ("rsa", CONFIG["rsa"], Echo()),
-                                ("sink", CONFIG["ecdsa"], Sink())):
-            ctx = context(True, pair)
-            srv = await loop.create_server(lambda ctx=ctx, app=app: TLS(ctx, True, app),
-                                           "127.0.0.1", 0)
-            ports[name] = srv.sockets[0].getsockname()[1]
-        emit({**ports, "openssl": SSL.OpenSSL_version(SSL.OPENSSL_VERSION).decode()})
-        await asyncio.Event().wait()
+        srv = await loop.create_server(echo if kind == "echo" else sink, "127.0.0.1", 0)
+        return int(srv.sockets[0].getsockname()[1])
 
-    def watch_stdin() -> None:
-        sys.stdin.read()  # EOF: the bench is gone
-        os._exit(0)
-
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    asyncio.run(main())
-
-
-# --------------------------------------------------------------------------------------------
-# client
-
-
-class Once(App):
-    """One connection that ends after its handshake; ``done`` gets (seen, session)."""
-
-    def __init__(self, done: asyncio.Future[Any], want_session: bool) -> None:
-        self.done = done
-        self.want_session = want_session
-        self.seen: tuple[bool, str] | None = None
-
-    def secure(self, tls: TLS) -> None:
-        self.seen = (False, tls.conn.get_protocol_version_name())  # reuse: the C peer counts
-        tls.end()
-
-    def closed(self, tls: TLS) -> None:
-        session = tls.conn.get_session() if self.want_session else None
-        if not self.done.done():
-            self.done.set_result((self.seen, session))
-
-
-class Ready(App):
-    """Signals when the handshake is done."""
-
-    def __init__(self, ready: asyncio.Future[None]) -> None:
-        self.ready = ready
-        self.on_data: Any = None
-        self.on_drain: Any = None
-        self.on_closed: Any = None
-
-    def secure(self, tls: TLS) -> None:
-        if not self.ready.done():
-            self.ready.set_result(None)
-
-    def data(self, tls: TLS, data: bytes) -> None:
-        if self.on_data is not None:
-            self.on_data(data)
-
-    def drain(self, tls: TLS) -> None:
-        if self.on_drain is not None:
-            self.on_drain()
-
-    def closed(self, tls: TLS) -> None:
-        if not self.ready.done():
-            self.ready.set_exception(ConnectionError("closed before the handshake"))
-        if self.on_closed is not None:
-            self.on_closed()
-
-
-class Client:
-    """The client role, as node_side.js's client."""
-
-    def __init__(self, lines: asyncio.StreamReader) -> None:
-        self.lines = lines
-        self.ctx = context(False)
-        self.loop = asyncio.get_running_loop()
-
-    async def line(self) -> str:
-        raw = await self.lines.readline()
-        if not raw:
-            os._exit(0)
-        return raw.decode()
-
-    @staticmethod
-    def info(tls: TLS) -> dict[str, Any]:
-        return {"protocol": tls.conn.get_protocol_version_name(),
-                "cipher": tls.conn.get_cipher_name()}
-
-    async def connect(self, port: int, app: App, session: Any = None) -> TLS:
-        _, tls = await self.loop.create_connection(
-            lambda: TLS(self.ctx, False, app, session), "127.0.0.1", port)
+    async def connect(self, port: int, session: Any, on_secure: Callable[[Any], None]) -> TLS:
+        tls = TLS(self.ctx, False, self.servername, session)
+        tls.on_secure = on_secure
+        await asyncio.get_running_loop().create_connection(lambda: tls, "127.0.0.1", port)
         return tls
 
-    async def once(self, cmd: dict[str, Any], session: Any, want_session: bool) -> Any:
-        done = self.loop.create_future()
-        await self.connect(cmd["port"], Once(done, want_session), session)
-        return await done
+    def on(self, conn: TLS, event: str, listener: Callable[..., None]) -> None:
+        setattr(conn, "on_" + event, listener)
 
-    async def opened(self, cmd: dict[str, Any], count: int) -> list[tuple[TLS, Ready]]:
-        out = []
-        for _ in range(count):
-            app = Ready(self.loop.create_future())
-            out.append((await self.connect(cmd["port"], app), app))
-        await asyncio.gather(*(app.ready for _, app in out))
-        return out
+    def info(self, conn: TLS) -> dict[str, Any]:
+        return {"protocol": conn.conn.get_protocol_version_name(),
+                "cipher": conn.conn.get_cipher_name()}
 
-    async def close_all(self, conns: list[tuple[TLS, Ready]]) -> None:
-        waits = []
-        for tls, app in conns:
-            closed = self.loop.create_future()
-            app.on_closed = lambda closed=closed: closed.done() or closed.set_result(None)
-            tls.end()
-            waits.append(closed)
-        await asyncio.gather(*waits)
-
-    async def hs(self, cmd: dict[str, Any]) -> None:
-        session = None
-        if cmd["resume"]:
-            _, session = await self.once(cmd, None, True)
-        emit({"ready": True})
-        await self.line()
-        started = 0
-        last: Any = None
-
-        async def worker() -> None:
-            # Each worker offers the newest session it holds: OpenSSL's client spoils a
-            # TLS 1.3 session object once a connection resumed with it has ended, and
-            # pyOpenSSL cannot copy or serialize one (Node and nodessl decode a fresh one
-            # from the session's bytes for every connection).
-            nonlocal started, last
-            mine = session
-            while started < cmd["n"]:
-                started += 1
-                seen, newer = await self.once(cmd, mine, cmd["resume"])
-                mine = newer or mine
-                last = seen
-        await asyncio.gather(*(worker() for _ in range(cmd["conc"])))
-        emit({"ops": cmd["n"], "protocol": last[1]})
-        await self.line()
-
-    async def echo(self, cmd: dict[str, Any]) -> None:
-        conns = await self.opened(cmd, cmd["conns"])
-        emit({"ready": True})
-        await self.line()
-        size = cmd["size"]
-        msg = b"a" * size
-        per = cmd["n"] // cmd["conns"]
-        waits = []
-        for tls, app in conns:
-            done = self.loop.create_future()
-            state = [per, 0]
-
-            def on_data(data: bytes, tls: TLS = tls, done: Any = done,
-                        state: list[int] = state) -> None:
-                state[1] += len(data)
-                if state[1] < size:
-                    return
-                state[1] = 0
-                state[0] -= 1
-                if state[0] > 0:
-                    tls.write(msg)
-                else:
-                    done.set_result(None)
-
-            app.on_data = on_data
-            tls.write(msg)
-            waits.append(done)
-        await asyncio.gather(*waits)
-        emit({"ops": per * cmd["conns"], **self.info(conns[0][0])})
-        await self.line()
-        await self.close_all(conns)
-
-    async def bulk(self, cmd: dict[str, Any]) -> None:
-        conns = await self.opened(cmd, 1)
-        tls, app = conns[0]
-        emit({"ready": True})
-        await self.line()
-        chunk = cmd["chunk"]
-        buf = b"a" * chunk
-        total = cmd["n"]
-        wanted = total // cmd["unit"]
-        done = self.loop.create_future()
-        acks = 0
-        sent = 0
-
-        def on_data(data: bytes) -> None:
-            nonlocal acks
-            acks += len(data)
-            if acks >= wanted and not done.done():
-                done.set_result(None)
-
-        def pump() -> None:
-            nonlocal sent
-            while sent < total:
-                n = min(chunk, total - sent)
-                sent += n
-                if not tls.write(buf if n == chunk else buf[:n]):
-                    return  # resume_writing calls pump again
-
-        app.on_data = on_data
-        app.on_drain = pump
-        pump()
-        await done
-        emit({"ops": total, **self.info(tls)})
-        await self.line()
-        await self.close_all(conns)
-
-
-async def client_main() -> None:
-    loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
-    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
-    client = Client(reader)
-    emit({"ready": True, "openssl": SSL.OpenSSL_version(SSL.OPENSSL_VERSION).decode()})
-    while True:
-        cmd = json.loads(await client.line())
-        await getattr(client, cmd["op"])(cmd)
-        emit({"closed": True})
+    def reused(self, conn: TLS) -> bool:
+        return False  # pyOpenSSL cannot tell (the C peer counts resumptions)
 
 
 if __name__ == "__main__":
-    if CONFIG["role"] == "server":
-        server()
-    else:
-        asyncio.run(client_main())
+    driver.main(Bare)

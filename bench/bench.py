@@ -5,7 +5,17 @@ Every row of issue 10's table, measured the same way for three columns:
 * ``nodessl``         -- nodessl's ``tls`` (bench/nodessl_side.py);
 * ``bare pyOpenSSL``  -- pyOpenSSL alone on the OpenSSL nodessl uses: a memory-BIO
   ``asyncio.BufferedProtocol`` (bench/bare_side.py);
-* ``node``            -- Node.js 20's ``tls`` (bench/node_side.js).
+* ``node``            -- Node.js 20's ``tls`` (bench/node_side.js);
+* ``C floor`` (server rows and RAM) -- the C peer's own server (bench/peer.c: epoll and
+  the system's OpenSSL 3.0, nothing else) as the measured server: what the kernel and
+  OpenSSL cost, so that a column minus the floor is its runtime's cost;
+* ``bare on libssl 3.0`` (only with ``--columns ...,bare-shared``) -- the same bare program
+  on the shared backend's python3-openssl, whose libssl 3.0 is the version Node 20 bundles:
+  it separates what OpenSSL 4 changes from what Python changes.
+
+The two Python columns share one driver (bench/driver.py: this protocol and the client
+workloads) with an adapter each; bench/profile_side.py profiles any row on them.
+bench/AUDIT.md records how the baseline was checked (bytes, syscalls, Node's warm-up).
 
 The three programs do the same thing (an echo server, a sink that acks each UNIT bytes,
 the same client loops), and the other end is always the same C program, bench/peer.c
@@ -15,7 +25,12 @@ the server for the client rows.  The peer offers one TLS 1.3 suite
 second, which TLS 1.2 needs for an ECDSA P-256 certificate); the measured clients offer
 X25519:P-256 too.  Certificates are Node's fixtures: ec-cert (ECDSA P-256, self-signed,
 CN agent2) and agent1 (RSA-2048, issued by ca1); the measured clients verify the peer's
-ec-cert as Node's clients do by default.
+ec-cert as Node's clients do by default.  The bare servers are configured as Node's and
+nodessl's are (Node 20's default groups, a 32-byte session id context), so every column's
+handshake carries the same extensions; the table's notes give each column's bytes and
+tickets per handshake as the peer counted them.  One difference stays: after a resumed TLS
+1.3 handshake Node 20 sends no new ticket, OpenSSL's default (bare, and nodessl today)
+sends one (about 270 bytes more per resumed connection).
 
 The measure is the CPU time (user + system, all threads, from /proc) of the measured
 process -- the server for the server rows, the client for the client rows -- per
@@ -25,8 +40,9 @@ operation (the first full handshake that gives the session to resume, opening th
 echo and bulk connections, closing them) happens outside the measured window.  The peer
 and the measured process run on different cores (taskset) when there are two.
 
-After a warm-up (every row once at a third of its size on every column: Node's JIT, every
-process's first allocations), each round runs every row in SLICES slices, each slice a
+After a warm-up (every row once at its full size on every column: every process's first
+allocations, and Node's JIT, which takes its time -- a Node server's CPU per full handshake
+fell by a quarter over its first ~1,500 handshakes here), each round runs every row in SLICES slices, each slice a
 pass over the columns in a rotating order: this kind of machine drifts in speed within
 seconds (about 10 % on plain CPU loops alone), and so every column sees the same drift.
 A round's figure for a column is its CPU time over its operations, summed over the
@@ -69,8 +85,14 @@ MIB = 1 << 20
 IDLE = 1000  # connections held open for the memory row
 MEMORY_ROUNDS = 3  # the memory row is measured in the first rounds only
 SLICES = 3  # each round runs a row's work in this many passes over the columns
-COLUMNS = ("nodessl", "bare", "node")
-LABELS = {"nodessl": "nodessl", "bare": "bare pyOpenSSL", "node": "node"}
+COLUMNS = ("nodessl", "bare", "c", "node")
+# bare-shared: the bare program on the shared backend's python3-openssl, i.e. on the system's
+# libssl 3.0, the OpenSSL version Node 20 bundles (not in the default run: --columns)
+ORDER = ("nodessl", "bare", "bare-shared", "c", "node")
+LABELS = {"nodessl": "nodessl", "bare": "bare pyOpenSSL", "bare-shared": "bare on libssl 3.0",
+          "c": "C floor", "node": "node"}
+SHORT = {"nodessl": "nodessl", "bare": "bare", "bare-shared": "bare-3.0", "c": "C"}
+SHARED_PYTHON = ROOT / ".venv-shared" / "bin" / "python"
 TIMEOUT = 60.0  # any one step (a process starting, a measurement) fails after this
 
 
@@ -186,7 +208,9 @@ class Child:
 
     def read(self, timeout: float = TIMEOUT) -> dict[str, Any]:
         assert self.proc.stdout is not None
-        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        poll = select.poll()  # not select(): a long run may hold descriptors above 1023
+        poll.register(self.proc.stdout, select.POLLIN)
+        ready = poll.poll(timeout * 1000)
         line = self.proc.stdout.readline() if ready else b""
         if not line:
             state = "exited" if self.proc.poll() is not None else f"silent for {timeout:.0f} s"
@@ -197,9 +221,16 @@ class Child:
             raise BenchError(f"{self.name} said {line[:200]!r}") from exc
 
     def close(self) -> None:
+        """Kill the process if it still runs; release its pipes and its stderr file."""
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
+        self.err.close()
+        if self.proc in _children:
+            _children.remove(self.proc)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -269,10 +300,20 @@ class Bench:
         blob = json.dumps(config)
         if column == "node":
             return [self.node, str(BENCH / "node_side.js"), blob]
+        if column == "bare-shared":
+            return [str(SHARED_PYTHON), str(BENCH / "bare_side.py"), blob]
         script = "nodessl_side.py" if column == "nodessl" else "bare_side.py"
         return [sys.executable, str(BENCH / script), blob]
 
     def start_server(self, column: str) -> tuple[Child, dict[str, Any]]:
+        if column == "c":  # the peer's own server: epoll and OpenSSL, no runtime
+            child = Child("C floor server", [str(PEER), "server", f"key={ECDSA[0]}",
+                                             f"cert={ECDSA[1]}", f"key2={RSA[0]}",
+                                             f"cert2={RSA[1]}", f"unit={UNIT}"],
+                          self.measured_cpu)
+            ports = child.read()
+            return child, {"ecdsa": ports["echo"], "rsa": ports["echo2"], "sink": ports["sink"],
+                           "openssl": "the system's OpenSSL (the C peer's)"}
         config = {"role": "server", "unit": UNIT, "ecdsa": [str(p) for p in ECDSA],
                   "rsa": [str(p) for p in RSA]}
         child = Child(f"{LABELS[column]} server", self.argv(column, config), self.measured_cpu)
@@ -288,7 +329,7 @@ class Bench:
         for column in self.columns:
             if "server" in sides:
                 self.servers[column] = self.start_server(column)
-            if "client" in sides:
+            if "client" in sides and column != "c":
                 self.clients[column] = self.start_client(column)
         if "client" in sides:
             self.peer_server = Child("C peer server", [str(PEER), "server", f"key={ECDSA[0]}",
@@ -321,6 +362,7 @@ class Bench:
         if peer.proc.wait(TIMEOUT) != 0:
             raise BenchError(f"C peer client failed on {row.title} / {LABELS[column]}:\n"
                              f"{peer.stderr_tail()}")
+        peer.close()  # a peer a measurement: a run starts a thousand
         if server.proc.poll() is not None:
             raise BenchError(f"{server.name} died:\n{server.stderr_tail()}")
         return cpu, int(result["ops"]), result
@@ -347,6 +389,7 @@ class Bench:
             warm = self.peer_client({"mode": "hs", "n": 200, "conc": 16}, ports["ecdsa"])
             self.drive(warm, server.pid)
             warm.proc.wait(TIMEOUT)
+            warm.close()
             time.sleep(0.3)
             before = rss_kib(server.pid)
             peer = self.peer_client(row.spec, ports["ecdsa"])
@@ -357,6 +400,7 @@ class Bench:
             result = peer.read()
             peer.send("close")
             peer.proc.wait(TIMEOUT)
+            peer.close()
             held = int(ready.get("connections", 0))
             if held != row.spec["n"]:
                 raise BenchError(f"{LABELS[column]} held {held} idle connections, "
@@ -391,6 +435,10 @@ class Bench:
         time.sleep(0.02)  # let the closes of the last measurement land before the next
         return out
 
+    def row_columns(self, row: Row) -> list[str]:
+        """The columns a row measures: the C floor is a server only."""
+        return [c for c in self.columns if c != "c" or row.side != "client"]
+
     def slice_n(self, row: Row, parts: int) -> int:
         n = int(row.spec["n"])
         if row.per == "µs/MiB":
@@ -400,31 +448,32 @@ class Bench:
     def run(self) -> None:
         self.start()
         t0 = time.monotonic()
-        self.log("warm-up: every row once, a third of its size, on every column")
+        self.log("warm-up: every row once, at its size, on every column")
         for row in self.table:
             if row.side != "memory":
-                for column in self.columns:
-                    self.measure(row, column, self.slice_n(row, 3))
+                for column in self.row_columns(row):
+                    self.measure(row, column, self.slice_n(row, 1))
         for r in range(self.rounds):
             self.log(f"round {r + 1}/{self.rounds} ({time.monotonic() - t0:.0f} s so far)")
             for i, row in enumerate(self.table):
                 if row.side == "memory":
                     if r < self.memory_rounds:  # steady from round to round, slow to set up
-                        for column in rotate(self.columns, r + i):
+                        for column in rotate(self.row_columns(row), r + i):
                             self.measure_memory(row, column)
                     continue
                 # SLICES passes over the columns, each a slice of the row's work: the
                 # machine's speed drifts within seconds, and every column sees the same drift
                 n = self.slice_n(row, SLICES)
-                cpu = dict.fromkeys(self.columns, 0.0)
-                ops = dict.fromkeys(self.columns, 0)
+                columns = self.row_columns(row)
+                cpu = dict.fromkeys(columns, 0.0)
+                ops = dict.fromkeys(columns, 0)
                 for k in range(SLICES):
-                    for column in rotate(self.columns, r + i + k):
+                    for column in rotate(columns, r + i + k):
                         c, o, seen = self.measure(row, column, n)
                         self.check(row, column, n, o, seen)
                         cpu[column] += c
                         ops[column] += o
-                for column in self.columns:
+                for column in columns:
                     per = ops[column] / MIB if row.per == "µs/MiB" else ops[column]
                     self.cells[(row.key, column)].values.append(cpu[column] * 1e6 / per)
 
@@ -443,8 +492,9 @@ class Bench:
         def ratio(values: list[float]) -> str:
             return f"{statistics.median(values):.2f}×" if values else "-"
 
-        head = ["workload", "nodessl", "bare pyOpenSSL", "node", "unit", "nodessl/node",
-                "bare/node", "target", "met"]
+        others = [c for c in self.columns if c != "node"]
+        head = ["workload", *(LABELS[c] for c in self.columns), "unit",
+                *(f"{SHORT[c]}/node" for c in others), "target", "met"]
         lines_: list[list[str]] = [head]
         for row in self.table:
             med = {c: self.cells[(row.key, c)].median() for c in self.columns}
@@ -455,9 +505,9 @@ class Bench:
             else:
                 met = "-" if not mine else (
                     "yes" if statistics.median(mine) <= row.limit else "NO")
-            lines_.append([row.title, fmt(nd), fmt(med.get("bare")), fmt(med.get("node")),
-                           row.per, ratio(mine),
-                           ratio(self.ratios(row, "bare") if "bare" in self.columns else []),
+            lines_.append([row.title, *(fmt(med[c]) for c in self.columns), row.per,
+                           *(ratio(self.ratios(row, c) if "node" in self.columns else [])
+                             for c in others),
                            row.target, met])
         widths = [max(len(r[i]) for r in lines_) for i in range(len(head))]
         out = [f"nodessl bench at {commit()}",
@@ -473,14 +523,14 @@ class Bench:
             if i == 0:
                 out.append("  ".join("-" * w for w in widths))
 
-        out += ["", "Per round, min-max: the ratios to Node, and each column's values as % of "
+        out += ["", "Per round, in order: the ratios to Node; then each column's min-max as % of "
                 "its median:"]
         for row in self.table:
             parts = []
-            for c in ("nodessl", "bare"):
-                rs = self.ratios(row, c) if c in self.columns else []
+            for c in others:
+                rs = self.ratios(row, c) if "node" in self.columns else []
                 if rs and row.side != "memory":
-                    parts.append(f"{LABELS[c]}/node {min(rs):.2f}-{max(rs):.2f}×")
+                    parts.append(f"{LABELS[c]}/node " + " ".join(f"{v:.2f}" for v in rs))
             for c in self.columns:
                 vals = self.cells[(row.key, c)].values
                 med = statistics.median(vals) if vals else 0
@@ -491,7 +541,8 @@ class Bench:
 
         out += ["", "Negotiated (the C peer's view; the same on every column unless listed):"]
         for row in self.table:
-            seen = {c: self.describe(row, self.cells[(row.key, c)]) for c in self.columns}
+            seen = {c: self.describe(row, self.cells[(row.key, c)])
+                    for c in self.row_columns(row)}
             if len(set(seen.values())) == 1:
                 out.append(f"  {row.title}: {next(iter(seen.values()))}")
             else:
@@ -510,6 +561,17 @@ class Bench:
             # the session's first handshake
             text += (", resumed (group: the first handshake's)" if s.get("protocol") == "TLSv1.2"
                      else ", resumed")
+        closed = int(s.get("closed", 0))
+        if closed and (row.spec.get("mode") in ("hs", "resume") or row.spec.get("op") == "hs"):
+            # bytes on the wire per connection, as the peer's socket BIOs counted them: the
+            # same handshake should cost the same bytes on every column
+            if row.side == "server":
+                text += (f"; per connection the server sent {int(s['rx']) / closed:.0f} B "
+                         f"({int(s['tickets']) / closed:.1f} tickets), the peer "
+                         f"{int(s['tx']) / closed:.0f} B")
+            else:
+                text += (f"; per connection the client sent {int(s['rx']) / closed:.0f} B, "
+                         f"the peer {int(s['tx']) / closed:.0f} B")
         return text + "".join(f" [{n}]" for n in sorted(cell.notes))
 
     def environment(self, load: str) -> list[str]:
@@ -592,11 +654,13 @@ def load_note(start: tuple[tuple[int, int, int], float]) -> str:
     return note + " -- the busier, the noisier the figures"
 
 
-def require_tools() -> None:
+def require_tools(columns: list[str]) -> None:
     missing = [t for t in ("node", "openssl") if shutil.which(t) is None]
     if missing:
         raise BenchError(f"{', '.join(missing)} not found: the bench needs Node.js 20 and the "
                          "openssl CLI")
+    if "bare-shared" in columns and not SHARED_PYTHON.exists():
+        raise BenchError(f"{SHARED_PYTHON} missing: `make test-shared` builds it")
     if not PEER.exists():
         raise BenchError(f"{PEER} missing: run `make bench` (it builds bench/peer.c)")
     for path in (*ECDSA, *RSA):
@@ -607,10 +671,15 @@ def require_tools() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--columns", default=",".join(COLUMNS),
-                        help="comma-separated subset of: nodessl,bare,node")
+                        help="comma-separated, of: nodessl,bare,node and bare-shared (the bare "
+                        "program on the system's libssl 3.0, Node 20's OpenSSL version)")
     parser.add_argument("--only", default="", help="rows whose title starts with this")
     args = parser.parse_args()
-    columns = [c for c in COLUMNS if c in args.columns.split(",")]
+    wanted = args.columns.split(",")
+    unknown = set(wanted) - set(ORDER)
+    if unknown:
+        parser.error(f"unknown columns: {', '.join(sorted(unknown))}")
+    columns = [c for c in ORDER if c in wanted]
     try:
         rounds = int(os.environ.get("BENCH_ROUNDS", "7"))
         scale = float(os.environ.get("BENCH_SCALE", "1"))
@@ -629,7 +698,7 @@ def main() -> int:
     atexit.register(_kill_children)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
     try:
-        require_tools()
+        require_tools(columns)
         bench = Bench(columns, table, rounds, log)
         t0 = time.monotonic()
         start = (machine_ticks(), own_seconds())

@@ -18,9 +18,15 @@
  *         bulk    one connection writes n bytes in chunk-byte SSL_writes, then waits for
  *                 the server's n/unit one-byte acks (one per unit of bytes received)
  *         idle    n connections, handshaken, each holding its first ticket, kept open
- *   peer server key=K cert=C [unit=U]
- *       an echo port and a sink port (acks each unit bytes): prints {"echo":P,"sink":P};
- *       "stats" on stdin prints what the handshakes since the last "stats" negotiated.
+ *       The result carries what the connections closed so far saw on the wire (the hs and
+ *       resume modes close all of theirs before it): "closed", "rx" and "tx" (bytes read
+ *       and written through their sockets) and "tickets" (NewSessionTickets received).
+ *   peer server key=K cert=C [key2=K2 cert2=C2] [unit=U]
+ *       an echo port and a sink port (acks each unit bytes), and an echo port with the
+ *       second identity if given: prints {"echo":P,"sink":P[,"echo2":P]}.  It is the
+ *       server of the client rows, and the measured server of the bench's C column;
+ *       "stats" on stdin prints what the handshakes since the last "stats" negotiated, and
+ *       "closed", "rx", "tx" of the connections closed since then.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -71,6 +77,8 @@ static unsigned char rbuf[1 << 17], *wbuf;
 static SSL_SESSION *saved;
 static long long started, finished, reused, unclean, echoes, ready_conns, ready_target;
 static long long handshakes;
+/* what the closed connections saw: bytes read and written on the wire, tickets received */
+static long long tot_closed, tot_rx, tot_tx, tot_tickets;
 static long long bulk_sent, acks_wanted;
 static conn *bulk_conn;
 /* what the last handshake negotiated (constant strings owned by OpenSSL) */
@@ -126,6 +134,10 @@ static int on_new_session(SSL *ssl, SSL_SESSION *sess) {
 /* ------------------------------------------------------------------------------------ */
 
 static void conn_close(conn *c) {
+    tot_closed++;
+    tot_rx += (long long)BIO_number_read(SSL_get_rbio(c->ssl));
+    tot_tx += (long long)BIO_number_written(SSL_get_wbio(c->ssl));
+    tot_tickets += c->tickets;
     if (c->registered) epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
     SSL_free(c->ssl);
@@ -352,8 +364,10 @@ static void idle_next(conn *c) {
 
 static void print_result(long long ops, double wall) {
     printf("{\"ops\":%lld,\"wall\":%.6f,\"protocol\":\"%s\",\"cipher\":\"%s\",\"group\":\"%s\","
-           "\"key\":\"%s\",\"resumed\":%lld,\"unclean\":%lld}\n",
-           ops, wall, neg_version, neg_cipher, neg_group, neg_key, reused, unclean);
+           "\"key\":\"%s\",\"resumed\":%lld,\"unclean\":%lld,\"closed\":%lld,\"rx\":%lld,"
+           "\"tx\":%lld,\"tickets\":%lld}\n",
+           ops, wall, neg_version, neg_cipher, neg_group, neg_key, reused, unclean, tot_closed,
+           tot_rx, tot_tx, tot_tickets);
     fflush(stdout);
 }
 
@@ -382,6 +396,7 @@ static void client(void) {
                 exit(1);
             }
             started = finished = reused = unclean = 0;
+            tot_closed = tot_rx = tot_tx = tot_tickets = 0;
         }
         printf("{\"ready\":true}\n");
         fflush(stdout);
@@ -446,11 +461,12 @@ static void client(void) {
 /* ------------------------------------------------------------------------------------ */
 /* server */
 
-typedef struct listener { int fd; enum role role; unsigned events; } listener;
+typedef struct listener { int fd; enum role role; SSL_CTX *ctx; } listener;
 
-static int listen_on(enum role role, listener *l) {
+static int listen_on(enum role role, SSL_CTX *lctx, listener *l) {
     l->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     l->role = role;
+    l->ctx = lctx;
     int one = 1;
     setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     struct sockaddr_in sa = {.sin_family = AF_INET};
@@ -464,21 +480,34 @@ static int listen_on(enum role role, listener *l) {
     return ntohs(sa.sin_port);
 }
 
-static void server(const char *key, const char *cert) {
-    ctx = SSL_CTX_new(TLS_server_method());
-    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-    if (!SSL_CTX_use_certificate_chain_file(ctx, cert) ||
-        !SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) ||
-        !SSL_CTX_set_ciphersuites(ctx, "TLS_AES_128_GCM_SHA256") ||
-        !SSL_CTX_set_cipher_list(ctx, "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256") ||
-        !SSL_CTX_set1_groups_list(ctx, "X25519:P-256"))
+/* A server context as the measured servers have theirs: Node 20's default groups (OpenSSL
+   3.0's), a 32-byte session id context (as long as Node's default), OpenSSL's tickets. */
+static SSL_CTX *server_ctx(const char *key, const char *cert) {
+    SSL_CTX *sctx = SSL_CTX_new(TLS_server_method());
+    SSL_CTX_set_min_proto_version(sctx, TLS1_2_VERSION);
+    if (!SSL_CTX_use_certificate_chain_file(sctx, cert) ||
+        !SSL_CTX_use_PrivateKey_file(sctx, key, SSL_FILETYPE_PEM) ||
+        !SSL_CTX_set_ciphersuites(sctx, "TLS_AES_128_GCM_SHA256") ||
+        !SSL_CTX_set_cipher_list(sctx, "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256") ||
+        !SSL_CTX_set1_groups_list(sctx, "X25519:P-256:X448:P-521:P-384"))
         die("server context");
-    SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"bench", 5);
-    listener echo, sink, in = {.fd = 0, .role = CLIENT};
-    int echo_port = listen_on(ECHO, &echo), sink_port = listen_on(SINK, &sink);
+    SSL_CTX_set_session_id_context(sctx, (const unsigned char *)"bench-bench-bench-bench-bench-be",
+                                   32);
+    return sctx;
+}
+
+static void server(const char *key, const char *cert, const char *key2, const char *cert2) {
+    ctx = server_ctx(key, cert);
+    listener echo, sink, echo2 = {.fd = -1}, in = {.fd = 0, .role = CLIENT};
+    int echo_port = listen_on(ECHO, ctx, &echo), sink_port = listen_on(SINK, ctx, &sink);
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &in};
     epoll_ctl(ep, EPOLL_CTL_ADD, 0, &ev);
-    printf("{\"echo\":%d,\"sink\":%d}\n", echo_port, sink_port);
+    if (key2 && cert2) {
+        int echo2_port = listen_on(ECHO, server_ctx(key2, cert2), &echo2);
+        printf("{\"echo\":%d,\"sink\":%d,\"echo2\":%d}\n", echo_port, sink_port, echo2_port);
+    } else {
+        printf("{\"echo\":%d,\"sink\":%d}\n", echo_port, sink_port);
+    }
     fflush(stdout);
 
     struct epoll_event evs[64];
@@ -491,11 +520,14 @@ static void server(const char *key, const char *cert) {
                 char line[256];
                 if (!fgets(line, sizeof line, stdin)) exit(0);
                 printf("{\"handshakes\":%lld,\"resumed\":%lld,\"protocol\":\"%s\","
-                       "\"cipher\":\"%s\",\"group\":\"%s\",\"key\":\"%s\"}\n",
-                       handshakes, reused, neg_version, neg_cipher, neg_group, neg_key);
+                       "\"cipher\":\"%s\",\"group\":\"%s\",\"key\":\"%s\",\"closed\":%lld,"
+                       "\"rx\":%lld,\"tx\":%lld}\n",
+                       handshakes, reused, neg_version, neg_cipher, neg_group, neg_key,
+                       tot_closed, tot_rx, tot_tx);
                 fflush(stdout);
                 handshakes = reused = 0;
-            } else if (p == &echo || p == &sink) {
+                tot_closed = tot_rx = tot_tx = tot_tickets = 0;
+            } else if (p == &echo || p == &sink || p == &echo2) {
                 listener *l = p;
                 int fd;
                 while ((fd = accept4(l->fd, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
@@ -504,7 +536,7 @@ static void server(const char *key, const char *cert) {
                     conn *c = calloc(1, sizeof *c);
                     c->fd = fd;
                     c->role = l->role;
-                    c->ssl = SSL_new(ctx);
+                    c->ssl = SSL_new(l->ctx);
                     SSL_set_fd(c->ssl, fd);
                     SSL_set_accept_state(c->ssl);
                     SSL_set_app_data(c->ssl, c);
@@ -523,7 +555,7 @@ int main(int argc, char **argv) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);  /* never outlive the bench */
     signal(SIGPIPE, SIG_IGN);
     if (argc < 2) { fprintf(stderr, "usage: peer client|server key=value...\n"); return 2; }
-    const char *key = NULL, *cert = NULL;
+    const char *key = NULL, *cert = NULL, *key2 = NULL, *cert2 = NULL;
     for (int i = 2; i < argc; i++) {
         char *eq = strchr(argv[i], '=');
         if (!eq) { fprintf(stderr, "peer: bad argument %s\n", argv[i]); return 2; }
@@ -539,12 +571,14 @@ int main(int argc, char **argv) {
         else if (!strcmp(k, "unit")) unit = atoll(v);
         else if (!strcmp(k, "key")) key = v;
         else if (!strcmp(k, "cert")) cert = v;
+        else if (!strcmp(k, "key2")) key2 = v;
+        else if (!strcmp(k, "cert2")) cert2 = v;
         else { fprintf(stderr, "peer: unknown argument %s\n", k); return 2; }
     }
     ep = epoll_create1(0);
     if (!strcmp(argv[1], "server")) {
         if (!key || !cert) { fprintf(stderr, "peer server needs key= and cert=\n"); return 2; }
-        server(key, cert);
+        server(key, cert, key2, cert2);
     } else {
         if (!port) { fprintf(stderr, "peer client needs port=\n"); return 2; }
         client();

@@ -15,7 +15,9 @@ own Python per connection (OpenSSL's work is the same in both).
 Usage: ``python bench/profile_server.py [-n 2000] [--rounds 3] [--impl nodessl,bare]
 [--profile] [--top 30] [--key rsa|ec]`` (``PROFILE_SORT=cumulative`` orders the
 profile by cumulative time).  Not a test and not ``make bench``: a tool for
-reading where the time goes.
+reading where the time goes.  For any row of ``make bench`` (16 handshakes at a time,
+echo, bulk, the client rows), with the bench's own programs and C peer, see
+bench/profile_side.py.
 """
 
 from __future__ import annotations
