@@ -771,10 +771,19 @@ def _end_readable(stream: Readable) -> None:
     assert state is not None
     if not state.endEmitted:
         state.ended = True
-        stream._loop.call_soon(_end_readable_nt, state, stream)
+        # Node queues a tick per call (read() after EOF calls this each time, a socket
+        # ending right after it was resumed four or five times); ticks are cheap there, a
+        # loop callback each here.  While one is queued the others would find what it
+        # finds, or nothing: it emits 'end', or the stream errored or closed for good.
+        # (Only data unshifted meanwhile makes it pass, and the read() that empties the
+        # buffer again calls this.)
+        if not state.endPending:
+            state.endPending = True
+            stream._loop.call_soon(_end_readable_nt, state, stream)
 
 
 def _end_readable_nt(state: ReadableState, stream: Readable) -> None:
+    state.endPending = False
     if (state.errored is None and not state.closeEmitted and not state.endEmitted
             and state.length == 0):
         state.endEmitted = True

@@ -123,7 +123,7 @@ class ReadableState:
                  "emittedReadable", "readableListening", "resumeScheduled", "errorEmitted",
                  "emitClose", "autoDestroy", "destroyed", "errored", "closed", "closeEmitted",
                  "defaultEncoding", "awaitDrainWriters", "multiAwaitDrain", "readingMore",
-                 "dataEmitted", "decoder", "encoding", "paused", "readable")
+                 "dataEmitted", "decoder", "encoding", "paused", "readable", "endPending")
 
     def __init__(self, opts: dict[str, Any], is_duplex: bool) -> None:
         self.objectMode = bool(opts.get("objectMode") or
@@ -161,6 +161,8 @@ class ReadableState:
         self.encoding: str | None = None
         self.paused: bool | None = None
         self.readable = True
+        # an endReadableNT tick is queued and has not run (not Node's: see _end_readable)
+        self.endPending = False
         if opts.get("encoding"):
             self.decoder = _enc.StringDecoder(opts["encoding"])
             self.encoding = self.decoder.encoding
