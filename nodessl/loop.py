@@ -85,6 +85,58 @@ def unref(handle: object, loop: asyncio.AbstractEventLoop) -> None:
             state.wake()  # the last one: run() looks whether anything else holds it
 
 
+# -- next_tick: Node's process.nextTick on asyncio ------------------------------------------
+#
+# Node's streams and sockets defer much of their work by a tick ('end' after the last chunk,
+# 'finish', 'close', a write's callback), and a connection queues a dozen of them.  A tick
+# there costs next to nothing; here each is a loop callback (a Handle, a context copy, a
+# turn of the ready queue).  So ticks queued one right after the other share one loop
+# callback: a tick joins the batch queued last only while that batch is still the last
+# callback in the loop's ready queue, so every tick runs exactly where its own call_soon
+# would have put it, in the same order relative to everything else.
+
+_Tick = tuple[Callable[..., Any], tuple[Any, ...]]
+# the batch queued last and its loop callback: one tuple, replaced whole, so that loops in
+# other threads never see a handle with another loop's list
+_NO_BATCH: tuple[asyncio.Handle | None, list[_Tick]] = (None, [])
+_batch = _NO_BATCH
+
+
+def next_tick(loop: asyncio.AbstractEventLoop, fn: Callable[..., Any], *args: Any) -> None:
+    """``loop.call_soon(fn, *args)``, sharing one loop callback with the ticks queued
+    just before it (see above).  Loops without asyncio's ``_ready`` queue (uvloop) get a
+    plain ``call_soon``."""
+    global _batch
+    ready = getattr(loop, "_ready", None)
+    handle, ticks = _batch
+    if ready and ready[-1] is handle:
+        ticks.append((fn, args))
+        return
+    if ready is None:
+        loop.call_soon(fn, *args)
+        return
+    ticks = [(fn, args)]
+    _batch = (loop.call_soon(_run_ticks, loop, ticks), ticks)
+
+
+def _run_ticks(loop: asyncio.AbstractEventLoop, ticks: list[_Tick]) -> None:
+    # as asyncio's Handle._run for each: an exception goes to the loop's handler and the
+    # next tick still runs
+    global _batch
+    if _batch[1] is ticks:
+        _batch = _NO_BATCH  # out of the ready queue: nothing joins it now, nor stays alive
+    for i, (fn, args) in enumerate(ticks):
+        try:
+            fn(*args)
+        except (SystemExit, KeyboardInterrupt):
+            if i + 1 < len(ticks):
+                loop.call_soon(_run_ticks, loop, ticks[i + 1:])
+            raise
+        except BaseException as exc:  # noqa: BLE001 - reported as asyncio reports it
+            loop.call_exception_handler({"message": f"Exception in callback {fn!r}",
+                                         "exception": exc})
+
+
 _spawned: set[asyncio.Task[Any]] = set()
 
 

@@ -53,53 +53,6 @@ READ_BUFFER_SIZE = 256 * 1024
 _SHARED_VIEW = memoryview(bytearray(READ_BUFFER_SIZE))
 
 
-# The write completions queued last, with the loop callback that runs them: one tuple,
-# replaced whole, so that loops in other threads never see a handle with another's list.
-_NO_BATCH: tuple[asyncio.Handle | None, list[Callable[[], Any]]] = (None, [])
-_batch = _NO_BATCH
-
-
-def _complete_soon(loop: asyncio.AbstractEventLoop, cb: Callable[[], Any]) -> None:
-    """``loop.call_soon(cb)`` for a write's completion, sharing one loop callback with the
-    completions queued just before it.
-
-    A busy loop turn completes a write on each of many connections; a handle each costs
-    more than the completion itself.  ``cb`` joins the batch queued last only while that
-    batch is still the last callback in the loop's ready queue, so every callback runs
-    exactly where its own ``call_soon`` would have put it.  Loops without asyncio's
-    ``_ready`` queue get a plain ``call_soon``.
-    """
-    global _batch
-    ready = getattr(loop, "_ready", None)
-    handle, callbacks = _batch
-    if ready and ready[-1] is handle:
-        callbacks.append(cb)
-        return
-    if ready is None:
-        loop.call_soon(cb)
-        return
-    callbacks = [cb]
-    _batch = (loop.call_soon(_run_batch, loop, callbacks), callbacks)
-
-
-def _run_batch(loop: asyncio.AbstractEventLoop, callbacks: list[Callable[[], Any]]) -> None:
-    # as asyncio's Handle._run for each: an exception goes to the loop's handler and the
-    # next callback still runs
-    global _batch
-    if _batch[1] is callbacks:
-        _batch = _NO_BATCH  # out of the ready queue: nothing joins it now, nor stays alive
-    for i, cb in enumerate(callbacks):
-        try:
-            cb()
-        except (SystemExit, KeyboardInterrupt):
-            if i + 1 < len(callbacks):
-                loop.call_soon(_run_batch, loop, callbacks[i + 1:])
-            raise
-        except BaseException as exc:  # noqa: BLE001 - reported as asyncio reports it
-            loop.call_exception_handler({"message": f"Exception in callback {cb!r}",
-                                         "exception": exc})
-
-
 def isIP(value: str) -> int:
     """4 or 6 for an IP address string, else 0 (Node's ``net.isIP``)."""
     return _ip_version(value if type(value) is str else str(value))
@@ -794,7 +747,7 @@ class Socket(Duplex):
         self._set_ref(False)
         self._cancel_timer()
         if self._handle_gone:
-            self._loop.call_soon(self._emit_close)  # as libuv's close callback
+            _loop.next_tick(self._loop, self._emit_close)  # as libuv's close callback
             return
         if exc is not None and not self.destroyed:
             err = _errno_error(exc, _failed_call(exc)) if isinstance(exc, OSError) else exc
@@ -807,7 +760,7 @@ class Socket(Duplex):
             self.destroy()
         else:
             # as libuv's close callback: after what the destroy scheduled (its callbacks)
-            self._loop.call_soon(self._emit_close)
+            _loop.next_tick(self._loop, self._emit_close)
 
     def _wire_drained(self) -> None:
         cb, self._write_cb = self._write_cb, None
@@ -900,7 +853,7 @@ class Socket(Duplex):
         transport = self._transport
         if transport is None or transport.get_write_buffer_size() == 0 or transport.is_closing():
             self._flushing = False
-            self._loop.call_soon(done, None)
+            _loop.next_tick(self._loop, done, None)
             self._update_ref()
         else:
             self._flushing = True  # a shutdown request in flight, as libuv's
@@ -930,7 +883,7 @@ class Socket(Duplex):
             self._close_deadline = deadline_list(self._loop, 0.5, _close_overdue)
             self._close_deadline.add(self)
         else:
-            self._loop.call_soon(self._emit_close)
+            _loop.next_tick(self._loop, self._emit_close)
         cb(error)
         # Node completes a destroyed socket's write in flight without an error; the writes
         # still buffered get the stream's error (or ERR_STREAM_DESTROYED).

@@ -29,6 +29,7 @@ from typing import Any
 from OpenSSL import SSL
 
 from . import alpn, backend, extensions, facts, keylog, net, psk, renegotiation, sigalgs, sni, trace
+from . import loop as _loop
 from . import openssl as _ossl
 from .certificate import identity_fields
 from .ciphers import standard_name
@@ -954,13 +955,13 @@ class TLSSocket(net.Socket):
                     or transport.is_closing():
                 # Node's TLSWrap completes a write only once its ciphertext was written
                 # below, never synchronously: bufferSize/writableLength count it until then
-                net._complete_soon(self._loop, cb)
+                _loop.next_tick(self._loop, cb)
             else:
                 self._write_cb = cb
         elif self._lower_pending > 0:
             self._write_cb = cb  # completed by the stream below's callback (_lower_written)
         else:
-            net._complete_soon(self._loop, cb)  # never synchronously, as Node's TLSWrap
+            _loop.next_tick(self._loop, cb)  # never synchronously, as Node's TLSWrap
 
     def _final(self, done: Callable[..., Any]) -> None:
         if not self._secureEstablished:
@@ -984,7 +985,7 @@ class TLSSocket(net.Socket):
     def _end_below(self, done: Callable[..., Any]) -> None:
         if self._lower is not None:
             self._lower.end()
-            self._loop.call_soon(done, None)
+            _loop.next_tick(self._loop, done, None)
             return
         super()._final(done)
 
@@ -1004,7 +1005,7 @@ class TLSSocket(net.Socket):
             self._set_ref(False)
             cb(error)
             if parent._closed_emitted:
-                self._loop.call_soon(self._emit_close)
+                _loop.next_tick(self._loop, self._emit_close)
             else:
                 parent.once("close", lambda *a: self._emit_close())
                 parent.destroy()
@@ -1012,7 +1013,7 @@ class TLSSocket(net.Socket):
             self._set_ref(False)
             if not getattr(self._lower, "destroyed", True):
                 self._lower.destroy()
-            self._loop.call_soon(self._emit_close)
+            _loop.next_tick(self._loop, self._emit_close)
             cb(error)
             self._wire_drained()
         else:

@@ -1,7 +1,8 @@
 """Node 20's streams (``require('stream')``): Readable, Writable, Duplex, Transform, PassThrough.
 
 The state machines follow Node's ``lib/internal/streams/*.js`` rule for rule, so
-event orders match Node's: ``process.nextTick`` is ``loop.call_soon`` here.
+event orders match Node's: ``process.nextTick`` is ``loop.next_tick`` here (a ``call_soon``
+that shares one loop callback with the ticks queued right before it).
 
 Making a stream, as in Node, either way:
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..events import EventEmitter
-from ..loop import get_loop
+from ..loop import get_loop, next_tick
 from .state import ReadableState, WritableState, _multiple_callback
 
 
@@ -66,9 +66,9 @@ class Stream(EventEmitter):
             if callable(cb):
                 cb(error)
             if error is not None:
-                self._loop.call_soon(self._emit_error_close_nt, error)
+                next_tick(self._loop, self._emit_error_close_nt, error)
             else:
-                self._loop.call_soon(self._emit_close_nt)
+                next_tick(self._loop, self._emit_close_nt)
 
         try:
             self._destroy(err, on_destroy)
@@ -135,7 +135,7 @@ class Stream(EventEmitter):
             if r is not None and r.errored is None:
                 r.errored = err
             if sync:
-                self._loop.call_soon(self._emit_error_nt, err)
+                next_tick(self._loop, self._emit_error_nt, err)
             else:
                 self._emit_error_nt(err)
 
@@ -146,7 +146,7 @@ class Stream(EventEmitter):
             r.constructed = False
         if w is not None:
             w.constructed = False
-        self._loop.call_soon(self._construct_nt)
+        next_tick(self._loop, self._construct_nt)
 
     def _construct_nt(self) -> None:
         called = False
@@ -165,12 +165,12 @@ class Stream(EventEmitter):
             if err is not None:
                 self._error_or_destroy(err, True)
             else:
-                self._loop.call_soon(self._constructed)
+                next_tick(self._loop, self._constructed)
 
         try:
-            self._construct(lambda err=None: self._loop.call_soon(on_construct, err))
+            self._construct(lambda err=None: next_tick(self._loop, on_construct, err))
         except Exception as exc:  # noqa: BLE001
-            self._loop.call_soon(on_construct, exc)
+            next_tick(self._loop, on_construct, exc)
 
     def _construct(self, callback: Callable[..., Any]) -> None:
         callback()

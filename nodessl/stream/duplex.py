@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..loop import next_tick
 from .base import Stream
 from .readable import Readable, _readable_auto_destroy
 from .state import _options
@@ -41,7 +42,7 @@ class Duplex(Readable, Writable):
 
     def _on_readable_end(self) -> None:
         if self.writable and self.allowHalfOpen is False:
-            self._loop.call_soon(_end_writable_nt, self)
+            next_tick(self._loop, _end_writable_nt, self)
         else:
             _readable_auto_destroy(self)
 

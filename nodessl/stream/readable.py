@@ -12,6 +12,7 @@ from typing import Any
 from .. import encodings as _enc
 from ..errors import NodeError, NodeRangeError, invalid_arg_type
 from ..events import captureRejectionSymbol
+from ..loop import next_tick
 from .base import Stream, _destroy_on_rejection
 from .state import (
     _OPTION_METHODS,
@@ -79,13 +80,13 @@ class Readable(Stream):
                 if state.length:
                     _emit_readable(self)
                 elif not state.reading:
-                    self._loop.call_soon(self.read, 0)
+                    next_tick(self._loop, self.read, 0)
 
     def removeListener(self, event: str, f: Callable[..., Any]) -> Any:
         """Remove a listener; removing the last ``readable`` one may restart the flow."""
         res = super().removeListener(event, f)
         if event == "readable" and self._readableState is not None:
-            self._loop.call_soon(_update_readable_listening, self)
+            next_tick(self._loop, _update_readable_listening, self)
         return res
 
     def off(self, event: str, f: Callable[..., Any]) -> Any:
@@ -96,7 +97,7 @@ class Readable(Stream):
         """Remove listeners; as in Node, the flow is re-evaluated for ``readable``."""
         res = super().removeAllListeners(event)
         if (event == "readable" or event is None) and self._readableState is not None:
-            self._loop.call_soon(_update_readable_listening, self)
+            next_tick(self._loop, _update_readable_listening, self)
         return res
 
     # -- properties ------------------------------------------------------------------------
@@ -326,7 +327,7 @@ class Readable(Stream):
             state.flowing = not state.readableListening
             if not state.resumeScheduled:
                 state.resumeScheduled = True
-                self._loop.call_soon(_resume_nt, self, state)
+                next_tick(self._loop, _resume_nt, self, state)
         state.paused = False
         return self
 
@@ -387,7 +388,7 @@ class Readable(Stream):
 
         end_fn = onend if do_end else unpipe
         if state.endEmitted:
-            self._loop.call_soon(end_fn)
+            next_tick(self._loop, end_fn)
         else:
             src.once("end", end_fn)
 
@@ -691,7 +692,7 @@ def _emit_readable(stream: Readable) -> None:
     state.needReadable = False
     if not state.emittedReadable:
         state.emittedReadable = True
-        stream._loop.call_soon(_emit_readable_nt, stream)
+        next_tick(stream._loop, _emit_readable_nt, stream)
 
 
 def _emit_readable_nt(stream: Readable) -> None:
@@ -708,7 +709,7 @@ def _emit_readable_nt(stream: Readable) -> None:
 def _maybe_read_more(stream: Readable, state: ReadableState) -> None:
     if not state.readingMore and state.constructed:
         state.readingMore = True
-        stream._loop.call_soon(_maybe_read_more_nt, stream, state)
+        next_tick(stream._loop, _maybe_read_more_nt, stream, state)
 
 
 def _maybe_read_more_nt(stream: Readable, state: ReadableState) -> None:
@@ -779,7 +780,7 @@ def _end_readable(stream: Readable) -> None:
         # buffer again calls this.)
         if not state.endPending:
             state.endPending = True
-            stream._loop.call_soon(_end_readable_nt, state, stream)
+            next_tick(stream._loop, _end_readable_nt, state, stream)
 
 
 def _end_readable_nt(state: ReadableState, stream: Readable) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from .. import encodings as _enc
 from ..errors import NodeError, NodeTypeError, invalid_arg_type
 from ..events import captureRejectionSymbol
+from ..loop import next_tick
 from .base import Stream, _destroy_on_rejection
 from .state import (
     _OPTION_METHODS,
@@ -116,7 +117,7 @@ class Writable(Stream):
             err = _destroyed("end")
         if callable(cb):
             if err is not None or state.finished:
-                self._loop.call_soon(cb, err)
+                next_tick(self._loop, cb, err)
             else:
                 state.onFinished.append(cb)
         return self
@@ -132,7 +133,7 @@ class Writable(Stream):
         assert state is not None
         if not state.destroyed and (state.bufferedIndex < len(state.buffered)
                                     or state.onFinished):
-            self._loop.call_soon(_error_buffer, state)
+            next_tick(self._loop, _error_buffer, state)
         return super().destroy(err, cb)
 
     # -- properties ------------------------------------------------------------------------
@@ -232,7 +233,7 @@ def _write(stream: Writable, chunk: Any, encoding: Any, cb: Any) -> bool | BaseE
     elif state.destroyed:
         err = _destroyed("write")
     if err is not None:
-        stream._loop.call_soon(cb, err)
+        next_tick(stream._loop, cb, err)
         stream._error_or_destroy(err, True)
         return err
     state.pendingcb += 1
@@ -290,7 +291,7 @@ class _OnWrite:
             if r is not None and r.errored is None:
                 r.errored = err
             if sync:
-                stream._loop.call_soon(_onwrite_error, stream, state, err, cb)
+                next_tick(stream._loop, _onwrite_error, stream, state, err, cb)
             else:
                 _onwrite_error(stream, state, err, cb)
             return
@@ -306,7 +307,7 @@ class _OnWrite:
                 state.pendingcb -= 1
             else:
                 info = state.afterWriteTickInfo = [1, cb]
-                stream._loop.call_soon(_after_write_tick, stream, state, info)
+                next_tick(stream._loop, _after_write_tick, stream, state, info)
         else:
             _after_write(stream, state, 1, cb)
 
@@ -441,7 +442,7 @@ def _call_final(stream: Writable, state: WritableState) -> None:
             state.prefinished = True
             stream.emit("prefinish")
             state.pendingcb += 1
-            stream._loop.call_soon(_finish, stream, state)
+            next_tick(stream._loop, _finish, stream, state)
 
     state.sync = True
     state.pendingcb += 1
@@ -468,7 +469,7 @@ def _finish_maybe(stream: Writable, state: WritableState, sync: bool = False) ->
         if state.pendingcb == 0:
             if sync:
                 state.pendingcb += 1
-                stream._loop.call_soon(_finish_if_needed, stream, state)
+                next_tick(stream._loop, _finish_if_needed, stream, state)
             elif _need_finish(state):
                 state.pendingcb += 1
                 _finish(stream, state)
