@@ -270,6 +270,9 @@ class Readable(Stream):
             else:
                 _emit_readable(self)
             return None
+        if state.ended and state.length == 0:  # (what _how_much_to_read makes 0 at once)
+            _end_readable(self)
+            return None
         n = _how_much_to_read(n, state)
         if n == 0 and state.ended:
             if state.length == 0:
