@@ -227,17 +227,7 @@ class Bare:
 
         def sink() -> TLS:
             tls = TLS(ctx, True)
-            got = 0
-
-            def on_data(data: bytes) -> None:
-                nonlocal got
-                before = got // unit
-                got += len(data)
-                acks = got // unit - before
-                if acks > 0:
-                    tls.write(b"k" * acks)
-
-            tls.on_data = on_data
+            tls.on_data = driver.acker(unit, tls.write)
             return tls
 
         loop = asyncio.get_running_loop()

@@ -34,6 +34,22 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 
+def acker(unit: int, write: Callable[[bytes], Any]) -> Callable[[bytes], None]:
+    """The sink's 'data' handler: one byte written back per ``unit`` bytes received (the
+    same on every Python column)."""
+    got = 0
+
+    def on_data(data: bytes) -> None:
+        nonlocal got
+        before = got // unit
+        got += len(data)
+        acks = got // unit - before
+        if acks > 0:
+            write(b"k" * acks)
+
+    return on_data
+
+
 def emit(obj: dict[str, Any]) -> None:
     """One JSON line on stdout, flushed (bench.py reads it with select)."""
     sys.stdout.write(json.dumps(obj) + "\n")

@@ -31,18 +31,8 @@ def echo(sock: Any) -> None:
 
 def sink(unit: int) -> Callable[[Any], None]:
     def handler(sock: Any) -> None:
-        got = 0
-
-        def on_data(data: bytes) -> None:
-            nonlocal got
-            before = got // unit
-            got += len(data)
-            acks = got // unit - before
-            if acks > 0:
-                sock.write(b"k" * acks)
-
         sock.on("error", noop)
-        sock.on("data", on_data)
+        sock.on("data", driver.acker(unit, sock.write))
 
     return handler
 

@@ -1369,7 +1369,7 @@ class Server(EventEmitter):
 
     def _make_wire(self) -> _Wire:
         wire = _Wire()
-        wire.owner = _Accepting(self, wire)  # type: ignore[assignment]
+        wire.owner = _Accepting(self)  # type: ignore[assignment]
         return wire
 
     def _accept(self, wire: _Wire) -> None:
@@ -1622,7 +1622,26 @@ _poll = getattr(select, "poll", None)
 _POLLOUT = getattr(select, "POLLOUT", 4)
 
 
-class _Connected:
+class _Placeholder:
+    """Owner of a wire until its socket takes it over, which happens in connection_made:
+    nothing else can reach it before."""
+
+    __slots__ = ()
+
+    def _wire_data(self, data: memoryview) -> None:  # pragma: no cover - never before
+        pass
+
+    def _wire_eof(self) -> None:  # pragma: no cover
+        pass
+
+    def _wire_lost(self, exc: Exception | None) -> None:  # pragma: no cover
+        pass
+
+    def _wire_drained(self) -> None:  # pragma: no cover
+        pass
+
+
+class _Connected(_Placeholder):
     """Owner of a connected wire until its socket takes it (in ``connection_made``)."""
 
     __slots__ = ("socket",)
@@ -1642,40 +1661,18 @@ class _Connected:
         # (registered after this) cannot deliver anything before then
         self.socket._loop.call_soon(socket._connected_now)
 
-    def _wire_data(self, data: memoryview) -> None:  # pragma: no cover - never before
-        pass
-
-    def _wire_eof(self) -> None:  # pragma: no cover
-        pass
-
-    def _wire_lost(self, exc: Exception | None) -> None:  # pragma: no cover
-        pass
-
-    def _wire_drained(self) -> None:  # pragma: no cover
-        pass
 
 
-class _Accepting:
+class _Accepting(_Placeholder):
     """Placeholder owner of a wire between accept and the server creating the socket."""
 
-    def __init__(self, server: Server, wire: _Wire) -> None:
+    __slots__ = ("_server",)
+
+    def __init__(self, server: Server) -> None:
         self._server = server
-        self._wire = wire
 
     def _wire_connected(self, wire: _Wire) -> None:
         self._server._accept(wire)
-
-    def _wire_data(self, data: memoryview) -> None:  # pragma: no cover - never before accept
-        pass
-
-    def _wire_eof(self) -> None:  # pragma: no cover
-        pass
-
-    def _wire_lost(self, exc: Exception | None) -> None:  # pragma: no cover
-        pass
-
-    def _wire_drained(self) -> None:  # pragma: no cover
-        pass
 
 
 def createServer(options: dict[str, Any] | Callable[..., Any] | None = None,
