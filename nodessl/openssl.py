@@ -1393,6 +1393,21 @@ def set_connection_options(conn: SSL.Connection, options: int) -> int:
 # callback instead, here SSL_CTX_set_tlsext_ticket_key_evp_cb.  The callback finds the keys
 # from the SSL's SSL_CTX: a registry maps each context's address to the object that holds
 # them (a weak reference, dropped with the context).
+#
+# Decrypting, the callback answers 1 ("use this key, don't renew"), as Node's does: OpenSSL
+# then sends no new ticket after a resumed TLS 1.3 handshake (Node 20: 2 tickets after a full
+# one, none after a resumption; tests/interop/test_resumption_tickets.py counts them).
+#
+# Bundled backend: no equivalent.  Its binding (cryptography 50, OpenSSL 4.0.3) declares no
+# SSL_CTX_set_tlsext_ticket_key_(evp_)cb, SSL_CTX_set_session_ticket_cb,
+# SSL_(CTX_)set_num_tickets, SSL_ctrl / SSL_CTX_ctrl / SSL_CTX_callback_ctrl (so no
+# SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB) or SSL_clear_options; OpenSSL's own keys renew every TLS
+# 1.3 ticket they decrypt, so a resumption gets one new ticket.  The one lever the binding has,
+# a servername callback that sets SSL_OP_NO_TICKET on a resumed TLS 1.3 connection (OpenSSL's
+# final_server_name then drops the expected ticket), was tried and left out: it must answer
+# SSL_TLSEXT_ERR_OK, so a client that sent SNI gets an empty server_name acknowledgement Node
+# never sends; and after a HelloRetryRequest the option, which nothing can clear, sends the
+# second ClientHello's ticket to the (disabled) stateful cache, so the resumption fails.
 
 _TICKET_HOLDERS: dict[int, Any] = {}
 _OSSL_PARAM_UTF8_STRING = 4
