@@ -1412,6 +1412,28 @@ def set_connection_options(conn: SSL.Connection, options: int) -> int:
 _TICKET_HOLDERS: dict[int, Any] = {}
 _OSSL_PARAM_UTF8_STRING = 4
 _OSSL_PARAM_OCTET_STRING = 5
+# The callback runs for every ticket issued (twice per full TLS 1.3 handshake) and every ticket
+# offered: what it hands OpenSSL for the holder's keys (the key name, the AES key, the HMAC's
+# OSSL_PARAM list) is built once, kept on the holder (``_ticket_cb_state``, dropped with it)
+# and rebuilt when the keys change.  OpenSSL copies what it is given (EVP_*Init_ex,
+# EVP_MAC_CTX_set_params), so reusing the buffers is safe.
+
+
+def _ticket_state(holder: Any) -> tuple[bytes, Any, Any, Any, Any]:
+    """(keys, key name, AES-128 key, OSSL_PARAM[3] for HMAC-SHA256, the HMAC key buffer the
+    params point into) for the holder's current 48 bytes of keys (Node's layout)."""
+    keys: bytes = holder._ticket_key_material()
+    state = holder._ticket_cb_state
+    if state is None or state[0] != keys:
+        hmac_key = _sffi.new("unsigned char[16]", keys[16:32])
+        params = _sffi.new("OSSL_PARAM[3]")  # the third stays zeroed: the end marker
+        params[0].key, params[0].data_type = _PARAM_KEY, _OSSL_PARAM_OCTET_STRING
+        params[0].data, params[0].data_size = hmac_key, 16
+        params[1].key, params[1].data_type = _PARAM_DIGEST, _OSSL_PARAM_UTF8_STRING
+        params[1].data, params[1].data_size = _PARAM_SHA256, 6
+        state = (keys, keys[:16], _sffi.new("unsigned char[16]", keys[32:48]), params, hmac_key)
+        holder._ticket_cb_state = state
+    return state
 
 
 def _ticket_key_cb_impl(ssl: Any, name: Any, iv: Any, ectx: Any, hctx: Any, enc: int) -> int:
@@ -1420,28 +1442,22 @@ def _ticket_key_cb_impl(ssl: Any, name: Any, iv: Any, ectx: Any, hctx: Any, enc:
         holder = ref() if ref is not None else None
         if holder is None:
             return -1
-        keys: bytes = holder._ticket_key_material()
-        key_name, hmac_key, aes_key = keys[:16], keys[16:32], keys[32:48]
+        _, key_name, aes_key, params, _ = _ticket_state(holder)
         if enc:
             _sffi.memmove(name, key_name, 16)
             if _slib.RAND_bytes(iv, 16) != 1:
                 return -1
-            init = _slib.EVP_EncryptInit_ex
+            if _slib.EVP_EncryptInit_ex(ectx, _AES_128_CBC, _sffi.NULL, aes_key, iv) != 1:
+                return -1
         else:
             if _sffi.buffer(name, 16)[:] != key_name:
                 return 0  # not ours: a full handshake (and a new ticket)
-            init = _slib.EVP_DecryptInit_ex
-        if init(ectx, _slib.EVP_aes_128_cbc(), _sffi.NULL, aes_key, iv) != 1:
-            return -1
-        params = _sffi.new("OSSL_PARAM[3]")
-        key_buf = _sffi.new("unsigned char[]", hmac_key)
-        digest = _sffi.new("char[]", b"SHA256")
-        params[0].key, params[0].data_type = _PARAM_KEY, _OSSL_PARAM_OCTET_STRING
-        params[0].data, params[0].data_size = key_buf, 16
-        params[1].key, params[1].data_type = _PARAM_DIGEST, _OSSL_PARAM_UTF8_STRING
-        params[1].data, params[1].data_size = digest, 6
+            if _slib.EVP_DecryptInit_ex(ectx, _AES_128_CBC, _sffi.NULL, aes_key, iv) != 1:
+                return -1
         if _slib.EVP_MAC_CTX_set_params(hctx, params) != 1:
             return -1
+        # Decrypting: 1, "use this key, don't renew" (Node's answer), so a resumed TLS 1.3
+        # handshake gets no new ticket; 2 would have OpenSSL issue one.
         return 1
     except BaseException:  # noqa: BLE001 - must not unwind through OpenSSL
         return -1
@@ -1450,6 +1466,8 @@ def _ticket_key_cb_impl(ssl: Any, name: Any, iv: Any, ectx: Any, hctx: Any, enc:
 if _sffi is not None:
     _PARAM_KEY = _sffi.new("char[]", b"key")
     _PARAM_DIGEST = _sffi.new("char[]", b"digest")
+    _PARAM_SHA256 = _sffi.new("char[]", b"SHA256")
+    _AES_128_CBC = _slib.EVP_aes_128_cbc()  # a static table inside libcrypto
     _ticket_key_cb = _sffi.callback(
         "int(void *, unsigned char *, unsigned char *, void *, void *, int)",
         _ticket_key_cb_impl)
@@ -1458,7 +1476,9 @@ if _sffi is not None:
 def install_ticket_keys(ctx: SSL.Context, holder: Any) -> None:
     """Shared backend: tickets issued and accepted by ``ctx`` are protected with
     ``holder._ticket_key_material()`` (48 bytes in Node's layout, read at every use, so a
-    change applies to the next ticket).  The holder is weakly referenced."""
+    change applies to the next ticket).  The holder is weakly referenced; its
+    ``_ticket_cb_state`` attribute (None to start) caches what the callback derives from the
+    keys."""
     import weakref
 
     addr = _addr(ctx._context)
