@@ -610,6 +610,8 @@ class SecureContext:
         self._issuer: x509.Certificate | None = None
         # Node's Init draws random ticket keys for every context (getTicketKeys).
         self._random_ticket_keys = os.urandom(48)
+        # what the ticket-key callback derives from those keys (openssl.install_ticket_keys)
+        self._ticket_cb_state: tuple[Any, ...] | None = None
         if backend.is_shared():
             # Node's TicketCompatibilityCallback, on every context: tickets are protected
             # with getTicketKeys()'s keys (see _ticket_key_material).

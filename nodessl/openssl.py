@@ -1393,10 +1393,47 @@ def set_connection_options(conn: SSL.Connection, options: int) -> int:
 # callback instead, here SSL_CTX_set_tlsext_ticket_key_evp_cb.  The callback finds the keys
 # from the SSL's SSL_CTX: a registry maps each context's address to the object that holds
 # them (a weak reference, dropped with the context).
+#
+# Decrypting, the callback answers 1 ("use this key, don't renew"), as Node's does: OpenSSL
+# then sends no new ticket after a resumed TLS 1.3 handshake (Node 20: 2 tickets after a full
+# one, none after a resumption; tests/interop/test_resumption_tickets.py counts them).
+#
+# Bundled backend: no equivalent.  Its binding (cryptography 50, OpenSSL 4.0.3) declares no
+# SSL_CTX_set_tlsext_ticket_key_(evp_)cb, SSL_CTX_set_session_ticket_cb,
+# SSL_(CTX_)set_num_tickets, SSL_ctrl / SSL_CTX_ctrl / SSL_CTX_callback_ctrl (so no
+# SSL_CTRL_SET_TLSEXT_TICKET_KEY_CB) or SSL_clear_options; OpenSSL's own keys renew every TLS
+# 1.3 ticket they decrypt, so a resumption gets one new ticket.  The one lever the binding has,
+# a servername callback that sets SSL_OP_NO_TICKET on a resumed TLS 1.3 connection (OpenSSL's
+# final_server_name then drops the expected ticket), was tried and left out: it must answer
+# SSL_TLSEXT_ERR_OK, so a client that sent SNI gets an empty server_name acknowledgement Node
+# never sends; and after a HelloRetryRequest the option, which nothing can clear, sends the
+# second ClientHello's ticket to the (disabled) stateful cache, so the resumption fails.
 
 _TICKET_HOLDERS: dict[int, Any] = {}
 _OSSL_PARAM_UTF8_STRING = 4
 _OSSL_PARAM_OCTET_STRING = 5
+# The callback runs for every ticket issued (twice per full TLS 1.3 handshake) and every ticket
+# offered: what it hands OpenSSL for the holder's keys (the key name, the AES key, the HMAC's
+# OSSL_PARAM list) is built once, kept on the holder (``_ticket_cb_state``, dropped with it)
+# and rebuilt when the keys change.  OpenSSL copies what it is given (EVP_*Init_ex,
+# EVP_MAC_CTX_set_params), so reusing the buffers is safe.
+
+
+def _ticket_state(holder: Any) -> tuple[bytes, Any, Any, Any, Any]:
+    """(keys, key name, AES-128 key, OSSL_PARAM[3] for HMAC-SHA256, the HMAC key buffer the
+    params point into) for the holder's current 48 bytes of keys (Node's layout)."""
+    keys: bytes = holder._ticket_key_material()
+    state = holder._ticket_cb_state
+    if state is None or state[0] != keys:
+        hmac_key = _sffi.new("unsigned char[16]", keys[16:32])
+        params = _sffi.new("OSSL_PARAM[3]")  # the third stays zeroed: the end marker
+        params[0].key, params[0].data_type = _PARAM_KEY, _OSSL_PARAM_OCTET_STRING
+        params[0].data, params[0].data_size = hmac_key, 16
+        params[1].key, params[1].data_type = _PARAM_DIGEST, _OSSL_PARAM_UTF8_STRING
+        params[1].data, params[1].data_size = _PARAM_SHA256, 6
+        state = (keys, keys[:16], _sffi.new("unsigned char[16]", keys[32:48]), params, hmac_key)
+        holder._ticket_cb_state = state
+    return state
 
 
 def _ticket_key_cb_impl(ssl: Any, name: Any, iv: Any, ectx: Any, hctx: Any, enc: int) -> int:
@@ -1405,28 +1442,22 @@ def _ticket_key_cb_impl(ssl: Any, name: Any, iv: Any, ectx: Any, hctx: Any, enc:
         holder = ref() if ref is not None else None
         if holder is None:
             return -1
-        keys: bytes = holder._ticket_key_material()
-        key_name, hmac_key, aes_key = keys[:16], keys[16:32], keys[32:48]
+        _, key_name, aes_key, params, _ = _ticket_state(holder)
         if enc:
             _sffi.memmove(name, key_name, 16)
             if _slib.RAND_bytes(iv, 16) != 1:
                 return -1
-            init = _slib.EVP_EncryptInit_ex
+            if _slib.EVP_EncryptInit_ex(ectx, _AES_128_CBC, _sffi.NULL, aes_key, iv) != 1:
+                return -1
         else:
             if _sffi.buffer(name, 16)[:] != key_name:
                 return 0  # not ours: a full handshake (and a new ticket)
-            init = _slib.EVP_DecryptInit_ex
-        if init(ectx, _slib.EVP_aes_128_cbc(), _sffi.NULL, aes_key, iv) != 1:
-            return -1
-        params = _sffi.new("OSSL_PARAM[3]")
-        key_buf = _sffi.new("unsigned char[]", hmac_key)
-        digest = _sffi.new("char[]", b"SHA256")
-        params[0].key, params[0].data_type = _PARAM_KEY, _OSSL_PARAM_OCTET_STRING
-        params[0].data, params[0].data_size = key_buf, 16
-        params[1].key, params[1].data_type = _PARAM_DIGEST, _OSSL_PARAM_UTF8_STRING
-        params[1].data, params[1].data_size = digest, 6
+            if _slib.EVP_DecryptInit_ex(ectx, _AES_128_CBC, _sffi.NULL, aes_key, iv) != 1:
+                return -1
         if _slib.EVP_MAC_CTX_set_params(hctx, params) != 1:
             return -1
+        # Decrypting: 1, "use this key, don't renew" (Node's answer), so a resumed TLS 1.3
+        # handshake gets no new ticket; 2 would have OpenSSL issue one.
         return 1
     except BaseException:  # noqa: BLE001 - must not unwind through OpenSSL
         return -1
@@ -1435,6 +1466,8 @@ def _ticket_key_cb_impl(ssl: Any, name: Any, iv: Any, ectx: Any, hctx: Any, enc:
 if _sffi is not None:
     _PARAM_KEY = _sffi.new("char[]", b"key")
     _PARAM_DIGEST = _sffi.new("char[]", b"digest")
+    _PARAM_SHA256 = _sffi.new("char[]", b"SHA256")
+    _AES_128_CBC = _slib.EVP_aes_128_cbc()  # a static table inside libcrypto
     _ticket_key_cb = _sffi.callback(
         "int(void *, unsigned char *, unsigned char *, void *, void *, int)",
         _ticket_key_cb_impl)
@@ -1443,7 +1476,9 @@ if _sffi is not None:
 def install_ticket_keys(ctx: SSL.Context, holder: Any) -> None:
     """Shared backend: tickets issued and accepted by ``ctx`` are protected with
     ``holder._ticket_key_material()`` (48 bytes in Node's layout, read at every use, so a
-    change applies to the next ticket).  The holder is weakly referenced."""
+    change applies to the next ticket).  The holder is weakly referenced; its
+    ``_ticket_cb_state`` attribute (None to start) caches what the callback derives from the
+    keys."""
     import weakref
 
     addr = _addr(ctx._context)
