@@ -21,7 +21,7 @@ __all__ = ["DeadlineList", "deadline_list"]
 class DeadlineList:
     """Deadlines ``delay`` seconds after :meth:`add`, each calling ``expire(key)`` once."""
 
-    __slots__ = ("_loop", "_delay", "_expire", "_due", "_timer", "_timer_at")
+    __slots__ = ("_loop", "_delay", "_expire", "_due", "_timer")
 
     def __init__(self, loop: asyncio.AbstractEventLoop, delay: float,
                  expire: Callable[[Hashable], object]) -> None:
@@ -30,7 +30,6 @@ class DeadlineList:
         self._expire = expire
         self._due: OrderedDict[Hashable, float] = OrderedDict()
         self._timer: asyncio.TimerHandle | None = None
-        self._timer_at = 0.0
 
     def __len__(self) -> int:
         return len(self._due)
@@ -39,9 +38,8 @@ class DeadlineList:
         """Arm ``key``'s deadline (re-arming moves it to the end, with a new deadline)."""
         when = self._loop.time() + self._delay
         due = self._due
-        if key in due:
-            del due[key]
         due[key] = when
+        due.move_to_end(key)
         if self._timer is None:
             self._arm(when)
 
@@ -51,7 +49,6 @@ class DeadlineList:
         self._due.pop(key, None)
 
     def _arm(self, when: float) -> None:
-        self._timer_at = when
         self._timer = self._loop.call_at(when, self._fire)
 
     def _fire(self) -> None:

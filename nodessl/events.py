@@ -128,21 +128,6 @@ class EventEmitter(_PyeeEmitter):
                     and (asyncio.iscoroutine(result) or asyncio.isfuture(result)):
                 self._watch(result, event, args)
 
-    def _call_handlers(self, event: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
-        # pyee's loop, with the event name kept for a rejected listener (Node's addCatch)
-        with self._lock:
-            handlers = self._events.get(event)
-            if not handlers:  # most events of a connection have no listener
-                return False
-            funcs = list(handlers.values())
-        for f in funcs:
-            result = f(*args, **kwargs)
-            # (a listener returning write()'s bool, the common case, is not awaitable)
-            if result is not None and result.__class__ is not bool \
-                    and (asyncio.iscoroutine(result) or asyncio.isfuture(result)):
-                self._watch(result, event, args)
-        return bool(funcs)
-
     def _watch(self, awaitable: Any, event: str, args: tuple[Any, ...]) -> None:
         # Keep a reference: a task nobody holds can be collected mid-flight.
         fut = asyncio.ensure_future(awaitable)

@@ -755,8 +755,7 @@ class TLSSocket(net.Socket):
 
     def _on_handshake_done(self) -> None:
         self._queued_error = None
-        if self._handshake_timer is not None:
-            self._cancel_handshake_timeout()
+        self._cancel_handshake_timeout()
         if self._secureEstablished:
             self._on_renegotiated()
             return
@@ -777,7 +776,6 @@ class TLSSocket(net.Socket):
         if self._isServer:
             self._server_secure()
         else:
-            features = self._features
             if features.ocsp_response is not None:
                 (response,), features.ocsp_response = features.ocsp_response, None
                 self.emit("OCSPResponse", response)
