@@ -75,8 +75,9 @@ class TLSEngine:
             self.conn.set_connect_state()
         self.state = HANDSHAKING
         self._io = _ossl.RecordIO(self.conn)
-        # One SSL_read in the data phase (see data_phase): ``(plaintext | None,
-        # peer_closed)``, raising a Node-coded SSLError; the owner then reports
+        # One SSL_read in the data phase, where advance() would do no more than this
+        # (state OPEN, nothing in ``unsent``, no renegotiation unreported): ``(plaintext |
+        # None, peer_closed)``, raising a Node-coded SSLError; the owner then reports
         # peer_closed() or failed().  Bound once: a record costs no extra frame.
         self.read_record = self._io.read_one
         self.handshakes = 0
@@ -226,12 +227,6 @@ class TLSEngine:
         if closed:
             self.state = CLOSED
         return chunk, done_now, closed
-
-    def data_phase(self) -> bool:
-        """Whether :meth:`advance` would be no more than :attr:`read_record` (plus the
-        state changes of :meth:`peer_closed` and :meth:`failed`): the handshake is done,
-        no renegotiation completed unreported, no write waits for one."""
-        return self.state == OPEN and not self.unsent and not self.renegotiated
 
     def peer_closed(self) -> None:
         """:attr:`read_record` saw the peer's close_notify."""

@@ -613,7 +613,7 @@ class TLSSocket(net.Socket):
         emits each chunk before reading on."""
         engine = self._engine
         assert engine is not None
-        # the data phase (engine.data_phase(), spelled out: once per packet) of a
+        # the data phase (see TLSEngine.read_record; tested inline, once per packet) of a
         # connection with nothing to watch per record
         if engine.state == OPEN and not engine.unsent and not engine.renegotiated \
                 and self._features.sessions is None and not self._features.reneg.watching:
