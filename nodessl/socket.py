@@ -114,6 +114,9 @@ def _handshake_timed_out(sock: Any) -> None:
 class TLSSocket(net.Socket):
     """Node's ``tls.TLSSocket``: a Duplex with transparent TLS over a socket or stream."""
 
+    # OpenSSL's output waits for this socket's end (see _step); a destroy() sends it
+    _output_held = False
+
     def __init__(self, socket: Any = None, options: Mapping[str, Any] | None = None,
                  *, _tls_server: Any = None, _from_connect: bool = False,
                  _judge: bool | None = None, **kwargs: Any) -> None:
@@ -700,7 +703,7 @@ class TLSSocket(net.Socket):
         # Corked: whatever this step makes the engine say (handshake flight, session
         # tickets, the listeners' first writes, close_notify) leaves in one send.
         self._corked = True
-        chunk, done_now = None, False
+        chunk, done_now, closed = None, False, False
         try:
             chunk, done_now, closed = engine.advance()
             if done_now:
@@ -715,7 +718,15 @@ class TLSSocket(net.Socket):
                 # KeyUpdate answer): that goes with the next flush, a write of the 'data'
                 # listener or the cycle's last step, which never holds plaintext.
                 if self._hook_error is None and (chunk is None or done_now):
-                    self._flush()
+                    if closed and self._ends_on_eof():
+                        # The peer's close_notify came with its last flight (a client that
+                        # closes right after its Finished) and the 'end' it causes ends this
+                        # socket: what OpenSSL said (the session tickets) leaves with our
+                        # close_notify in one send, as in Node, whose one EncOut follows its
+                        # ClearOut and the ticks that ran inside it.
+                        self._output_held = True
+                    else:
+                        self._flush()
                 # else: the connection fails below; what OpenSSL said after the failing
                 # hook (e.g. a ServerHello to a renegotiation attack) is not sent, as Node
                 # destroys the socket from inside that callback
@@ -726,6 +737,13 @@ class TLSSocket(net.Socket):
             self._tls_error(hook_error)
             return None, False, False
         return chunk, done_now, closed
+
+    def _ends_on_eof(self) -> bool:
+        """Whether an end of the stream now is sure to end this socket soon: 'end' is
+        emitted on the coming ticks (flowing, nothing buffered) and ends the writable side
+        (no half-open)."""
+        state = self._readableState
+        return not self.allowHalfOpen and state.flowing is True and not state.length
 
     def _wire_eof(self) -> None:
         self._eof_received = True
@@ -988,6 +1006,9 @@ class TLSSocket(net.Socket):
         super()._final(done)
 
     def _destroy(self, error: BaseException | None, cb: Callable[..., Any]) -> None:
+        if self._output_held and not self._handle_gone:
+            self._output_held = False
+            self._flush(force=True)  # the tickets held for our close_notify still go
         self._closed_emitted = False  # see net.Socket._destroy
         self._handle_gone = True
         self._cancel_handshake_timeout()
