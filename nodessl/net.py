@@ -19,7 +19,7 @@ import ipaddress
 import os
 import select
 import socket as _pysocket
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, Protocol
 
 from . import encodings as _encodings
@@ -228,14 +228,7 @@ class Socket(Duplex):
 
     def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         opts = {**(options or {}), **kwargs}
-        # Node's net.Socket: no half-open unless asked, destroyed once both sides are done,
-        # and 'close' (with hadError) emitted by the socket itself once the fd is gone.
-        super().__init__({"allowHalfOpen": bool(opts.get("allowHalfOpen", False)),
-                          "highWaterMark": opts.get("highWaterMark"),
-                          "readableHighWaterMark": opts.get("readableHighWaterMark"),
-                          "writableHighWaterMark": opts.get("writableHighWaterMark"),
-                          "captureRejections": opts.get("captureRejections"),
-                          "emitClose": False, "autoDestroy": True})
+        super().__init__(self._stream_options(opts))
         self._wire: _Wire | None = None
         self._transport: asyncio.Transport | None = None
         self.connecting = False
@@ -276,6 +269,18 @@ class Socket(Duplex):
             from .abort import add_client_abort_signal
 
             add_client_abort_signal(self, opts["signal"])
+
+    @staticmethod
+    def _stream_options(opts: Mapping[str, Any]) -> dict[str, Any]:
+        """The Duplex options of a socket made with ``opts``."""
+        # Node's net.Socket: no half-open unless asked, destroyed once both sides are done,
+        # and 'close' (with hadError) emitted by the socket itself once the fd is gone.
+        return {"allowHalfOpen": bool(opts.get("allowHalfOpen", False)),
+                "highWaterMark": opts.get("highWaterMark"),
+                "readableHighWaterMark": opts.get("readableHighWaterMark"),
+                "writableHighWaterMark": opts.get("writableHighWaterMark"),
+                "captureRejections": opts.get("captureRejections"),
+                "emitClose": False, "autoDestroy": True}
 
     # -- attaching to a connection ---------------------------------------------------
 

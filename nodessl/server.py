@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import alpn, backend, extensions, net, psk, sni
+from . import accepted, alpn, backend, extensions, net, psk, sni
 from .context import SecureContext, _is_buffer, _js_truthy
 from .errors import NodeError, invalid_arg_type
 from .events import captureRejectionSymbol
@@ -208,6 +208,8 @@ class Server(net.Server):
             tls._flowing = False
 
     def _tls_socket(self, socket: Any) -> TLSSocket:
+        if socket is None:  # a connection this server accepted: made from its prototype
+            return accepted.socket_for(self, self._socket_options())
         return TLSSocket(socket, self._socket_options(), _tls_server=self)
 
     def _socket_options(self) -> dict[str, Any]:

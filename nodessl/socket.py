@@ -122,18 +122,7 @@ class TLSSocket(net.Socket):
                  _judge: bool | None = None, **kwargs: Any) -> None:
         # old forms (nodessl.legacy's NPNProtocols) become Node 20's, when that layer is in
         opts = extensions.adapt_socket_options({**(options or {}), **kwargs})
-        # as Node: a stream given brings its own half-open setting, the option is for a
-        # connection of our own only (a Python socket has no setting of its own)
-        half_open = (bool(getattr(socket, "allowHalfOpen", False))
-                     if socket is not None and not isinstance(socket, _pysocket.socket)
-                     else opts.get("allowHalfOpen", False))
-        super().__init__({"allowHalfOpen": half_open,
-                          "highWaterMark": opts.get("highWaterMark"),
-                          "readableHighWaterMark": opts.get("readableHighWaterMark"),
-                          "writableHighWaterMark": opts.get("writableHighWaterMark"),
-                          # as Node: the caller's read buffer only for a socket of our own
-                          "onread": opts.get("onread") if socket is None else None,
-                          "signal": opts.get("signal")})
+        super().__init__(self._net_options(opts, socket))
         self._tlsOptions = opts
         self._isServer = bool(opts.get("isServer", False))
         context = opts.get("secureContext")
@@ -213,6 +202,22 @@ class TLSSocket(net.Socket):
             self.enableTrace()
         if socket is not None:
             self._wrap(socket)
+
+    @staticmethod
+    def _net_options(opts: Mapping[str, Any], socket: Any) -> dict[str, Any]:
+        """The net.Socket options of a TLSSocket made with ``opts`` over ``socket``."""
+        # as Node: a stream given brings its own half-open setting, the option is for a
+        # connection of our own only (a Python socket has no setting of its own)
+        half_open = (bool(getattr(socket, "allowHalfOpen", False))
+                     if socket is not None and not isinstance(socket, _pysocket.socket)
+                     else opts.get("allowHalfOpen", False))
+        return {"allowHalfOpen": half_open,
+                "highWaterMark": opts.get("highWaterMark"),
+                "readableHighWaterMark": opts.get("readableHighWaterMark"),
+                "writableHighWaterMark": opts.get("writableHighWaterMark"),
+                # as Node: the caller's read buffer only for a socket of our own
+                "onread": opts.get("onread") if socket is None else None,
+                "signal": opts.get("signal")}
 
     @property
     def ssl(self) -> _SSLHandle | None:

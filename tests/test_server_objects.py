@@ -38,17 +38,24 @@ def test_only_the_tls_socket_when_nobody_listens_for_connection() -> None:
         made.append(type(self))
         original(self, *args, **kwargs)
 
+    served: list[Any] = []
+
     async def main() -> None:
         net.Socket.__init__ = counting  # type: ignore[method-assign]
         try:
-            server = tls.createServer(IDENTITY, lambda sock: None)
+            server = tls.createServer(IDENTITY, served.append)
+            await _serve_one(server, {})
             await _serve_one(server, {})
         finally:
             net.Socket.__init__ = original  # type: ignore[method-assign]
 
     run_loop(main)
-    # the client's TLSSocket and the server's: no plain net.Socket under the server's
-    assert made == [tls.TLSSocket, tls.TLSSocket]
+    # Sockets built by the constructor: the clients' TLSSockets and, once, the two that
+    # make the server's prototype (nodessl/accepted.py); never a plain net.Socket.  The
+    # server's sockets are TLSSockets with nothing below them.
+    assert made.count(tls.TLSSocket) == 4 and len(made) == 4
+    assert [type(sock) for sock in served] == [tls.TLSSocket, tls.TLSSocket]
+    assert all(sock._parent is None for sock in served)
 
 
 def test_a_connection_listener_still_gets_the_plain_socket_first() -> None:
