@@ -745,10 +745,10 @@ class TLSSocket(net.Socket):
 
     def _ends_on_eof(self) -> bool:
         """Whether an end of the stream now is sure to end this socket soon: 'end' is
-        emitted on the coming ticks (flowing, nothing buffered) and ends the writable side
-        (no half-open)."""
+        emitted on the coming ticks (not paused, nothing unread: as in Node, a server
+        socket nobody reads ends too) and ends the writable side (no half-open)."""
         state = self._readableState
-        return not self.allowHalfOpen and state.flowing is True and not state.length
+        return not self.allowHalfOpen and state.flowing is not False and not state.length
 
     def _wire_eof(self) -> None:
         self._eof_received = True

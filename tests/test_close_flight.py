@@ -119,29 +119,6 @@ def test_tickets_leave_with_the_close_notify_of_a_server_that_ends() -> None:
     assert written["at close"] - written["at end"] == sum(records)
 
 
-def test_tickets_are_not_held_by_a_server_socket_that_does_not_end() -> None:
-    # Nobody reads this socket: its 'end' is never emitted, so it never ends by itself,
-    # and the tickets must go at once.
-    async def main() -> tuple[bytes, bool]:
-        held: list[Any] = []
-        server = tls.createServer(IDENTITY, held.append)
-        loop = asyncio.get_running_loop()
-        ready = loop.create_future()
-        server.listen(0, "127.0.0.1", lambda: ready.set_result(None))
-        await ready
-        port = server.address()["port"]
-        after, session = await asyncio.wait_for(_finish_and_close(port, until=2), 5)
-        resumed = await _resumes(server, session)
-        server.close()
-        for sock in held:
-            sock.destroy()
-        return after, resumed
-
-    after, resumed = run_loop(main)
-    assert len(_records(after)) == 2  # the tickets; no close_notify from a socket still open
-    assert resumed
-
-
 def test_a_half_open_server_sends_its_tickets_at_once() -> None:
     async def main() -> tuple[bytes, bool]:
         held: list[Any] = []
