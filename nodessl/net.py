@@ -1014,7 +1014,10 @@ class Socket(Duplex):
         """Turn Nagle's algorithm off (True, the default) or on."""
         self._no_delay = bool(noDelay)
         sock = self._sock()
-        if sock is not None and sock.family in (_pysocket.AF_INET, _pysocket.AF_INET6):
+        wire = self._wire
+        # (a wire that knows its TCP_NODELAY is TCP: no family lookup, an enum conversion)
+        if sock is not None and (wire is not None and wire.no_delay is not None
+                                 or sock.family in (_pysocket.AF_INET, _pysocket.AF_INET6)):
             sock.setsockopt(_pysocket.IPPROTO_TCP, _pysocket.TCP_NODELAY, int(self._no_delay))
             if self._wire is not None:
                 self._wire.no_delay = self._no_delay
@@ -1365,6 +1368,7 @@ class Server(EventEmitter):
         if generation != self._generation:
             sock.close()  # closed before accepting began: never listen at all
             return
+        self._tcp = sock.family in (_pysocket.AF_INET, _pysocket.AF_INET6)
         server = await self._loop.create_server(self._make_wire, sock=sock, backlog=backlog)
         if generation != self._generation:
             server.close()  # closed while asyncio set up accepting
@@ -1372,9 +1376,13 @@ class Server(EventEmitter):
         self._server = server
         self.emit("listening")
 
+    _tcp = False  # listening on TCP (set by _serve)
+
     def _make_wire(self) -> _Wire:
         wire = _Wire()
         wire.owner = _Accepting(self)  # type: ignore[assignment]
+        if self._tcp:
+            wire.no_delay = False  # an accepted TCP socket starts with Nagle's algorithm on
         return wire
 
     def _accept(self, wire: _Wire) -> None:
