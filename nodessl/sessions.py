@@ -59,7 +59,12 @@ Security
     Redis server's certificate, other client TLS options go through ``redis_options``) when
     Redis is not on the same host.  Redis must not persist the keys to disk where that
     matters (``save ''``, ``appendonly no``).  This module logs nothing; its errors carry no
-    session, key or password.
+    session, key or password.  An ACL user needs no more than
+    ``~PREFIX* +get +set +eval +evalsha +ping +hget +hmget +hset +time`` (the key-set
+    script runs the last four).  An eviction policy that may drop the key set (``allkeys-*``)
+    costs the cluster its tickets when it does: a new set is created and every server
+    applies it, so prefer ``noeviction`` or ``volatile-*`` (sessions have TTLs, the key set
+    has none).
 
 Shared backend only (``newSession``/``resumeSession`` and the ticket-key callback): on the
 bundled backend :func:`attach` raises ``ERR_FEATURE_UNAVAILABLE_ON_PLATFORM``.  Needs the
@@ -90,13 +95,17 @@ if TYPE_CHECKING:
     from .context import SecureContext
     from .server import Server
 
-__all__ = ["SessionStore", "attach", "DEFAULT_PREFIX", "DEFAULT_TIMEOUT"]
+__all__ = ["SessionStore", "attach", "DEFAULT_PREFIX", "DEFAULT_TIMEOUT",
+           "DEFAULT_MAX_CONNECTIONS"]
 
 DEFAULT_PREFIX = "nodessl:"
 """The key prefix when none is given: give each cluster its own."""
 
 DEFAULT_TIMEOUT = 0.25
 """Seconds any one Redis call may take before the store counts as down."""
+
+DEFAULT_MAX_CONNECTIONS = 16
+"""Redis connections one server opens at most (``redis_options={"max_connections": n}``)."""
 
 _TLS13 = 0x0304
 
@@ -219,13 +228,24 @@ class SessionStore(EventEmitter):
 
     def refresh(self) -> Awaitable[int]:
         """Fetch the cluster's ticket keys now (rotating them if a rotation is due) and apply
-        them; resolves to the generation applied.  Failures go to ``'storeError'``."""
-        return self._spawn(self._refresh(False))
+        them; resolves to the generation applied (the same as before when Redis failed:
+        that goes to ``'storeError'``)."""
+        return self._key_task(False)
 
     def rotate(self) -> Awaitable[int]:
         """Rotate the cluster's ticket keys now, whatever the schedule, and apply them here
         (the other servers follow at their next refresh); resolves to the new generation."""
-        return self._spawn(self._refresh(True))
+        return self._key_task(True)
+
+    def _key_task(self, force: bool) -> Awaitable[int]:
+        if not self._ticket_keys:
+            raise NodeError("This session store does not share ticket keys (ticket_keys=False)",
+                            "ERR_INVALID_STATE")
+        if self._closed:
+            done: asyncio.Future[int] = self._loop.create_future()
+            done.set_result(self._generation)
+            return done
+        return self._spawn(self._refresh(force))
 
     def close(self) -> Awaitable[None]:
         """Detach from the server (its listeners go, sessions in flight get null/done) and
@@ -247,9 +267,9 @@ class SessionStore(EventEmitter):
         return self._loop.create_task(self._close_client())
 
     async def _close_client(self) -> None:
-        closing = getattr(self._client, "aclose", None) or self._client.close
         try:
-            await asyncio.wait_for(closing(), self.timeout)
+            await asyncio.wait_for(self._client.aclose(close_connection_pool=True),
+                                   self.timeout)
         except Exception:  # noqa: BLE001 - the connections are dropped either way
             pass
 
@@ -317,9 +337,17 @@ class SessionStore(EventEmitter):
             return
         if self._closed:
             return
-        self._down = False
         if self._ticket_keys:
             self._spawn(self._refresh(False))
+        self._recovered()
+
+    def _recovered(self) -> None:
+        if not self._down or self._closed:
+            return
+        self._down = False
+        if self._probe_timer is not None:
+            self._probe_timer.cancel()
+            self._probe_timer = None
         self.emit("storeRecovered")
 
     # -- session ids: newSession / resumeSession ----------------------------------------
@@ -381,6 +409,7 @@ class SessionStore(EventEmitter):
                 self._failed(exc)
                 self._schedule_refresh(self.refresh_every)
                 return self._generation
+            self._recovered()  # a forced rotation may find Redis back before the probe
             self._apply(gen, previous, current, nxt)
             due = (at + period - now) / 1000 if period else math.inf
             # a little after the rotation falls due, spread so that one host rotates and the
@@ -449,7 +478,10 @@ def attach(server: Server, redis_url: str, *, prefix: str = DEFAULT_PREFIX,
     two to share.  ``redis_options``: more keyword arguments for ``redis.asyncio.from_url``
     (e.g. ``ssl_certfile``/``ssl_keyfile``, ``ssl_check_hostname``).
 
-    Must be called on the server's loop (inside ``nodessl.run(main)`` or async code).
+    Contexts a later ``server.setSecureContext()`` or ``addContext()`` brings get the
+    cluster's ticket keys at the next refresh; call :meth:`SessionStore.refresh` to give them
+    at once.  Must be called on the server's loop (inside ``nodessl.run(main)`` or async
+    code).
     Shared backend only: ``ERR_FEATURE_UNAVAILABLE_ON_PLATFORM`` on the bundled one.
     """
     from .server import Server
@@ -480,14 +512,19 @@ def attach(server: Server, redis_url: str, *, prefix: str = DEFAULT_PREFIX,
     backend.require_shared("sessions.attach")
     try:
         import redis.asyncio as aioredis
+        from redis.asyncio.connection import BlockingConnectionPool
         from redis.asyncio.retry import Retry
         from redis.backoff import NoBackoff
     except ImportError:
         raise NodeError("nodessl.sessions needs the redis package: pip install nodessl[redis]",
                         "ERR_MODULE_NOT_FOUND") from None
     options: dict[str, Any] = {
+        # a burst of handshakes shares a few connections (each call waits for a free one
+        # within its own deadline) instead of opening one each
+        "max_connections": DEFAULT_MAX_CONNECTIONS,
+        "timeout": timeout_s,
         # one bound for every step: connecting, each reply; no retries (the next
-        # connection tries again) and no waiting for a free connection
+        # connection tries again)
         "socket_connect_timeout": timeout_s,
         "socket_timeout": timeout_s,
         "retry": Retry(NoBackoff(), 0),
@@ -497,7 +534,8 @@ def attach(server: Server, redis_url: str, *, prefix: str = DEFAULT_PREFIX,
     if ca is not None:
         options["ssl_ca_data"] = ca.decode("ascii") if isinstance(ca, bytes) else ca
     options.update(redis_options or {})
-    client = aioredis.from_url(redis_url, **options)
+    client = aioredis.Redis(connection_pool=BlockingConnectionPool.from_url(redis_url,
+                                                                            **options))
     return SessionStore(server, client, prefix=prefix, timeout=timeout_s, rotate_every=rotate_s,
                         refresh_every=refresh_s, retry_every=retry_s,
                         session_ids=bool(session_ids), ticket_keys=bool(ticket_keys),

@@ -63,16 +63,20 @@ class RedisServer:
         """Whether the server answers a PING on its port now."""
         try:
             with socket.create_connection(("127.0.0.1", self.port), timeout=1) as raw:
-                sock: socket.socket = raw
-                if self.tls:
-                    ctx = ssl.create_default_context()
-                    ctx.check_hostname = False
-                    ctx.verify_mode = ssl.CERT_NONE  # a readiness probe, nothing more
-                    sock = ctx.wrap_socket(raw)
-                sock.sendall(b"PING\r\n")
-                return sock.recv(64)[:1] in (b"+", b"-")
+                if not self.tls:
+                    return self._ask(raw)
+                ctx = ssl.create_default_context()
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE  # a readiness probe, nothing more
+                with ctx.wrap_socket(raw) as wrapped:
+                    return self._ask(wrapped)
         except OSError:
             return False
+
+    @staticmethod
+    def _ask(sock: socket.socket) -> bool:
+        sock.sendall(b"PING\r\n")
+        return sock.recv(64)[:1] in (b"+", b"-")
 
     def pause(self) -> None:
         """SIGSTOP: connections are accepted (the kernel's backlog), nothing is answered."""

@@ -10,13 +10,24 @@ ERR_FEATURE_UNAVAILABLE_ON_PLATFORM.
 from __future__ import annotations
 
 import asyncio
+import json
+import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
-from conftest import collect, key, listening, node_session_client, once, run_loop
+from conftest import (
+    NODE_PRELUDE,
+    NodePeer,
+    collect,
+    key,
+    listening,
+    node_session_client,
+    once,
+    run_loop,
+)
 from redis_server import RedisServer
 
 import nodessl as tls
@@ -266,6 +277,34 @@ def test_rotation_accepts_previous_key_for_one_period(start_redis: StartRedis,
     run_loop(main)
 
 
+@pytest.mark.parametrize("version", ["TLSv1.3", "TLSv1.2"])
+def test_server_behind_a_rotation_accepts_the_new_keys(start_redis: StartRedis,
+                                                       version: str) -> None:
+    if refused_on_bundled():
+        return
+    redis = start_redis()
+
+    async def main() -> None:
+        servers, (a, b), (sa, sb) = await cluster(redis.url, maxVersion=version)
+        try:
+            before = servers[1].getTicketKeys()
+            assert await sa.rotate() == 2
+            # B has not refreshed yet: it still issues under the old keys, and accepts what
+            # A issues under the new ones (the set's 'next' key it already holds)
+            assert servers[1].getTicketKeys() == before != servers[0].getTicketKeys()
+            _, fresh = await connect(a)
+            assert ticket_of(fresh)[:16] == servers[0].getTicketKeys()[:16]
+            assert (await connect(b, fresh))[0] is True
+            # and A accepts what B still issues (A's previous key)
+            _, late = await connect(b)
+            assert ticket_of(late)[:16] == before[:16]
+            assert (await connect(a, late))[0] is True
+        finally:
+            await shut(servers, [sa, sb])
+
+    run_loop(main)
+
+
 def test_scheduled_rotation_one_key_set_for_racing_servers(start_redis: StartRedis) -> None:
     if refused_on_bundled():
         return
@@ -297,6 +336,80 @@ def test_scheduled_rotation_one_key_set_for_racing_servers(start_redis: StartRed
 async def _generation_at_least(store: sessions.SessionStore, gen: int) -> None:
     while store.generation < gen:
         await once(store, "ticketKeys")
+
+
+# -- many connections, random servers, a rotation in the middle ----------------------------------
+
+# A Node 20 client making ``count`` connections one after the other to random ports of
+# ``ports`` (a seeded LCG: the same run every time), each offering the last session it got;
+# it stops after ``pause_at`` connections until a line arrives on stdin.
+NODE_ROAMING_CLIENT = NODE_PRELUDE + r"""
+const o = JSON.parse(process.argv[1]);
+let seed = o.seed, last, reused = 0, done = 0, paused = false;
+const errors = [];
+const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+function one() {
+  if (done === o.pause_at && !paused) {
+    paused = true;
+    out({paused: done});
+    process.stdin.once('data', one);
+    return;
+  }
+  if (done === o.count) { out({reused, errors}); process.exit(0); }
+  const port = o.ports[Math.floor(rnd() * o.ports.length)];
+  const c = tls.connect({port, host: '127.0.0.1', rejectUnauthorized: false, session: last},
+                        () => { if (c.isSessionReused()) reused++; });
+  c.on('session', (s) => { last = s; });
+  c.on('error', (e) => errors.push(e.code || e.message));
+  c.on('close', () => { done++; one(); });
+  c.resume();
+}
+one();
+"""
+COUNT = 200
+
+
+@pytest.mark.parametrize("version", ["TLSv1.3", "TLSv1.2"])
+def test_roaming_clients_resume_across_a_rotation(start_redis: StartRedis, version: str) -> None:
+    if refused_on_bundled():
+        return
+    redis = start_redis()
+
+    async def main() -> None:
+        # two "hosts" of two servers each: four SecureContexts, one Redis
+        servers, ports, stores = await cluster(redis.url, 4, maxVersion=version)
+        try:
+            # nodessl clients
+            rng = random.Random(11)
+            reused_count, session = 0, None
+            for i in range(COUNT):
+                if i == COUNT // 2:
+                    assert await stores[rng.randrange(4)].rotate() == 2  # the others lag
+                reused, got = await connect(rng.choice(ports), session)
+                reused_count += reused
+                session = got or session
+            assert reused_count >= 0.95 * COUNT
+            # every server's scheduled refresh (refresh_every) comes within a period: a
+            # server lagging two rotations behind is outside what the key set covers
+            assert await asyncio.gather(*(s.refresh() for s in stores)) == [2] * 4
+            # Node 20 clients, with a second rotation while they pause half-way
+            node = await NodePeer.start(NODE_ROAMING_CLIENT.replace(
+                "process.argv[1]", repr(json.dumps(
+                    {"ports": ports, "count": COUNT, "pause_at": COUNT // 2, "seed": 7}))))
+            try:
+                assert (await node.message(30))["paused"] == COUNT // 2
+                assert await stores[3].rotate() == 3
+                assert node.proc.stdin is not None
+                node.proc.stdin.write(b"go\n")
+                result = await node.message(30)
+            finally:
+                await node.close()
+            assert result["errors"] == []
+            assert result["reused"] >= 0.95 * COUNT
+        finally:
+            await shut(servers, stores)
+
+    run_loop(main, timeout=60)
 
 
 # -- Redis gone, slow, back --------------------------------------------------------------------
@@ -402,6 +515,8 @@ def test_prefix_isolates_clusters(start_redis: StartRedis) -> None:
         p1, p2 = await listening(one), await listening(two)
         await asyncio.gather(s1.ready, s2.ready)
         check = aioredis.from_url(redis.url)
+        t_servers: list[tls.Server] = []
+        t_stores: list[sessions.SessionStore] = []
         try:
             assert one.getTicketKeys() != two.getTicketKeys()
             _, session = await connect(p1)
@@ -425,11 +540,16 @@ def test_prefix_isolates_clusters(start_redis: StartRedis) -> None:
     run_loop(main)
 
 
+# what the module docstring says an ACL user needs, and nothing more
+ACL_COMMANDS = ["+get", "+set", "+eval", "+evalsha", "+ping", "+hget", "+hmget", "+hset",
+                "+time"]
+
+
 def test_password_and_acl_user(start_redis: StartRedis) -> None:
     if refused_on_bundled():
         return
     redis = start_redis("--requirepass", "s3cret-pw",
-                        "--user", "alice", "on", ">alice-pw", "~team:*", "+@all")
+                        "--user", "alice", "on", ">alice-pw", "~team:*", *ACL_COMMANDS)
     host = f"127.0.0.1:{redis.port}"
 
     async def main() -> None:
@@ -531,6 +651,12 @@ def test_close_detaches_and_server_close_closes(start_redis: StartRedis) -> None
         await store.close()
         assert server.listenerCount("newSession") == 0
         assert server.listenerCount("resumeSession") == 0
+        assert await store.rotate() == 0  # closed: nothing asked of Redis
+        ids_only = sessions.attach(server, redis.url, ticket_keys=False)
+        with pytest.raises(NodeError) as info:
+            ids_only.rotate()
+        assert info.value.code == "ERR_INVALID_STATE"
+        await ids_only.close()
         other = agent1_server(**IDS_ONLY)
         kept = sessions.attach(other, redis.url)
         await listening(other)
