@@ -89,7 +89,6 @@ from . import backend
 from .der import iter_tlvs, read_tlv
 from .errors import NodeError, invalid_arg_type, invalid_arg_value
 from .events import EventEmitter
-from .loop import get_loop
 
 if TYPE_CHECKING:
     from .context import SecureContext
@@ -168,7 +167,7 @@ class SessionStore(EventEmitter):
                  rotate_every: float | None, refresh_every: float, retry_every: float,
                  session_ids: bool, ticket_keys: bool, scrub: tuple[str, ...]) -> None:
         super().__init__()
-        self._loop = get_loop()
+        self._loop: asyncio.AbstractEventLoop = server._loop
         self._server = server
         self._client = client
         self.prefix = prefix
@@ -312,9 +311,10 @@ class SessionStore(EventEmitter):
         import redis.exceptions as rex
 
         kind = type(exc).__name__
-        if isinstance(exc, (TimeoutError, asyncio.TimeoutError)) and not str(exc):
-            detail = f"no answer within {self.timeout:g} s"
-        elif isinstance(exc, (rex.ConnectionError, rex.TimeoutError, OSError)):
+        if isinstance(exc, (TimeoutError, rex.TimeoutError)):
+            # ours or the client's socket timeout (both are `timeout`): one report
+            kind, detail = "TimeoutError", f"no answer within {self.timeout:g} s"
+        elif isinstance(exc, (rex.ConnectionError, OSError)):
             detail = str(exc)
         else:
             detail = ""
@@ -480,8 +480,7 @@ def attach(server: Server, redis_url: str, *, prefix: str = DEFAULT_PREFIX,
 
     Contexts a later ``server.setSecureContext()`` or ``addContext()`` brings get the
     cluster's ticket keys at the next refresh; call :meth:`SessionStore.refresh` to give them
-    at once.  Must be called on the server's loop (inside ``nodessl.run(main)`` or async
-    code).
+    at once.  The store runs on the server's loop.
     Shared backend only: ``ERR_FEATURE_UNAVAILABLE_ON_PLATFORM`` on the bundled one.
     """
     from .server import Server

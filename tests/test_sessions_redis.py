@@ -95,7 +95,10 @@ async def cluster(url: str, count: int = 2, *, store: dict[str, Any] | None = No
                                                list[sessions.SessionStore]]:
     """``count`` listening servers, each attached to ``url``; every store is ready."""
     servers = [agent1_server(**server_opts) for _ in range(count)]
-    stores = [sessions.attach(s, url, **(store or {})) for s in servers]
+    # a generous bound where the test is not about it: a loaded machine must not make
+    # Redis look down
+    store = {"timeout": 2.0, **(store or {})}
+    stores = [sessions.attach(s, url, **store) for s in servers]
     for s in stores:
         errors_of(s)
     ports = [await listening(s) for s in servers]
@@ -110,7 +113,8 @@ async def cluster_of(url: str, prefixes: list[str], **server_opts: Any) -> tuple
         list[tls.Server], list[int], list[sessions.SessionStore]]:
     """One listening server per prefix, attached to ``url`` with it; every store ready."""
     servers = [agent1_server(**server_opts) for _ in prefixes]
-    stores = [sessions.attach(s, url, prefix=p) for s, p in zip(servers, prefixes, strict=True)]
+    stores = [sessions.attach(s, url, prefix=p, timeout=2.0)
+              for s, p in zip(servers, prefixes, strict=True)]
     ports = [await listening(s) for s in servers]
     await asyncio.gather(*(s.ready for s in stores))
     return servers, ports, stores
@@ -311,21 +315,27 @@ def test_scheduled_rotation_one_key_set_for_racing_servers(start_redis: StartRed
     redis = start_redis()
 
     async def main() -> None:
-        # three servers attach at once to an empty Redis: one key set is created
-        servers, ports, stores = await cluster(redis.url, 3, store={"rotate_every": 0.5})
+        # three servers attach at once to an empty Redis: one key set is created, and the
+        # schedule rotates it (one server does; every one applies it).  What each applied
+        # is recorded per generation as it happens: a generation is one set of keys
+        # everywhere, however the servers' refreshes interleave with the rotations.
+        servers = [agent1_server() for _ in range(3)]
+        stores = [sessions.attach(s, redis.url, rotate_every=1, timeout=2.0)
+                  for s in servers]
+        applied: list[dict[int, bytes]] = [{} for _ in stores]
+        for i, (server, store) in enumerate(zip(servers, stores, strict=True)):
+            store.on("ticketKeys", lambda gen, i=i, server=server:
+                     applied[i].setdefault(gen, server.getTicketKeys()))
         check = aioredis.from_url(redis.url)
         try:
-            assert [s.generation for s in stores] == [1, 1, 1]
-            assert len({s.getTicketKeys() for s in servers}) == 1
-            # the schedule rotates (one server does; every one applies it)
-            rotated = [asyncio.ensure_future(_generation_at_least(s, 3)) for s in stores]
-            await asyncio.wait_for(asyncio.gather(*rotated), 10)
-            assert len({s.getTicketKeys() for s in servers}) == 1
+            await asyncio.wait_for(asyncio.gather(
+                *(_generation_at_least(s, 3) for s in stores)), 10)
+            assert all(1 in seen for seen in applied)  # every server applied the first set
+            pairs = {(gen, keys) for seen in applied for gen, keys in seen.items()}
+            gens = {gen for gen, _ in pairs}
+            # one set of keys per generation, a new one for each
+            assert len(pairs) == len(gens) == len({keys for _, keys in pairs}) >= 3
             assert int(await check.hget("nodessl:ticketkeys", "gen")) >= 3
-            # and what one issues the others resume
-            _, session = await connect(ports[0])
-            reused, _ = await connect(ports[2], session)
-            assert reused is True
         finally:
             await check.aclose()
             await shut(servers, stores)
@@ -421,7 +431,7 @@ def test_redis_stopped_then_restarted(start_redis: StartRedis) -> None:
 
     async def main() -> None:
         servers, (a, b), (sa, sb) = await cluster(
-            redis.url, store={"ticket_keys": False, "timeout": 0.3, "retry_every": 0.2},
+            redis.url, store={"ticket_keys": False, "timeout": 1.0, "retry_every": 0.2},
             **IDS_ONLY)
         errors_a, errors_b = errors_of(sa), errors_of(sb)
         try:
@@ -455,7 +465,7 @@ def test_redis_not_answering_costs_at_most_the_timeout(start_redis: StartRedis) 
 
     async def main() -> None:
         servers, (a, b), (sa, sb) = await cluster(
-            redis.url, store={"timeout": 0.3, "retry_every": 0.2}, **IDS_ONLY)
+            redis.url, store={"timeout": 1.0, "retry_every": 0.2}, **IDS_ONLY)
         errors_b = errors_of(sb)
         try:
             _, session = await connect(a)
@@ -467,7 +477,7 @@ def test_redis_not_answering_costs_at_most_the_timeout(start_redis: StartRedis) 
                 reused, _ = await asyncio.wait_for(connect(b, session), 5)
                 assert reused is False
                 assert len(errors_b) == 1 and errors_b[0].reason == "TimeoutError"
-                assert "0.3 s" in errors_b[0].message
+                assert "no answer within 1 s" in errors_b[0].message
             finally:
                 redis.resume()
             await asyncio.wait_for(once(sb, "storeRecovered"), 10)
@@ -510,8 +520,8 @@ def test_prefix_isolates_clusters(start_redis: StartRedis) -> None:
     async def main() -> None:
         one = agent1_server(**IDS_ONLY)
         two = agent1_server(**IDS_ONLY)
-        s1 = sessions.attach(one, redis.url, prefix="shop:")
-        s2 = sessions.attach(two, redis.url, prefix="blog:")
+        s1 = sessions.attach(one, redis.url, prefix="shop:", timeout=2.0)
+        s2 = sessions.attach(two, redis.url, prefix="blog:", timeout=2.0)
         p1, p2 = await listening(one), await listening(two)
         await asyncio.gather(s1.ready, s2.ready)
         check = aioredis.from_url(redis.url)
@@ -658,7 +668,7 @@ def test_close_detaches_and_server_close_closes(start_redis: StartRedis) -> None
         assert info.value.code == "ERR_INVALID_STATE"
         await ids_only.close()
         other = agent1_server(**IDS_ONLY)
-        kept = sessions.attach(other, redis.url)
+        kept = sessions.attach(other, redis.url, timeout=2.0)
         await listening(other)
         await kept.ready
         closed = asyncio.get_running_loop().create_future()
