@@ -15,16 +15,17 @@ the shared store to each application; :func:`attach` wires a Redis-backed one to
 Every server of one cluster, on any host, attaches to the same Redis with the same prefix.
 
 Session ids (TLS <= 1.2)
-    ``newSession`` stores the session under ``PREFIX session:HEX_ID`` with the server
+    ``newSession`` stores the session under ``<prefix>session:<hex id>`` with the server
     context's session timeout (``sessionTimeout``, OpenSSL's 7200 s when unset) as its TTL
     (``SET ... EX``), then calls ``done()``; ``resumeSession`` fetches it (``GET``) and hands it
     to OpenSSL, or null.  TLS 1.3 sessions are not stored: TLS 1.3 clients resume with tickets
-    only (below), never by session id, which is where Node's hooks stop applying.  A session
+    only (below), never by session id, which is where Node's hooks stop applying.  With
+    tickets on, TLS 1.2 sessions are stored too, for clients that take no tickets.  A session
     resumes on another server only if both have the same ``sessionIdContext`` (the default is
     derived from the program's ``sys.argv``, as Node's: the same program on every host).
 
 Ticket keys (TLS 1.3 and TLS 1.2 tickets)
-    ``PREFIX ticketkeys`` is a hash: a generation number and three 48-byte keys in Node's
+    ``<prefix>ticketkeys`` is a hash: a generation number and three 48-byte keys in Node's
     ``ticketKeys`` layout, ``previous``, ``current`` and ``next``.  One Lua script creates it
     (two hosts racing create one key set) and rotates it once ``rotate_every`` seconds
     passed since the last rotation, by Redis's own clock: ``previous`` <- ``current`` <-
@@ -54,13 +55,13 @@ Security
     decrypt every ticket (hence every resumed session) of the cluster: whoever reads the
     Redis database can decrypt recorded traffic of every session still stored or ticket
     still valid.  Give the cluster its own Redis (or its own ``prefix`` and an ACL user
-    restricted to ``PREFIX*`` keys), require a password (``redis://USER:PASSWORD@HOST``),
+    restricted to ``<prefix>*`` keys), require a password (``redis://USER:PASSWORD@HOST``),
     and use TLS to Redis (``rediss://`` URLs; ``ca`` is the PEM of the CA that signed the
     Redis server's certificate, other client TLS options go through ``redis_options``) when
     Redis is not on the same host.  Redis must not persist the keys to disk where that
     matters (``save ''``, ``appendonly no``).  This module logs nothing; its errors carry no
     session, key or password.  An ACL user needs no more than
-    ``~PREFIX* +get +set +eval +evalsha +ping +hget +hmget +hset +time`` (the key-set
+    ``~<prefix>* +get +set +eval +evalsha +ping +hget +hmget +hset +time`` (the key-set
     script runs the last four).  An eviction policy that may drop the key set (``allkeys-*``)
     costs the cluster its tickets when it does: a new set is created and every server
     applies it, so prefer ``noeviction`` or ``volatile-*`` (sessions have TTLs, the key set
