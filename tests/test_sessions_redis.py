@@ -310,6 +310,33 @@ def test_server_behind_a_rotation_accepts_the_new_keys(start_redis: StartRedis,
     run_loop(main)
 
 
+@pytest.mark.parametrize("version", ["TLSv1.3", "TLSv1.2"])
+def test_sni_contexts_get_the_cluster_keys(start_redis: StartRedis, version: str) -> None:
+    if refused_on_bundled():
+        return
+    redis = start_redis()
+
+    async def main() -> None:
+        servers, ports, stores = await cluster(redis.url, maxVersion=version)
+        try:
+            for server in servers:
+                server.addContext("agent1", {"key": key("agent1-key.pem"),
+                                             "cert": key("agent1-cert.pem")})
+            added = [server._contexts[0][1].context for server in servers]
+            cluster_keys = servers[0].getTicketKeys()
+            assert added[0].getTicketKeys() != cluster_keys  # its own, until a refresh
+            await asyncio.gather(*(store.refresh() for store in stores))
+            assert [ctx.getTicketKeys() for ctx in added] == [cluster_keys] * 2
+            # the client's SNI name (agent1) picks the added context on both servers
+            _, session = await connect(ports[0])
+            assert ticket_of(session)[:16] == cluster_keys[:16]
+            assert (await connect(ports[1], session))[0] is True
+        finally:
+            await shut(servers, stores)
+
+    run_loop(main)
+
+
 def test_scheduled_rotation_one_key_set_for_racing_servers(start_redis: StartRedis) -> None:
     if refused_on_bundled():
         return
