@@ -16,7 +16,7 @@ SHARED_STAMP  := $(SHARED_VENV)/.installed
 SHARED_DEBS   := python3-openssl python3-cryptography python3-cffi python3-venv
 SUDO          := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: demo test test-bundled test-shared bench keys lint clean
+.PHONY: demo test test-bundled test-shared bench keys lint clean redis-debs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,17 @@ $(ENGINE_STAMP): $(SHARED_STAMP)
 	       $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(ENGINE_DEBS); }; }
 	touch $@
 
+# nodessl.sessions' tests (tests/test_sessions_redis.py) start Debian's redis-server on a
+# loopback port; checked on every run (cheap), installed when missing.
+REDIS_DEBS := redis-server
+
+redis-debs:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  echo "installing the session store's test server: $(REDIS_DEBS)"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(REDIS_DEBS) \
+	  || { $(SUDO) apt-get update -q && \
+	       $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(REDIS_DEBS); }; }
+
 $(KEYS): fixtures/keys/Makefile
 	$(MAKE) -C fixtures/keys -j2 all
 	touch $@
@@ -64,10 +75,10 @@ lint: $(STAMP)
 # only slow each other down).
 test: lint test-bundled test-shared
 
-test-bundled: $(STAMP) $(KEYS)
+test-bundled: $(STAMP) $(KEYS) redis-debs
 	NODESSL_BACKEND=bundled $(PY) -m pytest -q tests
 
-test-shared: $(SHARED_STAMP) $(ENGINE_STAMP) $(KEYS)
+test-shared: $(SHARED_STAMP) $(ENGINE_STAMP) $(KEYS) redis-debs
 	NODESSL_BACKEND=shared $(SHARED_PY) -m pytest -q tests
 
 # The bench's load generator (bench/peer.c): C on the system's OpenSSL, whose headers come

@@ -612,6 +612,10 @@ class SecureContext:
         self._random_ticket_keys = os.urandom(48)
         # what the ticket-key callback derives from those keys (openssl.install_ticket_keys)
         self._ticket_cb_state: tuple[Any, ...] | None = None
+        # keys whose tickets still resume (renewed under the current ones) but protect no new
+        # ticket: a rotation's previous keys (_use_ticket_keys); the callback's cache of them
+        self._ticket_decrypt_keys: tuple[bytes, ...] = ()
+        self._ticket_cb_extra: tuple[Any, ...] | None = None
         if backend.is_shared():
             # Node's TicketCompatibilityCallback, on every context: tickets are protected
             # with getTicketKeys()'s keys (see _ticket_key_material).
@@ -694,6 +698,16 @@ class SecureContext:
     def _ticket_key_material(self) -> bytes:
         """The 48 bytes tickets are protected with (name, HMAC key, AES key)."""
         return self.ticketKeys or self._random_ticket_keys
+
+    def _use_ticket_keys(self, current: bytes, decrypt_only: tuple[bytes, ...] = ()) -> None:
+        """Protect new tickets with ``current`` (as ``ticketKeys``) and still accept tickets
+        protected with the ``decrypt_only`` keys, renewing them under ``current`` (48 bytes
+        each; shared backend).  For :mod:`nodessl.sessions`' rotated keys: not a native
+        method, so not replayed by :meth:`fresh_context`."""
+        self.ticketKeys = current
+        others = tuple(k for k in decrypt_only if k != current)
+        if others != self._ticket_decrypt_keys:  # the same keys keep the callback's cache
+            self._ticket_decrypt_keys = others
 
     def _check_open(self, operation: str) -> None:
         if self._closed:

@@ -1419,21 +1419,42 @@ _OSSL_PARAM_OCTET_STRING = 5
 # EVP_MAC_CTX_set_params), so reusing the buffers is safe.
 
 
-def _ticket_state(holder: Any) -> tuple[bytes, Any, Any, Any, Any]:
+def _key_state(keys: bytes) -> tuple[bytes, bytes, Any, Any, Any]:
     """(keys, key name, AES-128 key, OSSL_PARAM[3] for HMAC-SHA256, the HMAC key buffer the
-    params point into) for the holder's current 48 bytes of keys (Node's layout)."""
+    params point into) for 48 bytes of keys (Node's layout)."""
+    hmac_key = _sffi.new("unsigned char[16]", keys[16:32])
+    params = _sffi.new("OSSL_PARAM[3]")  # the third stays zeroed: the end marker
+    params[0].key, params[0].data_type = _PARAM_KEY, _OSSL_PARAM_OCTET_STRING
+    params[0].data, params[0].data_size = hmac_key, 16
+    params[1].key, params[1].data_type = _PARAM_DIGEST, _OSSL_PARAM_UTF8_STRING
+    params[1].data, params[1].data_size = _PARAM_SHA256, 6
+    return (keys, keys[:16], _sffi.new("unsigned char[16]", keys[32:48]), params, hmac_key)
+
+
+def _ticket_state(holder: Any) -> tuple[bytes, bytes, Any, Any, Any]:
+    """:func:`_key_state` of the holder's current 48 bytes of keys."""
     keys: bytes = holder._ticket_key_material()
     state = holder._ticket_cb_state
     if state is None or state[0] != keys:
-        hmac_key = _sffi.new("unsigned char[16]", keys[16:32])
-        params = _sffi.new("OSSL_PARAM[3]")  # the third stays zeroed: the end marker
-        params[0].key, params[0].data_type = _PARAM_KEY, _OSSL_PARAM_OCTET_STRING
-        params[0].data, params[0].data_size = hmac_key, 16
-        params[1].key, params[1].data_type = _PARAM_DIGEST, _OSSL_PARAM_UTF8_STRING
-        params[1].data, params[1].data_size = _PARAM_SHA256, 6
-        state = (keys, keys[:16], _sffi.new("unsigned char[16]", keys[32:48]), params, hmac_key)
+        state = _key_state(keys)
         holder._ticket_cb_state = state
     return state
+
+
+def _decrypt_only_state(holder: Any,
+                        key_name: bytes) -> tuple[bytes, bytes, Any, Any, Any] | None:
+    """:func:`_key_state` of the holder's decrypt-only key named ``key_name`` (its
+    ``_ticket_decrypt_keys``: keys that no longer protect new tickets but whose tickets
+    still resume, see nodessl.sessions), None when it has none of that name.  Built once per
+    set of keys, kept in ``_ticket_cb_extra``."""
+    extra: tuple[bytes, ...] = getattr(holder, "_ticket_decrypt_keys", ())
+    if not extra:
+        return None
+    cache = getattr(holder, "_ticket_cb_extra", None)
+    if cache is None or cache[0] is not extra:
+        cache = (extra, {keys[:16]: _key_state(keys) for keys in extra})
+        holder._ticket_cb_extra = cache
+    return cache[1].get(key_name)
 
 
 def _ticket_key_cb_impl(ssl: Any, name: Any, iv: Any, ectx: Any, hctx: Any, enc: int) -> int:
@@ -1443,6 +1464,9 @@ def _ticket_key_cb_impl(ssl: Any, name: Any, iv: Any, ectx: Any, hctx: Any, enc:
         if holder is None:
             return -1
         _, key_name, aes_key, params, _ = _ticket_state(holder)
+        # Decrypting: 1, "use this key, don't renew" (Node's answer), so a resumed TLS 1.3
+        # handshake gets no new ticket; 2 would have OpenSSL issue one.
+        answer = 1
         if enc:
             _sffi.memmove(name, key_name, 16)
             if _slib.RAND_bytes(iv, 16) != 1:
@@ -1450,15 +1474,20 @@ def _ticket_key_cb_impl(ssl: Any, name: Any, iv: Any, ectx: Any, hctx: Any, enc:
             if _slib.EVP_EncryptInit_ex(ectx, _AES_128_CBC, _sffi.NULL, aes_key, iv) != 1:
                 return -1
         else:
-            if _sffi.buffer(name, 16)[:] != key_name:
-                return 0  # not ours: a full handshake (and a new ticket)
+            offered = _sffi.buffer(name, 16)[:]
+            if offered != key_name:
+                # Beyond Node: a decrypt-only key (the previous one of a rotation) still
+                # resumes, and 2 has OpenSSL renew the ticket under the current key.
+                other = _decrypt_only_state(holder, offered)
+                if other is None:
+                    return 0  # not ours: a full handshake (and a new ticket)
+                _, _, aes_key, params, _ = other
+                answer = 2
             if _slib.EVP_DecryptInit_ex(ectx, _AES_128_CBC, _sffi.NULL, aes_key, iv) != 1:
                 return -1
         if _slib.EVP_MAC_CTX_set_params(hctx, params) != 1:
             return -1
-        # Decrypting: 1, "use this key, don't renew" (Node's answer), so a resumed TLS 1.3
-        # handshake gets no new ticket; 2 would have OpenSSL issue one.
-        return 1
+        return answer
     except BaseException:  # noqa: BLE001 - must not unwind through OpenSSL
         return -1
 
@@ -1478,7 +1507,9 @@ def install_ticket_keys(ctx: SSL.Context, holder: Any) -> None:
     ``holder._ticket_key_material()`` (48 bytes in Node's layout, read at every use, so a
     change applies to the next ticket).  The holder is weakly referenced; its
     ``_ticket_cb_state`` attribute (None to start) caches what the callback derives from the
-    keys."""
+    keys.  A holder may also have ``_ticket_decrypt_keys`` (a tuple of 48-byte keys, and
+    ``_ticket_cb_extra``, None to start): tickets protected with one of them are accepted
+    and renewed under the current keys (nodessl.sessions' rotation; Node has none)."""
     import weakref
 
     addr = _addr(ctx._context)
