@@ -31,8 +31,10 @@ accepted by every other worker and by the primary.  Build the context before for
 (at module level, or in ``main`` before ``fork()``) and serve on it as above, with
 Node's ``new tls.TLSSocket(socket, {isServer: true, secureContext})``.  A
 ``tls.Server`` builds its own context from its options in each worker (as Node's does,
-whatever ``secureContext`` it is given), so its workers share ticket keys only when
-given the same ``ticketKeys`` (the shared backend).
+whatever ``secureContext`` it is given); as in Node, the primary then gives every worker
+listening on an address the first one's ticket keys (``_getServerData`` /
+``_setServerData``), which only the shared backend can set: on the bundled one, share
+tickets through a context built before the fork, as above.
 
 The program must run under :func:`nodessl.run`: ``fork()`` takes the ``main`` that
 ``run`` is running and, in the child, runs it again from the start as Node runs a
@@ -91,8 +93,10 @@ object a line, read by each side's loop.  ``worker.send(message)`` /
 The channel keeps a worker alive, as in Node, and its end is ``'disconnect'``.  When it
 ends without ``worker.disconnect()`` / ``worker.kill()`` (the primary died), the worker
 exits at once with code 0, as Node's do; on Linux a worker is also sent ``SIGTERM``
-when its primary dies (``PR_SET_PDEATHSIG``), so no worker outlives its primary even
-with its loop blocked.
+when its primary dies (``PR_SET_PDEATHSIG``, strictly: when the thread running the
+primary's ``run`` ends, which a live worker never lets happen), so no worker outlives
+its primary even with its loop blocked.  ``send`` on a closed channel is Node's
+``ERR_IPC_CHANNEL_CLOSED``: given to the callback, else an 'error' event, next tick.
 """
 
 from __future__ import annotations
@@ -200,6 +204,19 @@ class _Missing:
 
 
 _MISSING: Any = _Missing()
+
+
+def _channel_closed(callback: Callable[..., Any] | None,
+                    emit_error: Callable[[NodeError], Any]) -> bool:
+    """``send`` on a closed channel, as Node: ``callback(err)``, else an 'error' event, on
+    the next tick; False."""
+    err = NodeError("Channel closed", "ERR_IPC_CHANNEL_CLOSED")
+    loop = _loop.get_loop()
+    if callback is not None:
+        loop.call_soon(callback, err)
+    else:
+        loop.call_soon(emit_error, err)
+    return False
 
 
 # -- the IPC channel -------------------------------------------------------------------------
@@ -364,13 +381,18 @@ class _Process(EventEmitter):
         written."""
         payload = _encode(message)
         if self._channel is None or not self._channel.open:
-            err = NodeError("Channel closed", "ERR_IPC_CHANNEL_CLOSED")
-            if callback is not None:
-                _loop.get_loop().call_soon(callback, err)
-                return False
-            raise err
+            if worker is None:  # the primary: Node's has no process.send at all
+                raise NodeError("Channel closed", "ERR_IPC_CHANNEL_CLOSED")
+            return _channel_closed(callback, self._emit_error)
         self._channel.send(payload, callback)
         return True
+
+    def _emit_error(self, err: NodeError) -> None:
+        # Node's worker.process is process: its 'error' is also the worker's, which throws
+        # when nobody listens
+        self.emit("error", err)
+        if worker is not None:
+            worker.emit("error", err)
 
     def disconnect(self) -> None:
         """Close the channel to the primary."""
@@ -411,11 +433,7 @@ class Worker(EventEmitter):
             return process.send(message, callback)
         payload = _encode(message)
         if self._channel is None or not self._channel.open:
-            err = NodeError("Channel closed", "ERR_IPC_CHANNEL_CLOSED")
-            if callback is not None:
-                _loop.get_loop().call_soon(callback, err)
-                return False
-            raise err
+            return _channel_closed(callback, lambda err: self.emit("error", err))
         self._channel.send(payload, callback)
         return True
 
@@ -470,6 +488,7 @@ class _PortHandle:
         self.key = key
         self.workers: set[int] = set()
         self.errno: int | None = None
+        self.data: Any = None  # Node's handle.data: what _getServerData gave first
         self.port = port
         self.sock: _pysocket.socket | None = None
         try:
@@ -716,13 +735,15 @@ def _query_server(w: Worker, query: dict[str, Any]) -> None:
     handle = _handles.get(key)
     if handle is None:
         handle = _handles[key] = _PortHandle(key, address, int(port or 0), int(address_type or 4))
+    if handle.data is None:
+        handle.data = query.get("data")  # the first worker's ticket keys, for all
     if handle.errno:
         del _handles[key]  # the next worker tries again
     else:
         handle.workers.add(w.id)
     if w._channel is not None and w._channel.open:
         w._channel.send({"i": {"ack": query.get("seq"), "errno": handle.errno, "key": key,
-                               "port": handle.port}})
+                               "port": handle.port, "data": handle.data}})
 
 
 # -- in a worker -----------------------------------------------------------------------------
@@ -928,6 +949,26 @@ def listen_in_worker(server: Any, host: str | None, port: int | None, backlog: i
     _loop.spawn(loop, _listen(server, host, port or 0, backlog, server._generation))
 
 
+def _get_server_data(server: Any) -> dict[str, str] | None:
+    """Node's ``server._getServerData()``: a tls.Server's ticket keys, which the primary
+    keeps from the first worker listening on an address and gives every other one."""
+    get = getattr(server, "getTicketKeys", None)
+    if get is None:
+        return None  # a net.Server
+    try:
+        return {"ticketKeys": get().hex()}
+    except NodeError:
+        return None  # the bundled backend: no ticket keys to read (or set)
+
+
+def _set_server_data(server: Any, data: Any) -> None:
+    """Node's ``server._setServerData(data)``: take the first worker's ticket keys."""
+    keys = data.get("ticketKeys") if isinstance(data, dict) else None
+    if keys and hasattr(server, "setTicketKeys"):
+        with contextlib.suppress(NodeError):
+            server.setTicketKeys(bytes.fromhex(keys))
+
+
 async def _listen(server: Any, host: str | None, port: int, backlog: int,
                   generation: int) -> None:
     from . import net
@@ -960,7 +1001,8 @@ async def _listen(server: Any, host: str | None, port: int, backlog: int,
 
     try:
         reply = await _request({"act": "queryServer", "address": address, "port": port,
-                                "addressType": address_type, "index": index})
+                                "addressType": address_type, "index": index,
+                                "data": _get_server_data(server)})
     except NodeError as exc:
         forget_index()
         if generation == server._generation:
@@ -983,6 +1025,7 @@ async def _listen(server: Any, host: str | None, port: int, backlog: int,
     if generation != server._generation:
         release()  # closed while the primary answered
         return
+    _set_server_data(server, reply.get("data"))
     shared_port = int(reply["port"])
     try:
         plain = _bind_reuseport(address, shared_port, address_type)

@@ -266,6 +266,12 @@ def test_killed_worker_is_reported_and_replaced(clusters: list[Cluster]) -> None
                         "dead": True, "after": False, "workers": [1]}
         assert [e["ev"] for e in c.events if e.get("id") == 2][-2:] == ["disconnect", "exit"]
         assert not _alive(c.pids[2])
+        # sending to it: Node's ERR_IPC_CHANNEL_CLOSED, an 'error' event or the callback's
+        await c.command(cmd="send_gone", id=2)
+        assert (await c.event("send_result")) == {"ev": "send_result", "result": False,
+                                                  "connected": False}
+        assert (await c.event("send_error"))["code"] == "ERR_IPC_CHANNEL_CLOSED"
+        assert (await c.event("send_callback"))["code"] == "ERR_IPC_CHANNEL_CLOSED"
         # the port stays served: every connection reaches the worker left
         assert {(await ask(port))[0] for _ in range(10)} == {1}
         await c.command(cmd="fork")
@@ -355,9 +361,10 @@ def test_fixed_port_and_a_port_already_taken(clusters: list[Cluster]) -> None:
             taken.listen()
             busy = taken.getsockname()[1]
             d = await Cluster.start(clusters, workers=2, port=busy, mode="net")
-            for wid in (1, 2):
-                got = await d.event("message", id=wid)
-                assert got["message"] == {"listen_error": [
+            got = [await d.event("message"), await d.event("message")]
+            assert sorted(e["id"] for e in got) == [1, 2]
+            for e in got:
+                assert e["message"] == {"listen_error": [
                     "EADDRINUSE", "bind", f"bind EADDRINUSE 127.0.0.1:{busy}"]}
             assert not any(e["ev"] == "listening" for e in d.events)
         finally:
@@ -375,15 +382,7 @@ def test_forked_workers_share_ticket_keys(clusters: list[Cluster], version: str)
     async def main() -> None:
         c = await Cluster.start(clusters, workers=2, maxVersion=version, mode="context")
         port = (await c.listening([1, 2]))[1][0]
-        issuer, reused, sessions = await ask(port)
-        assert not reused and sessions
-        session = sessions[-1]
-        where: dict[int, list[bool]] = {1: [], 2: []}
-        for _ in range(40):
-            wid, reused, _ = await ask(port, session=session)
-            where[wid].append(reused)
-            if where[1] and where[2] and len(where[issuer]) >= 2:
-                break
+        issuer, session, where = await resume_around(port)
         other = 3 - issuer
         assert where[other] and all(where[other]), where  # resumed at the other worker
         assert all(where[issuer]), where
@@ -399,6 +398,44 @@ def test_forked_workers_share_ticket_keys(clusters: list[Cluster], version: str)
             assert again["reused"] is True, again
 
     run_cluster(clusters, main, timeout=90)
+
+
+@pytest.mark.parametrize("version", ["TLSv1.3", "TLSv1.2"])
+def test_tls_servers_in_workers_get_the_first_workers_ticket_keys(
+        clusters: list[Cluster], version: str) -> None:
+    """A tls.Server builds its own context in each worker; as in Node, the primary gives
+    every worker the first one's ticket keys (server._getServerData/_setServerData).
+    Only the shared backend can set them: on the bundled one each worker keeps its own,
+    and a session resumes only where it was issued."""
+
+    async def main() -> None:
+        c = await Cluster.start(clusters, workers=2, maxVersion=version, mode="tls")
+        port = (await c.listening([1, 2]))[1][0]
+        issuer, _, where = await resume_around(port)
+        other = 3 - issuer
+        assert where[other] and where[issuer] and all(where[issuer]), where
+        if tls.backend.is_shared():
+            assert all(where[other]), where
+        else:
+            assert not any(where[other]), where
+
+    run_cluster(clusters, main, timeout=90)
+
+
+async def resume_around(port: int) -> tuple[int, bytes, dict[int, list[bool]]]:
+    """Get a session from one worker, then offer it until both workers took connections
+    (SO_REUSEPORT's hash decides where each lands): (issuer, session, {worker: [reused,
+    ...]})."""
+    issuer, reused, sessions = await ask(port)
+    assert not reused and sessions
+    session = sessions[-1]
+    where: dict[int, list[bool]] = {1: [], 2: []}
+    for _ in range(60):
+        wid, reused, _ = await ask(port, session=session)
+        where[wid].append(reused)
+        if where[1] and where[2] and len(where[issuer]) >= 2:
+            break
+    return issuer, session, where
 
 
 def test_bad_input_gets_nodes_errors(clusters: list[Cluster]) -> None:

@@ -59,8 +59,12 @@ def make_server() -> Any:
     return net.createServer(wrap)
 
 
+EVERYONE: dict[int, cluster.Worker] = {}  # workers, also once gone from cluster.workers
+
+
 def primary() -> None:
     def on_fork(worker: cluster.Worker) -> None:
+        EVERYONE[worker.id] = worker
         out(ev="fork", id=worker.id, pid=worker.process.pid)
 
     cluster.on("fork", on_fork)
@@ -110,6 +114,12 @@ def command(cmd: dict[str, Any]) -> None:
         server = make_server()
         server.listen(0, "127.0.0.1", lambda: out(ev="serving", port=server.address().port))
         server.unref()
+    elif op == "send_gone":  # to a worker whose channel is closed
+        gone = EVERYONE[cmd["id"]]
+        gone.once("error", lambda err: out(ev="send_error", code=err.code))
+        result = gone.send("lost")
+        gone.send("lost", lambda err: out(ev="send_callback", code=err.code))
+        out(ev="send_result", result=result, connected=gone.isConnected())
     elif op == "errors":
         out(ev="errors", result=errors())
 
