@@ -47,8 +47,9 @@ socket and every anonymous inode (the primary's epoll, its listening and connect
 sockets, its channels to the other workers) is replaced by ``/dev/null`` before the
 worker runs, so connections the primary closes really close and the primary's sockets
 are not shared by accident; regular files and pipes (stdout) stay.  Other state made
-before ``fork()`` is inherited as ``fork`` inherits it (open files, module globals,
-threads do *not* survive); ``atexit`` handlers do not run in a worker.  Read
+before ``fork()`` is inherited as with any fork (open files, module globals; other
+threads do not survive it); ``sys.stdout``/``sys.stderr`` are flushed before forking so
+no buffered output is written twice, and ``atexit`` handlers do not run in a worker.  Read
 ``cluster.isPrimary`` as ``cluster.isPrimary`` (not ``from nodessl.cluster import
 isPrimary``): it changes in the child.
 

@@ -209,6 +209,16 @@ def test_roles_in_a_process_that_never_forked() -> None:
             cluster.process.send({"a": 1})
         assert info3.value.code == "ERR_IPC_CHANNEL_CLOSED"
         assert not cluster.process.connected
+        # Node's cluster is an EventEmitter: 'setup' follows setupPrimary(settings)
+        setups: list[Any] = []
+        assert cluster.once("setup", setups.append) is cluster
+        cluster.setupPrimary({"silent": True})
+        assert cluster.settings["silent"] is True and setups == []
+        await asyncio.sleep(0)
+        assert setups == [cluster.settings] and cluster.listenerCount("setup") == 0
+        with pytest.raises(TypeError) as info4:
+            cluster.setupPrimary("silent")  # type: ignore[arg-type]
+        assert info4.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
 
     run_loop(main)
 
@@ -224,6 +234,9 @@ def test_fork_online_listening_on_one_port(clusters: list[Cluster]) -> None:
             mine = [e["ev"] for e in c.events if e.get("id") == wid]
             assert mine[:3] == ["fork", "online", "listening"]
             assert c.pids[wid] not in (c.proc.pid, os.getpid())
+        # main went on after fork() in the primary only: the workers ran it from the start
+        assert [e for e in c.events if e["ev"] == "forked"] == [{"ev": "forked",
+                                                                "pid": c.proc.pid}]
         listening = next(e for e in c.events if e["ev"] == "listening")
         assert listening["address"] == {"addressType": 4, "address": "127.0.0.1",
                                         "port": ports[1][0]}

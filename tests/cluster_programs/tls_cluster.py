@@ -80,6 +80,7 @@ def primary() -> None:
                                                 workers=sorted(cluster.workers or {})))
     for _ in range(CONFIG.get("workers", 2)):
         cluster.fork({"CLUSTER_TEST": "yes"})
+    out(ev="forked", pid=os.getpid())  # the primary's main goes on; a worker never gets here
 
     loop = asyncio.get_running_loop()
     buf = b""
