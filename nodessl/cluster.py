@@ -104,6 +104,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import inspect
 import json
 import os
@@ -535,6 +536,8 @@ def _bind_reuseport(address: str | None, port: int, address_type: int) -> _pysoc
             sock.bind((host, port))
         except OSError as exc:
             sock.close()
+            if exc.errno == errno.EADDRINUSE:
+                raise  # taken: no other family to try (as net's own bind)
             last_error = exc
             continue
         return sock

@@ -301,6 +301,36 @@ def test_killed_worker_is_reported_and_replaced(clusters: list[Cluster]) -> None
     run_cluster(clusters, main, timeout=90)
 
 
+def test_a_dying_worker_breaks_no_connection_of_the_others(clusters: list[Cluster]) -> None:
+    async def main() -> None:
+        c = await Cluster.start(clusters, workers=2, hold=True)
+        port = (await c.listening([1, 2]))[1][0]
+        held: dict[int, list[Any]] = {1: [], 2: []}
+        for _ in range(60):
+            client = tls.connect(port, "127.0.0.1", CLIENT)
+            first = await asyncio.wait_for(once(client, "data"), 10)
+            held[int(first.strip())].append(client)
+            if len(held[1]) >= 3 and len(held[2]) >= 3:
+                break
+        assert len(held[1]) >= 3 and len(held[2]) >= 3
+        ended = [once(client, "close") for client in held[2]]
+        for client in held[2]:
+            client.on("error", lambda err: None)
+        await c.command(cmd="kill", id=2, signal="SIGKILL")
+        await c.event("exit", id=2)
+        await asyncio.wait_for(asyncio.gather(*ended), 10)  # worker 2's connections died
+        # every connection worker 1 holds goes on as if nothing happened
+        for i, client in enumerate(held[1]):
+            echoed = once(client, "data")
+            client.write(f"ping {i}".encode())
+            assert await asyncio.wait_for(echoed, 10) == f"ping {i}".encode()
+        for client in held[1]:
+            client.end()
+            await asyncio.wait_for(once(client, "close"), 10)
+
+    run_cluster(clusters, main, timeout=60)
+
+
 def test_worker_exits_on_its_own(clusters: list[Cluster]) -> None:
     async def main() -> None:
         c = await Cluster.start(clusters, workers=2)
@@ -341,9 +371,11 @@ def test_cluster_disconnect_ends_workers_then_the_primary(clusters: list[Cluster
 
 def test_listen_zero_gives_every_worker_the_same_ports(clusters: list[Cluster]) -> None:
     async def main() -> None:
-        c = await Cluster.start(clusters, workers=3, servers=2, mode="net")
+        # no host: Node's dual-stack '::' (address null in 'listening', as Node reports it)
+        c = await Cluster.start(clusters, workers=3, servers=2, mode="net", host=None)
         c.config_servers = 2
         ports = await c.listening([1, 2, 3])
+        assert {e["address"]["address"] for e in c.events if e["ev"] == "listening"} == {None}
         # the n-th listen(0) of every worker is one port, as in Node
         assert ports[1] == ports[2] == ports[3]
         first, second = ports[1]

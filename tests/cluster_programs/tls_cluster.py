@@ -2,7 +2,8 @@
 
 ``python tls_cluster.py CONFIG`` (JSON: ``workers``, ``port``, ``host``, ``servers`` per
 worker, ``mode``: ``tls`` (a tls.Server), ``context`` (TLSSockets on the SecureContext
-built before fork) or ``net`` (plain TCP), ``maxVersion``).  The primary prints one JSON line per
+built before fork) or ``net`` (plain TCP), ``maxVersion``, ``hold`` to keep connections
+open and echo).  The primary prints one JSON line per
 cluster event and obeys JSON commands on stdin (``fork``, ``kill``, ``send``, ``serve``,
 ``disconnect``); each worker answers every connection with its id and closes it, and
 echoes every message back to the primary.
@@ -40,7 +41,12 @@ def out(**event: Any) -> None:
 
 def answer(sock: Any) -> None:
     sock.on("error", lambda err: None)
-    sock.end(str(cluster.worker.id if cluster.worker else 0).encode())
+    me = str(cluster.worker.id if cluster.worker else 0).encode()
+    if CONFIG.get("hold"):  # say who answers, then echo until the client ends
+        sock.write(me + b"\n")
+        sock.pipe(sock)
+        return
+    sock.end(me)
 
 
 def make_server() -> Any:
