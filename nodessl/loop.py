@@ -35,6 +35,8 @@ class _LoopState:
         self.refs: set[int] = set()
         # run() sleeps on this future; any change of refs (or an uncaught error) wakes it
         self.waiter: asyncio.Future[None] | None = None
+        # the program run() runs here: cluster.fork() runs it again in the new worker
+        self.program: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
 
     def wake(self) -> None:
         waiter = self.waiter
@@ -197,6 +199,7 @@ def run(main: Callable[..., Any], *args: Any) -> Any:
 
     async def _live(loop: asyncio.AbstractEventLoop) -> Any:
         state = _state(loop)
+        state.program = (main, args)
         result = main(*args)
         if inspect.isawaitable(result):
             result = await result

@@ -22,6 +22,7 @@ import socket as _pysocket
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple, Protocol
 
+from . import cluster as _cluster
 from . import encodings as _encodings
 from . import loop as _loop
 from .deadlines import DeadlineList, deadline_list
@@ -1325,7 +1326,10 @@ class Server(EventEmitter):
         self._binding = True
         if self._refed:
             _loop.ref(self, self._loop)
-        if path is None and host is not None and not isIP(host):
+        if _cluster.isWorker and path is None and not opts.get("exclusive"):
+            # a cluster worker: the port is shared with the other workers (nodessl.cluster)
+            _cluster.listen_in_worker(self, host, port, backlog)
+        elif path is None and host is not None and not isIP(host):
             _loop.spawn(self._loop, self._lookup_and_listen(host, port, backlog,
                                                             self._generation))
         else:
@@ -1352,6 +1356,10 @@ class Server(EventEmitter):
         except OSError as exc:
             self._listen_failed(_listen_error(exc, exc.filename or host or path or "", port))
             return
+        self._listen_on(sock, path, backlog)
+
+    def _listen_on(self, sock: _pysocket.socket, path: str | None, backlog: int) -> None:
+        """Listen on ``sock``, bound already (by :meth:`_bind`, or by nodessl.cluster)."""
         self._sock = sock
         self._unix_path = path
         self._binding = False
