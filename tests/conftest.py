@@ -138,6 +138,50 @@ c.resume();
 """
 
 
+# A Node 20 client making ``count`` connections one after the other to random ports of
+# ``ports`` (a seeded LCG: the same run every time), each offering the last session it got
+# (``session``, hex, for the first); with ``maxVersion``; it stops after ``pause_at``
+# connections until a line arrives on stdin.  Reports ``{reused, errors, last}``.
+NODE_ROAMING_CLIENT = NODE_PRELUDE + r"""
+const o = JSON.parse(process.argv[1]);
+let seed = o.seed, last = o.session ? Buffer.from(o.session, 'hex') : undefined;
+let reused = 0, done = 0, paused = false;
+const errors = [];
+const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+function one() {
+  if (done === o.pause_at && !paused) {
+    paused = true;
+    out({paused: done});
+    process.stdin.once('data', one);
+    return;
+  }
+  if (done === o.count) { out({reused, errors, last}); process.exit(0); }
+  const port = o.ports[Math.floor(rnd() * o.ports.length)];
+  const c = tls.connect({port, host: '127.0.0.1', rejectUnauthorized: false, session: last,
+                         maxVersion: o.maxVersion || 'TLSv1.3'},
+                        () => { if (c.isSessionReused()) reused++; });
+  c.on('session', (s) => { last = s; });
+  c.on('error', (e) => errors.push(e.code || e.message));
+  c.on('close', () => { done++; one(); });
+  c.resume();
+}
+one();
+"""
+
+
+async def node_roaming_client(ports: list[int], count: int, *, seed: int = 7,
+                              session: str | None = None, max_version: str = "TLSv1.3",
+                              timeout: float = 60.0) -> dict[str, Any]:
+    """Run :data:`NODE_ROAMING_CLIENT` to the end: ``{reused, errors, last}``."""
+    node = await NodePeer.start(NODE_ROAMING_CLIENT.replace("process.argv[1]", repr(json.dumps(
+        {"ports": ports, "count": count, "seed": seed, "session": session,
+         "maxVersion": max_version}))))
+    try:
+        return await node.message(timeout)  # type: ignore[no-any-return]
+    finally:
+        await node.close()
+
+
 async def node_session_client(port: int, session: str | None = None) -> dict[str, Any]:
     """Run :data:`NODE_SESSION_CLIENT` against ``port``: ``{reused, sessions}`` or
     ``{error}``."""

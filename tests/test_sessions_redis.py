@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import redis.asyncio as aioredis
 from conftest import (
-    NODE_PRELUDE,
+    NODE_ROAMING_CLIENT,
     NodePeer,
     collect,
     key,
@@ -378,32 +378,6 @@ async def _generation_at_least(store: sessions.SessionStore, gen: int) -> None:
 
 # -- many connections, random servers, a rotation in the middle ----------------------------------
 
-# A Node 20 client making ``count`` connections one after the other to random ports of
-# ``ports`` (a seeded LCG: the same run every time), each offering the last session it got;
-# it stops after ``pause_at`` connections until a line arrives on stdin.
-NODE_ROAMING_CLIENT = NODE_PRELUDE + r"""
-const o = JSON.parse(process.argv[1]);
-let seed = o.seed, last, reused = 0, done = 0, paused = false;
-const errors = [];
-const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-function one() {
-  if (done === o.pause_at && !paused) {
-    paused = true;
-    out({paused: done});
-    process.stdin.once('data', one);
-    return;
-  }
-  if (done === o.count) { out({reused, errors}); process.exit(0); }
-  const port = o.ports[Math.floor(rnd() * o.ports.length)];
-  const c = tls.connect({port, host: '127.0.0.1', rejectUnauthorized: false, session: last},
-                        () => { if (c.isSessionReused()) reused++; });
-  c.on('session', (s) => { last = s; });
-  c.on('error', (e) => errors.push(e.code || e.message));
-  c.on('close', () => { done++; one(); });
-  c.resume();
-}
-one();
-"""
 COUNT = 200
 
 
