@@ -100,6 +100,7 @@ $(PEER): bench/peer.c
 BENCH_ARGS ?=
 bench: $(STAMP) $(KEYS) $(PEER)
 	$(PY) bench/bench.py $(BENCH_ARGS)
+	$(PY) bench/scale.py
 
 clean:
 	rm -rf $(VENV) $(SHARED_VENV)
