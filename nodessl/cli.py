@@ -57,6 +57,7 @@ import asyncio
 import datetime
 import ipaddress
 import json
+import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -661,7 +662,13 @@ def _serve_main(args: argparse.Namespace, status: list[int]) -> None:
         server = createServer(options)
     except NodeError as err:
         _fail_usage(args, "{code}: {message}".format(**_error_info(err)))
-    sockets: set[TLSSocket] = set()
+    # every accepted connection, the handshaking ones too: a client that never finishes its
+    # handshake must not keep a stopped server alive (server.close() waits for them, as Node's)
+    sockets: set[Any] = set()
+
+    def on_connection(plain: Any) -> None:
+        sockets.add(plain)
+        plain.on("close", lambda *_: sockets.discard(plain))
 
     def out(event: str, fields: dict[str, Any], text: str) -> None:
         _emit(json.dumps({"event": event, **fields}) if args.json else text)
@@ -710,6 +717,7 @@ def _serve_main(args: argparse.Namespace, status: list[int]) -> None:
         for sock in list(sockets):
             sock.destroy()
 
+    server.on("connection", on_connection)
     server.on("secureConnection", on_secure)
     server.on("tlsClientError", on_client_error)
     server.on("error", on_error)
@@ -746,6 +754,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = run(program)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # stdout went away (``| head``): as quiet as a killed pipe writer
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's last flush fails no more
+        return FAILED
     except NodeError as err:  # raised from a listener: still no traceback for the user
         print(f"nodessl {args.command}: {err.code}: {err}", file=sys.stderr)
         return FAILED

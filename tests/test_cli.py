@@ -639,6 +639,22 @@ def test_serve_reports_a_client_that_sends_garbage() -> None:
     run_loop(main, timeout=60)
 
 
+def test_serve_stops_on_sigterm_with_a_handshake_pending() -> None:
+    """A client that connected but never sent its ClientHello does not hold a stopped server
+    (its handshake timeout is two minutes)."""
+    async def main() -> None:
+        async with serve("--key", "agent1-key.pem", "--cert", "agent1-cert.pem") as server:
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            try:
+                await asyncio.sleep(0.2)  # accepted (only so the test covers that case)
+                assert await server.stop() == 0
+                assert await asyncio.wait_for(reader.read(), 10) == b""  # hung up on
+            finally:
+                writer.close()
+
+    run_loop(main, timeout=60)
+
+
 def test_serve_cannot_listen_exits_1() -> None:
     with pysocket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
