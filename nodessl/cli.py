@@ -429,8 +429,11 @@ class _Probe:
         try:
             await asyncio.wait_for(asyncio.shield(self.secure), timeout)
         except TimeoutError:
+            err = NodeError(f"no secure connection within {timeout:g} s", "ETIMEDOUT")
+            self._settle(self.secure, err)  # first: the destroy's 'close' settles nothing
+            self.secure.exception()  # retrieved (raised below), so asyncio does not log it
             self.sock.destroy()
-            raise NodeError(f"no secure connection within {timeout:g} s", "ETIMEDOUT") from None
+            raise err from None
 
     async def session(self, timeout: float) -> bytes | None:
         """The newest session the server sent (waiting a little for TLS 1.3's tickets)."""

@@ -423,6 +423,10 @@ def test_connect_gives_up_after_timeout() -> None:
             assert status == 1
             assert got["error"] == {"code": "ETIMEDOUT",
                                     "message": "no secure connection within 0.5 s"}
+            status, out, err = await cli("connect", f"127.0.0.1:{port}", "--timeout", "0.5")
+            assert (status, out) == (1, "")
+            # one line, no asyncio noise about the abandoned handshake
+            assert err == "nodessl connect: ETIMEDOUT: no secure connection within 0.5 s\n"
 
         run_loop(main, timeout=60)
 
