@@ -16,12 +16,27 @@ SHARED_STAMP  := $(SHARED_VENV)/.installed
 SHARED_DEBS   := python3-openssl python3-cryptography python3-cffi python3-venv
 SUDO          := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: demo test test-bundled test-shared bench keys lint clean redis-debs
+# The bundled backend's floor: the oldest cryptography wheels whose binding has every function
+# nodessl calls, and the oldest pyOpenSSL that accepts them.  With .venv (the newest wheels)
+# and .venv-shared (Debian's pyOpenSSL 23 / cryptography 38, the floors pyproject.toml
+# declares), `make test` runs every end of the ranges pyproject.toml states.
+OLDEST_VENV   := .venv-oldest
+OLDEST_PY     := $(OLDEST_VENV)/bin/python
+OLDEST_STAMP  := $(OLDEST_VENV)/.installed
+OLDEST_PINS   := cryptography==47.0.0 pyOpenSSL==26.1.0
+
+.PHONY: demo test test-bundled test-shared test-oldest bench keys lint clean redis-debs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+$(OLDEST_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(OLDEST_VENV)
+	$(OLDEST_PY) -m pip install -q --upgrade pip
+	$(OLDEST_PY) -m pip install -q -e '.[test]' $(OLDEST_PINS)
 	touch $@
 
 $(SHARED_STAMP): pyproject.toml
@@ -73,13 +88,16 @@ lint: $(STAMP)
 
 # The whole suite on each backend, one after the other (2 cores: in parallel they would
 # only slow each other down).
-test: lint test-bundled test-shared
+test: lint test-bundled test-shared test-oldest
 
 test-bundled: $(STAMP) $(KEYS) redis-debs
 	NODESSL_BACKEND=bundled $(PY) -m pytest -q tests
 
 test-shared: $(SHARED_STAMP) $(ENGINE_STAMP) $(KEYS) redis-debs
 	NODESSL_BACKEND=shared $(SHARED_PY) -m pytest -q tests
+
+test-oldest: $(OLDEST_STAMP) $(KEYS) redis-debs
+	NODESSL_BACKEND=bundled $(OLDEST_PY) -m pytest -q tests
 
 # The bench's load generator (bench/peer.c): C on the system's OpenSSL, whose headers come
 # from Debian's libssl-dev.

@@ -1443,9 +1443,18 @@ def test_native_changes_are_replayed_on_contexts_built_later() -> None:
     server = C.createSecureContext(key=k("agent1-key.pem"), cert=k("agent1-cert.pem"))
     sc = C.createSecureContext(maxVersion="TLSv1.2")
     handshake(server, sc)  # `sc.context` is now in use: pyOpenSSL's own setters refuse it
-    if hasattr(sc.context, "_used"):  # pyOpenSSL >= 24.2 freezes a used context
-        with pytest.raises(ValueError, match="cannot be mutated"):
-            sc.context.set_cipher_list(b"AES128-SHA")
+    if hasattr(sc.context, "_used"):
+        # pyOpenSSL >= 24.2 marks a used context: recent releases refuse to change it, older
+        # ones (26.1, the floor `make test` runs) warn and change it
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            try:
+                sc.context.set_cipher_list(b"AES128-SHA")
+            except ValueError as exc:
+                assert "cannot be mutated" in str(exc)
+            else:
+                assert any("mutate a Context after a Connection" in str(w.message)
+                           for w in seen)
     _native(sc).addCACert(k("ca1-cert.pem"))
     _native(sc).setCiphers("AES128-SHA")
     twin = C.SecureContext()

@@ -6,12 +6,14 @@ GeneralName of type 23, which X509V3_EXT_print cannot turn into a string.
 
 import datetime
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtensionOID, NameOID
 
 import nodessl as tls
+from nodessl import backend
 
 NODE_TEST = "test-tls-cert-ext-encoding.js"
 
@@ -44,6 +46,12 @@ def ext_type_23_pem() -> str:
             + cert.public_bytes(serialization.Encoding.PEM)).decode()
 
 
+@pytest.mark.xfail(0x40000000 <= backend.openssl_version_number < 0x40000020, strict=True, reason=(
+    "bundled backend on OpenSSL 4.0.0/4.0.1 (cryptography 47.0-50.0.0 wheels, the oldest "
+    "`make test` runs): SSL_CTX_use_certificate_chain_file, the one per-slot chain loader the "
+    "binding has, rejects this certificate with 'X509 V3 routines::invalid certificate' "
+    "(the error OpenSSL queues while caching its extensions); OpenSSL 4.0.3 and the shared "
+    "backend's 3.0 load it, as Node 20 does"))
 def test_cert_ext_encoding(common):
     pem = ext_type_23_pem()
     options = {
