@@ -8,7 +8,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from conftest import NODE_PRELUDE, NodePeer, key, listening, run_loop
+from conftest import NODE_PRELUDE, NodePeer, key, listening, run_loop, run_node
 
 import nodessl as tls
 from nodessl import events, net
@@ -241,6 +241,60 @@ def test_iterator_destroy_on_return_false_keeps_the_socket() -> None:
         await server.closeAsync()
 
     run_loop(main, timeout=10)
+
+
+NODE_PREMATURE = r"""
+const {Readable} = require('stream');
+(async () => {
+  const got = [];
+  const r = new Readable({read() {}});
+  r.push('a');
+  try { for await (const c of r) { got.push(String(c)); r.destroy(); } got.push('end'); }
+  catch (e) { got.push(e.code); }
+  const r2 = new Readable({read() {}});
+  setTimeout(() => r2.destroy(), 10);
+  try { for await (const c of r2) {} got.push('end'); } catch (e) { got.push(e.code); }
+  const r3 = new Readable({read() {}});
+  r3.push('b'); r3.push(null);
+  for await (const c of r3) got.push(String(c));
+  got.push(r3.destroyed);
+  console.log(JSON.stringify(got));
+})();
+"""
+
+
+def test_async_for_premature_close_as_node() -> None:
+    async def main() -> list[Any]:
+        from nodessl.stream import Readable
+
+        got: list[Any] = []
+        r = Readable(read=lambda n: None)
+        r.push(b"a")
+        try:
+            async for c in r:
+                got.append(c.decode())
+                r.destroy()
+            got.append("end")
+        except NodeError as err:
+            got.append(err.code)
+        r2 = Readable(read=lambda n: None)
+        asyncio.get_running_loop().call_later(0.01, r2.destroy)
+        try:
+            async for _ in r2:
+                pass
+            got.append("end")
+        except NodeError as err:
+            got.append(err.code)
+        r3 = Readable(read=lambda n: None)
+        r3.push(b"b")
+        r3.push(None)
+        got.extend([c.decode() async for c in r3])
+        got.append(r3.destroyed)
+        return got
+
+    ours = run_loop(main, timeout=5)
+    assert ours == ["a", "ERR_STREAM_PREMATURE_CLOSE", "ERR_STREAM_PREMATURE_CLOSE", "b", True]
+    assert run_node(NODE_PREMATURE, None) == ours
 
 
 # -- async with --------------------------------------------------------------------------------

@@ -498,7 +498,8 @@ class Readable(Stream):
         if options is not None and not isinstance(options, dict):
             raise invalid_arg_type("options", "of type object", options)
         opts = {**(options or {}), **kwargs}
-        return _StreamIterator(_async_iterate(self, opts.get("destroyOnReturn") is not False))
+        return _StreamIterator(_async_iterate(self, opts.get("destroyOnReturn") is not False),
+                               self)
 
 
 class _StreamIterator:
@@ -512,8 +513,9 @@ class _StreamIterator:
 
     __slots__ = ("_agen", "stream")
 
-    def __init__(self, agen: AsyncGenerator[Any, None]) -> None:
+    def __init__(self, agen: AsyncGenerator[Any, None], stream: Readable) -> None:
         self._agen = agen
+        self.stream = stream  # as Node's iterator.stream
 
     def __aiter__(self) -> _StreamIterator:
         return self
