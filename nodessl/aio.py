@@ -6,6 +6,7 @@ implementation): these are thin waits on their events.
 * :func:`once` is Node's ``events.once`` (``await once(socket, "secureConnect")``).
 * :func:`connectAsync` is ``tls.connect`` resolved at ``'secureConnect'``: it returns the
   TLSSocket, or raises the connection's error (Node's ``code``; the socket is destroyed).
+  ``nodessl.net.connectAsync`` is ``net.connect`` resolved at ``'connect'``.
 * ``await server.listenAsync(port, host)`` listens and returns ``server.address()`` once
   ``'listening'`` (or raises the bind error, ``EADDRINUSE`` …); ``await server.closeAsync()``
   closes and returns at ``'close'`` (after the connections still open have ended).

@@ -41,7 +41,8 @@ from .errors import (
 from .events import EventEmitter, captureRejectionSymbol
 from .stream import Duplex, WriteCallback
 
-__all__ = ["AddressInfo", "Socket", "Server", "connect", "createConnection", "createServer",
+__all__ = ["AddressInfo", "Socket", "Server", "connect", "connectAsync", "createConnection",
+           "createServer",
            "isIP", "isIPv4", "isIPv6"]
 
 READ_BUFFER_SIZE = 256 * 1024
@@ -1268,6 +1269,17 @@ def connect(*args: Any, **kwargs: Any) -> Socket:
 
 
 createConnection = connect
+
+
+async def connectAsync(*args: Any, **kwargs: Any) -> Socket:
+    """``net.connect(...)`` awaited (beyond Node, :mod:`nodessl.aio`): the socket once
+    ``'connect'`` was emitted, or the connection's error (``ECONNREFUSED`` …) raised with
+    the socket destroyed."""
+    from .aio import socket_ready
+
+    sock = connect(*args, **kwargs)
+    await socket_ready(sock)
+    return sock
 
 
 class Server(EventEmitter):

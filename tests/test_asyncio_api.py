@@ -92,6 +92,22 @@ def test_connect_async_raises_the_node_coded_error() -> None:
     run_loop(main, timeout=10)
 
 
+def test_net_connect_async() -> None:
+    async def main() -> None:
+        server = net.createServer(lambda s: s.end(b"plain"))
+        port = (await server.listenAsync(0, "127.0.0.1")).port
+        sock = await net.connectAsync(port, "127.0.0.1")
+        assert isinstance(sock, net.Socket) and not sock.connecting
+        assert sock.remotePort == port
+        assert [c async for c in sock] == [b"plain"]
+        await server.closeAsync()
+        with pytest.raises(ConnectionRefusedError) as info:
+            await net.connectAsync(port, "127.0.0.1")
+        assert info.value.code == "ECONNREFUSED"  # type: ignore[attr-defined]
+
+    run_loop(main, timeout=5)
+
+
 def test_listen_async_raises_the_bind_error() -> None:
     async def main() -> None:
         first = net.createServer()

@@ -346,6 +346,36 @@ def test_ocsp_stapling_through_start_server_and_open_connection() -> None:
     run_loop(main, timeout=15)
 
 
+def test_sni_callback_through_start_server() -> None:
+    async def main() -> None:
+        contexts = {"agent1": nodessl.createSecureContext(SERVER),
+                    "agent3": nodessl.createSecureContext({"key": key("agent3-key.pem"),
+                                                           "cert": key("agent3-cert.pem")})}
+        asked: list[str] = []
+
+        def sni(servername: str, cb: Any) -> None:
+            asked.append(servername)
+            asyncio.get_running_loop().call_soon(cb, None, contexts[servername])
+
+        server = await nodessl.start_server(_echo, "127.0.0.1", 0, SNICallback=sni, **SERVER)
+        port = server.sockets[0].getsockname()[1]
+        subjects = []
+        for name, ca in (("agent3", "ca2-cert.pem"), ("agent1", "ca1-cert.pem")):
+            reader, writer = await nodessl.open_connection("127.0.0.1", port, servername=name,
+                                                           ca=key(ca))
+            subject = dict(rdn[0] for rdn in writer.get_extra_info("peercert")["subject"])
+            subjects.append(subject["commonName"])
+            writer.write(b"hi\n")
+            assert await reader.readline() == b"echo:hi\n"
+            writer.close()
+            await writer.wait_closed()
+        assert asked == ["agent3", "agent1"] and subjects == ["agent3", "agent1"]
+        server.close()
+        await server.wait_closed()
+
+    run_loop(main, timeout=15)
+
+
 def test_close_clients_and_abort_clients() -> None:
     async def main() -> None:
         lost: list[Any] = []
