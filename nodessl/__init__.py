@@ -14,6 +14,12 @@ Node's timers are here too (``setTimeout``, ``setInterval``, ``setImmediate``, t
 ``clear*`` functions, ``nextTick`` for ``process.nextTick``; see :mod:`nodessl.timers`):
 refed ones keep ``run`` alive as they keep a Node process alive.
 
+Beyond Node, for asyncio code (see :mod:`nodessl.aio` and :mod:`nodessl.streams`):
+``await once(emitter, event)`` (Node's ``events.once``), ``await connectAsync(...)``,
+``await server.listenAsync(...)``, ``async for chunk in socket``, ``async with`` on sockets
+and servers, and asyncio's stream API with Node's TLS options: ``open_connection`` and
+``start_server``.
+
 Module values ``DEFAULT_CIPHERS``, ``DEFAULT_ECDH_CURVE``, ``DEFAULT_MIN_VERSION``,
 ``DEFAULT_MAX_VERSION``, ``CLIENT_RENEG_LIMIT`` and ``CLIENT_RENEG_WINDOW`` are
 assignable: contexts created afterwards use the new values, as in Node.
@@ -23,8 +29,9 @@ import sys
 import types
 from typing import Any
 
-from . import backend, constants, net, stream, timers
+from . import backend, constants, events, net, stream, timers
 from .abort import AbortController, AbortSignal
+from .aio import connectAsync, once
 from .alpn import convertALPNProtocols
 from .client import connect
 from .context import (
@@ -41,6 +48,7 @@ from .identity import checkServerIdentity
 from .loop import run
 from .server import Server, createServer
 from .socket import TLSSocket
+from .streams import open_connection, start_server
 from .timers import (
     clearImmediate,
     clearInterval,
@@ -93,6 +101,7 @@ __all__ = [
     "DEFAULT_ECDH_CURVE",
     "DEFAULT_MAX_VERSION",
     "DEFAULT_MIN_VERSION",
+    "events",
     "NodeError",
     "SecureContext",
     "Server",
@@ -104,6 +113,7 @@ __all__ = [
     "clearTimeout",
     "convertALPNProtocols",
     "connect",
+    "connectAsync",
     "constants",
     "createSecureContext",
     "createSecurePair",
@@ -112,12 +122,15 @@ __all__ = [
     "getLegacyCiphers",
     "net",
     "nextTick",
+    "once",
+    "open_connection",
     "queueMicrotask",
     "rootCertificates",
     "run",
     "setImmediate",
     "setInterval",
     "setTimeout",
+    "start_server",
     "timers",
     "stream",
 ]

@@ -25,7 +25,7 @@ from typing import Any
 
 from .errors import NodeError
 
-__all__ = ["run", "get_loop", "ref", "unref", "spawn"]
+__all__ = ["run", "get_loop", "running_loop", "LazyLoop", "ref", "unref", "spawn"]
 
 
 class _LoopState:
@@ -59,6 +59,27 @@ def get_loop() -> asyncio.AbstractEventLoop:
             "nodessl.run(main)",
             "ERR_NO_EVENT_LOOP",
         ) from None
+
+
+def running_loop() -> asyncio.AbstractEventLoop | None:
+    """The running loop, or None outside one (a constructor binds later, see LazyLoop)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+class LazyLoop:
+    """The ``_loop`` of an object that may be made before any loop runs (as asyncio's own
+    objects can): the first read binds the loop running then (ERR_NO_EVENT_LOOP when
+    none).  A non-data descriptor, so once bound (or set in ``__init__``) the value is a
+    plain instance attribute and the hot paths that read ``self._loop`` pay nothing."""
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        loop = obj.__dict__["_loop"] = get_loop()
+        return loop
 
 
 def _state(loop: asyncio.AbstractEventLoop) -> _LoopState:

@@ -42,7 +42,8 @@ from .errors import (
 from .events import EventEmitter, captureRejectionSymbol
 from .stream import Duplex, WriteCallback
 
-__all__ = ["AddressInfo", "Socket", "Server", "connect", "createConnection", "createServer",
+__all__ = ["AddressInfo", "Socket", "Server", "connect", "connectAsync", "createConnection",
+           "createServer",
            "isIP", "isIPv4", "isIPv6"]
 
 READ_BUFFER_SIZE = 256 * 1024
@@ -415,6 +416,7 @@ class Socket(Duplex):
         """:meth:`connect` with its arguments normalized (``options`` is the caller's own
         copy: the checks below may rewrite ``port`` and ``family`` in it)."""
         _check_connect_options(options)
+        self._loop  # noqa: B018 - made before a loop ran: bound now, before any state changes
         lookup = options.get("lookup")
         if cb is not None:
             self.once("connect", cb)
@@ -926,6 +928,20 @@ class Socket(Duplex):
     def _cancel_writes(self) -> None:
         """The handle closed: writes still queued on it end now (Node's ``ECANCELED``)."""
 
+    async def __aenter__(self) -> Socket:
+        """``async with socket``: entered once connected (a TLSSocket: once secure); the
+        connection's error is raised here (:mod:`nodessl.aio`)."""
+        from .aio import socket_ready
+
+        await socket_ready(self)
+        return self
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        """``end()`` and wait for ``'close'``; an exception (or a cancelled wait) destroys."""
+        from .aio import socket_exit
+
+        await socket_exit(self, exc is not None)
+
     def destroySoon(self) -> None:
         """End the writable side, then destroy once flushed."""
         self.end()
@@ -1259,8 +1275,21 @@ def connect(*args: Any, **kwargs: Any) -> Socket:
 createConnection = connect
 
 
+async def connectAsync(*args: Any, **kwargs: Any) -> Socket:
+    """``net.connect(...)`` awaited (beyond Node, :mod:`nodessl.aio`): the socket once
+    ``'connect'`` was emitted, or the connection's error (``ECONNREFUSED`` …) raised with
+    the socket destroyed."""
+    from .aio import socket_ready
+
+    sock = connect(*args, **kwargs)
+    await socket_ready(sock)
+    return sock
+
+
 class Server(EventEmitter):
     """Node's ``net.Server``: listens for TCP or Unix connections."""
+
+    _loop: asyncio.AbstractEventLoop = _loop.LazyLoop()  # made before a loop: bound by listen
 
     def __init__(self, options: dict[str, Any] | Callable[..., Any] | None = None,
                  connectionListener: Callable[..., Any] | None = None, **kwargs: Any) -> None:
@@ -1273,7 +1302,9 @@ class Server(EventEmitter):
             if value is not None and (isinstance(value, bool)
                                       or not isinstance(value, (int, float))):
                 raise invalid_arg_type(f"options.{name}", "of type number", value)
-        self._loop = _loop.get_loop()
+        loop = _loop.running_loop()  # else bound by the first use (listen): _loop.LazyLoop
+        if loop is not None:
+            self._loop = loop
         self.allowHalfOpen = bool(opts.get("allowHalfOpen", False))
         self.pauseOnConnect = bool(opts.get("pauseOnConnect", False))
         hwm = opts.get("highWaterMark")
@@ -1319,6 +1350,7 @@ class Server(EventEmitter):
         port = None if path is not None else _validate_port(opts.get("port", 0) or 0,
                                                             "options.port")
         backlog = int(opts.get("backlog") or 511)
+        self._loop  # noqa: B018 - made before a loop ran: bound now, before any state changes
         if cb is not None:
             self.once("listening", cb)
         self._closing = False
@@ -1505,11 +1537,34 @@ class Server(EventEmitter):
         _loop.unref(self, self._loop)
         return self
 
-    async def __aenter__(self) -> Server:
-        return self
+    # -- awaitable forms (beyond Node; nodessl.aio) ---------------------------------------
 
-    async def __aexit__(self, *exc: Any) -> None:
-        self.close()
+    async def listenAsync(self, *args: Any, **kwargs: Any) -> AddressInfo | str | None:
+        """``listen(...)`` (the same arguments) awaited: returns :meth:`address` once
+        ``'listening'`` was emitted; the bind error (``EADDRINUSE``, ...) is raised instead."""
+        from .aio import listen_async
+
+        return await listen_async(self, *args, **kwargs)
+
+    async def closeAsync(self) -> None:
+        """``close()`` awaited: returns at ``'close'``, once the connections still open have
+        ended (as Node's callback); raises ``ERR_SERVER_NOT_RUNNING`` when not listening."""
+        from .aio import close_async
+
+        await close_async(self)
+
+    async def __aenter__(self) -> Server:
+        """``async with server``: entered once listening (when ``listen`` was called)."""
+        from .aio import server_enter
+
+        return await server_enter(self)
+
+    async def __aexit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        """Close the server and wait for ``'close'``; an exception first destroys the
+        connections still open."""
+        from .aio import server_exit
+
+        await server_exit(self, exc is not None)
 
 
 def _server_rejection(self: Server, err: BaseException, event: str, *args: Any) -> None:

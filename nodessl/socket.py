@@ -384,7 +384,9 @@ class TLSSocket(net.Socket):
         except Exception as err:  # noqa: BLE001 - whatever fails here fails this socket only
             self._tls_error(err)
             return
-        if self._isServer or self._from_connect:
+        # a client written to before its connection was there begins now, as Node's
+        # SSL_write on a client not yet started
+        if self._isServer or self._from_connect or self._until_secure.writes:
             self._begin_handshake()
         if self._isServer:
             self._arm_handshake_timeout()

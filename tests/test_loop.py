@@ -135,11 +135,18 @@ def test_get_loop_outside_a_loop_is_a_clear_node_error() -> None:
         get_loop()
     assert info.value.code == "ERR_NO_EVENT_LOOP"
     assert "nodessl.run(main)" in info.value.message
+    # (issue 12) objects are made before a loop runs, as asyncio's own; what needs the
+    # loop (listen, connect) is where its absence is reported, before any state changes
+    server = net.createServer()
     with pytest.raises(NodeError) as info2:
-        net.createServer()
+        server.listen(0, "127.0.0.1")
     assert info2.value.code == "ERR_NO_EVENT_LOOP"
-    with pytest.raises(NodeError):
-        net.Socket()
+    assert not server.listening and server.address() is None
+    sock = net.Socket()
+    with pytest.raises(NodeError) as info3:
+        sock.connect(1, "127.0.0.1")
+    assert info3.value.code == "ERR_NO_EVENT_LOOP"
+    assert not sock.connecting
 
 
 def test_an_unrefed_server_does_not_keep_run_alive() -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..events import EventEmitter
-from ..loop import get_loop, next_tick
+from ..loop import LazyLoop, next_tick, running_loop
 from .state import ReadableState, WritableState, _multiple_callback
 
 
@@ -19,10 +19,14 @@ class Stream(EventEmitter):
 
     _readableState: ReadableState | None = None
     _writableState: WritableState | None = None
+    # made before a loop runs, a stream binds the loop when it first needs one
+    _loop: Any = LazyLoop()
 
     def __init__(self, options: dict[str, Any] | None = None) -> None:
         super().__init__(options)  # captureRejections, as Node's streams pass it on
-        self._loop = get_loop()
+        loop = running_loop()
+        if loop is not None:
+            self._loop = loop
 
     # -- destroy (lib/internal/streams/destroy.js) ------------------------------------------
 

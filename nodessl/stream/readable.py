@@ -6,7 +6,7 @@ Flowing and paused modes, ``read(n)``, ``readable``, ``push``/``unshift``, ``pip
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from .. import encodings as _enc
@@ -483,55 +483,115 @@ class Readable(Stream):
         dest.emit("unpipe", self, {"hasUnpiped": False})
         return self
 
-    def __aiter__(self) -> Any:
-        return _async_iterate(self)
+    def __aiter__(self) -> AsyncIterator[Any]:
+        """``for await (const chunk of stream)`` is ``async for chunk in stream``: the chunks
+        until ``end``; the stream's error (or ``ERR_STREAM_PREMATURE_CLOSE`` for a close
+        before the end) is raised.  Leaving the loop early (``break``, an exception) destroys
+        the stream at once, as Node's iterator ``return()`` does; use
+        :meth:`iterator` with ``destroyOnReturn=False`` to keep it."""
+        return self.iterator()
+
+    def iterator(self, options: dict[str, Any] | None = None,
+                 **kwargs: Any) -> AsyncIterator[Any]:
+        """Node's ``readable.iterator([options])``: the async iterator of :meth:`__aiter__`;
+        ``{"destroyOnReturn": False}`` leaves the stream open when the loop is left early."""
+        if options is not None and not isinstance(options, dict):
+            raise invalid_arg_type("options", "of type object", options)
+        opts = {**(options or {}), **kwargs}
+        return _StreamIterator(_async_iterate(self, opts.get("destroyOnReturn") is not False),
+                               self)
 
 
+class _StreamIterator:
+    """The async generator of :func:`_async_iterate`, closed when the ``async for`` that
+    holds it lets go (``break``, an exception).  Python calls nothing on an iterator a
+    loop leaves, and asyncio closes a dropped async generator only some loop turns later;
+    Node's ``return()`` destroys the stream before the statement after the loop runs, so
+    the generator (suspended at its ``yield``; its ``finally`` never awaits) is closed
+    here, synchronously, when the last reference goes.  An iterator still referenced
+    elsewhere is left as it is, as a generator is, and can be resumed."""
 
-async def _async_iterate(stream: Readable) -> Any:
-    """``for await (const chunk of stream)``: chunks until ``end``; an error raises."""
+    __slots__ = ("_agen", "stream")
+
+    def __init__(self, agen: AsyncGenerator[Any, None], stream: Readable) -> None:
+        self._agen = agen
+        self.stream = stream  # as Node's iterator.stream
+
+    def __aiter__(self) -> _StreamIterator:
+        return self
+
+    def __anext__(self) -> Awaitable[Any]:
+        return self._agen.__anext__()
+
+    def aclose(self) -> Awaitable[None]:
+        """Leave the iteration (runs its clean-up: destroys the stream unless asked not to)."""
+        return self._agen.aclose()
+
+    def __del__(self) -> None:
+        agen = self._agen
+        if agen.ag_frame is None or agen.ag_running:
+            return  # finished (or never to be finished here)
+        closing = agen.aclose()
+        try:
+            closing.send(None)
+        except StopIteration:
+            pass
+        except BaseException:  # noqa: BLE001 - nothing can raise out of __del__
+            pass
+        finally:
+            closing.close()
+
+
+async def _async_iterate(stream: Readable, destroy_on_return: bool) -> AsyncGenerator[Any, None]:
+    """Node's ``createAsyncIterator``: read while there is data, wait on ``readable`` or
+    the end (``finished``) otherwise."""
     import asyncio
+
+    from .finished import finished
 
     loop = asyncio.get_running_loop()
     wake: list[asyncio.Future[None]] = []
-    failure: list[BaseException] = []
-    done = [False]
+    # Node's `error`: unset (the stream goes on), None (ended), or the error
+    error: list[BaseException | None] = []
 
     def poke(*_: Any) -> None:
         if wake and not wake[0].done():
             wake[0].set_result(None)
 
-    def on_error(err: BaseException) -> None:
-        failure.append(err)
-        poke()
-
-    def on_end(*_: Any) -> None:
-        done[0] = True
+    def on_finished(err: BaseException | None = None) -> None:
+        if err is not None:
+            error[:] = [error[0] if error and error[0] is not None else err]
+        elif not error:
+            error.append(None)
         poke()
 
     stream.on("readable", poke)
-    stream.on("end", on_end)
-    stream.on("error", on_error)
-    stream.on("close", on_end)
+    cleanup = finished(stream, {"writable": False}, on_finished)
     try:
         while True:
-            chunk = stream.read()
+            chunk = None if stream.destroyed else stream.read()
             if chunk is not None:
                 yield chunk
-                continue
-            if failure:
-                raise failure[0]
-            if done[0] or stream.readableEnded:
+            elif error and error[0] is not None:
+                raise error[0]
+            elif error:
                 return
-            wake[:] = [loop.create_future()]
-            await wake[0]
+            else:
+                wake[:] = [loop.create_future()]
+                await wake[0]
+    except Exception as exc:
+        if not error or error[0] is None:
+            error[:] = [exc]
+        raise
     finally:
-        stream.removeListener("readable", poke)
-        stream.removeListener("end", on_end)
-        stream.removeListener("error", on_error)
-        stream.removeListener("close", on_end)
-        if not stream.readableEnded:
+        failed = bool(error) and error[0] is not None
+        state = stream._readableState
+        if (failed or destroy_on_return) and (
+                not error or (state is not None and state.autoDestroy)):
             stream.destroy()
+        else:
+            stream.removeListener("readable", poke)
+            cleanup()
 
 
 def _readable_add_chunk(stream: Readable, chunk: Any, encoding: str | None,
