@@ -89,6 +89,10 @@ def status(node_file: str, na: dict[str, str]) -> tuple[str, str]:
             literal = _LITERAL.match(text, cond.start(2)) if raw[-1] in "\"'" else None
             reason = literal.group(2) if literal else named_string(port, raw)
             reason = reason or "(no reason given)"
+            if reason.lower().startswith("oldest wheels"):
+                # fails only on the bundled backend's oldest supported wheels (make
+                # test-oldest): it passes where nodessl is normally installed
+                return "passes", reason
             if reason.lower().startswith("bundled backend") and any(
                     mark in condition for mark in _SHARED_PASSES):
                 return "passes on the shared backend", reason

@@ -47,8 +47,8 @@ def ext_type_23_pem() -> str:
 
 
 @pytest.mark.xfail(0x40000000 <= backend.openssl_version_number < 0x40000020, strict=True, reason=(
-    "bundled backend on OpenSSL 4.0.0/4.0.1 (cryptography 47.0-50.0.0 wheels, the oldest "
-    "`make test` runs): SSL_CTX_use_certificate_chain_file, the one per-slot chain loader the "
+    "oldest wheels: on the bundled backend's OpenSSL 4.0.0/4.0.1 (cryptography 47.0-50.0.0 "
+    "wheels, the oldest `make test` runs) SSL_CTX_use_certificate_chain_file, the one per-slot chain loader the "
     "binding has, rejects this certificate with 'X509 V3 routines::invalid certificate' "
     "(the error OpenSSL queues while caching its extensions); OpenSSL 4.0.3 and the shared "
     "backend's 3.0 load it, as Node 20 does"))
