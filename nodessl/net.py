@@ -1392,6 +1392,16 @@ class Server(EventEmitter):
 
     def _listen_on(self, sock: _pysocket.socket, path: str | None, backlog: int) -> None:
         """Listen on ``sock``, bound already (by :meth:`_bind`, or by nodessl.cluster)."""
+        try:
+            # listen(2) now, as Node's listen() has when it returns: a client connecting
+            # before asyncio's create_server (a task) runs waits in the backlog instead of
+            # being refused
+            sock.listen(backlog)
+        except OSError as exc:
+            where = sock.getsockname()
+            sock.close()
+            self._listen_failed(_listen_error(exc, path or where[0], None if path else where[1]))
+            return
         self._sock = sock
         self._unix_path = path
         self._binding = False

@@ -940,3 +940,23 @@ def test_onread_fills_the_callers_buffer_and_false_stops_reading_from_a_node_ser
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_connect_right_after_listen_is_accepted() -> None:
+    # Node's listen() has called listen(2) when it returns: a client connecting before the
+    # loop turns again is queued, not refused
+    async def main() -> bytes:
+        server = net.createServer(lambda sock: sock.end(b"hi"))
+        server.listen(0, "127.0.0.1")
+        port = server.address()["port"]
+        raw = pysocket.create_connection(("127.0.0.1", port), timeout=5)  # before any turn
+        raw.setblocking(False)
+        loop = asyncio.get_running_loop()
+        got = b""
+        while chunk := await loop.sock_recv(raw, 100):
+            got += chunk
+        raw.close()
+        server.close()
+        return got
+
+    assert run_loop(main) == b"hi"
