@@ -16,6 +16,7 @@ from typing import Any
 from . import context as _context
 from . import net
 from .errors import NodeRangeError, NodeTypeError, invalid_arg_type, js_string
+from .optionnames import check_keywords
 from .socket import TLSSocket, _default_check_server_identity, create_secure_context
 
 __all__ = ["connect"]
@@ -70,6 +71,7 @@ def connect(*args: Any, **kwargs: Any) -> TLSSocket:
     (``path``, ``localAddress``, ``localPort``, ``port``, ``lookup``, ``family``), then
     ``servername``.
     """
+    check_keywords("connect", kwargs)  # a dict keeps Node's leniency; keywords do not
     options, cb = net._normalize_connect_args(args)
     options.update(kwargs)
     # Node spreads the caller's options over its defaults ({ciphers: tls.DEFAULT_CIPHERS,

@@ -57,6 +57,7 @@ from . import backend, hooks, openssl
 from .compat import add_crl, verify_directly_issued_by
 from .der import read_tlv
 from .errors import (
+    BYTES_LIKE,
     MISSING,
     NodeError,
     NodeTypeError,
@@ -66,6 +67,7 @@ from .errors import (
     invalid_arg_value,
     out_of_range,
 )
+from .optionnames import check_keywords
 
 __all__ = [
     "NativeContext",
@@ -858,7 +860,7 @@ class NativeContext(SSL.Context):
         if data is None:
             raise NodeError("Unable to load PFX certificate", "ERR_CRYPTO_OPERATION_FAILED")
         if passphrase is not MISSING and not _is_buffer(passphrase):
-            raise NodeTypeError("Pass phrase must be a buffer", "ERR_INVALID_ARG_TYPE")
+            raise NodeTypeError(f"Pass phrase must be {BYTES_LIKE}", "ERR_INVALID_ARG_TYPE")
         secret = None if passphrase is MISSING else bytes(passphrase)
         self._owner._native("loadPKCS12", lambda sc: _load_pfx(sc, data, secret))
 
@@ -1442,7 +1444,7 @@ def _load_pfx(sc: SecureContext, raw: Any, passphrase: Any) -> None:
     password: bytes | None = None
     if passphrase is not None:
         if not isinstance(passphrase, str) and not _is_buffer(passphrase):
-            raise NodeTypeError("Pass phrase must be a buffer", "ERR_INVALID_ARG_TYPE")
+            raise NodeTypeError(f"Pass phrase must be {BYTES_LIKE}", "ERR_INVALID_ARG_TYPE")
         password = _to_bytes(passphrase)
     # As Node's LoadPKCS12: the previous certificate is forgotten first, even on failure.
     sc._last_leaf = sc._issuer = None
@@ -1563,11 +1565,55 @@ _STEPS: tuple[tuple[str, Callable[[_Build], None]], ...] = (
 )
 
 
+# Options whose str is the PEM (or, for pfx, the DER) itself, where a Python user may pass
+# the file's path instead, as ssl.SSLContext.load_cert_chain takes it.
+_PEM_OPTIONS = frozenset({"key", "cert", "ca", "pfx", "crl", "dhparam"})
+PATH_HINT = "this is the path of a file: pass its bytes, e.g. open(path, 'rb').read()"
+
+
+def _file_path(value: Any) -> str | None:
+    """The first str in ``value`` (itself, an item of a list of them, or a ``{pem}``/``{buf}``
+    object's) that names an existing file rather than holding PEM text; None without one."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    for item in items:
+        if isinstance(item, Mapping):
+            item = item.get("pem") if "pem" in item else item.get("buf")
+        if isinstance(item, str) and item and "-----BEGIN" not in item and "\n" not in item:
+            try:
+                if os.path.isfile(item):
+                    return item
+            except (OSError, ValueError):  # a NUL in it, a name too long: not a path
+                continue
+    return None
+
+
+def _with_path_hint(err: NodeError) -> NodeError:
+    """``err`` with :data:`PATH_HINT` after its message; the code is unchanged."""
+    err.message = f"{err.message} ({PATH_HINT})"
+    err.args = (err.message, *err.args[1:])
+    return err
+
+
 def _configure(sc: SecureContext, options: Mapping[str, Any], *, quiet: bool = False) -> None:
-    """Node's ``configSecureContext``: apply ``options`` to ``sc`` in :data:`_STEPS` order."""
+    """Node's ``configSecureContext``: apply ``options`` to ``sc`` in :data:`_STEPS` order.
+
+    A ``key``/``cert``/``ca``/``pfx``/``crl``/``dhparam`` given as the path of a file, not
+    its contents, fails (or, for ``ca`` and ``dhparam``, is ignored) as in Node; the error
+    says so (:data:`PATH_HINT`), and the ignored ones warn."""
     build = _Build(sc, options, quiet=quiet)
-    for _name, step in _STEPS:
-        step(build)
+    for name, step in _STEPS:
+        try:
+            step(build)
+        except NodeError as err:
+            if name in _PEM_OPTIONS and _file_path(options.get(name)) is not None:
+                _with_path_hint(err)
+            raise
+        if name in _PEM_OPTIONS and not quiet and _file_path(options.get(name)) is not None:
+            # Node ignores a str with no PEM block in it for these two; a path there is
+            # surely a mistake, so say so without changing what Node does.
+            warnings.warn(f"options.{name} is ignored, as Node ignores text with no PEM "
+                          f"block ({PATH_HINT})",
+                          UserWarning, stacklevel=4)
 
 
 def _build(opts: Mapping[str, Any], *, quiet: bool = False) -> SecureContext:
@@ -1615,6 +1661,7 @@ def createSecureContext(options: Mapping[str, Any] | None = None, **kwargs: Any
     ``undefined``: the option's default.  Strings and bytes (``bytearray``, ``memoryview``)
     are accepted wherever Node takes a string or a Buffer.
     """
+    check_keywords("createSecureContext", kwargs)  # a dict keeps Node's leniency
     if not _js_truthy(options):
         options = {}
     if not isinstance(options, Mapping):

@@ -46,6 +46,8 @@ __all__ = [
     "SSLError",
     "VerifyError",
     "invalid_arg_type",
+    "python_types",
+    "received",
     "invalid_arg_value",
     "out_of_range",
     "from_openssl",
@@ -104,8 +106,10 @@ class VerifyError(NodeError):
     """A certificate verification failure: ``code`` is OpenSSL's verify-code name."""
 
 
-def _describe(value: Any) -> str:
-    """Node's "Received ..." tail for ERR_INVALID_ARG_TYPE messages."""
+def received(value: Any) -> str:
+    """The "Received ..." tail of Node's argument errors, with Python's type names and
+    reprs: ``Received type int (1)``, ``Received type str ('x')``, ``Received None``,
+    ``Received function print``, ``Received an instance of dict``."""
     if value is None:
         return "Received None"
     if callable(value) and hasattr(value, "__name__"):
@@ -153,11 +157,61 @@ def js_string(value: Any, none: str = "undefined") -> str:
     return str(value)
 
 
+# Node's messages name JavaScript's types ("of type string or an instance of Buffer,
+# TypedArray, or DataView"); nodessl's name Python's, from one table, so every message
+# reads the same and callers keep passing Node's phrase (greppable against Node's source).
+# The ``code`` stays Node's.  Several JS words share one Python noun (Buffer, TypedArray,
+# DataView: bytes-like; null, undefined: None), said once.
+BYTES_LIKE = "bytes-like (bytes, bytearray, memoryview)"
+_PY_TYPE_WORDS: dict[str, str] = {
+    "string": "a str",
+    "number": "a number (int or float)",
+    "bigint": "an int",
+    "boolean": "a bool",
+    "object": "a dict",
+    "Object": "a dict",
+    "function": "a callable",
+    "Function": "a callable",
+    "symbol": "a str",
+    "Buffer": BYTES_LIKE,
+    "TypedArray": BYTES_LIKE,
+    "DataView": BYTES_LIKE,
+    "Uint8Array": BYTES_LIKE,
+    "ArrayBuffer": BYTES_LIKE,
+    "null": "None",
+    "undefined": "None",
+    "Array": "a list",
+}
+_JS_FILLER = re.compile(r"\b(?:one|of|type|an|a|instance|or)\b|,")
+
+
+def python_types(expected: str) -> str:
+    """Node's type phrase in Python's words: ``"of type string or an instance of Buffer,
+    TypedArray, or DataView"`` -> ``"a str or bytes-like (bytes, bytearray, memoryview)"``.
+
+    A phrase already in Python's words (no JavaScript type in it) is returned as it is."""
+    words = _JS_FILLER.sub(" ", expected).split()
+    if not words or any(word not in _PY_TYPE_WORDS for word in words):
+        return expected
+    nouns: list[str] = []
+    for word in words:
+        noun = _PY_TYPE_WORDS[word]
+        if noun not in nouns:
+            nouns.append(noun)
+    if len(nouns) == 1:
+        return nouns[0]
+    return ", ".join(nouns[:-1]) + " or " + nouns[-1]
+
+
 def invalid_arg_type(name: str, expected: str, value: Any) -> NodeTypeError:
-    """``ERR_INVALID_ARG_TYPE`` naming the option as Node does."""
+    """``ERR_INVALID_ARG_TYPE`` naming the option as Node does, the types as Python does.
+
+    ``expected`` is Node's phrase (``"of type function"``); the message says it with
+    :func:`python_types` (``The "callback" argument must be a callable. Received type int
+    (1)``)."""
     kind = "property" if "." in name else "argument"
     return NodeTypeError(
-        f'The "{name}" {kind} must be {expected}. {_describe(value)}',
+        f'The "{name}" {kind} must be {python_types(expected)}. {received(value)}',
         "ERR_INVALID_ARG_TYPE",
     )
 

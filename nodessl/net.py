@@ -37,6 +37,7 @@ from .errors import (
     invalid_arg_type,
     invalid_arg_value,
     js_string,
+    received,
     system_error,
 )
 from .events import EventEmitter, captureRejectionSymbol
@@ -1155,28 +1156,6 @@ def _failed_call(exc: OSError) -> str:
     return "write" if exc.errno in (errno.EPIPE, errno.ESHUTDOWN) else "read"
 
 
-def _js_describe(value: Any) -> str:
-    """Node's "Received ..." wording for a value: ``type number (70000)``, ``type string ('x')``."""
-    if value is None:
-        return "undefined"
-    if isinstance(value, bool):
-        return f"type boolean ({'true' if value else 'false'})"
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and value != value:
-            shown = "NaN"
-        elif isinstance(value, float) and value in (float("inf"), float("-inf")):
-            shown = "Infinity" if value > 0 else "-Infinity"
-        elif isinstance(value, float) and value.is_integer():
-            shown = str(int(value))
-        else:
-            shown = str(value)
-        return f"type number ({shown})"
-    if isinstance(value, str):
-        shown = value if len(value) <= 28 else value[:25] + "..."
-        return f"type string ('{shown}')"
-    return f"an instance of {type(value).__name__}"
-
-
 def _validate_port(port: Any, name: str = "Port") -> int:
     """Node's validatePort: an integer 0..65535, as a number or a numeric string."""
     if type(port) is int and 0 <= port < 65536:
@@ -1190,7 +1169,7 @@ def _validate_port(port: Any, name: str = "Port") -> int:
         if port == port and port not in (float("inf"), float("-inf")) and float(port).is_integer():
             value = int(port)
     if value is None or not 0 <= value < 65536:
-        raise NodeRangeError(f"{name} should be >= 0 and < 65536. Received {_js_describe(port)}.",
+        raise NodeRangeError(f"{name} should be >= 0 and < 65536. {received(port)}.",
                              "ERR_SOCKET_BAD_PORT")
     return value
 
@@ -1204,27 +1183,23 @@ def _check_connect_options(options: dict[str, Any]) -> None:
                             "ERR_MISSING_ARGS")
     if path is not None and path != "":
         if not isinstance(path, str):
-            raise NodeTypeError('The "options.path" property must be of type string. '
-                                f"Received {_js_describe(path)}", "ERR_INVALID_ARG_TYPE")
+            raise invalid_arg_type("options.path", "of type string", path)
         return
     local = options.get("localAddress")
     if local and not isIP(local):
         raise NodeTypeError(f"Invalid IP address: {local}", "ERR_INVALID_IP_ADDRESS")
     local_port = options.get("localPort")
     if local_port and (isinstance(local_port, bool) or not isinstance(local_port, (int, float))):
-        raise NodeTypeError('The "options.localPort" property must be of type number. '
-                            f"Received {_js_describe(local_port)}", "ERR_INVALID_ARG_TYPE")
+        raise invalid_arg_type("options.localPort", "of type number", local_port)
     port = options.get("port")
     if isinstance(port, bool) or not isinstance(port, (int, float, str)):
-        raise NodeTypeError('The "options.port" property must be one of type number '
-                            f"or string. Received {_js_describe(port)}", "ERR_INVALID_ARG_TYPE")
+        raise invalid_arg_type("options.port", "one of type number or string", port)
     options["port"] = _validate_port(port)
     if isIP(options.get("host") or "localhost"):
         return  # an address: Node looks nothing up, so checks nothing more
     lookup = options.get("lookup")
     if lookup is not None and not callable(lookup):
-        raise NodeTypeError('The "options.lookup" property must be of type function. '
-                            f"Received {_js_describe(lookup)}", "ERR_INVALID_ARG_TYPE")
+        raise invalid_arg_type("options.lookup", "of type function", lookup)
     family = options.get("family")
     family = {"IPv4": 4, "IPv6": 6}.get(family, family) if isinstance(family, str) else family
     if lookup is None and family is not None and (isinstance(family, bool)

@@ -35,7 +35,7 @@ from cryptography.x509 import ocsp as x509_ocsp
 
 from . import openssl as _ossl
 from . import tlswire
-from .errors import NodeTypeError
+from .errors import BYTES_LIKE, NodeTypeError
 
 if TYPE_CHECKING:
     from .context import SecureContext
@@ -73,7 +73,7 @@ def check_response(response: Any) -> bytes | None:
     if response is None or response is False:
         return None
     if not isinstance(response, (bytes, bytearray, memoryview)):
-        raise NodeTypeError("OCSP response must be a buffer", "ERR_INVALID_ARG_TYPE")
+        raise NodeTypeError(f"OCSP response must be {BYTES_LIKE}", "ERR_INVALID_ARG_TYPE")
     data = bytes(response)
     if not data:
         return None

@@ -17,6 +17,7 @@ from . import accepted, alpn, backend, extensions, net, psk, sni
 from .context import SecureContext, _is_buffer, _js_truthy
 from .errors import NodeError, invalid_arg_type
 from .events import captureRejectionSymbol
+from .optionnames import check_keywords
 from .socket import TLSSocket, create_secure_context
 
 __all__ = ["Server", "createServer"]
@@ -55,6 +56,7 @@ class Server(net.Server):
                  **kwargs: Any) -> None:
         if callable(options):
             options, secureConnectionListener = None, options
+        check_keywords("createServer", kwargs)  # a dict keeps Node's leniency
         if options is not None and not isinstance(options, Mapping):
             raise invalid_arg_type("options", "of type object", options)
         # old forms (nodessl.legacy: NPN, 0.4's one-argument SNICallback) in their modern

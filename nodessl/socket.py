@@ -38,6 +38,7 @@ from .context import SecureContext, createSecureContext
 from .deadlines import DeadlineList, deadline_list
 from .engine import BROKEN, HANDSHAKING, OPEN, TLSEngine
 from .errors import (
+    BYTES_LIKE,
     ECONNRESET_MESSAGE,
     MISSING,
     NodeError,
@@ -139,7 +140,7 @@ class TLSSocket(net.Socket):
         session = opts.get("session")
         if session and not self._isServer and not isinstance(
                 session, (bytes, bytearray, memoryview)):
-            raise NodeTypeError("Session must be a buffer", "ERR_INVALID_ARG_TYPE")
+            raise NodeTypeError(f"Session must be {BYTES_LIKE}", "ERR_INVALID_ARG_TYPE")
         self.encrypted = True
         self.authorized = False
         self.authorizationError: str | None = None
@@ -1134,7 +1135,7 @@ class TLSSocket(net.Socket):
         """Offer ``session`` (from :meth:`getSession` or a ``session`` event) for resumption;
         bytes that are not a session are ignored and a full handshake follows, as in Node."""
         if not isinstance(session, (bytes, bytearray, memoryview)):
-            raise NodeTypeError("Session must be a buffer", "ERR_INVALID_ARG_TYPE")
+            raise NodeTypeError(f"Session must be {BYTES_LIKE}", "ERR_INVALID_ARG_TYPE")
         if self._engine is None:
             self._tlsOptions["session"] = bytes(session)
             return

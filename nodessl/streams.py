@@ -36,6 +36,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from .aio import until
+from .optionnames import check_keywords
 
 __all__ = ["SSLObjectView", "StreamServer", "TLSSocketTransport", "open_connection",
            "start_server"]
@@ -431,6 +432,7 @@ def _connect_options(host: str | None, port: int | None, kwargs: dict[str, Any])
             opts.setdefault("localAddress", local[0])
             if local[1]:
                 opts.setdefault("localPort", local[1])
+    check_keywords("connect", opts, "open_connection")  # keywords: a misspelling is an error
     if host is not None:
         opts["host"] = host
     if port is not None:
@@ -611,6 +613,7 @@ async def start_server(client_connected_cb: ClientConnected, host: str | None = 
                         "(key=..., cert=..., requestCert=...), not ssl=")
     if host is not None and not isinstance(host, str):
         raise TypeError("nodessl.start_server listens on one host (a str or None)")
+    check_keywords("createServer", tls_options, "start_server")
     loop = asyncio.get_running_loop()
     tls_server = createServer(tls_options)
     for event, listener in (listeners or {}).items():

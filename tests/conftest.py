@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import socket as pysocket
 import subprocess
@@ -56,6 +57,30 @@ def key(name: str) -> bytes:
     if not path.exists():
         pytest.fail(f"fixture {path} missing: run `make keys`")
     return path.read_bytes()
+
+
+_NODE_TYPE_MESSAGE = re.compile(r'(The "[^"]+" (?:argument|property) must be )(.+?)'
+                                r"(\. Received .*|\.)$", re.S)
+_NODE_BUFFER_MESSAGE = re.compile(r"^(Session|Pass phrase|OCSP response) must be a buffer$")
+
+
+def python_words(node_message: Any) -> Any:
+    """Node's error message as nodessl words it: the type it asks for in Python's words
+    (``nodessl.errors.python_types``: "of type string" is "a str"), a boolean received as
+    Python's (``type bool (True)``); the rest, and the code, are Node's.  Anything else is returned as it is."""
+    from nodessl.errors import BYTES_LIKE, python_types
+
+    if not isinstance(node_message, str):
+        return node_message
+    m = _NODE_TYPE_MESSAGE.match(node_message)
+    if m:
+        tail = m.group(3).replace("type boolean (true)", "type bool (True)") \
+            .replace("type boolean (false)", "type bool (False)")
+        return m.group(1) + python_types(m.group(2)) + tail
+    m = _NODE_BUFFER_MESSAGE.match(node_message)
+    if m:
+        return f"{m.group(1)} must be {BYTES_LIKE}"
+    return node_message
 
 
 def need(tool: str) -> str:

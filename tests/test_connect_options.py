@@ -42,4 +42,4 @@ def test_check_server_identity_given_must_be_a_function(value: Any) -> None:
         tls.connect({"port": 443, "checkServerIdentity": value})
     assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
     assert info.value.message.startswith(  # type: ignore[attr-defined]
-        'The "options.checkServerIdentity" property must be of type function. Received ')
+        'The "options.checkServerIdentity" property must be a callable. Received ')

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import NODE_PRELUDE, NodePeer, collect, listening, run_loop
+from conftest import NODE_PRELUDE, NodePeer, collect, listening, python_words, run_loop
 from cryptography import x509
 from OpenSSL import SSL, crypto
 
@@ -110,11 +110,11 @@ def raises(code: str | None, options: Any = None, match: str | None = None,
 
 @pytest.mark.parametrize(("options", "code", "message"), [
     ({"ciphers": 5}, "ERR_INVALID_ARG_TYPE",
-     'The "options.ciphers" property must be of type string.'),
-    ({"sigalgs": 5}, "ERR_INVALID_ARG_TYPE", '"options.sigalgs" property must be of type string'),
-    ({"ecdhCurve": 5}, "ERR_INVALID_ARG_TYPE", '"options.ecdhCurve" property must be of type'),
+     'The "options.ciphers" property must be a str.'),
+    ({"sigalgs": 5}, "ERR_INVALID_ARG_TYPE", '"options.sigalgs" property must be a str'),
+    ({"ecdhCurve": 5}, "ERR_INVALID_ARG_TYPE", '"options.ecdhCurve" property must be a str'),
     ({"dhparam": 5}, "ERR_INVALID_ARG_TYPE",
-     '"options.dhparam" property must be of type string or an instance of Buffer'),
+     '"options.dhparam" property must be a str or bytes-like'),
     ({"ca": 5}, "ERR_INVALID_ARG_TYPE", '"options.ca" property'),
     ({"ca": [k("ca1-cert.pem"), 5]}, "ERR_INVALID_ARG_TYPE", '"options.ca" property'),
     ({"cert": 5}, "ERR_INVALID_ARG_TYPE", '"options.cert" property'),
@@ -122,26 +122,26 @@ def raises(code: str | None, options: Any = None, match: str | None = None,
     ({"key": {"pem": k("agent1-key.pem")}}, "ERR_INVALID_ARG_TYPE", '"options.key" property'),
     ({"key": [5]}, "ERR_INVALID_ARG_TYPE", '"options.key" property'),
     ({"key": k("agent1-key.pem"), "passphrase": 5}, "ERR_INVALID_ARG_TYPE",
-     '"options.passphrase" property must be of type string'),
+     '"options.passphrase" property must be a str'),
     ({"crl": 5}, "ERR_INVALID_ARG_TYPE", '"options.crl" property'),
     ({"sessionIdContext": 5}, "ERR_INVALID_ARG_TYPE", '"options.sessionIdContext" property'),
     ({"sessionTimeout": "x"}, "ERR_INVALID_ARG_TYPE",
-     '"options.sessionTimeout" property must be of type number'),
+     '"options.sessionTimeout" property must be a number (int or float)'),
     ({"sessionTimeout": True}, "ERR_INVALID_ARG_TYPE", '"options.sessionTimeout"'),
     ({"ticketKeys": "x" * 48}, "ERR_INVALID_ARG_TYPE",
-     '"options.ticketKeys" property must be an instance of Buffer'),
+     '"options.ticketKeys" property must be bytes-like'),
     ({"ticketKeys": [1, 2]}, "ERR_INVALID_ARG_TYPE", '"options.ticketKeys"'),
     ({"secureOptions": "x"}, "ERR_INVALID_ARG_TYPE",
-     'The "secureOptions" argument must be of type number'),
+     'The "secureOptions" argument must be a number (int or float)'),
     ({"secureOptions": True}, "ERR_INVALID_ARG_TYPE", '"secureOptions" argument'),
     ({"clientCertEngine": 5}, "ERR_INVALID_ARG_TYPE",
-     '"options.clientCertEngine" property must be of type string or one of null or undefined'),
+     '"options.clientCertEngine" property must be a str or None'),
     ({"privateKeyIdentifier": 5, "privateKeyEngine": "e"}, "ERR_INVALID_ARG_TYPE",
      '"options.privateKeyIdentifier" property'),
     ({"privateKeyIdentifier": "i", "privateKeyEngine": 5}, "ERR_INVALID_ARG_TYPE",
      '"options.privateKeyEngine" property'),
     ({"pfx": k("agent1.pfx"), "passphrase": 5}, "ERR_INVALID_ARG_TYPE",
-     "Pass phrase must be a buffer"),
+     "Pass phrase must be bytes-like (bytes, bytearray, memoryview)"),
 ])
 def test_option_type_errors(options: dict[str, Any], code: str, message: str) -> None:
     err = raises(code, options, match=message)
@@ -149,7 +149,7 @@ def test_option_type_errors(options: dict[str, Any], code: str, message: str) ->
 
 
 def test_options_must_be_a_mapping() -> None:
-    raises("ERR_INVALID_ARG_TYPE", "x", match='The "options" argument must be of type object')
+    raises("ERR_INVALID_ARG_TYPE", "x", match='The "options" argument must be a dict')
     raises("ERR_INVALID_ARG_TYPE", ["x"], match='"options" argument')
     # Falsy options are an empty object, as in Node (`if (!options) options = {}`).
     for empty in (None, {}, "", 0):
@@ -947,7 +947,7 @@ def test_errors_match_node() -> None:
                 "ssl session id context too long" in got["message"]
         else:
             same = want["code"] == got["code"] and \
-                _normalise(want["message"]) == _normalise(got["message"])
+                _normalise(python_words(want["message"])) == _normalise(got["message"])
         if not same:
             mismatches.append((name, want, got))
     assert mismatches == []
@@ -1435,6 +1435,8 @@ def test_native_methods_match_node() -> None:
             # Node prints OpenSSL's whole error line (thread id, file:line); same reason.
             assert got["error"] is None and "ssl session id context too long" in got["message"]
             continue
+        if "message" in want:
+            want = {**want, "message": python_words(want["message"])}  # Python's type words
         assert got == want, expr
 
 

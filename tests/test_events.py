@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from conftest import NodePeer, listening, once, run_loop, run_node
+from conftest import NodePeer, listening, once, python_words, run_loop, run_node
 
 from nodessl import NodeError
 from nodessl.events import EventEmitter
@@ -320,6 +320,8 @@ def test_capture_rejections_as_node() -> None:
         await asyncio.sleep(0.05)
         return out
 
+    for name in ("badOption", "badDefault"):  # Node's type words said in Python's
+        node[name] = [node[name][0], python_words(node[name][1])]
     assert run_loop(main, timeout=5) == node
 
 

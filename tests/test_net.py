@@ -155,10 +155,10 @@ def test_listen_twice_is_an_error() -> None:
 
 
 @pytest.mark.parametrize(("port", "shown"), [
-    (70000, "type number (70000)"),
-    (-1, "type number (-1)"),
-    (1.5, "type number (1.5)"),
-    ("abc1", "type string ('abc1')"),
+    (70000, "type int (70000)"),
+    (-1, "type int (-1)"),
+    (1.5, "type float (1.5)"),
+    ("abc1", "type str ('abc1')"),
 ])
 def test_listen_bad_port_throws_like_node(port: Any, shown: str) -> None:
     async def main() -> None:
@@ -438,11 +438,11 @@ def test_connection_refused() -> None:
 
 
 @pytest.mark.parametrize(("port", "shown"), [
-    (70000, "type number (70000)"),
-    (-1, "type number (-1)"),
-    (65536, "type number (65536)"),
-    (1.5, "type number (1.5)"),
-    ("abc1", "type string ('abc1')"),
+    (70000, "type int (70000)"),
+    (-1, "type int (-1)"),
+    (65536, "type int (65536)"),
+    (1.5, "type float (1.5)"),
+    ("abc1", "type str ('abc1')"),
 ])
 def test_connect_bad_port_throws_synchronously(port: Any, shown: str) -> None:
     async def main() -> None:
@@ -463,8 +463,8 @@ def test_connect_port_of_the_wrong_type_or_missing() -> None:
         with pytest.raises(TypeError) as info:
             net.connect({"port": True})
         assert info.value.code == "ERR_INVALID_ARG_TYPE"
-        assert info.value.message == ('The "options.port" property must be one of type number '
-                                      'or string. Received type boolean (true)')
+        assert info.value.message == ('The "options.port" property must be a number (int or float) '
+                                      'or a str. Received type bool (True)')
         with pytest.raises(TypeError) as info2:
             net.connect({"host": "127.0.0.1"})
         assert info2.value.code == "ERR_MISSING_ARGS"

@@ -262,7 +262,7 @@ def test_a_server_tlssocket_checks_its_sni_callback_as_node(value: Any) -> None:
     # Node's name and code; the message names the Python type (str, int) where Node's
     # names the JavaScript one
     assert [e[:2] for e in errors] == [node[:2]]
-    assert errors[0][2] == ('The "options.SNICallback" property must be of type function. '
+    assert errors[0][2] == ('The "options.SNICallback" property must be a callable. '
                             f"Received type {type(value).__name__} ({value!r})")
 
 

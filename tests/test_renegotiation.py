@@ -34,12 +34,12 @@ async def _pair(on_server: Callable[[Any], None] | None = None, **opts: Any
 def test_argument_errors_match_node() -> None:
     async def main() -> None:
         server, client, _ = await _pair()
-        cases = [((), 'The "options" argument must be of type object. Received None'),
-                 ((print,), 'The "options" argument must be of type object. '
+        cases = [((), 'The "options" argument must be a dict. Received None'),
+                 ((print,), 'The "options" argument must be a dict. '
                             "Received function print"),
-                 (({}, False), 'The "callback" argument must be of type function. '
+                 (({}, False), 'The "callback" argument must be a callable. '
                                "Received type bool (False)"),
-                 (({}, 1), 'The "callback" argument must be of type function. '
+                 (({}, 1), 'The "callback" argument must be a callable. '
                            "Received type int (1)")]
         for args, message in cases:
             with pytest.raises(TypeError) as info:

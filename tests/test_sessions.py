@@ -165,7 +165,7 @@ def test_session_timeout_must_be_a_number(bad: Any) -> None:
     with pytest.raises(tls.NodeError) as info:
         run_loop(main)
     assert info.value.code == "ERR_INVALID_ARG_TYPE"
-    assert '"options.sessionTimeout" property must be of type number' in info.value.message
+    assert '"options.sessionTimeout" property must be a number (int or float)' in info.value.message
 
 
 def test_server_side_socket_has_no_ticket() -> None:

@@ -172,7 +172,7 @@ def test_ocsp_callback_twice_and_bad_response() -> None:
         server.on("OCSPRequest", bad)
         seen = await handshake(server, requestOCSP=True)
         assert [e.code for e in raised] == ["ERR_INVALID_ARG_TYPE"]
-        assert raised[0].message == "OCSP response must be a buffer"
+        assert raised[0].message == "OCSP response must be bytes-like (bytes, bytearray, memoryview)"
         assert seen["server_errors"] == raised
         assert seen["client_error"].code == "ECONNRESET"
 
@@ -267,7 +267,7 @@ def test_sni_callback_must_be_a_function() -> None:
             tls.createServer({**AGENT1, "SNICallback": 5})
         assert info.value.code == "ERR_INVALID_ARG_TYPE"  # type: ignore[attr-defined]
         assert info.value.message == (  # type: ignore[attr-defined]
-            'The "options.SNICallback" property must be of type function. '
+            'The "options.SNICallback" property must be a callable. '
             "Received type int (5)")
 
     run_loop(main)

@@ -11,7 +11,7 @@ import socket as pysocket
 from typing import Any
 
 import pytest
-from conftest import collect, key, listening, once, run_loop
+from conftest import collect, key, listening, once, python_words, run_loop
 
 import nodessl as tls
 from nodessl import backend, net
@@ -550,16 +550,16 @@ def test_session_option_resumes(version: str) -> None:
     ({"port": "abc"}, "ERR_SOCKET_BAD_PORT", "Port should be >= 0 and < 65536"),
     ({"port": 99999}, "ERR_SOCKET_BAD_PORT", "Port should be >= 0 and < 65536"),
     ({"port": 1, "servername": 5}, "ERR_INVALID_ARG_TYPE",
-     'The "name" argument must be of type string'),
+     'The "name" argument must be a str'),
     ({"port": 1, "checkServerIdentity": 5}, "ERR_INVALID_ARG_TYPE",
-     'The "options.checkServerIdentity" property must be of type function'),
-    ({"port": 1, "session": "x"}, "ERR_INVALID_ARG_TYPE", "Session must be a buffer"),
+     'The "options.checkServerIdentity" property must be a callable'),
+    ({"port": 1, "session": "x"}, "ERR_INVALID_ARG_TYPE", "Session must be bytes-like (bytes, bytearray, memoryview)"),
     ({"port": 1, "timeout": "x"}, "ERR_INVALID_ARG_TYPE",
-     'The "msecs" argument must be of type number'),
+     'The "msecs" argument must be a number (int or float)'),
     ({"port": 1, "secureContext": {}}, "ERR_TLS_INVALID_CONTEXT",
      "context must be a SecureContext"),
     ({"port": 1, "ciphers": 5}, "ERR_INVALID_ARG_TYPE",
-     'The "options.ciphers" property must be of type string'),
+     'The "options.ciphers" property must be a str'),
     ({"port": 1, "minVersion": "TLSv9"}, "ERR_TLS_INVALID_PROTOCOL_VERSION",
      '"TLSv9" is not a valid minimum TLS protocol version'),
 ])
@@ -576,8 +576,8 @@ def test_connect_rejects_bad_options_at_once(options: dict[str, Any], code: str,
 
 @pytest.mark.parametrize(("options", "code", "message"), [
     ({"handshakeTimeout": "x"}, "ERR_INVALID_ARG_TYPE",
-     'The "options.handshakeTimeout" property must be of type number'),
-    ("x", "ERR_INVALID_ARG_TYPE", 'The "options" argument must be of type object'),
+     'The "options.handshakeTimeout" property must be a number (int or float)'),
+    ("x", "ERR_INVALID_ARG_TYPE", 'The "options" argument must be a dict'),
     ({"key": b"not a key", "cert": b"not a cert"}, "ERR_OSSL_PEM_NO_START_LINE", "error:"),
 ])
 def test_create_server_rejects_bad_options_at_once(options: Any, code: str,
@@ -915,7 +915,7 @@ def test_connect_checks_options_in_nodes_order(name: str,
     if node_code != "ERR_INTERNAL_ASSERTION" or "minDHSize" in node_message:
         # same words as Node, up to JavaScript's type names ("number" for int)
         assert message.replace("type int", "type number").replace("type str ", "type string ") \
-            == node_message
+            == python_words(node_message)
 
 
 def test_min_dh_size_is_checked_before_the_port() -> None:

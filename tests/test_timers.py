@@ -102,7 +102,7 @@ def test_a_callback_that_is_no_function_is_err_invalid_arg_type(fn: Any, value: 
 
     code, message = run_bounded(main)
     assert code == "ERR_INVALID_ARG_TYPE"
-    assert message.startswith('The "callback" argument must be of type function.')
+    assert message.startswith('The "callback" argument must be a callable.')
 
 
 def test_outside_a_loop_a_timer_is_a_clear_node_error() -> None:

@@ -141,8 +141,8 @@ def test_constructor_and_argument_errors() -> None:
         X509Certificate(1)
     assert info.value.code == "ERR_INVALID_ARG_TYPE"
     assert info.value.message == (
-        'The "buffer" argument must be of type string or an instance of Buffer, TypedArray, '
-        "or DataView. Received type int (1)")
+        'The "buffer" argument must be a str or bytes-like (bytes, bytearray, memoryview). '
+        "Received type int (1)")
     with pytest.raises(tls.NodeError) as err:
         X509Certificate(b"garbage")
     assert err.value.code == "ERR_OSSL_PEM_NO_START_LINE"

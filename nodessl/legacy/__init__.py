@@ -36,6 +36,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import extensions as _extensions
+from .. import optionnames as _optionnames
 
 __all__ = [
     "CleartextStream",
@@ -121,6 +122,9 @@ def _configure_connection(sock: Any, conn: Any) -> None:
 _extensions.add_socket_adapter(_socket_options)
 _extensions.add_server_adapter(_server_options)
 _extensions.add_connection_hook(_configure_connection)
+# ... and take NPNProtocols as a keyword option too
+_optionnames.add_known_options("connect", ("NPNProtocols",))
+_optionnames.add_known_options("createServer", ("NPNProtocols",))
 
 
 def __getattr__(name: str) -> Any:

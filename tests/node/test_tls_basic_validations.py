@@ -14,10 +14,11 @@ import nodessl as tls
 NODE_TEST = "test-tls-basic-validations.js"
 
 
-# JS-only detail: Node's ERR_INVALID_ARG_TYPE message names the JavaScript type of the value
-# ("Received type number (1)", "type string ('abcd')"); nodessl names the Python type, so the
-# expected messages below say "int" / "str" where Node's say "number" / "string".  The code,
-# the name and the rest of each message are Node's.
+# JS-only detail: Node's ERR_INVALID_ARG_TYPE message names JavaScript's types, of the value
+# ("Received type number (1)", "type string ('abcd')") and of what is expected ("must be of
+# type string", "of type number"); nodessl names Python's (nodessl.errors.python_types), so
+# the expected messages below say "int" / "str", "a str" / "a number (int or float)" where
+# Node's say "number" / "string".  The code, the name and the rest of each message are Node's.
 
 # Node's top-level assert.throws calls, in order; each (call, expected) is one case here.
 OPTION_CASES = [
@@ -26,7 +27,7 @@ OPTION_CASES = [
         {
             "code": "ERR_INVALID_ARG_TYPE",
             "name": "TypeError",
-            "message": 'The "options.ciphers" property must be of type string.'
+            "message": 'The "options.ciphers" property must be a str.'
                        " Received type int (1)",  # JS: type number (1)
         }, id="createSecureContext-ciphers"),
     pytest.param(
@@ -34,7 +35,7 @@ OPTION_CASES = [
         {
             "code": "ERR_INVALID_ARG_TYPE",
             "name": "TypeError",
-            "message": 'The "options.ciphers" property must be of type string.'
+            "message": 'The "options.ciphers" property must be a str.'
                        " Received type int (1)",  # JS: type number (1)
         }, id="createServer-ciphers"),
     pytest.param(
@@ -42,28 +43,28 @@ OPTION_CASES = [
         {
             "code": "ERR_INVALID_ARG_TYPE",
             "name": "TypeError",
-            "message": re.compile(r'The "options\.passphrase" property must be of type string'),
+            "message": re.compile(r'The "options\.passphrase" property must be a str'),
         }, id="createSecureContext-passphrase"),
     pytest.param(
         lambda: tls.createServer({"key": "dummykey", "passphrase": 1}),
         {
             "code": "ERR_INVALID_ARG_TYPE",
             "name": "TypeError",
-            "message": re.compile(r'The "options\.passphrase" property must be of type string'),
+            "message": re.compile(r'The "options\.passphrase" property must be a str'),
         }, id="createServer-passphrase"),
     pytest.param(
         lambda: tls.createServer({"ecdhCurve": 1}),
         {
             "code": "ERR_INVALID_ARG_TYPE",
             "name": "TypeError",
-            "message": re.compile(r'The "options\.ecdhCurve" property must be of type string'),
+            "message": re.compile(r'The "options\.ecdhCurve" property must be a str'),
         }, id="createServer-ecdhCurve"),
     pytest.param(
         lambda: tls.createServer({"handshakeTimeout": "abcd"}),
         {
             "code": "ERR_INVALID_ARG_TYPE",
             "name": "TypeError",
-            "message": 'The "options.handshakeTimeout" property must be of type number.'
+            "message": 'The "options.handshakeTimeout" property must be a number (int or float).'
                        " Received type str ('abcd')",  # JS: type string ('abcd')
         }, id="createServer-handshakeTimeout"),
     pytest.param(
@@ -71,15 +72,15 @@ OPTION_CASES = [
         {
             "code": "ERR_INVALID_ARG_TYPE",
             "name": "TypeError",
-            "message": re.compile(r'The "options\.sessionTimeout" property must be of type '
-                                  r"number"),
+            "message": re.compile(r'The "options\.sessionTimeout" property must be a number'
+                                  r" \(int or float\)"),
         }, id="createServer-sessionTimeout"),
     pytest.param(
         lambda: tls.createServer({"ticketKeys": "abcd"}),
         {
             "code": "ERR_INVALID_ARG_TYPE",
             "name": "TypeError",
-            "message": re.compile(r'The "options\.ticketKeys" property must be an instance of'),
+            "message": re.compile(r'The "options\.ticketKeys" property must be bytes-like'),
         }, id="createServer-ticketKeys-type"),
     pytest.param(
         lambda: tls.createServer({"ticketKeys": bytes(0)}),

@@ -32,7 +32,8 @@ def test_error_servername(common, fixtures):
         for value in [None, None, 1, True, {}]:
             assert_throws(lambda value=value: client.setServername(value), {
                 "code": "ERR_INVALID_ARG_TYPE",
-                "message": 'The "name" argument must be of type string.'
+                # JS: 'must be of type string' (nodessl names Python's types)
+                "message": 'The "name" argument must be a str.'
                            + invalidArgTypeHelper(value),
             })
 

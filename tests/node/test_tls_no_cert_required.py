@@ -33,8 +33,8 @@ def test_no_cert_required(common):
             {
                 "code": "ERR_INVALID_ARG_TYPE",
                 "name": "TypeError",
-                # JS's typeof name `string` is Python's `str`
-                "message": 'The "options" argument must be of type object. '
+                # JS's typeof name `string` is Python's `str`; JS: 'must be of type object'
+                "message": 'The "options" argument must be a dict. '
                            "Received type str ('this is not valid')",
             },
         )

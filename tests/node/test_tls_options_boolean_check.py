@@ -88,8 +88,9 @@ def test_options_boolean_check(common, fixtures):
             assert_throws(lambda key=key, cert=cert: tls.createServer({"key": key, "cert": cert}), {
                 "code": "ERR_INVALID_ARG_TYPE",
                 "name": "TypeError",
-                "message": 'The "options.key" property must be of type string or an '
-                           "instance of Buffer, TypedArray, or DataView."
+                # JS: 'of type string or an instance of Buffer, TypedArray, or DataView'
+                "message": 'The "options.key" property must be a str or '
+                           "bytes-like (bytes, bytearray, memoryview)."
                            + invalidArgTypeHelper(val),
             })
 
@@ -111,8 +112,8 @@ def test_options_boolean_check(common, fixtures):
             assert_throws(lambda key=key, cert=cert: tls.createServer({"key": key, "cert": cert}), {
                 "code": "ERR_INVALID_ARG_TYPE",
                 "name": "TypeError",
-                "message": 'The "options.cert" property must be of type string or an '
-                           "instance of Buffer, TypedArray, or DataView."
+                "message": 'The "options.cert" property must be a str or '
+                           "bytes-like (bytes, bytearray, memoryview)."
                            + invalidArgTypeHelper(val),
             })
 
@@ -144,8 +145,8 @@ def test_options_boolean_check(common, fixtures):
                     {"key": key, "cert": cert, "ca": ca}), {
                     "code": "ERR_INVALID_ARG_TYPE",
                     "name": "TypeError",
-                    "message": 'The "options.ca" property must be of type string or an instance'
-                               " of Buffer, TypedArray, or DataView."
+                    "message": 'The "options.ca" property must be a str or '
+                               "bytes-like (bytes, bytearray, memoryview)."
                                + invalidArgTypeHelper(val),
                 })
 
