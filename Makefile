@@ -25,7 +25,7 @@ OLDEST_PY     := $(OLDEST_VENV)/bin/python
 OLDEST_STAMP  := $(OLDEST_VENV)/.installed
 OLDEST_PINS   := cryptography==47.0.0 pyOpenSSL==26.1.0
 
-.PHONY: demo test test-bundled test-shared test-oldest bench keys lint clean redis-debs
+.PHONY: demo docs test test-bundled test-shared test-oldest bench keys lint clean redis-debs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -86,9 +86,22 @@ demo: $(STAMP) $(KEYS)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check nodessl tests examples bench
 
+# The API reference (mkdocs.yml): the pages in docs/ and the docstrings, built into site/.
+# --strict: a warning (a broken link, a docstring mkdocstrings cannot read) fails the
+# build, and so `make test`.  The docs extra's exact pins go into .venv beside the test
+# extras; the build itself fetches nothing.
+DOCS_STAMP := $(VENV)/.docs-installed
+
+$(DOCS_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install -q -e '.[test,docs]'
+	touch $@
+
+docs: $(DOCS_STAMP)
+	$(VENV)/bin/mkdocs build --strict --quiet
+
 # The whole suite on each backend, one after the other (2 cores: in parallel they would
 # only slow each other down).
-test: lint test-bundled test-shared test-oldest
+test: lint docs test-bundled test-shared test-oldest
 
 test-bundled: $(STAMP) $(KEYS) redis-debs
 	NODESSL_BACKEND=bundled $(PY) -m pytest -q tests
@@ -121,5 +134,5 @@ bench: $(STAMP) $(KEYS) $(PEER)
 	$(PY) bench/scale.py
 
 clean:
-	rm -rf $(VENV) $(SHARED_VENV)
+	rm -rf $(VENV) $(SHARED_VENV) site
 	$(MAKE) -C fixtures/keys clean

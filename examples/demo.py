@@ -34,7 +34,6 @@ step is bounded by a timeout, so it cannot hang.
 from __future__ import annotations
 
 import asyncio
-import datetime
 import json
 import os
 import shutil
@@ -45,11 +44,11 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.x509 import ocsp
 
 import nodessl as tls
+from nodessl.ocsp import build_response
 
 KEYS = Path(__file__).resolve().parent.parent / "fixtures" / "keys"
 STEP_TIMEOUT = 10.0  # one client's whole exchange, or the server starting to listen
@@ -191,18 +190,7 @@ def ocsp_response(cert_der: bytes, issuer_der: bytes | None) -> bytes | None:
     """What an OCSP responder for ca1 would answer: a signed response saying "good"."""
     if issuer_der is None:
         return None
-    cert = x509.load_der_x509_certificate(cert_der)
-    issuer = x509.load_der_x509_certificate(issuer_der)
-    ca_key = serialization.load_pem_private_key(key("ca1-key.pem"), b"password")
-    now = datetime.datetime.now(datetime.UTC)
-    builder = (ocsp.OCSPResponseBuilder()
-               .add_response(cert=cert, issuer=issuer, algorithm=hashes.SHA256(),
-                             cert_status=ocsp.OCSPCertStatus.GOOD, this_update=now,
-                             next_update=now + datetime.timedelta(hours=1),
-                             revocation_time=None, revocation_reason=None)
-               .responder_id(ocsp.OCSPResponderEncoding.HASH, issuer))
-    signed = builder.sign(ca_key, hashes.SHA256())  # type: ignore[arg-type]
-    return signed.public_bytes(serialization.Encoding.DER)
+    return build_response(cert_der, issuer_der, key("ca1-key.pem"), passphrase=b"password")
 
 
 def ocsp_status(der: bytes | None) -> str:

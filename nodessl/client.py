@@ -70,6 +70,24 @@ def connect(*args: Any, **kwargs: Any) -> TLSSocket:
     ``enableTrace``, ``session``, ``pskCallback``), ``timeout``, then the connection's
     (``path``, ``localAddress``, ``localPort``, ``port``, ``lookup``, ``family``), then
     ``servername``.
+
+    Options (a dict, or keyword arguments merged over it; ``None`` means Node's default):
+
+    - where: ``host``, ``port``, ``path`` (Unix socket), ``socket`` (an existing
+      ``net.Socket``, Python socket or Duplex), ``localAddress``, ``localPort``,
+      ``family``, ``lookup``, ``timeout``, ``signal``, ``allowHalfOpen``,
+      ``highWaterMark``, ``onread``.
+    - verification: ``ca``, ``rejectUnauthorized`` (default True), ``servername`` (SNI),
+      ``checkServerIdentity(hostname, cert)``, ``minDHSize`` (default 1024).
+    - TLS: ``secureContext``, or any :func:`createSecureContext` option (``cert``,
+      ``key``, ``pfx``, ``passphrase``, ``ciphers``, ``minVersion``, ``maxVersion``, …);
+      ``ALPNProtocols``, ``session`` (resume), ``requestOCSP``, ``pskCallback(hint)``,
+      ``enableTrace``.
+
+    Example::
+
+        sock = nodessl.connect(8443, "example.com", {"servername": "example.com"},
+                               lambda: print(sock.getProtocol()))
     """
     check_keywords("connect", kwargs)  # a dict keeps Node's leniency; keywords do not
     options, cb = net._normalize_connect_args(args)

@@ -512,9 +512,9 @@ def system_error(err: int | BaseException | None, syscall: str, address: str | N
 
     ``err`` is a Python errno (positive), Node's (negative) or the ``OSError`` itself;
     a :class:`NodeSystemError` is returned as it is.  The message reads
-    ``connect ECONNREFUSED 127.0.0.1:1``, ``listen EADDRINUSE: address already in use
-    :::8000``, ``read ECONNRESET``; ``localAddress``/``localPort`` (a connect bound to a
-    local port) add `` - Local (address:port)``.
+    ``connect ECONNREFUSED 127.0.0.1:1``, ``listen EADDRINUSE:
+    address already in use :::8000``, ``read ECONNRESET``; ``localAddress``/``localPort``
+    (a connect bound to a local port) add `` - Local (address:port)``.
     """
     if isinstance(err, NodeSystemError):
         return err

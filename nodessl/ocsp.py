@@ -27,6 +27,7 @@ responses go through unchanged.
 
 from __future__ import annotations
 
+import datetime
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +41,8 @@ from .errors import BYTES_LIKE, NodeTypeError
 if TYPE_CHECKING:
     from .context import SecureContext
 
-__all__ = ["StatusWatcher", "status_requested", "check_response", "request_arguments"]
+__all__ = ["StatusWatcher", "status_requested", "check_response", "request_arguments",
+           "build_response"]
 
 # OpenSSL 4 parses what a server staples and what a client receives; OpenSSL 3 (Node 20's 3.0,
 # the shared backend's Debian 3.0) passes the bytes through untouched.
@@ -101,3 +103,91 @@ def request_arguments(context: SecureContext) -> tuple[bytes | None, bytes | Non
     issuer = context.issuer_certificate(chain[0])
     return (chain[0].public_bytes(Encoding.DER),
             issuer.public_bytes(Encoding.DER) if issuer is not None else None)
+
+
+_STATUSES = ("good", "revoked", "unknown")
+
+
+def build_response(cert: Any, issuer: Any, issuer_key: Any,
+                   status: str | x509_ocsp.OCSPCertStatus = "good", *,
+                   passphrase: bytes | str | None = None,
+                   this_update: datetime.datetime | None = None,
+                   next_update: datetime.datetime | None = None,
+                   revocation_time: datetime.datetime | None = None,
+                   revocation_reason: Any = None) -> bytes:
+    """A signed DER OCSP response for ``cert``, as its CA's responder would answer (beyond Node).
+
+    What a server's ``OCSPRequest`` listener staples: Node leaves building the response to
+    the application, and OpenSSL 4 (the bundled backend) staples only real responses.
+    ``cert`` and ``issuer`` are ``cryptography`` certificates or their DER or PEM bytes
+    (the ``OCSPRequest`` event passes DER); ``issuer_key`` is the issuer's private key, a
+    ``cryptography`` key or its PEM/DER bytes (``passphrase`` decrypts it).  The response
+    is signed by the issuer itself (SHA-256), its responder id the issuer's key hash, the
+    certificate id hashed with SHA-1 (RFC 5019's profile, what every client matches).
+
+    ``status``: ``"good"``, ``"revoked"`` or ``"unknown"`` (or an ``OCSPCertStatus``).  ``this_update`` defaults to
+    now, ``next_update`` to a day later; a revoked status carries ``revocation_time``
+    (default ``this_update``) and a ``cryptography.x509.ReasonFlags`` reason (default
+    none).  Errors: ``ERR_INVALID_ARG_VALUE`` for an unknown status or bytes that are not a
+    certificate or key.
+
+    Example::
+
+        def on_ocsp_request(cert_der, issuer_der, callback):
+            callback(None, nodessl.ocsp.build_response(cert_der, issuer_der, ca_key_pem))
+
+        server.on("OCSPRequest", on_ocsp_request)
+    """
+    # cryptography's X.509 and key loaders, loaded only by programs that build responses
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    from .errors import invalid_arg_value
+
+    if isinstance(status, x509_ocsp.OCSPCertStatus):
+        status = status.name.lower()
+    if status not in _STATUSES:
+        raise invalid_arg_value("status", status, f"must be one of {', '.join(_STATUSES)}")
+    leaf = _certificate("cert", cert)
+    ca = _certificate("issuer", issuer)
+    if isinstance(issuer_key, (bytes, bytearray, memoryview, str)):
+        data = issuer_key.encode() if isinstance(issuer_key, str) else bytes(issuer_key)
+        secret = passphrase.encode() if isinstance(passphrase, str) else passphrase
+        try:
+            if b"-----BEGIN" in data:
+                issuer_key = serialization.load_pem_private_key(data, secret)
+            else:
+                issuer_key = serialization.load_der_private_key(data, secret)
+        except (ValueError, TypeError) as err:
+            raise invalid_arg_value("issuer_key", "<bytes>", f"is not a private key ({err})") \
+                from None
+    now = this_update or datetime.datetime.now(datetime.UTC)
+    revoked = status == "revoked"
+    builder = x509_ocsp.OCSPResponseBuilder().add_response(
+        cert=leaf, issuer=ca, algorithm=hashes.SHA1(),
+        cert_status=getattr(x509_ocsp.OCSPCertStatus, status.upper()),
+        this_update=now, next_update=next_update or now + datetime.timedelta(days=1),
+        revocation_time=(revocation_time or now) if revoked else None,
+        revocation_reason=revocation_reason if revoked else None,
+    ).responder_id(x509_ocsp.OCSPResponderEncoding.HASH, ca)
+    signed = builder.sign(issuer_key, hashes.SHA256())
+    return signed.public_bytes(serialization.Encoding.DER)
+
+
+def _certificate(name: str, value: Any) -> Any:
+    """A ``cryptography`` certificate from one, or from its DER or PEM bytes."""
+    from cryptography import x509
+
+    if isinstance(value, x509.Certificate):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview, str)):
+        data = value.encode() if isinstance(value, str) else bytes(value)
+        try:
+            if b"-----BEGIN" in data:
+                return x509.load_pem_x509_certificate(data)
+            return x509.load_der_x509_certificate(data)
+        except ValueError:
+            pass
+    from .errors import invalid_arg_value
+
+    raise invalid_arg_value(name, value if not isinstance(value, (bytes, bytearray))
+                            else "<bytes>", "is not a certificate")

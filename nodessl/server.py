@@ -256,5 +256,23 @@ class _AssertionError(NodeError, AssertionError):
 def createServer(options: Mapping[str, Any] | Callable[..., Any] | None = None,
                  secureConnectionListener: Callable[..., Any] | None = None,
                  **kwargs: Any) -> Server:
-    """``tls.createServer([options][, secureConnectionListener])``."""
+    """``tls.createServer([options][, secureConnectionListener])``.
+
+    Options (a dict, or keyword arguments merged over it; ``None`` means Node's default):
+
+    - identity: any :func:`createSecureContext` option (``key``, ``cert``, ``pfx``,
+      ``passphrase``, ``ca``, ``ciphers``, ``minVersion``, ``ticketKeys``,
+      ``sessionTimeout``, …), or ``secureContext``.
+    - clients: ``requestCert``, ``rejectUnauthorized`` (default True when
+      ``requestCert``), ``handshakeTimeout`` (ms, default 120000).
+    - per connection: ``SNICallback(servername, cb)``, ``ALPNProtocols``,
+      ``ALPNCallback({servername, protocols})``, ``pskCallback(socket, identity)``,
+      ``pskIdentityHint``, ``sessionIdContext``, ``enableTrace``.
+    - ``net.createServer``'s: ``allowHalfOpen``, ``pauseOnConnect``, ``highWaterMark``.
+
+    ``secureConnectionListener`` becomes a ``secureConnection`` listener. Example::
+
+        server = nodessl.createServer({"key": key, "cert": cert}, lambda s: s.end(b"hi"))
+        server.listen(8443)
+    """
     return Server(options, secureConnectionListener, **kwargs)
