@@ -43,7 +43,7 @@ import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 import certifi
 from cryptography import x509
@@ -66,6 +66,7 @@ from .errors import (
     invalid_arg_value,
     out_of_range,
 )
+from .options import SecureContextOptions
 
 __all__ = [
     "NativeContext",
@@ -1604,8 +1605,8 @@ def _build(opts: Mapping[str, Any], *, quiet: bool = False) -> SecureContext:
     return sc
 
 
-def createSecureContext(options: Mapping[str, Any] | None = None, **kwargs: Any
-                        ) -> SecureContext:
+def createSecureContext(options: SecureContextOptions | Mapping[str, Any] | None = None,
+                        **kwargs: Unpack[SecureContextOptions]) -> SecureContext:
     """Node's ``tls.createSecureContext([options])``.
 
     ``options`` is a dict with Node's option names (keyword arguments are merged over it):
