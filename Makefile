@@ -25,7 +25,7 @@ OLDEST_PY     := $(OLDEST_VENV)/bin/python
 OLDEST_STAMP  := $(OLDEST_VENV)/.installed
 OLDEST_PINS   := cryptography==47.0.0 pyOpenSSL==26.1.0
 
-.PHONY: demo docs test test-bundled test-shared test-oldest bench keys lint clean redis-debs
+.PHONY: demo docs test test-bundled test-shared test-oldest bench keys lint typecheck clean redis-debs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -83,7 +83,7 @@ keys: $(KEYS)
 demo: $(STAMP) $(KEYS)
 	$(PY) examples/demo.py
 
-lint: $(STAMP)
+lint: $(STAMP) typecheck
 	$(VENV)/bin/ruff check nodessl tests examples bench
 
 # The API reference (mkdocs.yml): the pages in docs/ and the docstrings, built into site/.
@@ -98,6 +98,11 @@ $(DOCS_STAMP): $(STAMP) pyproject.toml
 
 docs: $(DOCS_STAMP)
 	$(VENV)/bin/mkdocs build --strict --quiet
+
+# mypy (pinned in pyproject.toml's test extra, configured in its [tool.mypy]) on the
+# installed-editable package, against the newest wheels' annotations.
+typecheck: $(STAMP)
+	$(PY) -m mypy --strict nodessl
 
 # The whole suite on each backend, one after the other (2 cores: in parallel they would
 # only slow each other down).

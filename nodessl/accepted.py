@@ -51,6 +51,13 @@ class Prototype:
     """What the sockets of one options set share, and how to make one."""
 
     __slots__ = ("source", "adapters", "shared", "options", "stream_options", "features")
+    # declared here for _OWN's lambdas above, which read them before __init__ is seen
+    source: Mapping[str, Any]
+    adapters: int
+    shared: dict[str, Any]
+    options: Mapping[str, Any]
+    stream_options: dict[str, Any]
+    features: Features
 
     def __init__(self, source: Mapping[str, Any], shared: dict[str, Any],
                  options: Mapping[str, Any], features: Features) -> None:
@@ -83,7 +90,8 @@ def socket_for(server: Any, options: Mapping[str, Any]) -> TLSSocket:
         proto = server._tls_prototype = _prototype(server, options) or _NoPrototype(options)
     if isinstance(proto, _NoPrototype):
         return TLSSocket(None, options, _tls_server=server)
-    return proto.make(server)
+    result: TLSSocket = proto.make(server)
+    return result
 
 
 class _NoPrototype:

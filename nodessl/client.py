@@ -10,13 +10,14 @@ from __future__ import annotations
 import functools
 import ipaddress
 import sys
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Unpack, overload
 
 from . import context as _context
 from . import net
 from .errors import NodeRangeError, NodeTypeError, invalid_arg_type, js_string
 from .optionnames import check_keywords
+from .options import ConnectOptions
 from .socket import TLSSocket, _default_check_server_identity, create_secure_context
 
 __all__ = ["connect"]
@@ -57,6 +58,32 @@ def _check_min_dh_size(options: Mapping[str, Any]) -> None:
     if not value > 0:  # NaN too
         raise NodeRangeError(f"options.minDHSize is not a positive number: "
                              f"{js_string(value, none='null')}", "ERR_OUT_OF_RANGE")
+
+
+# Node's argument forms, for a type checker (the implementation below takes them all);
+# keyword arguments are ConnectOptions, merged over the options dict.
+_Callback = Callable[..., Any]
+_Options = ConnectOptions | dict[str, Any]
+
+
+@overload
+def connect(options: _Options, callback: _Callback | None = None, /,
+            **kwargs: Unpack[ConnectOptions]) -> TLSSocket: ...
+@overload
+def connect(port: int | str, host: str | None = None, options: _Options | None = None,
+            callback: _Callback | None = None, /,
+            **kwargs: Unpack[ConnectOptions]) -> TLSSocket: ...
+@overload
+def connect(port: int | str, host: str | None, callback: _Callback, /,
+            **kwargs: Unpack[ConnectOptions]) -> TLSSocket: ...
+@overload
+def connect(port: int | str, options: _Options, callback: _Callback | None = None, /,
+            **kwargs: Unpack[ConnectOptions]) -> TLSSocket: ...
+@overload
+def connect(port: int | str, callback: _Callback, /,
+            **kwargs: Unpack[ConnectOptions]) -> TLSSocket: ...
+@overload
+def connect(**kwargs: Unpack[ConnectOptions]) -> TLSSocket: ...
 
 
 def connect(*args: Any, **kwargs: Any) -> TLSSocket:

@@ -61,7 +61,9 @@ def verify_directly_issued_by(cert: x509.Certificate, issuer: x509.Certificate) 
     if cert.issuer != issuer.subject:
         raise ValueError("Issuer certificate subject does not match certificate issuer.")
     key: Any = issuer.public_key()
-    data, sig, algo = cert.tbs_certificate_bytes, cert.signature, cert.signature_hash_algorithm
+    data, sig = cert.tbs_certificate_bytes, cert.signature
+    # None only for Ed25519/Ed448 signatures, whose branch below takes no hash
+    algo: Any = cert.signature_hash_algorithm
     if isinstance(key, rsa.RSAPublicKey):
         key.verify(sig, data, signature_algorithm_parameters(cert), algo)
     elif isinstance(key, ec.EllipticCurvePublicKey):
@@ -117,7 +119,7 @@ _MISSING = object()
 def peer_certificate(conn: SSL.Connection) -> x509.Certificate | None:
     """The peer's certificate as a cryptography object (``as_cryptography=True`` from 24.3)."""
     try:
-        return conn.get_peer_certificate(as_cryptography=True)  # type: ignore[call-overload,no-any-return]
+        return conn.get_peer_certificate(as_cryptography=True)
     except TypeError:
         cert = conn.get_peer_certificate()
         return cert.to_cryptography() if cert is not None else None
@@ -126,7 +128,7 @@ def peer_certificate(conn: SSL.Connection) -> x509.Certificate | None:
 def peer_cert_chain(conn: SSL.Connection) -> list[x509.Certificate] | None:
     """The chain the peer sent, as cryptography objects."""
     try:
-        return conn.get_peer_cert_chain(as_cryptography=True)  # type: ignore[call-overload,no-any-return]
+        return conn.get_peer_cert_chain(as_cryptography=True)
     except TypeError:
         chain = conn.get_peer_cert_chain()
         return [c.to_cryptography() for c in chain] if chain is not None else None
@@ -135,6 +137,7 @@ def peer_cert_chain(conn: SSL.Connection) -> list[x509.Certificate] | None:
 def add_crl(store: crypto.X509Store, crl: x509.CertificateRevocationList) -> None:
     """``X509Store.add_crl`` with a cryptography CRL (older pyOpenSSL wants its own)."""
     try:
-        store.add_crl(crl)  # type: ignore[arg-type]
+        store.add_crl(crl)
     except (TypeError, AttributeError):  # pyOpenSSL < 23.1 reads crl._crl
-        store.add_crl(crypto.CRL.from_cryptography(crl))
+        # CRL exists only in the old pyOpenSSL this branch serves (the checked wheels lack it)
+        store.add_crl(crypto.CRL.from_cryptography(crl))  # type: ignore[attr-defined]

@@ -43,7 +43,7 @@ import threading
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 import certifi
 from cryptography import x509
@@ -68,6 +68,7 @@ from .errors import (
     out_of_range,
 )
 from .optionnames import check_keywords
+from .options import SecureContextOptions
 
 __all__ = [
     "NativeContext",
@@ -204,12 +205,12 @@ def _defaults_from_flags(flags: Mapping[str, Any]) -> tuple[str, str, str, str |
 # Read once at import, like Node reads its options once at startup.
 _NODE_FLAGS = _parse_node_options(os.environ.get("NODE_OPTIONS", ""))
 
-(DEFAULT_CIPHERS, DEFAULT_MIN_VERSION, DEFAULT_MAX_VERSION,
- NODE_OPTIONS_KEYLOG) = _defaults_from_flags(_NODE_FLAGS)
 DEFAULT_CIPHERS: str
 DEFAULT_MIN_VERSION: str
 DEFAULT_MAX_VERSION: str
 NODE_OPTIONS_KEYLOG: str | None
+(DEFAULT_CIPHERS, DEFAULT_MIN_VERSION, DEFAULT_MAX_VERSION,
+ NODE_OPTIONS_KEYLOG) = _defaults_from_flags(_NODE_FLAGS)
 """``--tls-keylog=FILE`` from ``NODE_OPTIONS`` (path or None); used by the keylog feature."""
 NODE_OPTIONS_TRACE_TLS: bool = bool(_NODE_FLAGS.get("--trace-tls"))
 """``--trace-tls`` in ``NODE_OPTIONS``: every TLSSocket without an ``enableTrace`` option traces."""
@@ -558,7 +559,7 @@ class SecureContext:
     the rest.
     """
 
-    context: SSL.Context
+    context: NativeContext
     # The key-exchange groups ecdhCurve installed, and the RFC 7919 group the dhparam is (see
     # _install_groups); the class values until the build sets them.
     _groups: str = ""
@@ -907,11 +908,14 @@ class NativeContext(SSL.Context):
         """
         _required("dh", dh)
         if dh is True:
-            return self._owner._native("setDHParam", lambda sc: _set_dh(sc, _auto_dh(sc)))
+            result: str | None = self._owner._native(
+                "setDHParam", lambda sc: _set_dh(sc, _auto_dh(sc)))
+            return result
         data = _bio(dh)
         if data is None:
             return None
-        return self._owner._native("setDHParam", lambda sc: _set_dh(sc, data))
+        result = self._owner._native("setDHParam", lambda sc: _set_dh(sc, data))
+        return result
 
     def setMinProto(self, version: Any = MISSING) -> None:
         """The lowest protocol version (OpenSSL's number, ``0x303`` = TLS 1.2; 0 = lowest)."""
@@ -1618,7 +1622,7 @@ def _configure(sc: SecureContext, options: Mapping[str, Any], *, quiet: bool = F
 
 def _build(opts: Mapping[str, Any], *, quiet: bool = False) -> SecureContext:
     """Node's ``_tls_common.createSecureContext`` on a plain dict of options."""
-    secure_options = opts.get("secureOptions")
+    secure_options: Any = opts.get("secureOptions")  # any value: Node coerces it
     if _js_truthy(opts.get("honorCipherOrder")):
         # Node: `secureOptions |= SSL_OP_CIPHER_SERVER_PREFERENCE`.  JavaScript's `|` would
         # truncate a Python int to 32 bits; bits above 31 are kept here instead.
@@ -1647,8 +1651,8 @@ def _build(opts: Mapping[str, Any], *, quiet: bool = False) -> SecureContext:
     return sc
 
 
-def createSecureContext(options: Mapping[str, Any] | None = None, **kwargs: Any
-                        ) -> SecureContext:
+def createSecureContext(options: SecureContextOptions | Mapping[str, Any] | None = None,
+                        **kwargs: Unpack[SecureContextOptions]) -> SecureContext:
     """Node's ``tls.createSecureContext([options])``.
 
     ``options`` is a dict with Node's option names (keyword arguments are merged over it):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64 as _b64
 import binascii
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .errors import NodeTypeError
@@ -121,7 +122,7 @@ def _base64(text: str) -> bytes:
         return b""
 
 
-_ENCODERS = {
+_ENCODERS: dict[str, Callable[[str], bytes]] = {
     "utf8": _utf8,
     "utf16le": lambda text: text.encode("utf-16-le", "surrogatepass"),
     "latin1": _low_bytes,
@@ -152,7 +153,7 @@ def _b64urltext(data: bytes) -> str:
     return _b64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
 
 
-_DECODERS = {
+_DECODERS: dict[str, Callable[[bytes], str]] = {
     "utf8": lambda data: data.decode("utf-8", "replace"),
     "utf16le": lambda data: data[: len(data) & ~1].decode("utf-16-le", "surrogatepass"),
     "latin1": lambda data: data.decode("latin-1"),
@@ -287,7 +288,7 @@ class StringDecoder:
 
     __slots__ = ("encoding", "_inc", "_pending", "_group", "_whole")
 
-    _inc: Any
+    _inc: _Utf8Decoder | _Utf16Decoder | None
 
     def __init__(self, encoding: Any = "utf8") -> None:
         self.encoding = canonical(encoding)

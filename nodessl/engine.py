@@ -90,7 +90,7 @@ class TLSEngine:
         self.renegotiated = False
         self.unsent: list[bytes] = []
         # SSL_write as the connection wants it: whole, or cut for setMaxSendFragment.
-        self._write_records = self._io.write
+        self._write_records: Callable[[bytes], bytes] = self._io.write
         # What the peer sent while the handshake ran, kept for a parser that may be wanted
         # (never on a shared-backend server).  A server parses the ClientHello only when
         # something asks: the session cache's scanner (hold_client_hello), getSharedSigalgs
@@ -171,7 +171,9 @@ class TLSEngine:
                 self._peer_sigalgs = scanner.signature_algorithms
                 self._first_flight = None
             return self._peer_sigalgs
-        request = scanner.certificate_request if scanner is not None else None
+        # a client's scanner is a KeyExchangeScanner (or None before the ServerHello)
+        request = (scanner.certificate_request if isinstance(scanner, KeyExchangeScanner)
+                   else None)
         return certificate_request_sigalgs(request, False) if request is not None else None
 
     def start(self) -> None:

@@ -186,7 +186,7 @@ class EventEmitter(_PyeeEmitter):
             handlers[key] = v
         return key
 
-    def on(self, event: str, f: Callable[..., Any] | None = None) -> Any:  # type: ignore[override]
+    def on(self, event: str, f: Callable[..., Any] | None = None) -> Any:
         """Add a listener; with ``f`` returns the emitter (chainable), without it a decorator."""
         if f is None:
             # Through self.on, so subclasses' hooks (a Duplex starting to flow) see it.
@@ -198,7 +198,7 @@ class EventEmitter(_PyeeEmitter):
         self._add_event_handler(event, f, f)
         return self
 
-    def once(self, event: str, f: Callable[..., Any] | None = None) -> Any:  # type: ignore[override]
+    def once(self, event: str, f: Callable[..., Any] | None = None) -> Any:
         """Add a one-shot listener; chainable like :meth:`on`."""
         if f is None:
             def decorator(fn: F) -> F:
@@ -212,7 +212,8 @@ class EventEmitter(_PyeeEmitter):
 
     def addListener(self, event: str, f: Callable[..., Any]) -> EventEmitter:
         """Node's alias of :meth:`on`."""
-        return self.on(event, f)
+        result: EventEmitter = self.on(event, f)
+        return result
 
     def _move_last_to_front(self, event: str) -> None:
         handlers = self._events.get(event)
@@ -277,7 +278,8 @@ def getEventListeners(emitterOrTarget: Any, name: str) -> list[Callable[..., Any
     EventTarget's (an ``AbortSignal``'s) event type."""
     listeners_of = getattr(emitterOrTarget, "_listeners_of", None)
     if listeners_of is not None:
-        return listeners_of(name)
+        result: list[Callable[..., Any]] = listeners_of(name)
+        return result
     return list(emitterOrTarget.listeners(name))
 
 
@@ -304,6 +306,7 @@ async def once(emitter: Any, name: str, options: dict[str, Any] | None = None) -
             fut.set_exception(err if isinstance(err, BaseException) else NodeError(str(err)))
 
     def on_abort(_event: Any = None) -> None:
+        assert signal is not None  # registered only with a signal
         cleanup()
         if not fut.done():
             fut.set_exception(AbortError(options={"cause": signal.reason}))

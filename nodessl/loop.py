@@ -21,7 +21,7 @@ import asyncio
 import inspect
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, overload
 
 from .errors import NodeError
 
@@ -74,6 +74,11 @@ class LazyLoop:
     objects can): the first read binds the loop running then (ERR_NO_EVENT_LOOP when
     none).  A non-data descriptor, so once bound (or set in ``__init__``) the value is a
     plain instance attribute and the hot paths that read ``self._loop`` pay nothing."""
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> LazyLoop: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> asyncio.AbstractEventLoop: ...
 
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
         if obj is None:

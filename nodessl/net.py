@@ -41,7 +41,7 @@ from .errors import (
     system_error,
 )
 from .events import EventEmitter, captureRejectionSymbol
-from .stream import Duplex, WriteCallback
+from .stream import Duplex
 
 __all__ = ["AddressInfo", "Socket", "Server", "connect", "connectAsync", "createConnection",
            "createServer",
@@ -243,7 +243,7 @@ class Socket(Duplex):
         self._forgotten_error: BaseException | None = None  # see _undestroy
         # The write in flight: held while connecting, or its callback waiting for the
         # transport to hand everything to the kernel (Node calls it when libuv is done).
-        self._pending_write: tuple[bytes, WriteCallback] | None = None
+        self._pending_write: tuple[bytes, Callable[..., Any]] | None = None
         self._write_cb: Callable[..., Any] | None = None
         self._final_cb: Callable[..., Any] | None = None
         self._bytes_read = 0
@@ -960,7 +960,8 @@ class Socket(Duplex):
                 pass
         if self._transport is not None:
             self._transport.abort()
-        return self.destroy()
+        result: Socket = self.destroy()
+        return result
 
     @property
     def bufferSize(self) -> int | None:
@@ -1264,7 +1265,9 @@ async def connectAsync(*args: Any, **kwargs: Any) -> Socket:
 class Server(EventEmitter):
     """Node's ``net.Server``: listens for TCP or Unix connections."""
 
-    _loop: asyncio.AbstractEventLoop = _loop.LazyLoop()  # made before a loop: bound by listen
+    # made before a loop: bound by listen (an AbstractEventLoop on instances, the
+    # descriptor's __get__ says so)
+    _loop = _loop.LazyLoop()
 
     def __init__(self, options: dict[str, Any] | Callable[..., Any] | None = None,
                  connectionListener: Callable[..., Any] | None = None, **kwargs: Any) -> None:
@@ -1355,7 +1358,8 @@ class Server(EventEmitter):
             return
         if generation != self._generation:
             return  # closed meanwhile
-        self._bind(None, infos[0][4][0], port, backlog)
+        # an IPv4/IPv6 sockaddr's host is a str (typeshed's union also covers other families)
+        self._bind(None, str(infos[0][4][0]), port, backlog)
 
     def _bind(self, path: str | None, host: str | None, port: int | None, backlog: int) -> None:
         try:
@@ -1405,7 +1409,7 @@ class Server(EventEmitter):
 
     def _make_wire(self) -> _Wire:
         wire = _Wire()
-        wire.owner = _Accepting(self)  # type: ignore[assignment]
+        wire.owner = _Accepting(self)
         if self._tcp:
             wire.no_delay = False  # an accepted TCP socket starts with Nagle's algorithm on
         return wire

@@ -34,7 +34,7 @@ import os
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from OpenSSL import SSL, crypto
@@ -429,7 +429,7 @@ def set_curves_list(ctx: SSL.Context, curves: str) -> bool:
     clear_errors()
     fn = _binding_fn("SSL_CTX_set1_curves_list")
     if fn is not None:
-        ok = fn(ctx._context, curves.encode("utf-8")) == 1
+        ok: bool = fn(ctx._context, curves.encode("utf-8")) == 1
     else:  # older bindings (cryptography < 39) lack it; the shared libssl has it
         # a macro: SSL_CTX_ctrl(ctx, SSL_CTRL_SET_GROUPS_LIST, 0, list)
         buf = _sffi.new("char[]", curves.encode("utf-8"))
@@ -495,6 +495,14 @@ def add_client_ca(ctx: SSL.Context, cert: crypto.X509) -> None:
     _check(_lib.SSL_CTX_add_client_CA(ctx._context, cert._x509) == 1)
 
 
+def _c_callback(signature: str) -> Callable[[Callable[..., Any]], object]:
+    """``ffi.callback(signature)`` with a type: the binding's ffi is untyped (Any), which
+    would leave every decorated callback unchecked.  The decorated name is the C callback
+    (a cdata pointer), handed only to the binding's functions."""
+    decorator: Callable[[Callable[..., Any]], object] = _ffi.callback(signature)
+    return decorator
+
+
 # The PEM password callback: one C callback for the process (cffi callbacks are costly to
 # create), fed from a thread-local so concurrent loads cannot see each other's passphrase.
 # Like Node's PasswordCallback it returns the passphrase (empty when none was given, never a
@@ -502,7 +510,7 @@ def add_client_ca(ctx: SSL.Context, cert: crypto.X509) -> None:
 _passphrase = threading.local()
 
 
-@_ffi.callback("int(char *, int, int, void *)")
+@_c_callback("int(char *, int, int, void *)")
 def _pem_password_cb(buf: object, size: int, _rwflag: int, _userdata: object) -> int:
     secret: bytes = getattr(_passphrase, "value", b"")
     if len(secret) > size:
@@ -633,7 +641,7 @@ def store_add_certs(store: crypto.X509Store, certs: list[crypto.X509]) -> None:
 # SSL_get_verify_result (so rejectUnauthorized:false can still connect).  It must be a raw C
 # callback: pyOpenSSL's set_verify wrapper resets the store's error to X509_V_OK whenever the
 # Python callback returns true, after which SSL_get_verify_result always says "ok".
-@_ffi.callback("int(int, X509_STORE_CTX *)")
+@_c_callback("int(int, X509_STORE_CTX *)")
 def _accept_all_verify_cb(_preverify_ok: int, _store_ctx: object) -> int:
     return 1
 
@@ -691,7 +699,8 @@ def peer_certificate_der(conn: SSL.Connection) -> bytes | None:
             return None
         data = _ffi.new("char **")
         size = _lib.BIO_get_mem_data(bio, data)
-        return _ffi.buffer(data[0], size)[:]
+        result: bytes | None = _ffi.buffer(data[0], size)[:]
+        return result
     finally:
         _lib.BIO_free(bio)
         _lib.X509_free(x509)
@@ -722,7 +731,7 @@ def x509_verify(cert: Any, public_key: Any) -> bool:
     pkey = crypto.PKey.from_cryptography_key(public_key)
     fn = _binding_fn("X509_verify")
     if fn is not None:
-        ok = fn(x._x509, pkey._pkey) == 1
+        ok: bool = fn(x._x509, pkey._pkey) == 1
     elif _slib is not None:  # older bindings: the shared libcrypto's
         ok = _slib.X509_verify(_s(x._x509), _s(pkey._pkey)) == 1
     else:
@@ -810,7 +819,7 @@ class RecordIO:
             return None, True
         return None, False
 
-    def write(self, data: bytes) -> bytes:
+    def write(self, data: bytes | memoryview) -> bytes:
         """Encrypt ``data`` into records (the outgoing memory BIO takes all of it).
 
         Returns what is left unwritten: nothing, except in the middle of a renegotiation,
@@ -840,7 +849,8 @@ class RecordIO:
         if n <= 0:
             return b""
         if n < _OUT_SCRATCH:
-            return view[:n]
+            result: bytes = view[:n]
+            return result
         parts = [view[:n]]
         while (n := _lib.BIO_read(out, buf, _OUT_SCRATCH)) > 0:
             parts.append(view[:n])
@@ -873,14 +883,16 @@ def _session_bytes(session: object) -> bytes | None:
             return None
         sbuf = _sffi.new("unsigned char[]", length)
         _slib.i2d_SSL_SESSION(raw, _sffi.new("unsigned char **", sbuf))
-        return _sffi.buffer(sbuf, length)[:]
+        result: bytes | None = _sffi.buffer(sbuf, length)[:]
+        return result
     length = fn(session, _ffi.NULL)
     if length <= 0:
         return None
     buf = _ffi.new("unsigned char[]", length)
     cursor = _ffi.new("unsigned char **", buf)
     fn(session, cursor)
-    return _ffi.buffer(buf, length)[:]
+    result = _ffi.buffer(buf, length)[:]
+    return result
 
 
 def _session_from_bytes(data: bytes) -> Any:
@@ -909,7 +921,7 @@ def set_session_der(conn: SSL.Connection, data: bytes) -> bool:
         clear_errors()
         return False
     try:
-        ok = _lib.SSL_set_session(conn._ssl, raw) == 1
+        ok: bool = _lib.SSL_set_session(conn._ssl, raw) == 1
     finally:
         _lib.SSL_SESSION_free(raw)  # SSL_set_session took its own reference
     clear_errors()
@@ -929,7 +941,7 @@ def set_session_der(conn: SSL.Connection, data: bytes) -> bool:
 
 
 def _owner_of(ssl: object) -> object | None:
-    conn = SSL.Connection._reverse_mapping.get(ssl)  # type: ignore[attr-defined]
+    conn = SSL.Connection._reverse_mapping.get(ssl)
     if conn is None:
         return None
     ref = conn.get_app_data()  # a weak reference (set_owner)
@@ -955,13 +967,14 @@ def _asked(owner: object | None, hook: str) -> bool:
     return owner is not None and hook in getattr(owner, "_hooks_asked", ())
 
 
-@_ffi.callback("int (*)(SSL *, unsigned char **, unsigned char *, const unsigned char *, "
+@_c_callback("int (*)(SSL *, unsigned char **, unsigned char *, const unsigned char *, "
                "unsigned int, void *)")
 def _alpn_select_cb(ssl: object, out: object, outlen: object, in_: object, inlen: int,
                     _arg: object) -> int:
     owner = _owner_of(ssl)
     if not _asked(owner, "alpn"):
-        return _lib.SSL_TLSEXT_ERR_NOACK  # no ALPN in the ServerHello, as without a callback
+        result: int = _lib.SSL_TLSEXT_ERR_NOACK  # no ALPN in the ServerHello, as without a callback
+        return result
     try:
         offered, wire = [], _ffi.buffer(in_, inlen)[:]
         while wire:
@@ -969,7 +982,8 @@ def _alpn_select_cb(ssl: object, out: object, outlen: object, in_: object, inlen
             wire = wire[1 + wire[0]:]
         chosen = owner._hook_alpn_select(offered) if owner is not None else None  # type: ignore[attr-defined]
         if chosen is None:
-            return _lib.SSL_TLSEXT_ERR_ALERT_FATAL  # OpenSSL alerts no_application_protocol
+            result = _lib.SSL_TLSEXT_ERR_ALERT_FATAL  # OpenSSL alerts no_application_protocol
+            return result
         # Point into the client's own list: OpenSSL keeps the pointer after we return.
         raw = _ffi.buffer(in_, inlen)[:]
         pos = 0
@@ -978,12 +992,14 @@ def _alpn_select_cb(ssl: object, out: object, outlen: object, in_: object, inlen
             if raw[pos + 1:pos + 1 + size] == chosen:
                 out[0] = _ffi.cast("unsigned char *", in_) + pos + 1  # type: ignore[index]
                 outlen[0] = size  # type: ignore[index]
-                return _lib.SSL_TLSEXT_ERR_OK
+                result = _lib.SSL_TLSEXT_ERR_OK
+                return result
             pos += 1 + size
         raise AssertionError("ALPN selection not among the offered protocols")
     except BaseException as exc:  # noqa: BLE001 - must not unwind through OpenSSL
         _store_error(owner, exc)
-        return _lib.SSL_TLSEXT_ERR_ALERT_FATAL
+        result = _lib.SSL_TLSEXT_ERR_ALERT_FATAL
+        return result
 
 
 def install_alpn_select(ctx: SSL.Context) -> None:
@@ -1025,7 +1041,7 @@ SSL3_RT_HEADER = 256
 SSL3_RT_INNER_CONTENT_TYPE = 257
 
 
-@_ffi.callback("void(int, int, int, void *, size_t, SSL *, void *)")
+@_c_callback("void(int, int, int, void *, size_t, SSL *, void *)")
 def _msg_cb(write_p: int, version: int, content_type: int, buf: object, length: int,
             ssl: object, _arg: object) -> None:
     owner = _owner_of(ssl)
@@ -1073,7 +1089,7 @@ SSL_CB_EXIT: int = int(_lib.SSL_CB_EXIT)
 SSL_CB_HANDSHAKE_DONE: int = int(_lib.SSL_CB_HANDSHAKE_DONE)
 
 
-@_ffi.callback("void (*)(const SSL *, int, int)")
+@_c_callback("void (*)(const SSL *, int, int)")
 def _info_cb(ssl: object, where: int, ret: int) -> None:
     owner = _owner_of(_ffi.cast("SSL *", ssl))
     if owner is None:
@@ -1115,7 +1131,8 @@ def export_keying_material(conn: SSL.Connection, length: int, label: bytes,
         len(context) if context is not None else 0, 1 if context is not None else 0)
     if ok != 1:
         raise ssl_error_from_queue()
-    return _ffi.buffer(out, length)[:]
+    result: bytes = _ffi.buffer(out, length)[:]
+    return result
 
 
 # -- SNI and OCSP stapling: the paused handshake ---------------------------------------------
@@ -1140,7 +1157,7 @@ CERT_CB_CONTINUE, CERT_CB_PAUSE, CERT_CB_FAIL = 1, -1, 0
 """What ``owner._hook_cert()`` returns: go on, park the handshake, fail it."""
 
 
-@_ffi.callback("int(SSL *, void *)")
+@_c_callback("int(SSL *, void *)")
 def _cert_cb(ssl: object, _arg: object) -> int:
     owner = _owner_of(ssl)
     if not _asked(owner, "cert"):
@@ -1184,7 +1201,7 @@ def _ocsp_response(ssl: object, owner: Any) -> int:
     return 1  # Node never judges the response; the user does
 
 
-@_ffi.callback("int(SSL *, void *)")
+@_c_callback("int(SSL *, void *)")
 def _ocsp_cb(ssl: object, _arg: object) -> int:
     owner = _owner_of(ssl)
     server = bool(getattr(owner, "_isServer", False))
@@ -1218,7 +1235,7 @@ def request_ocsp(conn: SSL.Connection) -> None:
 # SSL_use_psk_identity_hint) belong to one connection: see :func:`new_connection`.
 
 
-@_ffi.callback("unsigned int(SSL *, const char *, char *, unsigned int, unsigned char *, "
+@_c_callback("unsigned int(SSL *, const char *, char *, unsigned int, unsigned char *, "
                "unsigned int)")
 def _psk_client_cb(ssl: object, hint: object, identity: object, max_identity_len: int,
                    psk: object, max_psk_len: int) -> int:
@@ -1240,7 +1257,7 @@ def _psk_client_cb(ssl: object, hint: object, identity: object, max_identity_len
         return 0
 
 
-@_ffi.callback("unsigned int(SSL *, const char *, unsigned char *, unsigned int)")
+@_c_callback("unsigned int(SSL *, const char *, unsigned char *, unsigned int)")
 def _psk_server_cb(ssl: object, identity: object, psk: object, max_psk_len: int) -> int:
     owner = _owner_of(ssl)
     if not _asked(owner, "psk_server"):
@@ -1315,7 +1332,7 @@ def new_connection(ctx: SSL.Context, *, msg: bool = False, psk_client: bool = Fa
 SSL_CB_HANDSHAKE_START: int = int(_lib.SSL_CB_HANDSHAKE_START)
 
 
-@_ffi.callback("void(SSL *, char *)")
+@_c_callback("void(SSL *, char *)")
 def _keylog_cb(ssl: object, line: object) -> None:
     owner = _owner_of(ssl)
     if not _asked(owner, "keylog"):
@@ -1434,7 +1451,7 @@ def _key_state(keys: bytes) -> tuple[bytes, bytes, Any, Any, Any]:
 def _ticket_state(holder: Any) -> tuple[bytes, bytes, Any, Any, Any]:
     """:func:`_key_state` of the holder's current 48 bytes of keys."""
     keys: bytes = holder._ticket_key_material()
-    state = holder._ticket_cb_state
+    state: tuple[bytes, bytes, Any, Any, Any] | None = holder._ticket_cb_state
     if state is None or state[0] != keys:
         state = _key_state(keys)
         holder._ticket_cb_state = state
@@ -1954,7 +1971,7 @@ if _sffi is not None:
 def install_npn(conn: SSL.Connection, *, server: bool) -> None:
     """Shared backend: the NPN callback of ``server``'s side (see above) on the SSL_CTX
     ``conn`` uses now."""
-    raw = _slib.SSL_get_SSL_CTX(_s(conn._ssl))  # type: ignore[attr-defined]
+    raw = _slib.SSL_get_SSL_CTX(_s(conn._ssl))
     if server:
         _slib.SSL_CTX_set_next_protos_advertised_cb(raw, _npn_advertise_cb, _sffi.NULL)
     else:
@@ -1979,18 +1996,20 @@ def npn_negotiated(conn: SSL.Connection) -> bytes | None:
     """Shared backend: the protocol NPN agreed on for ``conn`` (None when none was)."""
     data = _sffi.new("const unsigned char **")
     length = _sffi.new("unsigned int *")
-    _slib.SSL_get0_next_proto_negotiated(_s(conn._ssl), data, length)  # type: ignore[attr-defined]
+    _slib.SSL_get0_next_proto_negotiated(_s(conn._ssl), data, length)
     if data[0] == _sffi.NULL or not length[0]:
         return None
-    return _sffi.buffer(data[0], length[0])[:]
+    result: bytes | None = _sffi.buffer(data[0], length[0])[:]
+    return result
 
 
 def limit_max_proto_version(conn: SSL.Connection, version: int) -> bool:
     """Shared backend: lower ``conn``'s highest protocol version to ``version`` when it allows
     more and its lowest is not above it (never raises it); whether it was lowered."""
-    ssl = _s(conn._ssl)  # type: ignore[attr-defined]
+    ssl = _s(conn._ssl)
     highest = _slib.SSL_ctrl(ssl, _SSL_CTRL_GET_MAX_PROTO_VERSION, 0, _sffi.NULL)
     lowest = _slib.SSL_ctrl(ssl, _SSL_CTRL_GET_MIN_PROTO_VERSION, 0, _sffi.NULL)
     if (highest and highest <= version) or lowest > version:
         return False
-    return _slib.SSL_ctrl(ssl, _SSL_CTRL_SET_MAX_PROTO_VERSION, version, _sffi.NULL) == 1
+    result: bool = _slib.SSL_ctrl(ssl, _SSL_CTRL_SET_MAX_PROTO_VERSION, version, _sffi.NULL) == 1
+    return result

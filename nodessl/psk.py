@@ -57,7 +57,7 @@ def check_server_options(callback: Any, hint: Any) -> None:
 def socket_callback(opts: Mapping[str, Any]) -> Callable[..., Any] | None:
     """The socket's ``pskCallback`` (None when not given), checked as Node's
     ``TLSSocket._init`` does; a client's bad callback throws from ``connect``."""
-    callback = opts.get("pskCallback")
+    callback: object = opts.get("pskCallback")
     if not callback:
         return None
     if not callable(callback):
@@ -108,10 +108,10 @@ def _checked_key(key: Any, max_psk_len: int) -> bytes:
     """A callback's key as bytes, refused when it is not a buffer or does not fit OpenSSL's."""
     if not isinstance(key, _BYTES):
         raise invalid_arg_type("psk", _BUFFER, key)
-    key = bytes(key)
-    if len(key) > max_psk_len:
-        raise invalid_arg_value("psk", key, f"Pre-shared key exceeds {max_psk_len} bytes")
-    return key
+    psk = bytes(key)
+    if len(psk) > max_psk_len:
+        raise invalid_arg_value("psk", psk, f"Pre-shared key exceeds {max_psk_len} bytes")
+    return psk
 
 
 def authenticated_by_psk(conn: SSL.Connection) -> bool:

@@ -86,7 +86,7 @@ class State:
         them (from now on, ``now`` being the loop's time)."""
         if self.watching:
             return
-        if engine.conn.get_protocol_version() >= _ossl.TLS1_3_VERSION:  # type: ignore[attr-defined]
+        if engine.conn.get_protocol_version() >= _ossl.TLS1_3_VERSION:
             return
         self.watching = True
         self.last = now  # Node: the first handshake only sets lastHandshakeTime

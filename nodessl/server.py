@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Unpack, overload
 
 from . import accepted, alpn, backend, extensions, net, psk, sni
 from .context import SecureContext, _is_buffer, _js_truthy
 from .errors import NodeError, invalid_arg_type
 from .events import captureRejectionSymbol
 from .optionnames import check_keywords
+from .options import ServerOptions
 from .socket import TLSSocket, create_secure_context
 
 __all__ = ["Server", "createServer"]
@@ -251,6 +252,16 @@ setattr(Server, captureRejectionSymbol, _server_rejection)
 
 class _AssertionError(NodeError, AssertionError):
     """Node's ``assert`` failure (``ERR_ASSERTION``)."""
+
+
+# Node's argument forms, for a type checker; keyword arguments are ServerOptions, merged
+# over the options dict.
+@overload
+def createServer(options: ServerOptions | Mapping[str, Any] | None = None,
+                 secureConnectionListener: Callable[..., Any] | None = None,
+                 **kwargs: Unpack[ServerOptions]) -> Server: ...
+@overload
+def createServer(options: Callable[..., Any], /, **kwargs: Unpack[ServerOptions]) -> Server: ...
 
 
 def createServer(options: Mapping[str, Any] | Callable[..., Any] | None = None,

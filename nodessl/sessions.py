@@ -164,6 +164,10 @@ class SessionStore(EventEmitter):
     module docstring).  :meth:`close` detaches it; closing the server does too.
     """
 
+    # EventEmitter's set of listener futures, made at once: the store's own tasks join it,
+    # so close() cancels both
+    _tasks: set[asyncio.Future[Any]]
+
     def __init__(self, server: Server, client: Any, *, prefix: str, timeout: float,
                  rotate_every: float | None, refresh_every: float, retry_every: float,
                  session_ids: bool, ticket_keys: bool, scrub: tuple[str, ...]) -> None:
@@ -179,7 +183,7 @@ class SessionStore(EventEmitter):
         self._scrub = scrub  # secrets of the URL an error message must not repeat
         self._down = False
         self._closed = False
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = set()
         self._refresh_timer: asyncio.TimerHandle | None = None
         self._probe_timer: asyncio.TimerHandle | None = None
         self._keys: tuple[bytes, bytes, bytes] | None = None  # previous, current, next

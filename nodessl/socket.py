@@ -52,7 +52,6 @@ from .features import Features, MessageObserver
 from .identity import checkServerIdentity
 from .session import SessionEvents, ticket_of
 from .sessioncache import ServerSessions
-from .stream import WriteCallback
 from .x509 import X509Certificate
 
 __all__ = ["TLSSocket", "create_secure_context"]
@@ -74,10 +73,10 @@ class UntilSecure:
     plaintext writes (each with its callback, still counted in ``writableLength``) and
     the ``_final`` callback of an ``end()`` (the close_notify must follow that data)."""
 
-    writes: list[tuple[bytes, WriteCallback]] = field(default_factory=list)
+    writes: list[tuple[bytes, Callable[..., Any]]] = field(default_factory=list)
     final: Callable[..., Any] | None = None
 
-    def take_writes(self) -> list[tuple[bytes, WriteCallback]]:
+    def take_writes(self) -> list[tuple[bytes, Callable[..., Any]]]:
         """The held writes, in order; none are held afterwards."""
         writes, self.writes = self.writes, []
         return writes
@@ -160,7 +159,7 @@ class TLSSocket(net.Socket):
         self._corked = False
         self._until_secure = UntilSecure()  # writes and end() that came before the handshake
         # held writes a destroy() cut off: they end when the socket closes (_cancel_writes)
-        self._cancelled: list[WriteCallback] = []
+        self._cancelled: list[Callable[..., Any]] = []
         self._lower: Any = None  # a Duplex below, read through its events (_use_stream)
         # ciphertext writes the Duplex below has not called back yet (Node's JSStreamSocket
         # completes a write request in the stream's write callback)
@@ -238,7 +237,8 @@ class TLSSocket(net.Socket):
         when nothing was agreed)."""
         npn = getattr(self, "_npn", None)  # nodessl.legacy.npn.Negotiation (shared backend)
         if npn is not None:
-            return npn.result(self)
+            result: str | bool | None = npn.result(self)
+            return result
         if self._tlsOptions.get("NPNProtocols") is None:
             return None
         return self.alpnProtocol
@@ -1076,8 +1076,9 @@ class TLSSocket(net.Socket):
         """The peer's certificate object (``{}`` before the handshake or without one)."""
         if self.destroyed:
             return None
-        conn = self._conn()
-        if conn is None or not self._secureEstablished and self._engine.state != "open":
+        conn, engine = self._conn(), self._engine  # a conn means an engine
+        if conn is None or engine is None or not self._secureEstablished \
+                and engine.state != "open":
             return {}
         from .certificate import peer_certificate_object
 

@@ -118,7 +118,7 @@ class TLSSocketTransport(asyncio.Transport):
         if self._writing_paused:
             self._writing_paused = False
             self._protocol.resume_writing()
-        self._protocol.connection_lost(err)  # type: ignore[arg-type]
+        self._protocol.connection_lost(err)
 
     def _on_written(self, err: BaseException | None = None) -> None:
         if self._writing_paused and self.get_write_buffer_size() <= self._low:
@@ -213,7 +213,7 @@ class TLSSocketTransport(asyncio.Transport):
         """Bytes written and not yet flushed (the socket's ``writableLength``)."""
         return int(self._sock.writableLength or 0)
 
-    def write(self, data: bytes | bytearray | memoryview) -> None:  # type: ignore[override]
+    def write(self, data: bytes | bytearray | memoryview) -> None:
         """Write ``data`` (bytes-like); flow control as asyncio's transports."""
         if not isinstance(data, (bytes, bytearray, memoryview)):
             raise TypeError(f"data argument must be a bytes-like object, not "
@@ -223,7 +223,7 @@ class TLSSocketTransport(asyncio.Transport):
         self._sock.write(bytes(data), None, self._on_written)
         self._maybe_pause()
 
-    def writelines(self, list_of_data: Iterable[bytes | bytearray | memoryview]) -> None:  # type: ignore[override]
+    def writelines(self, list_of_data: Iterable[bytes | bytearray | memoryview]) -> None:
         """Write each buffer (one write, as asyncio joins them)."""
         self.write(b"".join(list_of_data))
 
@@ -298,7 +298,7 @@ def decode_cert(der: bytes) -> dict[str, Any]:
     ``subject``, ``issuer``, ``version``, ``serialNumber``, ``notBefore``, ``notAfter``,
     ``subjectAltName``, ``OCSP``, ``caIssuers``, ``crlDistributionPoints`` when present)."""
     from cryptography import x509
-    from cryptography.x509.oid import AuthorityInformationAccessOID, ExtensionOID
+    from cryptography.x509.oid import AuthorityInformationAccessOID
 
     from .compat import not_valid_after, not_valid_before
 
@@ -314,7 +314,7 @@ def decode_cert(der: bytes) -> dict[str, Any]:
     }
     exts = cert.extensions
     try:
-        san = exts.get_extension_for_oid(ExtensionOID.SUBJECT_ALTERNATIVE_NAME).value
+        san = exts.get_extension_for_class(x509.SubjectAlternativeName).value
     except x509.ExtensionNotFound:
         san = None
     if san is not None:
@@ -337,7 +337,7 @@ def decode_cert(der: bytes) -> dict[str, Any]:
                 names.append(("DirName", _name(general.value)))  # type: ignore[arg-type]
         out["subjectAltName"] = tuple(names)
     try:
-        aia = exts.get_extension_for_oid(ExtensionOID.AUTHORITY_INFORMATION_ACCESS).value
+        aia = exts.get_extension_for_class(x509.AuthorityInformationAccess).value
     except x509.ExtensionNotFound:
         aia = None
     if aia is not None:
@@ -348,7 +348,7 @@ def decode_cert(der: bytes) -> dict[str, Any]:
             if uris:
                 out[key] = uris
     try:
-        cdp = exts.get_extension_for_oid(ExtensionOID.CRL_DISTRIBUTION_POINTS).value
+        cdp = exts.get_extension_for_class(x509.CRLDistributionPoints).value
     except x509.ExtensionNotFound:
         cdp = None
     if cdp is not None:
@@ -377,7 +377,8 @@ class SSLObjectView:
 
     def version(self) -> str | None:
         """``'TLSv1.3'`` …, as ``getProtocol()``."""
-        return self._sock.getProtocol()
+        result: str | None = self._sock.getProtocol()
+        return result
 
     def cipher(self) -> tuple[str, str, int | None] | None:
         """``(OpenSSL name, protocol version, secret bits)``."""

@@ -207,11 +207,11 @@ def _extension_body(ext_type: int, body: bytes, indent: int, server: bool) -> st
             out.append(f"{' ' * indent}{protos.vec(1).decode('latin-1')}\n")
         return "".join(out)
     if ext_type == 0 and body:
-        names, out = Reader(r.vec(2)), []
-        while names.left:
-            kind = names.u8()
+        server_names, out = Reader(r.vec(2)), []
+        while server_names.left:
+            kind = server_names.u8()
             out.append(f"{' ' * indent}name_type={kind}, "
-                       f"name={names.vec(2).decode('latin-1')}\n")
+                       f"name={server_names.vec(2).decode('latin-1')}\n")
         return "".join(out)
     if ext_type == 51 and body:
         if server:

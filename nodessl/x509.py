@@ -14,8 +14,8 @@ DER the way OpenSSL does.  ``check*`` follow OpenSSL's ``X509_check_host`` /
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, get_args
 
 from cryptography import x509 as _x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -35,6 +35,11 @@ from .compat import (
 from .errors import NodeError, NodeValueError, invalid_arg_type, invalid_arg_value
 
 __all__ = ["X509Certificate"]
+
+# the key classes behind cryptography's Union aliases, for isinstance() (which takes a Union
+# at runtime, but a type checker wants classes)
+_PUBLIC_KEY_CLASSES: tuple[type[Any], ...] = get_args(PublicKeyTypes)
+_PRIVATE_KEY_CLASSES: tuple[type[Any], ...] = get_args(PrivateKeyTypes)
 
 # X509_CHECK_FLAG_* (openssl/x509v3.h)
 _ALWAYS_CHECK_SUBJECT = 0x1
@@ -266,6 +271,7 @@ def _do_check(parsed: Any, chk: bytes, flags: int, gen_tag: int) -> bytes | None
     """do_x509_check: the certificate's matching name (bytes) or None."""
     if gen_tag == 0x82:  # dNSName
         cn_oid: str | None = _COMMON_NAME
+        equal: Callable[[bytes, bytes, int], bool] | None
         if len(chk) > 1 and chk[:1] == b".":
             flags |= _DOT_SUBDOMAINS
         equal = _equal_nocase if flags & _NO_WILDCARDS else _equal_wildcard
@@ -472,9 +478,9 @@ class X509Certificate:
 
     def checkPrivateKey(self, pkey: Any) -> bool:
         """Whether the private key ``pkey`` belongs to this certificate's public key."""
-        if isinstance(pkey, PublicKeyTypes):
+        if isinstance(pkey, _PUBLIC_KEY_CLASSES):
             raise invalid_arg_value("pkey", pkey)
-        if not isinstance(pkey, PrivateKeyTypes):
+        if not isinstance(pkey, _PRIVATE_KEY_CLASSES):
             raise invalid_arg_type("pkey", "an instance of KeyObject", pkey)
         spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         try:
@@ -485,9 +491,9 @@ class X509Certificate:
 
     def verify(self, publicKey: Any) -> bool:
         """Whether this certificate's signature verifies with ``publicKey``."""
-        if isinstance(publicKey, PrivateKeyTypes):
+        if isinstance(publicKey, _PRIVATE_KEY_CLASSES):
             raise invalid_arg_value("pkey", publicKey)
-        if not isinstance(publicKey, PublicKeyTypes):
+        if not isinstance(publicKey, _PUBLIC_KEY_CLASSES):
             raise invalid_arg_type("pkey", "an instance of KeyObject", publicKey)
         cert = self._cert
         sig, tbs = cert.signature, cert.tbs_certificate_bytes
@@ -503,7 +509,7 @@ class X509Certificate:
                     return _ossl.x509_verify(cert, publicKey)
                 publicKey.verify(sig, tbs, padding, cert.signature_hash_algorithm)  # type: ignore[arg-type]
             elif isinstance(publicKey, ec.EllipticCurvePublicKey):
-                publicKey.verify(sig, tbs, signature_algorithm_parameters(cert))  # type: ignore[arg-type]
+                publicKey.verify(sig, tbs, signature_algorithm_parameters(cert))
             elif isinstance(publicKey, dsa.DSAPublicKey):
                 publicKey.verify(sig, tbs, cert.signature_hash_algorithm)  # type: ignore[arg-type]
             else:

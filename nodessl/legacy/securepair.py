@@ -76,7 +76,7 @@ class _ChannelEnd(CryptoStream):
         """Bytes that came out of this end (for ``encrypted``: the TLS socket's wire bytes)."""
         return self._twin._sent if self._twin is not None else 0
 
-    def _write(self, chunk: bytes, encoding: str, cb: WriteCallback) -> None:
+    def _write(self, chunk: bytes, encoding: str, cb: Callable[..., Any]) -> None:
         twin = self._twin
         if twin is not None and not twin.destroyed and not twin._readableState.ended:
             self._sent += len(chunk)

@@ -186,12 +186,14 @@ class Stream(EventEmitter):
 
         self.emit("__construct_done")
         r, w = self._readableState, self._writableState
+        # a Writable when it has a writable state, a Readable when it has a readable one
+        stream: Any = self
         if w is not None:
             if not w.writing:
-                _clear_buffer(self, w)
-            _finish_maybe(self, w)
+                _clear_buffer(stream, w)
+            _finish_maybe(stream, w)
         if r is not None and r.needReadable:
-            _maybe_read_more(self, r)
+            _maybe_read_more(stream, r)
 
     @property
     def destroyed(self) -> bool:

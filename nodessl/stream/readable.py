@@ -29,6 +29,9 @@ from .state import (
 class Readable(Stream):
     """Node's ``stream.Readable``: flowing and paused modes, ``read(n)``, ``readable``, pipe."""
 
+    # set by __init__ (None only while Stream.__init__ runs, which the hooks below check)
+    _readableState: ReadableState
+
     def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         opts = _options(options, kwargs)
         super().__init__(opts)
@@ -49,16 +52,20 @@ class Readable(Stream):
     def _accepts(self, attr: str) -> bool:
         return attr in ("_read", "_destroy", "_construct")
 
+    def _on_readable_end(self) -> None:
+        # after 'end': autoDestroy (a Duplex waits for its writable side too)
+        _readable_auto_destroy(self)
+
     # -- listener hooks --------------------------------------------------------------------
 
-    def on(self, event: str, f: Callable[..., Any] | None = None) -> Any:  # type: ignore[override]
+    def on(self, event: str, f: Callable[..., Any] | None = None) -> Any:
         """Add a listener; ``data`` starts the flow (unless paused), ``readable`` pauses it."""
         res = super().on(event, f)
         if f is not None and self._readableState is not None:
             self._listener_added(event)
         return res
 
-    def once(self, event: str, f: Callable[..., Any] | None = None) -> Any:  # type: ignore[override]
+    def once(self, event: str, f: Callable[..., Any] | None = None) -> Any:
         """Add a one-shot listener; ``data`` and ``readable`` act as with :meth:`on`."""
         res = super().once(event, f)
         if f is not None and self._readableState is not None:
@@ -252,7 +259,7 @@ class Readable(Stream):
         if n is not None:
             if isinstance(n, bool) or not isinstance(n, (int, float)):
                 try:
-                    n = int(n)  # type: ignore[arg-type]
+                    n = int(n)
                 except (TypeError, ValueError):
                     n = None
             elif isinstance(n, float):
@@ -528,7 +535,8 @@ class _StreamIterator:
         return self._agen.aclose()
 
     def __del__(self) -> None:
-        agen = self._agen
+        # the concrete async generator object: AsyncGenerator does not declare ag_frame
+        agen: Any = self._agen
         if agen.ag_frame is None or agen.ag_running:
             return  # finished (or never to be finished here)
         closing = agen.aclose()
@@ -863,8 +871,6 @@ def _readable_auto_destroy(stream: Stream) -> None:
             stream.destroy()
 
 
-
-Readable._on_readable_end = _readable_auto_destroy  # type: ignore[attr-defined]
 
 
 setattr(Readable, captureRejectionSymbol, _destroy_on_rejection)

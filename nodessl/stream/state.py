@@ -68,7 +68,7 @@ def _high_water_mark(opts: dict[str, Any], duplex_key: str, is_duplex: bool,
     return int(hwm)
 
 
-def _bind(stream: Any, fn: Any, arity: int, name: str) -> Callable[..., Any]:
+def _bind(stream: Any, fn: object, arity: int, name: str) -> Callable[..., Any]:
     """An option callable as a method: the stream first when it takes one more parameter."""
     if not callable(fn):
         raise invalid_arg_type(f"options.{name}", "of type function", fn)

@@ -16,7 +16,7 @@ class Transform(Duplex):
 
     def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(options, **kwargs)
-        self._readableState.sync = False  # type: ignore[union-attr]
+        self._readableState.sync = False
         self._transform_cb: Callable[..., Any] | None = None
         self.on("prefinish", self._transform_prefinish)
 

@@ -33,6 +33,8 @@ class Writable(Stream):
     """Node's ``stream.Writable``: ``write`` with backpressure, ``cork``, ``end``, ``finish``."""
 
     _writev: Callable[..., Any] | None = None
+    # set by __init__ (None only while Stream.__init__ runs)
+    _writableState: WritableState
 
     def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
         opts = _options(options, kwargs)
@@ -44,6 +46,10 @@ class Writable(Stream):
 
     def _init_writable(self, opts: dict[str, Any], is_duplex: bool) -> None:
         self._writableState = WritableState(opts, is_duplex)
+
+    def _on_writable_finish(self) -> None:
+        # after 'finish': autoDestroy
+        _writable_auto_destroy(self)
 
     def _init_callables(self, opts: dict[str, Any]) -> None:
         for name, attr, arity in _OPTION_METHODS:
@@ -67,7 +73,7 @@ class Writable(Stream):
 
     def cork(self) -> None:
         """Buffer writes until :meth:`uncork` (then they go out together, via ``_writev``)."""
-        self._writableState.corked += 1  # type: ignore[union-attr]
+        self._writableState.corked += 1
 
     def uncork(self) -> None:
         """Undo one :meth:`cork`; the last one flushes the buffered writes."""
@@ -500,8 +506,6 @@ def _writable_auto_destroy(stream: Stream) -> None:
             stream.destroy()
 
 
-
-Writable._on_writable_finish = _writable_auto_destroy  # type: ignore[attr-defined]
 
 
 setattr(Writable, captureRejectionSymbol, _destroy_on_rejection)

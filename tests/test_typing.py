@@ -1,0 +1,111 @@
+"""The option TypedDicts and the connect/createServer overloads, as a type checker sees them:
+Node's argument forms type-check, a misspelt option keyword or a wrong version name does
+not.  Runs the pinned mypy (pyproject.toml's test extra) on small programs."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nodessl
+from nodessl.options import ConnectOptions, SecureContextOptions, ServerOptions
+
+ROOT = Path(__file__).resolve().parent.parent
+
+GOOD = '''
+from typing import Any
+
+import nodessl
+from nodessl.options import ConnectOptions, ServerOptions
+
+ported: dict[str, Any] = {"host": "localhost", "somethingNodeIgnores": 1}
+ctx = nodessl.createSecureContext({"ca": b"pem"}, minVersion="TLSv1.2")
+client_opts: ConnectOptions = {"host": "localhost", "port": 443, "secureContext": ctx}
+server_opts: ServerOptions = {"key": b"pem", "cert": b"pem", "requestCert": True}
+sockets = [
+    nodessl.connect(client_opts, lambda: None),
+    nodessl.connect(ported),
+    nodessl.connect(443, "localhost", {"servername": "x"}, lambda: None),
+    nodessl.connect(443, "localhost", lambda: None),
+    nodessl.connect(443, ported, lambda: None),
+    nodessl.connect(443, lambda: None),
+    nodessl.connect("/run/app.sock"),
+    nodessl.connect(port=443, host="localhost", rejectUnauthorized=False),
+]
+servers = [
+    nodessl.createServer(server_opts, lambda sock: None),
+    nodessl.createServer(ported),
+    nodessl.createServer(lambda sock: None, requestCert=True),
+    nodessl.createServer(),
+]
+reveal_type(sockets[0])
+reveal_type(servers[0])
+'''
+
+BAD = '''
+import nodessl
+
+nodessl.createServer(requestCrt=True)
+nodessl.connect(443, rejectUnauthorised=False)
+nodessl.createSecureContext(minVersion="TLS1.2")
+bad: nodessl.options.ServerOptions = {"requestCrt": True}
+'''
+
+
+def _mypy(tmp_path: Path) -> dict[str, list[str]]:
+    (tmp_path / "good.py").write_text(GOOD)
+    (tmp_path / "bad.py").write_text(BAD)
+    # the package's own modules are checked by `make typecheck`; here only the programs
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent",
+         "--no-error-summary", "--show-error-codes", "--hide-error-context",
+         "--cache-dir", str(ROOT / ".mypy_cache" / "typing-test" / Path(sys.prefix).name),
+         "good.py", "bad.py"],
+        # the checkout's package (an editable install's import hook is invisible to mypy)
+        env={**os.environ, "MYPYPATH": str(ROOT)},
+        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    lines: dict[str, list[str]] = {"good.py": [], "bad.py": []}
+    for line in proc.stdout.splitlines():
+        m = re.match(r"(good|bad)\.py:(\d+): (.*)", line)
+        if m:
+            lines[f"{m.group(1)}.py"].append(f"{m.group(2)}: {m.group(3)}")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    return lines
+
+
+def test_node_forms_check_and_misspelt_options_do_not(tmp_path: Path) -> None:
+    out = _mypy(tmp_path)
+    good = out["good.py"]
+    assert [ln for ln in good if ": error: " in ln] == []
+    assert any('Revealed type is "nodessl.socket.TLSSocket"' in ln for ln in good), good
+    assert any('Revealed type is "nodessl.server.Server"' in ln for ln in good), good
+    bad = out["bad.py"]
+    assert any(ln.startswith("4: error") and 'did you mean "requestCert"' in ln
+               for ln in bad), bad
+    assert any(ln.startswith("5: error") and 'did you mean "rejectUnauthorized"' in ln
+               for ln in bad), bad
+    assert any(ln.startswith("6: error") and "TLS1.2" in ln for ln in bad), bad
+    assert any(ln.startswith("7: error") and "requestCrt" in ln for ln in bad), bad
+
+
+def test_option_names_are_the_ones_the_api_reads() -> None:
+    context = set(SecureContextOptions.__optional_keys__)
+    # createSecureContext's documented options, all optional
+    assert {"ca", "cert", "key", "passphrase", "pfx", "crl", "ciphers", "sigalgs", "ecdhCurve",
+            "dhparam", "honorCipherOrder", "minVersion", "maxVersion", "secureProtocol",
+            "secureOptions", "sessionIdContext", "sessionTimeout", "ticketKeys",
+            "allowPartialTrustChain", "privateKeyEngine", "privateKeyIdentifier",
+            "clientCertEngine"} == context
+    assert not SecureContextOptions.__required_keys__
+    assert context < set(ConnectOptions.__optional_keys__)
+    assert context < set(ServerOptions.__optional_keys__)
+    assert {"host", "port", "servername", "checkServerIdentity", "session", "socket",
+            "requestOCSP"} < set(ConnectOptions.__optional_keys__)
+    assert {"requestCert", "SNICallback", "ALPNCallback", "handshakeTimeout",
+            "pskIdentityHint"} < set(ServerOptions.__optional_keys__)
+    # a TypedDict is a dict at runtime: the functions take it as any options dict
+    opts: SecureContextOptions = {"minVersion": "TLSv1.2"}
+    assert nodessl.createSecureContext(opts).context is not None
