@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from conftest import key, run_loop
+from conftest import key, listening, run_loop
 
 import nodessl as tls
 from nodessl import accepted
@@ -66,14 +66,10 @@ def test_sockets_of_a_prototype_serve_and_see_late_ocsp_listeners() -> None:
     # connection (the certificate phase is decided per connection).
     async def main() -> tuple[bool, bool]:
         server = tls.createServer(IDENTITY, lambda sock: sock.end(b"hello"))
-        loop = asyncio.get_running_loop()
-        ready = loop.create_future()
-        server.listen(0, "127.0.0.1", lambda: ready.set_result(None))
-        await ready
-        port = server.address()["port"]
+        port = await listening(server)
 
         async def fetch() -> bytes:
-            done = loop.create_future()
+            done = asyncio.get_running_loop().create_future()
             got = bytearray()
             client = tls.connect({"port": port, "host": "127.0.0.1",
                                   "rejectUnauthorized": False, "requestOCSP": True})

@@ -8,7 +8,7 @@ import asyncio
 import socket
 from typing import Any
 
-from conftest import key, run_loop
+from conftest import key, listening, run_loop
 from OpenSSL import SSL
 
 import nodessl as tls
@@ -99,11 +99,7 @@ def test_tickets_leave_with_the_close_notify_of_a_server_that_ends() -> None:
 
     async def main() -> tuple[bytes, SSL.Session, int]:
         server = tls.createServer(IDENTITY, on_connection)
-        loop = asyncio.get_running_loop()
-        ready = loop.create_future()
-        server.listen(0, "127.0.0.1", lambda: ready.set_result(None))
-        await ready
-        port = server.address()["port"]
+        port = await listening(server)
         after, session = await _finish_and_close(port)
         resumed = await _resumes(server, session)
         server.close()
@@ -128,11 +124,7 @@ def test_a_half_open_server_sends_its_tickets_at_once() -> None:
             sock.on("data", lambda chunk: None)
 
         server = tls.createServer({**IDENTITY, "allowHalfOpen": True}, on_connection)
-        loop = asyncio.get_running_loop()
-        ready = loop.create_future()
-        server.listen(0, "127.0.0.1", lambda: ready.set_result(None))
-        await ready
-        port = server.address()["port"]
+        port = await listening(server)
         after, session = await asyncio.wait_for(_finish_and_close(port, until=2), 5)
         resumed = await _resumes(server, session)
         server.close()
@@ -152,11 +144,8 @@ def test_tickets_held_for_the_close_still_go_when_end_destroys_the_socket() -> N
 
     async def main() -> tuple[bytes, bool]:
         server = tls.createServer(IDENTITY, on_connection)
-        loop = asyncio.get_running_loop()
-        ready = loop.create_future()
-        server.listen(0, "127.0.0.1", lambda: ready.set_result(None))
-        await ready
-        after, session = await asyncio.wait_for(_finish_and_close(server.address()["port"]), 5)
+        port = await listening(server)
+        after, session = await asyncio.wait_for(_finish_and_close(port), 5)
         resumed = await _resumes(server, session)
         server.close()
         return after, resumed
