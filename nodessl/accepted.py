@@ -41,9 +41,6 @@ _OWN: dict[str, _Fresh] = {
                                        alpn_callback=p.features.alpn_callback,
                                        psk_callback=p.features.psk_callback),
 }
-# Features members made again per socket above, or per connection (cert_phase: it depends on
-# the server's listeners at that moment); the others must equal the prototype's
-_FEATURES_PER_SOCKET = ("cert_phase", "message_observers", "reneg")
 _UNSET = object()  # a state's slot set only when first used
 
 
@@ -68,8 +65,9 @@ class Prototype:
         self.stream_options = net.Socket._stream_options(TLSSocket._net_options(options, None))
         self.features = features
 
-    def make(self, server: Any) -> TLSSocket:
-        """A new socket of this options set (as ``TLSSocket(None, options, _tls_server=server)``)."""
+    def make(self) -> TLSSocket:
+        """A new socket of this options set (as ``TLSSocket(None, options, _tls_server=server)``
+        for the server the prototype was made for: it is among the shared members)."""
         sock = TLSSocket.__new__(TLSSocket)
         members = sock.__dict__
         members.update(self.shared)
@@ -90,7 +88,7 @@ def socket_for(server: Any, options: Mapping[str, Any]) -> TLSSocket:
         proto = server._tls_prototype = _prototype(server, options) or _NoPrototype(options)
     if isinstance(proto, _NoPrototype):
         return TLSSocket(None, options, _tls_server=server)
-    result: TLSSocket = proto.make(server)
+    result: TLSSocket = proto.make()
     return result
 
 
@@ -118,7 +116,7 @@ def _prototype(server: Any, options: Mapping[str, Any]) -> Prototype | None:
         return None
     shared = {name: value for name, value in a.items() if name not in own}
     proto = Prototype(options, shared, first._tlsOptions, first._features)
-    made = proto.make(server)
+    made = proto.make()
     return proto if _same(first, made) else None
 
 
