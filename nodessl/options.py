@@ -13,10 +13,13 @@ Node takes a string or a Buffer.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 # the module, not the name: nodessl.context imports this module while it loads
 from . import context as _context
+
+if TYPE_CHECKING:
+    from . import results as _results
 
 __all__ = [
     "BufferLike",
@@ -93,7 +96,7 @@ class ConnectOptions(SecureContextOptions, total=False):
     # TLS
     servername: str | None
     rejectUnauthorized: bool | None
-    checkServerIdentity: Callable[[str, dict[str, Any]], BaseException | None] | None
+    checkServerIdentity: _results.CheckServerIdentity | None
     ALPNProtocols: _Protocols | None
     NPNProtocols: _Protocols | None
     session: BufferLike | None
@@ -102,7 +105,7 @@ class ConnectOptions(SecureContextOptions, total=False):
     requestOCSP: bool | None
     enableTrace: bool | None
     # pskCallback(hint) -> {"psk": bytes, "identity": str} or None
-    pskCallback: Callable[..., Any] | None
+    pskCallback: _results.ClientPSKCallback | None
 
 
 class ServerOptions(SecureContextOptions, total=False):
@@ -111,15 +114,15 @@ class ServerOptions(SecureContextOptions, total=False):
 
     ALPNProtocols: _Protocols | None
     # ALPNCallback({"servername": ..., "protocols": [...]}) -> the protocol chosen, or None
-    ALPNCallback: Callable[..., Any] | None
+    ALPNCallback: _results.ALPNCallback | None
     # SNICallback(servername, cb): cb(None, secure_context)
-    SNICallback: Callable[..., Any] | None
+    SNICallback: _results.SNICallback | None
     NPNProtocols: _Protocols | None
     handshakeTimeout: float | None
     requestCert: bool | None
     rejectUnauthorized: bool | None
     # pskCallback(socket, identity) -> the key (bytes) or None
-    pskCallback: Callable[..., Any] | None
+    pskCallback: _results.ServerPSKCallback | None
     pskIdentityHint: str | None
     enableTrace: bool | None
     # net.createServer's
