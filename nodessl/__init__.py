@@ -29,7 +29,7 @@ import sys
 import types
 from typing import Any
 
-from . import backend, constants, events, net, stream, timers
+from . import backend, constants, events, net, results, stream, timers
 from .abort import AbortController, AbortSignal
 from .aio import connectAsync, once
 from .alpn import convertALPNProtocols
@@ -46,6 +46,7 @@ from .context import (
 from .errors import NodeError
 from .identity import checkServerIdentity
 from .loop import run
+from .results import CipherInfo, DetailedPeerCertificate, EphemeralKeyInfo, PeerCertificate
 from .server import Server, createServer
 from .socket import TLSSocket
 from .streams import open_connection, start_server
@@ -133,6 +134,13 @@ __all__ = [
     "start_server",
     "timers",
     "stream",
+]
+__all__ += [  # the shapes of what the API returns, for annotations (nodessl.results)
+    "results",
+    "CipherInfo",
+    "DetailedPeerCertificate",
+    "EphemeralKeyInfo",
+    "PeerCertificate",
 ]
 
 
