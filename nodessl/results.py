@@ -24,7 +24,7 @@ overloads: a cached run then reports misfits only for ``on``; parameters stay ty
 # no `from __future__ import annotations`: a TypedDict reads NotRequired[...] from its
 # annotations at runtime (__required_keys__), which a string annotation would hide
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal, NotRequired, TypedDict
+from typing import TYPE_CHECKING, Literal, NotRequired, Protocol, TypedDict
 
 from .net import AddressInfo
 
@@ -170,9 +170,13 @@ CheckServerIdentity = Callable[[str, "DetailedPeerCertificate"], BaseException |
 """``checkServerIdentity(hostname, cert)``: None when ``cert`` (the server's, with its chain)
 is valid for ``hostname``, else the error (returned, not raised)."""
 
-SNICallbackDone = Callable[[BaseException | None, "SecureContext | None"], None]
-"""The ``cb`` an ``SNICallback`` answers with: ``cb(None, context)``, ``cb(None, None)`` for
-the server's own context, or ``cb(error)``."""
+class SNICallbackDone(Protocol):
+    """The ``cb`` an ``SNICallback`` answers with: ``cb(None, context)``, ``cb(None, None)``
+    for the server's own context, or ``cb(error)``."""
+
+    def __call__(self, err: BaseException | None = None,
+                 context: "SecureContext | None" = None, /) -> None:
+        """Answer the SNI request."""
 
 SNICallback = Callable[[str, SNICallbackDone], object]
 """``SNICallback(servername, cb)``: choose the context for a client's SNI name."""
@@ -187,14 +191,24 @@ ClientPSKCallback = Callable[[str | None], PSKClientKey | None]
 ServerPSKCallback = Callable[["TLSSocket", str], "BufferLike | PSKKey | None"]
 """A server's ``pskCallback(socket, identity)``: the key for ``identity``, or None."""
 
-OCSPRequestCallback = Callable[[BaseException | None, "BufferLike | None"], None]
-"""The ``callback`` of the ``'OCSPRequest'`` event: ``callback(None, response)`` staples
-the DER OCSP response, ``callback(None, None)`` staples nothing, ``callback(err)`` fails
-the connection."""
+class OCSPRequestCallback(Protocol):
+    """The ``callback`` of the ``'OCSPRequest'`` event: ``callback(None, response)`` staples
+    the DER OCSP response, ``callback(None, None)`` staples nothing, ``callback(err)`` fails
+    the connection."""
 
-ResumeSessionCallback = Callable[[BaseException | None, "BufferLike | None"], None]
-"""The ``callback`` of the ``'resumeSession'`` event: ``callback(None, sessionData)`` with
-what ``'newSession'`` stored, ``callback(None, None)`` for a full handshake."""
+    def __call__(self, err: BaseException | None = None,
+                 response: "BufferLike | None" = None, /) -> None:
+        """Answer the OCSP request."""
+
+
+class ResumeSessionCallback(Protocol):
+    """The ``callback`` of the ``'resumeSession'`` event: ``callback(None, sessionData)``
+    with what ``'newSession'`` stored, ``callback(None, None)`` for a full handshake,
+    ``callback(err)`` to fail the connection."""
+
+    def __call__(self, err: BaseException | None = None,
+                 sessionData: "BufferLike | None" = None, /) -> None:
+        """Answer the resumption request."""
 
 # The events each class types its listeners for (the overloads of ``on`` and the rest);
 # any other name is a custom event, with any listener.

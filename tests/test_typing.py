@@ -149,6 +149,7 @@ reveal_type(cert)  # R: TypedDict(nodessl.results.PeerCertificate, {
 reveal_type(sock.getPeerCertificate(True))  # R: TypedDict(nodessl.results.DetailedPeerCertificate, {
 reveal_type(sock.getPeerCertificate(detailed=False))  # R: TypedDict(nodessl.results.PeerCertificate, {
 reveal_type(sock.getCertificate())  # R: TypedDict(nodessl.results.PeerCertificate, {
+reveal_type(nodessl.X509Certificate(b"pem").toLegacyObject())  # R: TypedDict(nodessl.results.PeerCertificate, {
 if cert:
     reveal_type(cert["fingerprint256"])  # R: str
     reveal_type(cert["raw"])  # R: bytes
@@ -182,6 +183,7 @@ server_opts: ServerOptions = {
 }
 bad_client: ConnectOptions = {"pskCallback": lambda hint: b"key"}  # E: Incompatible return value type
 bad_alpn: ServerOptions = {"ALPNCallback": lambda info: info["servername"].upper()}  # E: Item "None" of "str | None" has no attribute "upper"
+bad_sni: ServerOptions = {"SNICallback": lambda name, cb: cb(None, name)}  # E: "SNICallbackDone" has incompatible type "str"; expected "SecureContext | None"
 
 # events: a listener's parameters are the event's
 server.on("secureConnection", lambda s: s.getPeerCertificate())
@@ -192,6 +194,8 @@ server.once("newSession", lambda sid, data, cb: cb())
 server.once("newSession", lambda sid, data, cb: cb(sid))  # E: does not take the event's arguments
 server.addListener("resumeSession", lambda sid, cb: cb(None, None))
 server.on("OCSPRequest", lambda c, issuer, cb: cb(None, issuer or c))
+server.on("OCSPRequest", lambda c, issuer, cb: cb("none"))  # E: does not take the event's arguments
+server.on("resumeSession", lambda sid, cb: cb())
 server.prependListener("keylog", lambda line, s: line.decode() + s.getProtocol())  # E: does not take the event's arguments
 server.prependOnceListener("connection", lambda s: s.remoteAddress)
 server.on("myOwnEvent", lambda a, b, c: None)
