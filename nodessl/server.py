@@ -52,9 +52,10 @@ def _default_session_id_context() -> str:
 class Server(net.Server):
     """Node's ``tls.Server``."""
 
-    def __init__(self, options: Mapping[str, Any] | Callable[..., Any] | None = None,
+    def __init__(self,
+                 options: ServerOptions | Mapping[str, Any] | Callable[..., Any] | None = None,
                  secureConnectionListener: Callable[..., Any] | None = None,
-                 **kwargs: Any) -> None:
+                 **kwargs: Unpack[ServerOptions]) -> None:
         if callable(options):
             options, secureConnectionListener = None, options
         check_keywords("createServer", kwargs)  # a dict keeps Node's leniency
