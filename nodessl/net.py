@@ -413,6 +413,15 @@ class Socket(Duplex):
 
     # -- connecting -------------------------------------------------------------------
 
+    @overload
+    def connect(self, options: NetConnectOptions | dict[str, Any],
+                connectListener: Callable[..., Any] | None = None, /) -> Socket: ...
+    @overload
+    def connect(self, port: int | str, host: str | None = None,
+                connectListener: Callable[..., Any] | None = None, /) -> Socket: ...
+    @overload
+    def connect(self, port: int | str, connectListener: Callable[..., Any], /) -> Socket: ...
+
     def connect(self, *args: Any) -> Socket:
         """``connect(options[, cb])``, ``connect(port[, host][, cb])`` or ``connect(path[, cb])``."""
         options, cb = _normalize_connect_args(args)

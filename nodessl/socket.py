@@ -50,7 +50,7 @@ from .errors import (
 )
 from .features import Features, MessageObserver
 from .identity import checkServerIdentity
-from .optionnames import check_keywords
+from .optionnames import check_keywords, typed_options
 from .options import TLSSocketOptions
 from .session import SessionEvents, ticket_of
 from .sessioncache import ServerSessions
@@ -58,15 +58,10 @@ from .x509 import X509Certificate
 
 __all__ = ["TLSSocket", "create_secure_context"]
 
-_SOCKET_OPTIONS = frozenset({
-    "isServer", "server", "requestCert", "rejectUnauthorized", "secureContext", "session",
-    "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "servername", "host", "port",
-    "signal",
-    "path", "socket", "checkServerIdentity", "minDHSize", "timeout", "allowHalfOpen",
-    "highWaterMark", "pskCallback", "pskIdentityHint", "family", "localAddress", "localPort",
-    "lookup", "hints", "autoSelectFamily", "onread", "handshakeTimeout", "readableHighWaterMark",
-    "writableHighWaterMark",
-})
+# what is not createSecureContext's among the options a TLSSocket is given (its own, and
+# tls.connect's handed down): kept out of the context it makes (nodessl.options' TypedDicts)
+_SOCKET_OPTIONS = ((typed_options("connect") | typed_options("TLSSocket"))
+                   - typed_options("createSecureContext"))
 
 
 @dataclass(eq=False, slots=True)  # one per connection: no __dict__

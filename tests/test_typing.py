@@ -53,6 +53,9 @@ plain = [
     nodessl.net.connect("/run/app.sock"),
     nodessl.net.Socket(allowHalfOpen=True),
     nodessl.net.Socket({"allowHalfOpen": True}),
+    nodessl.net.Socket().connect(80, "localhost", lambda: None),
+    nodessl.net.Socket().connect({"port": 80}, lambda: None),
+    nodessl.net.Socket().connect("/run/app.sock"),
 ]
 net_opts: nodessl.net.NetServerOptions = {"pauseOnConnect": True}
 net_servers = [
