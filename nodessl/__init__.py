@@ -46,6 +46,7 @@ from .context import (
 from .errors import NodeError
 from .identity import checkServerIdentity
 from .loop import run
+from .options import ConnectOptions, SecureContextOptions, ServerOptions, TLSSocketOptions
 from .server import Server, createServer
 from .socket import TLSSocket
 from .streams import open_connection, start_server
@@ -134,6 +135,8 @@ __all__ = [
     "timers",
     "stream",
 ]
+# the options' TypedDicts (nodessl.options; net's are in nodessl.net)
+__all__ += ["ConnectOptions", "SecureContextOptions", "ServerOptions", "TLSSocketOptions"]
 
 
 class _TLSModule(types.ModuleType):
