@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import pydoc
+import re
+import sys
+import typing
+from pathlib import Path
+from typing import Any
 
 import nodessl
 
@@ -29,3 +36,226 @@ def test_help_create_secure_context_lists_the_options() -> None:
                    "ecdhCurve", "dhparam", "minVersion", "maxVersion", "secureOptions",
                    "sessionTimeout", "ticketKeys"):
         assert f"``{option}" in text, option  # ``name`` or ``name(args)``
+
+
+# -- the per-entry reference: Options, Events, Methods (docs/_ext/refentries.py) ---------------
+#
+# docs/_ext/refpages.py generates the pages at `make docs` time and never fails on a missing
+# entry (it marks it); these tests are where a missing entry, an example that does not
+# compile or passes an unknown option, or a Node anchor that does not exist, fails.
+
+_EXT = Path(__file__).resolve().parent.parent / "docs" / "_ext"
+sys.path.insert(0, str(_EXT))
+import refentries  # noqa: E402
+import refpages  # noqa: E402
+
+import nodessl.legacy  # noqa: E402,F401  (registers NPNProtocols, which the entries document)
+from nodessl import optionnames  # noqa: E402
+
+_NOT_SOCKET_EMITTERS = {"cluster.py", "sessions.py", "cli.py"}  # other emitters' events
+# the headings of Node's tls docs (/work/shared/seeds: Node 0.10 to 12), by file
+_HEADINGS = Path(__file__).resolve().parent / "node_tls_doc_headings.txt"
+
+
+def _node_doc_headings() -> dict[str, str]:
+    sections = re.split(r"^--- (\S+)\n", _HEADINGS.read_text(), flags=re.M)
+    return dict(zip(sections[1::2], sections[2::2], strict=True))
+
+
+def _missing(found: list[str]) -> str:
+    return "no reference entry in docs/_ext/refentries.py for: " + ", ".join(found)
+
+
+def test_every_typeddict_option_has_an_entry() -> None:
+    tds = refpages.typeddicts()
+    assert {"SecureContextOptions", "ConnectOptions", "ServerOptions"} <= {n for n, _ in tds}
+    missing = [f"{name}.{key}" for name, td in tds for key in typing.get_type_hints(td)
+               if refpages.option_entry(name, key) is None]
+    assert not missing, _missing(missing)
+
+
+def test_every_option_name_the_code_knows_has_an_entry() -> None:
+    names = {e.name for e in refentries.OPTIONS}
+    missing = sorted({(entry, option) for entry in ("createSecureContext", "connect",
+                                                    "createServer")
+                      for option in optionnames.known_options(entry) if option not in names})
+    assert not missing, _missing([f"{entry}({option}=)" for entry, option in missing])
+
+
+def test_every_public_method_and_function_has_an_entry() -> None:
+    have = {(e.owner, e.name) for e in refentries.METHODS + refentries.FUNCTIONS}
+    wanted = [(owner, name) for owner in refpages.CLASSES for name in refpages.own_members(owner)]
+    wanted += [(module, name) for module in refpages.MODULES
+               for name in refpages.module_members(module)]
+    assert ("nodessl.TLSSocket", "getCipher") in wanted
+    assert ("nodessl.net", "isIPv6") in wanted
+    missing = [f"{owner}.{name}" for owner, name in wanted if (owner, name) not in have]
+    assert not missing, _missing(missing)
+    # and no entry for something the code does not have
+    for entry in refentries.METHODS + refentries.FUNCTIONS:
+        owner = refpages.resolve(entry.owner)
+        assert hasattr(owner, entry.name) or entry.kind == "attribute", entry
+
+
+def _emitted_events() -> dict[str, set[str]]:
+    root = Path(nodessl.__file__).parent
+    found: dict[str, set[str]] = {}
+    for path in [*root.glob("*.py"), *root.glob("stream/*.py")]:
+        if path.name in _NOT_SOCKET_EMITTERS:
+            continue
+        for name in re.findall(r"""\bemit\(\s*["']([A-Za-z]+)["']""", path.read_text()):
+            found.setdefault(name, set()).add(path.name)
+    return found
+
+
+def test_every_event_nodessl_emits_has_an_entry() -> None:
+    emitted = _emitted_events()
+    assert {"secureConnect", "secureConnection", "tlsClientError", "data"} <= set(emitted)
+    documented = {e.name for e in refentries.EVENTS} | set(refentries.INTERNAL_EVENTS)
+    missing = [f"'{name}' (emitted in {', '.join(sorted(files))})"
+               for name, files in sorted(emitted.items()) if name not in documented]
+    assert not missing, _missing(missing)
+
+
+def test_every_event_nodes_tls_docs_list_has_an_entry() -> None:
+    # the "Event: 'x'" headings of tls.Server and tls.TLSSocket in the Node tls docs
+    text = _node_doc_headings()["003_4ba51d7cae8c92c2.txt"]
+    tls_part = text.split("## Deprecated APIs")[0]
+    node_events = set(re.findall(r"^### Event: '(\w+)'", tls_part, re.M))
+    assert {"secureConnect", "OCSPRequest", "keylog"} <= node_events
+    ours = {e.name for e in refentries.EVENTS if e.owner in ("nodessl.TLSSocket", "nodessl.Server")}
+    assert node_events <= ours, node_events - ours
+
+
+def test_every_entry_has_a_node_link_or_a_reason_and_a_short_example() -> None:
+    for entry in refentries.ALL:
+        assert entry.url or entry.note, entry
+        assert entry.summary.strip(), entry
+        assert 1 <= len(entry.example.strip().splitlines()) <= 4, entry
+        if entry.kind == "event":
+            assert entry.listener.startswith("("), entry
+
+
+def test_every_example_compiles() -> None:
+    for entry in refentries.ALL:
+        try:
+            compile(entry.example, f"<{entry.owner}.{entry.name}>", "exec",
+                    flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        except SyntaxError as exc:  # pragma: no cover - the message is the point
+            raise AssertionError(f"{entry.kind} {entry.owner}.{entry.name}: {exc}") from exc
+
+
+# the calls whose keywords are options, and the optionnames entry that lists them
+_OPTION_CALLS = {"connect": "connect", "connectAsync": "connect", "open_connection": "connect",
+                 "createServer": "createServer", "start_server": "createServer",
+                 "createSecureContext": "createSecureContext", "TLSSocket": "TLSSocket"}
+
+
+def _known(entry: str, func: Any) -> frozenset[str]:
+    try:
+        known = optionnames.known_options(entry)
+    except KeyError:  # no list of its own (yet): a TLSSocket takes connect's, a superset
+        known = optionnames.known_options("connect")
+    params = set()
+    try:
+        params = {p.name for p in inspect.signature(func).parameters.values()
+                  if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+    except (TypeError, ValueError):
+        pass
+    return known | params
+
+
+def _unknown_options(source: str) -> list[str]:
+    """The option names that calls of tls.connect/createServer/... in ``source`` pass and
+    nodessl does not know: keywords, and the string keys of a dict literal argument."""
+    bad = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "tls"
+                and node.func.attr in _OPTION_CALLS):
+            continue
+        known = _known(_OPTION_CALLS[node.func.attr], getattr(nodessl, node.func.attr))
+        names = [k.arg for k in node.keywords if k.arg is not None]
+        for arg in node.args:
+            if isinstance(arg, ast.Dict):
+                names += [k.value for k in arg.keys
+                          if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+        bad += [f"tls.{node.func.attr}({name}=)" for name in names if name not in known]
+    return bad
+
+
+def test_the_option_check_finds_a_misspelt_option() -> None:
+    assert _unknown_options('tls.connect(443, "h", requestCrt=True)') == [
+        "tls.connect(requestCrt=)"]
+    assert _unknown_options('tls.createServer({"key": k, "rejectUnauthorised": False})') == [
+        "tls.createServer(rejectUnauthorised=)"]
+    assert _unknown_options("tls.createServer(key=k, cert=c, requestCert=True)") == []
+
+
+def test_examples_pass_only_options_nodessl_knows() -> None:
+    bad = [f"{e.kind} {e.owner}.{e.name}: {u}" for e in refentries.ALL
+           for u in _unknown_options(e.example)]
+    assert not bad, bad
+    # the check saw real calls
+    calls = sum("tls.connect(" in e.example or "tls.createServer(" in e.example
+                for e in refentries.ALL)
+    assert calls > 40
+
+
+def _node_anchors(text: str) -> set[str]:
+    """The anchors Node's doc tool makes of a markdown file's headings: lowercased, every
+    character but letters, digits, '_', '-' and spaces dropped, spaces to '-', and '_1',
+    '_2' … on a repeated heading."""
+    seen: dict[str, int] = {}
+    anchors = set()
+    for line in text.splitlines():
+        match = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
+        if not match:
+            continue
+        slug = re.sub(r"[^a-z0-9_\- ]", "", match.group(1).replace("`", "").lower())
+        slug = slug.strip().replace(" ", "-")
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        anchors.add(slug if count == 0 else f"{slug}_{count}")
+    return anchors
+
+
+def test_node_anchor_rule() -> None:
+    text = "## `tls.connect(options[, callback])`\n### Event: 'keylog'\n### Event: 'keylog'\n"
+    assert _node_anchors(text) == {"tlsconnectoptions-callback", "event-keylog", "event-keylog_1"}
+
+
+def test_tls_anchors_exist_in_nodes_tls_docs() -> None:
+    seeded: set[str] = set()
+    docs = _node_doc_headings()
+    assert len(docs) == 5
+    for text in docs.values():
+        seeded |= _node_anchors(text)
+    assert "tlssocketgetcipher" in seeded
+    node20_only = refentries.NODE20_ONLY_TLS_ANCHORS
+    # the Node-20-only list holds only anchors the older docs really lack
+    assert not set(node20_only) & seeded, set(node20_only) & seeded
+    used = {e.node.partition("#")[2] for e in refentries.ALL
+            if e.node and e.node.startswith("tls#")}
+    assert used - seeded == set(node20_only), sorted(used - seeded)
+
+
+def test_every_node_link_is_to_node_20() -> None:
+    for entry in refentries.ALL:
+        if entry.url:
+            assert re.fullmatch(
+                r"https://nodejs\.org/docs/latest-v20\.x/api/(tls|net|stream|events|timers|"
+                r"process|globals)\.html#[a-z0-9_-]+", entry.url), entry
+
+
+def test_the_pages_render_every_entry_with_its_type() -> None:
+    pages = refpages.pages()
+    options = pages["reference/options.md"]
+    assert "### `requestCert`\n\n**Type:** `bool | None`" in options
+    assert "**Type:** `TLSVersion | None`" in options  # minVersion, an alias kept by name
+    assert "no reference entry yet" not in options
+    methods = pages["reference/methods.md"]
+    assert "socket.exportKeyingMaterial(length: int, label: str" in methods
+    events = pages["reference/events.md"]
+    for entry in refentries.EVENTS:
+        assert f"### `'{entry.name}'`" in events
