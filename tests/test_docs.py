@@ -259,3 +259,51 @@ def test_the_pages_render_every_entry_with_its_type() -> None:
     events = pages["reference/events.md"]
     for entry in refentries.EVENTS:
         assert f"### `'{entry.name}'`" in events
+
+
+# examples run as written on a real connection, and what each prints
+_RUN_ON_A_CONNECTION = {
+    ("nodessl.TLSSocket", "getCipher"): r"TLS_AES_\d+_GCM_SHA\d+",
+    ("nodessl.TLSSocket", "getProtocol"): r"TLSv1\.3",
+    ("nodessl.TLSSocket", "address"): r"\d+",
+    ("nodessl.TLSSocket", "getCertificate"): r"^None$",  # the client sent no certificate: {}
+    ("nodessl.TLSSocket", "getEphemeralKeyInfo"): r"'type': 'ECDH'",
+    ("nodessl.TLSSocket", "getSharedSigalgs"): r"^\[\]$",  # no client certificate asked
+    ("nodessl.TLSSocket", "getPeerX509Certificate"): r"CN=agent1",
+    ("nodessl.TLSSocket", "exportKeyingMaterial"): r"^$",
+    ("nodessl.net.Socket", "remoteAddress"): r"127\.0\.0\.1",
+    ("nodessl.net.Socket", "remoteFamily"): r"IPv4",
+    ("nodessl.net.Socket", "readyState"): r"open",
+    ("nodessl", "getCiphers"): r"True",
+    ("nodessl.net", "isIP"): r"6",
+    ("nodessl.net", "isIPv4"): r"True",
+}
+
+
+def test_examples_run_on_a_real_connection() -> None:
+    import contextlib
+    import io
+
+    from conftest import key, listening, once, run_loop
+
+    entries = {(e.owner, e.name): e for e in refentries.METHODS + refentries.FUNCTIONS}
+    printed: dict[tuple[str, str], str] = {}
+
+    async def main() -> None:
+        server = nodessl.createServer(key=key("agent1-key.pem"), cert=key("agent1-cert.pem"))
+        port = await listening(server)
+        socket = nodessl.connect(port, "127.0.0.1", rejectUnauthorized=False)
+        await once(socket, "secureConnect")
+        try:
+            for which in _RUN_ON_A_CONNECTION:
+                out = io.StringIO()
+                with contextlib.redirect_stdout(out):
+                    exec(entries[which].example, {"tls": nodessl, "socket": socket})
+                printed[which] = out.getvalue().strip()
+        finally:
+            socket.destroy()
+            server.close()
+
+    run_loop(main)
+    for which, pattern in _RUN_ON_A_CONNECTION.items():
+        assert re.search(pattern, printed[which]), (which, printed[which])

@@ -427,7 +427,8 @@ METHODS: list[Entry] = [
        'material = socket.exportKeyingMaterial(32, "EXPORTER-my-app")'),
     _m(_TS, "getCertificate", "tls#tlssocketgetcertificate",
        "This side's certificate object (``{}`` when it has none).",
-       'print(socket.getCertificate()["subject"]["CN"])'),
+       'mine = socket.getCertificate()  # {} on a client that sent none\n'
+       'print(mine.get("subject"))'),
     _m(_TS, "getCipher", "tls#tlssocketgetcipher",
        "The negotiated cipher: ``{\"name\", \"standardName\", \"version\"}``.",
        'print(socket.getCipher()["name"])  # "TLS_AES_256_GCM_SHA384"'),
