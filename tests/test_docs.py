@@ -307,3 +307,48 @@ def test_examples_run_on_a_real_connection() -> None:
     run_loop(main)
     for which, pattern in _RUN_ON_A_CONNECTION.items():
         assert re.search(pattern, printed[which]), (which, printed[which])
+
+
+def _bad_calls(source: str) -> list[str]:
+    """Calls in ``source`` of nodessl's module functions (``tls.x(...)``, ``tls.net.x(...)``)
+    and of TLSSocket/Server/SecureContext methods (on ``socket``/``server``/``ctx``) whose
+    arguments the function's signature does not accept."""
+    receivers = {"socket": nodessl.TLSSocket, "server": nodessl.Server,
+                 "ctx": nodessl.SecureContext, "tls": nodessl, "net": nodessl.net}
+    bad = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        value = node.func.value
+        name = value.attr if isinstance(value, ast.Attribute) else getattr(value, "id", None)
+        owner = receivers.get(name or "")
+        func = getattr(owner, node.func.attr, None) if owner is not None else None
+        if func is None or not callable(func) or inspect.isclass(func):
+            continue
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(
+                k.arg is None for k in node.keywords):
+            continue
+        try:
+            sig = inspect.signature(func)
+        except (TypeError, ValueError):
+            continue
+        params = list(sig.parameters.values())
+        if not inspect.ismodule(owner) and params and params[0].name == "self":
+            params = params[1:]
+        try:
+            sig.replace(parameters=params).bind(*node.args, **{k.arg: k for k in node.keywords
+                                                                if k.arg})
+        except TypeError as exc:
+            bad.append(f"{name}.{node.func.attr}(...): {exc}")
+    return bad
+
+
+def test_the_call_check_finds_a_wrong_call() -> None:
+    assert _bad_calls('tls.getLegacyCiphers()')
+    assert _bad_calls('socket.getCipher(True)')
+    assert not _bad_calls('socket.exportKeyingMaterial(32, "EXPORTER-x")')
+
+
+def test_examples_call_functions_and_methods_as_their_signatures_allow() -> None:
+    bad = [f"{e.owner}.{e.name}: {b}" for e in refentries.ALL for b in _bad_calls(e.example)]
+    assert not bad, bad

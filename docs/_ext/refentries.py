@@ -638,9 +638,9 @@ FUNCTIONS: list[Entry] = [
        kind="function", note="undocumented in Node (exported by lib/tls.js)"),
     _m(_N, "getCiphers", "tls#tlsgetciphers", "The names of the supported ciphers, lowercase.",
        'print("aes128-gcm-sha256" in tls.getCiphers())', kind="function"),
-    _m(_N, "getLegacyCiphers", None, "The cipher names of Node 0.10's legacy default.",
-       "print(tls.getLegacyCiphers())", kind="function",
-       note="removed from Node (v0.10/0.12's tls.getLegacyCiphers)"),
+    _m(_N, "getLegacyCiphers", None, "The default cipher list of an old Node release.",
+       'print(tls.getLegacyCiphers("v0.10.38"))', kind="function",
+       note="removed from Node (Node 0.12's tls.getLegacyCiphers)"),
     _m(_N, "once", "events#eventsonceemitter-name-options",
        "Await an event's arguments (an ``'error'`` raises).",
        'server.listen(0)\nawait tls.once(server, "listening")', kind="function"),
@@ -704,10 +704,10 @@ FUNCTIONS: list[Entry] = [
 
 ALL: list[Entry] = OPTIONS + EVENTS + METHODS + FUNCTIONS
 
-# Node 20 anchors that the older tls docs in /work/shared/seeds lack (they were added after
-# Node 12); each was checked against Node 20's doc/api/tls.md.
+# Node 20 anchors that the older tls docs in /work/shared/seeds (tests/node_tls_doc_headings.txt)
+# lack; each was checked against Node's doc/api/tls.md.
 NODE20_ONLY_TLS_ANCHORS = {
-    "event-connection": "tls.Server's 'connection' (documented since Node 14)",
+    "event-connection": "tls.Server's 'connection' (added v0.3.2; the seeded copies omit it)",
     "tlssocketgetpeerx509certificate": "added in v15.9.0",
     "tlssocketgetx509certificate": "added in v15.9.0",
     "tlsdefault_ciphers": "added in v19.8.0",
