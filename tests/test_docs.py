@@ -271,6 +271,9 @@ _RUN_ON_A_CONNECTION = {
     ("nodessl.TLSSocket", "getSharedSigalgs"): r"^\[\]$",  # no client certificate asked
     ("nodessl.TLSSocket", "getPeerX509Certificate"): r"CN=agent1",
     ("nodessl.TLSSocket", "exportKeyingMaterial"): r"^$",
+    ("nodessl.TLSSocket", "encrypted"): r"^True",
+    ("nodessl.TLSSocket", "authorized"): r"^[A-Z_]+$",  # agent1's CA is not trusted here
+    ("nodessl.net.Socket", "address"): r"^127\.0\.0\.1$",
     ("nodessl.net.Socket", "remoteAddress"): r"127\.0\.0\.1",
     ("nodessl.net.Socket", "remoteFamily"): r"IPv4",
     ("nodessl.net.Socket", "readyState"): r"open",
@@ -352,3 +355,11 @@ def test_the_call_check_finds_a_wrong_call() -> None:
 def test_examples_call_functions_and_methods_as_their_signatures_allow() -> None:
     bad = [f"{e.owner}.{e.name}: {b}" for e in refentries.ALL for b in _bad_calls(e.example)]
     assert not bad, bad
+
+
+def test_the_methods_page_shows_connects_overloads_and_links_its_options() -> None:
+    methods = refpages.pages()["reference/methods.md"]
+    section = methods.split("### `connect`", 1)[1].split("###", 1)[0]
+    # one line per typing.overload of nodessl.connect, read from the code
+    assert section.count("tls.connect(") - 1 == len(typing.get_overloads(nodessl.connect)) >= 2
+    assert "[`ConnectOptions`](options.md#connectoptions)" in section

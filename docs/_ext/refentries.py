@@ -233,7 +233,12 @@ OPTIONS: list[Entry] = [
        "                          pskCallback=lambda sock, identity: keys.get(identity))"),
     _o("pauseOnConnect", _NETSRV, "Accepted sockets start paused (to hand them to another process).",
        "server = tls.net.createServer(pauseOnConnect=True)"),
-    # the server's meaning of options the client also takes
+    # server.listen(options)'s that nodessl reads (net.Server and tls.Server)
+    _o("backlog", "net#serverlistenoptions-callback", "The length of the queue of pending connections.",
+       'server.listen({"port": 8443, "backlog": 1024})'),
+    _o("exclusive", "net#serverlistenoptions-callback",
+       "Do not share the listening socket with cluster workers.",
+       'server.listen({"port": 8443, "exclusive": True})'),
     _o("rejectUnauthorized", _SRV, "With ``requestCert``: refuse clients whose certificate fails "
        "to verify (default ``True``).",
        "server = tls.createServer(key=key, cert=cert, ca=ca, requestCert=True, "
@@ -315,13 +320,13 @@ EVENTS: list[Entry] = [
     # net.Socket's (and so every TLSSocket's)
     _e(_NS, "connect", "net#event-connect", "()",
        "The TCP connection is established (before TLS, on a TLSSocket).",
-       'sock.on("connect", lambda: print("connected to", sock.remoteAddress))'),
+       'socket.on("connect", lambda: print("connected to", socket.remoteAddress))'),
     _e(_NS, "ready", "net#event-ready", "()", "The socket is ready to use (right after 'connect').",
-       'sock.on("ready", lambda: sock.write(b"ping"))'),
+       'socket.on("ready", lambda: socket.write(b"ping"))'),
     _e(_NS, "lookup", "net#event-lookup",
        "(error: Exception | None, address: str | None, family: int | None, host: str)",
        "The host name was resolved, before connecting.",
-       'sock.on("lookup", lambda err, address, family, host: print(host, "->", address))'),
+       'socket.on("lookup", lambda err, address, family, host: print(host, "->", address))'),
     _e(_NS, "data", "net#event-data", "(chunk: bytes | str)",
        "Data arrived (``str`` after ``setEncoding``).",
        'socket.on("data", lambda chunk: print(len(chunk)))'),
@@ -406,7 +411,7 @@ METHODS: list[Entry] = [
        "Why the peer's certificate did not verify (an OpenSSL code).",
        'print(socket.authorizationError)  # "DEPTH_ZERO_SELF_SIGNED_CERT"', "str | None"),
     _a(_TS, "encrypted", "tls#tlssocketencrypted", "Always ``True``: tells TLS sockets from plain ones.",
-       'print(getattr(sock, "encrypted", False))', "bool"),
+       'print(getattr(socket, "encrypted", False))  # True: a TLSSocket', "bool"),
     _a(_TS, "alpnProtocol", "tls#event-secureconnection",
        "The negotiated ALPN protocol, or ``False``.",
        'if socket.alpnProtocol == "h2":\n    print("HTTP/2")', "str | bool | None"),
@@ -510,7 +515,7 @@ METHODS: list[Entry] = [
        "sock = tls.net.Socket()\n"
        'sock.connect(443, "example.com", lambda: print("connected"))'),
     _m(_NS, "address", "net#socketaddress", "The local address: ``{\"address\", \"family\", \"port\"}``.",
-       'print(sock.address()["address"])'),
+       'print(socket.address()["address"])'),
     _m(_NS, "write", "net#socketwritedata-encoding-callback",
        "Send data; ``False`` means wait for ``'drain'``.",
        'socket.write(b"GET / HTTP/1.0\\r\\n\\r\\n")'),
@@ -521,7 +526,7 @@ METHODS: list[Entry] = [
     _m(_NS, "destroySoon", "net#socketdestroysoon", "Destroy after the pending writes are sent.",
        "socket.destroySoon()"),
     _m(_NS, "resetAndDestroy", "net#socketresetanddestroy", "Close with a TCP RST.",
-       "sock.resetAndDestroy()"),
+       "socket.resetAndDestroy()"),
     _m(_NS, "setEncoding", "net#socketsetencodingencoding", "Emit ``str`` instead of ``bytes``.",
        'socket.setEncoding("utf8")'),
     _m(_NS, "pause", "net#socketpause", "Stop emitting ``'data'``.", "socket.pause()"),

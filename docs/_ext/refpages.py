@@ -201,9 +201,9 @@ def _ann(annotation: Any) -> str:
 def _params(sig: inspect.Signature) -> str:
     shown: list[str] = []
     star = False
-    for p in sig.parameters.values():
-        if p.name in ("self", "cls") or p.name.startswith("_"):
-            continue
+    params = [p for p in sig.parameters.values()
+              if p.name not in ("self", "cls") and not p.name.startswith("_")]
+    for i, p in enumerate(params):
         text = p.name
         if p.annotation is not inspect.Parameter.empty:
             text += f": {_ann(p.annotation)}"
@@ -220,6 +220,9 @@ def _params(sig: inspect.Signature) -> str:
             shown.append("*")
             star = True
         shown.append(text)
+        if p.kind is p.POSITIONAL_ONLY and (i + 1 == len(params)
+                                            or params[i + 1].kind is not p.POSITIONAL_ONLY):
+            shown.append("/")
     return ", ".join(shown)
 
 
@@ -239,16 +242,23 @@ def signature(entry: Entry) -> str:
     if found is None or not callable(found):
         return f"{prefix}.{entry.name}: {_attribute_type(owner, entry)}"
     func = getattr(owner, entry.name)
-    try:
-        sig = inspect.signature(func)
-    except (TypeError, ValueError):
-        return f"{prefix}.{entry.name}(...)"
-    text = f"{prefix}.{entry.name}({_params(sig)})"
-    if sig.return_annotation is not inspect.Signature.empty:
-        text += f" -> {_ann(sig.return_annotation)}"
-    if inspect.iscoroutinefunction(func):
-        text = "await " + text
-    return text
+    # the typed overloads where the function has them (connect's six call forms), else its
+    # own signature
+    forms = typing.get_overloads(func) or [func]
+    lines = []
+    for form in forms:
+        try:
+            sig = inspect.signature(form)
+        except (TypeError, ValueError):
+            lines.append(f"{prefix}.{entry.name}(...)")
+            continue
+        text = f"{prefix}.{entry.name}({_params(sig)})"
+        if sig.return_annotation is not inspect.Signature.empty:
+            text += f" -> {_ann(sig.return_annotation)}"
+        if inspect.iscoroutinefunction(func):
+            text = "await " + text
+        lines.append(text)
+    return "\n".join(lines)
 
 
 def _attribute_type(owner: Any, entry: Entry) -> str:
@@ -401,7 +411,12 @@ def methods_page() -> str:
         out.append(f"\n## `{node_name}` ({owner})\n\n")
         for entry in _member_entries(owner):
             out.append(f"\n### `{entry.name}`\n\n")
-            out.append(_code(signature(entry)))
+            shown = signature(entry)
+            out.append(_code(shown))
+            takes = dict.fromkeys(re.findall(r"Unpack\[(\w+)\]", shown))
+            if takes:
+                out.append("\nOptions: " + ", ".join(
+                    f"[`{name}`](options.md#{name.lower()})" for name in takes) + "\n")
             out.append(f"\n{_summary(entry.summary)} {_links(entry)}\n\n")
             out.append(_code(entry.example))
     return "".join(out)
