@@ -69,7 +69,7 @@ def _missing(found: list[str]) -> str:
 def test_every_typeddict_option_has_an_entry() -> None:
     tds = refpages.typeddicts()
     assert {"SecureContextOptions", "ConnectOptions", "ServerOptions"} <= {n for n, _ in tds}
-    missing = [f"{name}.{key}" for name, td in tds for key in typing.get_type_hints(td)
+    missing = [f"{name}.{key}" for name, td in tds for key in refpages.option_keys(td)
                if refpages.option_entry(name, key) is None]
     assert not missing, _missing(missing)
 
@@ -145,17 +145,24 @@ def test_every_example_compiles() -> None:
             raise AssertionError(f"{entry.kind} {entry.owner}.{entry.name}: {exc}") from exc
 
 
-# the calls whose keywords are options, and the optionnames entry that lists them
-_OPTION_CALLS = {"connect": "connect", "connectAsync": "connect", "open_connection": "connect",
-                 "createServer": "createServer", "start_server": "createServer",
-                 "createSecureContext": "createSecureContext", "TLSSocket": "TLSSocket"}
+# asyncio's parameter names open_connection takes beside Node's (nodessl/streams.py)
+_ASYNCIO_NAMES = {"server_hostname", "sock", "local_addr"}
 
 
-def _known(entry: str, func: Any) -> frozenset[str]:
+def _known(entry: str, func: Any) -> frozenset[str] | None:
+    """The keywords ``func`` (entry point ``entry``) takes: its options and its parameters;
+    None when nodessl has no list for it."""
     try:
         known = optionnames.known_options(entry)
-    except KeyError:  # no list of its own (yet): a TLSSocket takes connect's, a superset
-        known = optionnames.known_options("connect")
+    except KeyError:
+        fallback = {"TLSSocket": "connect", "open_connection": "connect",
+                    "start_server": "createServer", "connectAsync": "connect"}.get(entry)
+        if fallback is None:
+            return None
+        # no list of its own (yet): a TLSSocket takes connect's, a superset
+        known = optionnames.known_options(fallback)
+    if entry == "open_connection":
+        known |= _ASYNCIO_NAMES
     params = set()
     try:
         params = {p.name for p in inspect.signature(func).parameters.values()
@@ -166,22 +173,38 @@ def _known(entry: str, func: Any) -> frozenset[str]:
 
 
 def _unknown_options(source: str) -> list[str]:
-    """The option names that calls of tls.connect/createServer/... in ``source`` pass and
-    nodessl does not know: keywords, and the string keys of a dict literal argument."""
+    """The option names that calls of tls.connect/createServer/... (and of tls.net's, where
+    nodessl.optionnames lists them) in ``source`` pass and nodessl does not know: keywords,
+    and the string keys of a dict literal argument."""
     bad = []
     for node in ast.walk(ast.parse(source)):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "tls"
-                and node.func.attr in _OPTION_CALLS):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
-        known = _known(_OPTION_CALLS[node.func.attr], getattr(nodessl, node.func.attr))
+        value = node.func.value
+        if isinstance(value, ast.Name) and value.id == "tls":
+            entry, func = node.func.attr, getattr(nodessl, node.func.attr, None)
+        elif (isinstance(value, ast.Attribute) and value.attr == "net"
+              and isinstance(value.value, ast.Name) and value.value.id == "tls"):
+            entry, func = f"net.{node.func.attr}", getattr(nodessl.net, node.func.attr, None)
+        else:
+            continue
+        known = _known(entry, func) if func is not None else None
+        if known is None:
+            continue
         names = [k.arg for k in node.keywords if k.arg is not None]
         for arg in node.args:
             if isinstance(arg, ast.Dict):
                 names += [k.value for k in arg.keys
                           if isinstance(k, ast.Constant) and isinstance(k.value, str)]
-        bad += [f"tls.{node.func.attr}({name}=)" for name in names if name not in known]
+        shown = entry if "." in entry else node.func.attr
+        bad += [f"tls.{shown}({name}=)" for name in names if name not in known]
     return bad
+
+
+def test_open_connection_reads_the_asyncio_names() -> None:
+    source = (Path(nodessl.__file__).parent / "streams.py").read_text()
+    for name in _ASYNCIO_NAMES:
+        assert f'"{name}" in opts' in source, name
 
 
 def test_the_option_check_finds_a_misspelt_option() -> None:
@@ -246,6 +269,13 @@ def test_every_node_link_is_to_node_20() -> None:
             assert re.fullmatch(
                 r"https://nodejs\.org/docs/latest-v20\.x/api/(tls|net|stream|events|timers|"
                 r"process|globals)\.html#[a-z0-9_-]+", entry.url), entry
+
+
+def test_every_option_type_resolves() -> None:
+    # the pages show each type from the annotation, resolved (aliases by name): an annotation
+    # that no longer evaluates would show as written instead
+    for _, td in refpages.typeddicts():
+        assert set(refpages.hints(td)) == set(refpages.option_keys(td))
 
 
 def test_the_pages_render_every_entry_with_its_type() -> None:

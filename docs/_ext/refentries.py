@@ -233,6 +233,20 @@ OPTIONS: list[Entry] = [
        "                          pskCallback=lambda sock, identity: keys.get(identity))"),
     _o("pauseOnConnect", _NETSRV, "Accepted sockets start paused (to hand them to another process).",
        "server = tls.net.createServer(pauseOnConnect=True)"),
+    _o("captureRejections", "events#capture-rejections-of-promises",
+       "A coroutine listener's exception becomes an ``'error'`` event.",
+       "sock = tls.net.Socket(captureRejections=True)"),
+    # asyncio's names, taken by open_connection next to Node's
+    _o("server_hostname", None, "asyncio's name of ``servername``.",
+       'reader, writer = await tls.open_connection("192.0.2.7", 443, server_hostname="example.com")',
+       owner="OpenConnectionOptions", note="asyncio's open_connection parameter"),
+    _o("sock", None, "asyncio's name of ``socket``: an already connected socket to secure.",
+       'reader, writer = await tls.open_connection(sock=raw, server_hostname="example.com")',
+       owner="OpenConnectionOptions", note="asyncio's open_connection parameter"),
+    _o("local_addr", None, "asyncio's ``(localAddress, localPort)``.",
+       'reader, writer = await tls.open_connection("example.com", 443, '
+       'local_addr=("192.0.2.10", 0))',
+       owner="OpenConnectionOptions", note="asyncio's open_connection parameter"),
     # server.listen(options)'s that nodessl reads (net.Server and tls.Server)
     _o("backlog", "net#serverlistenoptions-callback", "The length of the queue of pending connections.",
        'server.listen({"port": 8443, "backlog": 1024})'),

@@ -10,6 +10,7 @@ docs/_ext/refhook.py hands the pages to MkDocs; tests/test_docs.py imports this 
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import re
@@ -76,6 +77,66 @@ def _aliases() -> dict[str, Any]:
     return found
 
 
+def _type_checking_names(module: types.ModuleType) -> dict[str, Any]:
+    """The names ``module`` imports under ``if TYPE_CHECKING:`` (annotations may use them),
+    imported here so the annotations resolve."""
+    found: dict[str, Any] = {}
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError, SyntaxError):
+        return found
+    for node in ast.walk(tree):
+        test = getattr(node, "test", None)
+        if not (isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(test)):
+            continue
+        for stmt in node.body:
+            try:
+                if isinstance(stmt, ast.Import):
+                    for alias in stmt.names:
+                        found[alias.asname or alias.name.partition(".")[0]] = (
+                            importlib.import_module(alias.name))
+                elif isinstance(stmt, ast.ImportFrom):
+                    base = "." * stmt.level + (stmt.module or "")
+                    for alias in stmt.names:
+                        if stmt.module is None:  # from . import results as _results
+                            value = importlib.import_module(base + alias.name, module.__package__)
+                        else:
+                            parent = importlib.import_module(base, module.__package__)
+                            value = getattr(parent, alias.name)
+                        found[alias.asname or alias.name] = value
+            except (ImportError, AttributeError):
+                continue
+    return found
+
+
+def hints(td: type) -> dict[str, Any]:
+    """``typing.get_type_hints`` of a TypedDict, with its module's TYPE_CHECKING imports."""
+    # localns: a TypedDict's forward references evaluate in their module's globals whatever
+    # globalns says, but the locals are still consulted.  A module imported for typing lends
+    # its names too (its aliases' own forward references resolve there), and so on down.
+    local: dict[str, Any] = {}
+    seen: set[str] = set()
+
+    def lend(module: types.ModuleType) -> dict[str, Any]:
+        names = _type_checking_names(module)
+        for value in names.values():
+            if inspect.ismodule(value) and value.__name__ not in seen:
+                seen.add(value.__name__)
+                lent = lend(value)
+                local.update({k: v for k, v in vars(value).items() if not k.startswith("__")})
+                local.update(lent)
+        return names
+
+    seen.add(td.__module__)
+    local.update(lend(importlib.import_module(td.__module__)))
+    return typing.get_type_hints(td, localns=local)
+
+
+def option_keys(td: type) -> list[str]:
+    """A TypedDict's keys (its bases' included), in declaration order."""
+    return list(td.__annotations__)
+
+
 def _raw_annotation(td: type, key: str) -> str:
     raw = td.__annotations__[key]
     return getattr(raw, "__forward_arg__", raw if isinstance(raw, str) else "")
@@ -128,15 +189,19 @@ def render_type(tp: Any, named: dict[str, Any]) -> str:
 
 
 def option_type(td: type, key: str) -> str:
-    """The type of option ``key`` of the TypedDict ``td``, from its annotation."""
-    hints = typing.get_type_hints(td)
+    """The type of option ``key`` of the TypedDict ``td``, from its annotation (as written
+    when it does not resolve: the page must build whatever the annotations hold)."""
     raw = _raw_annotation(td, key)
+    try:
+        resolved = hints(td)[key]
+    except Exception:  # noqa: BLE001 - any failure to evaluate an annotation
+        return raw or "Any"
     aliases = _aliases()
     # an alias is shown by name where the annotation names it; BufferLike always (bytes,
     # bytearray and memoryview together mean "bytes-like" wherever they appear)
     named = {n: v for n, v in aliases.items()
              if n == "BufferLike" or re.search(rf"\b{re.escape(n)}\b", raw)}
-    return render_type(hints[key], named)
+    return render_type(resolved, named)
 
 
 def option_entry(td_name: str, key: str) -> Entry | None:
@@ -153,14 +218,17 @@ def option_entry(td_name: str, key: str) -> Entry | None:
 
 def _inherited(td_name: str, td: type, earlier: list[tuple[str, type]]) -> tuple[str, type] | None:
     """The largest earlier TypedDict whose every key ``td`` has with the same type."""
-    hints = typing.get_type_hints(td)
-    best = None
-    for name, other in earlier:
-        theirs = typing.get_type_hints(other)
-        if theirs and all(k in hints and hints[k] == v for k, v in theirs.items()):
-            if best is None or len(theirs) > len(typing.get_type_hints(best[1])):
-                best = (name, other)
-    return best
+    try:
+        mine = hints(td)
+        best = None
+        for name, other in earlier:
+            theirs = hints(other)
+            if theirs and all(k in mine and mine[k] == v for k, v in theirs.items()):
+                if best is None or len(theirs) > len(option_keys(best[1])):
+                    best = (name, other)
+        return best
+    except Exception:  # noqa: BLE001 - unresolvable annotations: list every key
+        return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -350,10 +418,10 @@ def options_page() -> str:
         doc = inspect.getdoc(td) or ""
         if doc and doc != inspect.getdoc(dict):
             out.append(_summary(doc.split("\n\n")[0].replace("\n", " ")) + "\n")
-        keys = list(typing.get_type_hints(td))
+        keys = option_keys(td)
         base = _inherited(name, td, done)
         if base is not None:
-            inherited = set(typing.get_type_hints(base[1]))
+            inherited = set(option_keys(base[1]))
             keys = [k for k in keys if k not in inherited]
             out.append(f"\nEvery option of [`{base[0]}`](#{base[0].lower()}), and:\n")
         for key in keys:
