@@ -127,6 +127,20 @@ def test_every_event_nodes_tls_docs_list_has_an_entry() -> None:
     assert node_events <= ours, node_events - ours
 
 
+def test_listener_arity_counts_top_level_parameters() -> None:
+    assert refpages.listener_arity("()") == 0
+    assert refpages.listener_arity("(a: Callable[[int, str], None], b: dict[str, Any])") == 2
+
+
+def test_event_listeners_match_the_types_the_code_declares() -> None:
+    # where the code types an event's listener (@overload of on), the entry's listener
+    # takes as many parameters
+    for entry in refentries.EVENTS:
+        typed = refpages.typed_listeners(entry.owner).get(entry.name)
+        if typed is not None:
+            assert refpages.listener_arity(entry.listener) == len(typed), (entry, typed)
+
+
 def test_every_entry_has_a_node_link_or_a_reason_and_a_short_example() -> None:
     for entry in refentries.ALL:
         assert entry.url or entry.note, entry

@@ -308,7 +308,8 @@ EVENTS: list[Entry] = [
        "A connection failed before its handshake finished.",
        'server.on("tlsClientError", lambda err, socket: print(err.code))'),
     _e(_TSV, "OCSPRequest", "tls#event-ocsprequest",
-       "(certificate: bytes, issuer: bytes, callback: Callable[[Exception | None, bytes | None], None])",
+       "(certificate: bytes, issuer: bytes | None, "
+       "callback: Callable[[Exception | None, bytes | None], None])",
        "A client asked for an OCSP staple: call ``callback(None, response)``.",
        'server.on("OCSPRequest", lambda cert, issuer, cb: cb(None, ocsp_response))'),
     _e(_TSV, "newSession", "tls#event-newsession",

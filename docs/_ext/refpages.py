@@ -11,9 +11,11 @@ docs/_ext/refhook.py hands the pages to MkDocs; tests/test_docs.py imports this 
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import inspect
 import re
+import textwrap
 import types
 import typing
 from collections.abc import Callable, Iterator
@@ -374,6 +376,53 @@ def api_ref(entry: Entry) -> str | None:
     return None
 
 
+@functools.cache
+def typed_listeners(owner: str) -> dict[str, list[str]]:
+    """The listener types the code declares for ``owner``'s events: the parameters of the
+    ``f`` of each ``@overload`` of ``on`` whose ``event`` is a ``Literal["name"]`` (read from
+    the source: such overloads live under ``if TYPE_CHECKING:``), the class's own before its
+    bases'.  ``{}`` where the code types none."""
+    found: dict[str, list[str]] = {}
+    for klass in resolve(owner).__mro__:
+        if not klass.__module__.startswith("nodessl"):
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+        except (OSError, TypeError, SyntaxError):
+            continue
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.FunctionDef) and node.name == "on"):
+                continue
+            decorators = [ast.unparse(d) for d in node.decorator_list]
+            if not any(d.endswith("overload") for d in decorators) or any(
+                    "deprecated" in d for d in decorators):
+                continue
+            params = node.args.args
+            if len(params) < 3 or params[1].annotation is None or params[2].annotation is None:
+                continue
+            event = re.fullmatch(r"Literal\[['\"](\w+)['\"]\]", ast.unparse(params[1].annotation))
+            listener = params[2].annotation
+            if not (event and isinstance(listener, ast.Subscript)
+                    and ast.unparse(listener.value).endswith("Callable")
+                    and isinstance(listener.slice, ast.Tuple)
+                    and isinstance(listener.slice.elts[0], ast.List)):
+                continue
+            found.setdefault(event.group(1), [ast.unparse(e) for e in listener.slice.elts[0].elts])
+    return found
+
+
+def listener_arity(listener: str) -> int:
+    """How many parameters an entry's listener signature ``(a: A, b: B)`` has."""
+    inner = listener.strip()[1:-1].strip()
+    if not inner:
+        return 0
+    depth, count = 0, 1
+    for ch in inner:
+        depth += ch in "[(" and 1 or ch in "])" and -1 or 0
+        count += ch == "," and depth == 0
+    return count
+
+
 # ---------------------------------------------------------------------------------------------
 # rendering
 
@@ -448,9 +497,13 @@ def events_page() -> str:
         if also:
             out.append(f"\nAlso every event of [`{EVENT_OWNERS[also][0]}`]"
                        f"(#{_slug(EVENT_OWNERS[also][0] + ' ' + also)}).\n")
+        typed = typed_listeners(owner)
         for entry in (e for e in refentries.EVENTS if e.owner == owner):
             out.append(f"\n### `'{entry.name}'`\n")
-            out.append(f"\n**Listener:** `{entry.listener}`\n")
+            out.append(f"\n**Listener:** `{entry.listener}`")
+            if entry.name in typed:
+                out.append(f" · typed in the code: `({', '.join(typed[entry.name])})`")
+            out.append("\n")
             out.append(f"\n{_summary(entry.summary)} {_links(entry)}\n\n")
             out.append(_code(entry.example))
     return "".join(out)
