@@ -141,6 +141,20 @@ def test_event_listeners_match_the_types_the_code_declares() -> None:
             assert refpages.listener_arity(entry.listener) == len(typed), (entry, typed)
 
 
+def test_every_method_and_property_nodes_tls_docs_list_has_an_entry() -> None:
+    # "tlsSocket.x", "server.x" and "tls.x" headings (Node 12's tls docs, the newest seeded);
+    # a TLSSocket's may be documented on net.Socket, a tls.Server's on net.Server
+    text = _node_doc_headings()["003_4ba51d7cae8c92c2.txt"]
+    owners = {"tlsSocket": ("nodessl.TLSSocket", "nodessl.net.Socket"),
+              "server": ("nodessl.Server", "nodessl.net.Server"), "tls": ("nodessl",)}
+    have = {(e.owner, e.name) for e in refentries.ALL}
+    listed = re.findall(r"^#+ (tlsSocket|server|tls)\.(\w+)", text, re.M)
+    assert len(listed) > 40
+    missing = [f"{kind}.{name}" for kind, name in listed
+               if not any((owner, name) in have for owner in owners[kind])]
+    assert not missing, _missing(missing)
+
+
 def test_every_entry_has_a_node_link_or_a_reason_and_a_short_example() -> None:
     for entry in refentries.ALL:
         assert entry.url or entry.note, entry
