@@ -421,3 +421,41 @@ def test_the_methods_page_shows_connects_overloads_and_links_its_options() -> No
     # one line per typing.overload of nodessl.connect, read from the code
     assert section.count("tls.connect(") - 1 == len(typing.get_overloads(nodessl.connect)) >= 2
     assert "[`ConnectOptions`](options.md#connectoptions)" in section
+
+
+def test_context_and_server_examples_run_as_written() -> None:
+    # every example that only builds a SecureContext or a tls.Server (no files to read, no
+    # engine, no listen) runs with real PEMs: the option values shown are ones nodessl takes
+    import os as os_module
+    import warnings
+
+    from conftest import key, run_loop
+
+    runnable = [e for e in refentries.ALL
+                if e.example.startswith(("ctx = tls.createSecureContext(",
+                                         "server = tls.createServer("))
+                and not any(word in e.example for word in ("open(", "Engine", "listen("))]
+    assert len(runnable) > 25
+    outcome: dict[str, str] = {}
+
+    async def main() -> None:
+        for entry in runnable:
+            names = {"tls": nodessl, "os": os_module, "key": key("agent1-key.pem"),
+                     "cert": key("agent1-cert.pem"), "ca": key("ca1-cert.pem")}
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # secureProtocol's deprecation
+                    exec(entry.example, names)
+                outcome[entry.name] = "ok"
+            except nodessl.NodeError as exc:
+                outcome[entry.name] = exc.code
+            finally:
+                if "server" in names:
+                    names["server"].close()
+
+    run_loop(main)
+    # ticket keys need the shared backend's callbacks (docs/backends.md)
+    allowed = {"ticketKeys": {"ok", "ERR_FEATURE_UNAVAILABLE_ON_PLATFORM"}}
+    failed = {name: code for name, code in outcome.items()
+              if code not in allowed.get(name, {"ok"})}
+    assert not failed, failed

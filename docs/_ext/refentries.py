@@ -101,7 +101,7 @@ OPTIONS: list[Entry] = [
        'server = tls.createServer(key=key, cert=cert, sessionIdContext="my-service")'),
     _o("sessionTimeout", _CSC, "Seconds a server's sessions and tickets stay resumable.",
        "server = tls.createServer(key=key, cert=cert, sessionTimeout=300)"),
-    _o("ticketKeys", _CSC, "48 bytes of session ticket keys (shared across servers).",
+    _o("ticketKeys", _CSC, "48 bytes of session ticket keys, shared across servers (shared backend).",
        "server = tls.createServer(key=key, cert=cert, ticketKeys=os.urandom(48))"),
     _o("allowPartialTrustChain", _CSC,
        "Treat intermediate CAs in ``ca`` as trust anchors (OpenSSL's X509_V_FLAG_PARTIAL_CHAIN).",
