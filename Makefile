@@ -27,6 +27,9 @@ OLDEST_PINS   := cryptography==47.0.0 pyOpenSSL==26.1.0
 
 .PHONY: demo docs test test-bundled test-shared test-oldest bench keys lint typecheck clean redis-debs
 
+# `pip install -e .` (here and below) is a static .pth line naming the checkout, which mypy
+# reads from any directory: pyproject.toml's package-dir makes setuptools choose it over an
+# import hook.  A change to pyproject.toml reinstalls every venv (the stamps depend on it).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip

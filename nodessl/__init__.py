@@ -46,6 +46,7 @@ from .context import (
 from .errors import NodeError
 from .identity import checkServerIdentity
 from .loop import run
+from .options import ConnectOptions, SecureContextOptions, ServerOptions, TLSSocketOptions
 from .results import CipherInfo, DetailedPeerCertificate, EphemeralKeyInfo, PeerCertificate
 from .server import Server, createServer
 from .socket import TLSSocket
@@ -135,6 +136,8 @@ __all__ = [
     "timers",
     "stream",
 ]
+# the options' TypedDicts (nodessl.options; net's are in nodessl.net)
+__all__ += ["ConnectOptions", "SecureContextOptions", "ServerOptions", "TLSSocketOptions"]
 __all__ += [  # the shapes of what the API returns, for annotations (nodessl.results)
     "results",
     "CipherInfo",

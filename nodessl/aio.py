@@ -23,13 +23,15 @@ implementation): these are thin waits on their events.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Unpack, overload
 
 from .errors import NodeError
 from .events import once
 
 if TYPE_CHECKING:
     from .net import AddressInfo, Server, Socket
+    from .options import ConnectOptions
     from .socket import TLSSocket
 
 __all__ = ["connectAsync", "once"]
@@ -116,6 +118,33 @@ async def socket_exit(sock: Socket, failed: bool) -> None:
         if failed and isinstance(exc, Exception):
             return  # the block's own exception goes on, not what closing it said
         raise
+
+
+# tls.connect's argument forms (nodessl.client.connect), for a type checker
+_Callback = Callable[..., Any]
+
+
+@overload
+async def connectAsync(options: ConnectOptions | dict[str, Any],
+                       callback: _Callback | None = None, /,
+                       **kwargs: Unpack[ConnectOptions]) -> TLSSocket: ...
+@overload
+async def connectAsync(port: int | str, host: str | None = None,
+                       options: ConnectOptions | dict[str, Any] | None = None,
+                       callback: _Callback | None = None, /,
+                       **kwargs: Unpack[ConnectOptions]) -> TLSSocket: ...
+@overload
+async def connectAsync(port: int | str, host: str | None, callback: _Callback, /,
+                       **kwargs: Unpack[ConnectOptions]) -> TLSSocket: ...
+@overload
+async def connectAsync(port: int | str, options: ConnectOptions | dict[str, Any],
+                       callback: _Callback | None = None, /,
+                       **kwargs: Unpack[ConnectOptions]) -> TLSSocket: ...
+@overload
+async def connectAsync(port: int | str, callback: _Callback, /,
+                       **kwargs: Unpack[ConnectOptions]) -> TLSSocket: ...
+@overload
+async def connectAsync(**kwargs: Unpack[ConnectOptions]) -> TLSSocket: ...
 
 
 async def connectAsync(*args: Any, **kwargs: Any) -> TLSSocket:

@@ -20,7 +20,7 @@ import os
 import select
 import socket as _pysocket
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, overload
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, Unpack, overload
 
 from . import cluster as _cluster
 from . import encodings as _encodings
@@ -41,6 +41,8 @@ from .errors import (
     system_error,
 )
 from .events import EventEmitter, captureRejectionSymbol
+from .optionnames import check_keywords
+from .options import NetConnectOptions, NetServerOptions, NetSocketOptions
 from .stream import Duplex
 
 if TYPE_CHECKING:
@@ -53,7 +55,8 @@ if TYPE_CHECKING:
 
 __all__ = ["AddressInfo", "Socket", "Server", "connect", "connectAsync", "createConnection",
            "createServer",
-           "isIP", "isIPv4", "isIPv6"]
+           "isIP", "isIPv4", "isIPv6",
+           "NetConnectOptions", "NetServerOptions", "NetSocketOptions"]
 
 READ_BUFFER_SIZE = 256 * 1024
 
@@ -292,7 +295,9 @@ class Socket(Duplex):
     _counted_by: Server | None = None  # the server counting this connection (Server._track)
     _close_deadline: DeadlineList | None = None  # the safety net of a close under way
 
-    def __init__(self, options: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def __init__(self, options: NetSocketOptions | Mapping[str, Any] | None = None,
+                 **kwargs: Unpack[NetSocketOptions]) -> None:
+        check_keywords("net.Socket", kwargs, "Socket")  # a dict keeps Node's leniency
         opts = {**(options or {}), **kwargs}
         super().__init__(self._stream_options(opts))
         self._wire: _Wire | None = None
@@ -470,6 +475,15 @@ class Socket(Duplex):
         return self
 
     # -- connecting -------------------------------------------------------------------
+
+    @overload
+    def connect(self, options: NetConnectOptions | dict[str, Any],
+                connectListener: Callable[..., Any] | None = None, /) -> Socket: ...
+    @overload
+    def connect(self, port: int | str, host: str | None = None,
+                connectListener: Callable[..., Any] | None = None, /) -> Socket: ...
+    @overload
+    def connect(self, port: int | str, connectListener: Callable[..., Any], /) -> Socket: ...
 
     def connect(self, *args: Any) -> Socket:
         """``connect(options[, cb])``, ``connect(port[, host][, cb])`` or ``connect(path[, cb])``."""
@@ -1313,8 +1327,38 @@ def _normalize_connect_args(args: tuple[Any, ...]) -> tuple[dict[str, Any], Any]
     return options, cb
 
 
+# Node's argument forms, for a type checker (the implementation takes them all); keyword
+# arguments are NetConnectOptions, merged over the options dict.
+_Listener = Callable[..., Any]
+_ConnectOpts = NetConnectOptions | dict[str, Any]
+
+
+@overload
+def connect(options: _ConnectOpts, connectListener: _Listener | None = None, /,
+            **kwargs: Unpack[NetConnectOptions]) -> Socket: ...
+@overload
+def connect(port: int | str, host: str | None = None, connectListener: _Listener | None = None,
+            /, **kwargs: Unpack[NetConnectOptions]) -> Socket: ...
+@overload
+def connect(port: int | str, connectListener: _Listener, /,
+            **kwargs: Unpack[NetConnectOptions]) -> Socket: ...
+@overload
+def connect(**kwargs: Unpack[NetConnectOptions]) -> Socket: ...
+
+
 def connect(*args: Any, **kwargs: Any) -> Socket:
-    """``net.connect``: a new :class:`Socket` connecting in the background."""
+    """``net.connect(options[, connectListener])``, ``net.connect(port[, host][, connectListener])``,
+    ``net.connect(path[, connectListener])``: a new :class:`Socket` connecting in the
+    background (``createConnection`` is the same function).
+
+    Options (a dict, or keyword arguments merged over it; see
+    :class:`~nodessl.options.NetConnectOptions`): ``host``, ``port``, ``path``,
+    ``localAddress``, ``localPort``, ``family``, ``hints``, ``lookup``,
+    ``autoSelectFamily``, ``timeout``, ``allowHalfOpen``, ``highWaterMark``, ``onread``,
+    ``signal`` ….  A keyword Node does not know is a ``TypeError``; a dict keeps Node's
+    leniency.
+    """
+    check_keywords("net.connect", kwargs, "connect")  # a dict keeps Node's leniency
     options, cb = _normalize_connect_args(args)
     options.update(kwargs)
     sock = Socket(options)
@@ -1325,6 +1369,20 @@ def connect(*args: Any, **kwargs: Any) -> Socket:
 
 
 createConnection = connect
+
+
+@overload
+async def connectAsync(options: _ConnectOpts, connectListener: _Listener | None = None, /,
+                       **kwargs: Unpack[NetConnectOptions]) -> Socket: ...
+@overload
+async def connectAsync(port: int | str, host: str | None = None,
+                       connectListener: _Listener | None = None, /,
+                       **kwargs: Unpack[NetConnectOptions]) -> Socket: ...
+@overload
+async def connectAsync(port: int | str, connectListener: _Listener, /,
+                       **kwargs: Unpack[NetConnectOptions]) -> Socket: ...
+@overload
+async def connectAsync(**kwargs: Unpack[NetConnectOptions]) -> Socket: ...
 
 
 async def connectAsync(*args: Any, **kwargs: Any) -> Socket:
@@ -1382,11 +1440,14 @@ class Server(EventEmitter):
     # descriptor's __get__ says so)
     _loop = _loop.LazyLoop()
 
-    def __init__(self, options: dict[str, Any] | Callable[..., Any] | None = None,
-                 connectionListener: Callable[..., Any] | None = None, **kwargs: Any) -> None:
+    def __init__(self,
+                 options: NetServerOptions | Mapping[str, Any] | Callable[..., Any] | None = None,
+                 connectionListener: Callable[..., Any] | None = None,
+                 **kwargs: Unpack[NetServerOptions]) -> None:
         super().__init__()
         if callable(options):
             options, connectionListener = None, options
+        check_keywords("net.createServer", kwargs, "createServer")  # a dict stays lenient
         opts = {**(options or {}), **kwargs}
         for name in ("keepAliveInitialDelay", "highWaterMark"):  # Node's checks, in order
             value = opts.get(name)
@@ -1853,7 +1914,19 @@ class _Accepting(_Placeholder):
         self._server._accept(wire)
 
 
-def createServer(options: dict[str, Any] | Callable[..., Any] | None = None,
+@overload
+def createServer(options: NetServerOptions | Mapping[str, Any] | None = None,
+                 connectionListener: Callable[..., Any] | None = None,
+                 **kwargs: Unpack[NetServerOptions]) -> Server: ...
+@overload
+def createServer(connectionListener: Callable[..., Any], /,
+                 **kwargs: Unpack[NetServerOptions]) -> Server: ...
+
+
+def createServer(options: Mapping[str, Any] | Callable[..., Any] | None = None,
                  connectionListener: Callable[..., Any] | None = None, **kwargs: Any) -> Server:
-    """``net.createServer([options][, connectionListener])``."""
+    """``net.createServer([options][, connectionListener])``: options as a dict or keywords
+    (:class:`~nodessl.options.NetServerOptions`: ``allowHalfOpen``, ``pauseOnConnect``,
+    ``highWaterMark``, ``noDelay``, ``keepAlive``, ``keepAliveInitialDelay``); a keyword
+    Node does not know is a ``TypeError``."""
     return Server(options, connectionListener, **kwargs)

@@ -14,86 +14,77 @@ The error is a :class:`~nodessl.errors.NodeTypeError` (so ``except TypeError`` c
 with Node's code for an option it refuses, ``ERR_INVALID_ARG_VALUE``, and the name in
 ``err.argument``.
 
-One list per entry point, from what the code reads: :data:`SECURE_CONTEXT_OPTIONS`
-(``createSecureContext``, context.py's build steps), :data:`CONNECT_OPTIONS`
-(``tls.connect``: the context's, a TLSSocket's, net's connect and socket options) and
-:data:`SERVER_OPTIONS` (``tls.createServer``/``tls.Server``: the context's, the server's and
-net.Server's).  A layer that reads more options (nodessl.legacy's ``NPNProtocols``) adds
-them with :func:`add_known_options`.
+The names come from the entry points' ``TypedDict``s in :mod:`nodessl.options` (the one
+list, read by type checkers too): ``createSecureContext`` takes
+:class:`~nodessl.options.SecureContextOptions`, ``connect``
+:class:`~nodessl.options.ConnectOptions`, ``createServer``/``Server``
+:class:`~nodessl.options.ServerOptions`, ``TLSSocket``
+:class:`~nodessl.options.TLSSocketOptions`, ``net.connect``
+:class:`~nodessl.options.NetConnectOptions`, ``net.Socket``
+:class:`~nodessl.options.NetSocketOptions` and ``net.createServer``/``net.Server``
+:class:`~nodessl.options.NetServerOptions`.  Names only a layer reads (nodessl.legacy's
+``NPNProtocols``) are typed there but taken as keywords once that layer adds them with
+:func:`add_known_options`.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .errors import NodeTypeError
 
-__all__ = ["SECURE_CONTEXT_OPTIONS", "CONNECT_OPTIONS", "SERVER_OPTIONS", "add_known_options",
-           "check_keywords", "known_options"]
+__all__ = ["ENTRY_POINTS", "add_known_options", "check_keywords", "known_options",
+           "typed_options"]
 
-SECURE_CONTEXT_OPTIONS: frozenset[str] = frozenset({
-    "ca", "cert", "key", "passphrase", "pfx", "crl", "ciphers", "sigalgs", "ecdhCurve",
-    "dhparam", "honorCipherOrder", "minVersion", "maxVersion", "secureProtocol",
-    "secureOptions", "sessionIdContext", "sessionTimeout", "ticketKeys",
-    "allowPartialTrustChain", "privateKeyEngine", "privateKeyIdentifier", "clientCertEngine",
-})
-
-# net.Socket's constructor and socket.connect()'s options, as Node 20 documents them
-_NET_SOCKET_OPTIONS = frozenset({
-    "fd", "allowHalfOpen", "readable", "writable", "signal", "onread", "noDelay", "keepAlive",
-    "keepAliveInitialDelay", "highWaterMark", "readableHighWaterMark", "writableHighWaterMark",
-})
-_NET_CONNECT_OPTIONS = frozenset({
-    "port", "host", "path", "localAddress", "localPort", "family", "hints", "lookup",
-    "autoSelectFamily", "autoSelectFamilyAttemptTimeout", "timeout",
-})
-
-# new tls.TLSSocket(socket, options) and tls.connect's own (socket.py's _SOCKET_OPTIONS,
-# client.py)
-_TLS_SOCKET_OPTIONS = frozenset({
-    "isServer", "server", "requestCert", "rejectUnauthorized", "secureContext", "session",
-    "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "pskCallback",
-    "pskIdentityHint", "handshakeTimeout",
-})
-_TLS_CONNECT_OPTIONS = frozenset({"socket", "servername", "checkServerIdentity", "minDHSize"})
-
-CONNECT_OPTIONS: frozenset[str] = (SECURE_CONTEXT_OPTIONS | _NET_SOCKET_OPTIONS
-                                   | _NET_CONNECT_OPTIONS | _TLS_SOCKET_OPTIONS
-                                   | _TLS_CONNECT_OPTIONS)
-
-# tls.createServer's own (server.py) and net.createServer's
-SERVER_OPTIONS: frozenset[str] = SECURE_CONTEXT_OPTIONS | frozenset({
-    "handshakeTimeout", "requestCert", "rejectUnauthorized", "ALPNProtocols", "ALPNCallback",
-    "SNICallback", "pskCallback", "pskIdentityHint", "enableTrace",
-    "allowHalfOpen", "pauseOnConnect", "highWaterMark", "noDelay", "keepAlive",
-    "keepAliveInitialDelay",
-})
-
-_KNOWN: dict[str, set[str]] = {
-    "createSecureContext": set(SECURE_CONTEXT_OPTIONS),
-    "connect": set(CONNECT_OPTIONS),
-    "createServer": set(SERVER_OPTIONS),
+# each entry point's TypedDict in nodessl.options
+ENTRY_POINTS: dict[str, str] = {
+    "createSecureContext": "SecureContextOptions",
+    "connect": "ConnectOptions",
+    "createServer": "ServerOptions",
+    "TLSSocket": "TLSSocketOptions",
+    "net.connect": "NetConnectOptions",
+    "net.Socket": "NetSocketOptions",
+    "net.createServer": "NetServerOptions",
 }
+
+# typed in nodessl.options, read only by the layer that adds them (add_known_options)
+_LAYERED = frozenset({"NPNProtocols"})
+
+_ADDED: dict[str, set[str]] = {}
+
+
+@functools.cache
+def typed_options(entry: str) -> frozenset[str]:
+    """Every option name ``entry``'s TypedDict declares (``NPNProtocols`` too)."""
+    from . import options  # here: nodessl.options and nodessl.context import each other
+
+    typed = getattr(options, ENTRY_POINTS[entry])
+    return frozenset(typed.__required_keys__ | typed.__optional_keys__)
+
+
+def _known(entry: str) -> frozenset[str]:
+    return (typed_options(entry) - _LAYERED) | _ADDED.get(entry, set())
 
 
 def add_known_options(entry: str, names: Iterable[str]) -> None:
-    """Let ``entry`` (``'connect'``, ``'createServer'``, ``'createSecureContext'``) take
+    """Let ``entry`` (a key of :data:`ENTRY_POINTS`: ``'connect'``, ``'createServer'`` …) take
     ``names`` as keywords too: for a layer that reads options the core does not."""
-    _KNOWN.setdefault(entry, set()).update(names)
+    _ADDED.setdefault(entry, set()).update(names)
 
 
 def known_options(entry: str) -> frozenset[str]:
     """The option names ``entry`` takes as keyword arguments."""
-    return frozenset(_KNOWN[entry])
+    return _known(entry)
 
 
 def check_keywords(entry: str, kwargs: Mapping[str, Any], shown: str | None = None) -> None:
     """Raise ``TypeError`` (``ERR_INVALID_ARG_VALUE``) for the first keyword in ``kwargs``
     that ``entry`` does not know, naming the nearest known one; ``shown`` is the function's
     name in the message (default ``entry``)."""
-    known = _KNOWN[entry]
+    known = _known(entry)
     for name in kwargs:
         if name in known:
             continue

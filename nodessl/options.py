@@ -1,4 +1,9 @@
-"""The options of ``createSecureContext``, ``connect`` and ``createServer`` as ``TypedDict``s.
+"""Every entry point's options as ``TypedDict``s: the one list of option names.
+
+``createSecureContext``, ``connect``, ``createServer``, ``new TLSSocket``, ``net.connect``,
+``new net.Socket``, ``net.createServer`` (and the asyncio forms over them) each take one of
+these.  :mod:`nodessl.optionnames` derives the names each entry point accepts as keywords
+from them, and tests/test_option_names.py checks every name the code reads is declared.
 
 Types only: an editor completes the option names and a type checker flags a misspelt
 keyword (``requestCrt=True``).  At runtime the options stay plain dicts (a ``TypedDict`` is
@@ -15,12 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
-# the module, not the name: nodessl.context imports this module while it loads
-from . import context as _context
-
-if TYPE_CHECKING:
-    from . import results as _results
-
 __all__ = [
     "BufferLike",
     "PEM",
@@ -28,6 +27,11 @@ __all__ = [
     "SecureContextOptions",
     "ConnectOptions",
     "ServerOptions",
+    "TLSSocketOptions",
+    "OpenConnectionOptions",
+    "NetSocketOptions",
+    "NetConnectOptions",
+    "NetServerOptions",
 ]
 
 BufferLike = bytes | bytearray | memoryview
@@ -73,42 +77,114 @@ class SecureContextOptions(TypedDict, total=False):
     clientCertEngine: str | None
 
 
-class ConnectOptions(SecureContextOptions, total=False):
+class _StreamOptions(TypedDict, total=False):
+    # what a net.Socket and a TLSSocket both take for their stream (Node's Duplex options
+    # net.Socket passes on, and the connection's read buffer and abort signal)
+    allowHalfOpen: bool | None
+    highWaterMark: int | None
+    readableHighWaterMark: int | None
+    writableHighWaterMark: int | None
+    # {"buffer": bytearray | callable, "callback": fn(nread, buf)}: reads into the caller's buffer
+    onread: Mapping[str, Any] | None
+    signal: Any  # an AbortSignal: aborting it destroys the socket
+    captureRejections: bool | None  # EventEmitter's: a rejected async listener is an 'error'
+
+
+class NetSocketOptions(_StreamOptions, total=False):
+    """The options of ``new net.Socket(options)`` (:class:`nodessl.net.Socket`)."""
+
+    fd: int | None  # refused: nodessl makes its own connections
+    readable: bool | None
+    writable: bool | None
+    noDelay: bool | None
+    keepAlive: bool | None
+    keepAliveInitialDelay: float | None
+
+
+class _RouteOptions(TypedDict, total=False):
+    # socket.connect()'s, but where: the host and port are apart (open_connection takes them
+    # as its own arguments)
+    path: str | None
+    localAddress: str | None
+    localPort: int | None
+    family: int | str | None  # 0, 4, 6 (or "IPv4"/"IPv6")
+    hints: int | None
+    lookup: Callable[..., Any] | None  # lookup(hostname, options, callback), dns.lookup's form
+    autoSelectFamily: bool | None
+    autoSelectFamilyAttemptTimeout: float | None
+    timeout: float | None  # net.connect's: socket.setTimeout(timeout), in milliseconds
+
+
+class NetConnectOptions(NetSocketOptions, _RouteOptions, total=False):
+    """The options of ``net.connect``/``net.createConnection`` (:func:`nodessl.net.connect`):
+    ``new net.Socket``'s and ``socket.connect``'s."""
+
+    host: str | None
+    port: int | str | None
+
+
+class NetServerOptions(TypedDict, total=False):
+    """The options of ``net.createServer`` (:func:`nodessl.net.createServer`)."""
+
+    allowHalfOpen: bool | None
+    highWaterMark: int | None
+    keepAlive: bool | None
+    keepAliveInitialDelay: float | None
+    noDelay: bool | None
+    pauseOnConnect: bool | None
+
+
+class TLSSocketOptions(SecureContextOptions, _StreamOptions, total=False):
+    """The options of ``new tls.TLSSocket(socket, options)`` (:class:`nodessl.TLSSocket`):
+    the socket's, and the context's when ``secureContext`` is not given."""
+
+    isServer: bool | None
+    server: Any  # a tls.Server: lends its SNI contexts and OCSPRequest listeners
+    requestCert: bool | None
+    rejectUnauthorized: bool | None
+    secureContext: _context.SecureContext | None
+    session: BufferLike | None
+    servername: str | None
+    ALPNProtocols: _Protocols | None
+    # ALPNCallback({"servername": ..., "protocols": [...]}) -> the protocol chosen, or None
+    ALPNCallback: _results.ALPNCallback | None
+    # SNICallback(servername, cb): cb(None, secure_context)
+    SNICallback: _results.SNICallback | None
+    NPNProtocols: _Protocols | None  # nodessl.legacy's
+    requestOCSP: bool | None
+    enableTrace: bool | None
+    # a client's pskCallback(hint) -> {"psk": bytes, "identity": str} or None; a server's
+    # pskCallback(socket, identity) -> the key (bytes) or None
+    pskCallback: Callable[..., Any] | None
+    pskIdentityHint: str | None
+    handshakeTimeout: float | None
+    minDHSize: int | None
+
+
+class _ConnectOptions(TLSSocketOptions, NetSocketOptions, _RouteOptions, total=False):
+    # tls.connect's, but where (host, port)
+    socket: Any  # a nodessl.net.Socket, a Python socket or any Duplex
+    checkServerIdentity: _results.CheckServerIdentity | None
+
+
+class ConnectOptions(_ConnectOptions, total=False):
     """The options of ``connect`` (``tls.connect``): the context's, the TLS socket's and the
     connection's (``net.connect``'s)."""
 
-    # where to connect (or an existing connection to secure)
     host: str | None
     port: int | str | None
-    path: str | None
-    socket: Any  # a nodessl.net.Socket or any Duplex
-    family: int | None
-    localAddress: str | None
-    localPort: int | None
-    lookup: Callable[..., Any] | None
-    hints: int | None
-    autoSelectFamily: bool | None
-    timeout: float | None
-    signal: Any  # an AbortSignal
-    allowHalfOpen: bool | None
-    highWaterMark: int | None
-    onread: Mapping[str, Any] | None
-    # TLS
-    servername: str | None
-    rejectUnauthorized: bool | None
-    checkServerIdentity: _results.CheckServerIdentity | None
-    ALPNProtocols: _Protocols | None
-    NPNProtocols: _Protocols | None
-    session: BufferLike | None
-    minDHSize: int | None
-    secureContext: _context.SecureContext | None
-    requestOCSP: bool | None
-    enableTrace: bool | None
-    # pskCallback(hint) -> {"psk": bytes, "identity": str} or None
-    pskCallback: _results.ClientPSKCallback | None
 
 
-class ServerOptions(SecureContextOptions, total=False):
+class OpenConnectionOptions(_ConnectOptions, total=False):
+    """The keyword options of :func:`nodessl.open_connection`: ``tls.connect``'s (its
+    ``host`` and ``port`` are the function's arguments) and asyncio's spellings of three."""
+
+    server_hostname: str | None  # servername
+    sock: Any  # socket
+    local_addr: tuple[str, int] | None  # localAddress, localPort
+
+
+class ServerOptions(SecureContextOptions, NetServerOptions, total=False):
     """The options of ``createServer`` (``tls.createServer``): the context's, the TLS
     server's and ``net.createServer``'s."""
 
@@ -117,7 +193,7 @@ class ServerOptions(SecureContextOptions, total=False):
     ALPNCallback: _results.ALPNCallback | None
     # SNICallback(servername, cb): cb(None, secure_context)
     SNICallback: _results.SNICallback | None
-    NPNProtocols: _Protocols | None
+    NPNProtocols: _Protocols | None  # nodessl.legacy's
     handshakeTimeout: float | None
     requestCert: bool | None
     rejectUnauthorized: bool | None
@@ -125,8 +201,17 @@ class ServerOptions(SecureContextOptions, total=False):
     pskCallback: _results.ServerPSKCallback | None
     pskIdentityHint: str | None
     enableTrace: bool | None
-    # net.createServer's
-    allowHalfOpen: bool | None
-    pauseOnConnect: bool | None
-    highWaterMark: int | None
-    keepAliveInitialDelay: float | None
+
+
+# Last: nodessl.context imports this module while it loads, and nodessl.net (loaded before
+# it) imports this one; the module, not a name, so either order works.  Only the
+# annotations above name it, evaluated on demand (typing.get_type_hints).
+from . import context as _context  # noqa: E402
+
+# The callbacks' types: for the type checker, and for its TYPE_CHECKING names to lend
+# (docs/_ext/refpages.py), imported under TYPE_CHECKING; at runtime too, so that
+# typing.get_type_hints resolves them (nodessl.results imports nothing of nodessl at load)
+if TYPE_CHECKING:
+    from . import results as _results
+else:
+    from . import results as _results

@@ -26,10 +26,9 @@ overloads: a cached run then reports misfits only for ``on``; parameters stay ty
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Literal, NotRequired, Protocol, TypedDict
 
-from .net import AddressInfo
-
 if TYPE_CHECKING:
     from .context import SecureContext
+    from .net import AddressInfo
     from .options import BufferLike
     from .socket import TLSSocket
 
@@ -166,7 +165,7 @@ class PSKClientKey(PSKKey):
     identity: str
 
 
-CheckServerIdentity = Callable[[str, "DetailedPeerCertificate"], BaseException | None]
+CheckServerIdentity = Callable[[str, DetailedPeerCertificate], BaseException | None]
 """``checkServerIdentity(hostname, cert)``: None when ``cert`` (the server's, with its chain)
 is valid for ``hostname``, else the error (returned, not raised)."""
 
@@ -235,3 +234,14 @@ TLSServerEvent = Literal["close", "connection", "drop", "error", "keylog", "list
 (``sessionId, sessionData, callback``), ``'OCSPRequest'`` (``certificate, issuer,
 callback``), ``'resumeSession'`` (``sessionId, callback``), ``'secureConnection'``
 (``tlsSocket``), ``'tlsClientError'`` (``error, tlsSocket``)."""
+
+
+def __getattr__(name: str) -> object:
+    # nodessl.net's AddressInfo, named here too: looked up on first use, as nodessl.options
+    # imports this module while nodessl.net is still loading (this one imports none of
+    # nodessl at load time)
+    if name == "AddressInfo":
+        from .net import AddressInfo
+
+        return AddressInfo
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -17,7 +17,7 @@ from . import accepted, alpn, backend, extensions, net, psk, sni
 from .context import SecureContext, _is_buffer, _js_truthy
 from .errors import NodeError, invalid_arg_type
 from .events import captureRejectionSymbol
-from .optionnames import check_keywords
+from .optionnames import check_keywords, typed_options
 from .options import ServerOptions
 from .socket import TLSSocket, create_secure_context
 
@@ -31,13 +31,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Server", "createServer"]
 
-# Options that belong to the server or its sockets, not to createSecureContext.
-_SERVER_ONLY = frozenset({
-    "handshakeTimeout", "requestCert", "rejectUnauthorized", "ALPNProtocols", "ALPNCallback",
-    "SNICallback", "NPNProtocols", "pskCallback", "pskIdentityHint", "enableTrace",
-    "allowHalfOpen", "pauseOnConnect", "highWaterMark", "noDelay", "keepAlive",
-    "keepAliveInitialDelay",
-})
+# Options that belong to the server or its sockets, not to createSecureContext (nodessl.options'
+# TypedDicts)
+_SERVER_ONLY = typed_options("createServer") - typed_options("createSecureContext")
 
 
 # Server options each connection's TLSSocket takes as its own (add a feature's names here).
@@ -109,9 +105,10 @@ class Server(net.Server):
         prependListener = on  # type: ignore[assignment]
         prependOnceListener = on  # type: ignore[assignment]
 
-    def __init__(self, options: Mapping[str, Any] | Callable[..., Any] | None = None,
+    def __init__(self,
+                 options: ServerOptions | Mapping[str, Any] | Callable[..., Any] | None = None,
                  secureConnectionListener: Callable[..., Any] | None = None,
-                 **kwargs: Any) -> None:
+                 **kwargs: Unpack[ServerOptions]) -> None:
         if callable(options):
             options, secureConnectionListener = None, options
         check_keywords("createServer", kwargs)  # a dict keeps Node's leniency

@@ -24,7 +24,7 @@ import socket as _pysocket
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, Unpack, cast, overload
 
 from OpenSSL import SSL
 
@@ -50,6 +50,8 @@ from .errors import (
 )
 from .features import Features, MessageObserver
 from .identity import checkServerIdentity
+from .optionnames import check_keywords, typed_options
+from .options import TLSSocketOptions
 from .session import SessionEvents, ticket_of
 from .sessioncache import ServerSessions
 from .x509 import X509Certificate
@@ -64,15 +66,10 @@ if TYPE_CHECKING:
 
 __all__ = ["TLSSocket", "create_secure_context"]
 
-_SOCKET_OPTIONS = frozenset({
-    "isServer", "server", "requestCert", "rejectUnauthorized", "secureContext", "session",
-    "ALPNProtocols", "SNICallback", "requestOCSP", "enableTrace", "servername", "host", "port",
-    "signal",
-    "path", "socket", "checkServerIdentity", "minDHSize", "timeout", "allowHalfOpen",
-    "highWaterMark", "pskCallback", "pskIdentityHint", "family", "localAddress", "localPort",
-    "lookup", "hints", "autoSelectFamily", "onread", "handshakeTimeout", "readableHighWaterMark",
-    "writableHighWaterMark",
-})
+# what is not createSecureContext's among the options a TLSSocket is given (its own, and
+# tls.connect's handed down): kept out of the context it makes (nodessl.options' TypedDicts)
+_SOCKET_OPTIONS = ((typed_options("connect") | typed_options("TLSSocket"))
+                   - typed_options("createSecureContext"))
 
 
 @dataclass(eq=False, slots=True)  # one per connection: no __dict__
@@ -194,9 +191,15 @@ class TLSSocket(net.Socket):
     # OpenSSL's output waits for this socket's end (see _step); a destroy() sends it
     _output_held = False
 
-    def __init__(self, socket: Any = None, options: Mapping[str, Any] | None = None,
+    def __init__(self, socket: Any = None,
+                 options: TLSSocketOptions | Mapping[str, Any] | None = None,
                  *, _tls_server: Any = None, _from_connect: bool = False,
-                 _judge: bool | None = None, **kwargs: Any) -> None:
+                 _judge: bool | None = None, **kwargs: Unpack[TLSSocketOptions]) -> None:
+        """``new tls.TLSSocket(socket[, options])``: TLS over ``socket`` (a
+        :class:`nodessl.net.Socket`, a Python socket or any Duplex; None: a socket of its
+        own, to ``connect`` later).  Options (:class:`~nodessl.options.TLSSocketOptions`)
+        as a dict or keywords merged over it; an unknown keyword is a ``TypeError``."""
+        check_keywords("TLSSocket", kwargs)  # a dict keeps Node's leniency
         # old forms (nodessl.legacy's NPNProtocols) become Node 20's, when that layer is in
         opts = extensions.adapt_socket_options({**(options or {}), **kwargs})
         super().__init__(self._net_options(opts, socket))

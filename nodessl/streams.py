@@ -33,10 +33,11 @@ import asyncio
 import datetime
 import ipaddress
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from .aio import until
 from .optionnames import check_keywords
+from .options import OpenConnectionOptions, ServerOptions
 
 __all__ = ["SSLObjectView", "StreamServer", "TLSSocketTransport", "open_connection",
            "start_server"]
@@ -417,8 +418,9 @@ class SSLObjectView:
 
 # -- open_connection / start_server -----------------------------------------------------------
 
-def _connect_options(host: str | None, port: int | None, kwargs: dict[str, Any]) -> dict[str, Any]:
-    opts = dict(kwargs)
+def _connect_options(host: str | None, port: int | None,
+                     kwargs: OpenConnectionOptions) -> dict[str, Any]:
+    opts: dict[str, Any] = dict(kwargs)
     if "ssl" in opts:
         raise TypeError("nodessl.open_connection takes Node's TLS options as keywords "
                         "(ca=..., rejectUnauthorized=..., servername=...), not ssl=")
@@ -445,7 +447,8 @@ async def open_connection(host: str | None = None, port: int | None = None, *,
                           limit: int = _DEFAULT_LIMIT,
                           listeners: Mapping[str, Callable[..., Any]] | None = None,
                           ssl_shutdown_timeout: float | None = None,
-                          **tls_options: Any) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+                          **tls_options: Unpack[OpenConnectionOptions]
+                          ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
     """:func:`asyncio.open_connection` over :func:`nodessl.connect`: connect, finish the TLS
     handshake and return ``(reader, writer)``.
 
@@ -594,7 +597,7 @@ async def start_server(client_connected_cb: ClientConnected, host: str | None = 
                        backlog: int = 100, start_serving: bool = True,
                        listeners: Mapping[str, Callable[..., Any]] | None = None,
                        ssl_shutdown_timeout: float | None = None,
-                       **tls_options: Any) -> StreamServer:
+                       **tls_options: Unpack[ServerOptions]) -> StreamServer:
     """:func:`asyncio.start_server` over :func:`nodessl.createServer`.
 
     ``client_connected_cb(reader, writer)`` (a function or a coroutine function, run as a

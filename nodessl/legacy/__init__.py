@@ -125,6 +125,7 @@ _extensions.add_connection_hook(_configure_connection)
 # ... and take NPNProtocols as a keyword option too
 _optionnames.add_known_options("connect", ("NPNProtocols",))
 _optionnames.add_known_options("createServer", ("NPNProtocols",))
+_optionnames.add_known_options("TLSSocket", ("NPNProtocols",))
 
 
 def __getattr__(name: str) -> Any:
