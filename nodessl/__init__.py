@@ -29,7 +29,7 @@ import sys
 import types
 from typing import Any
 
-from . import backend, constants, events, net, stream, timers
+from . import backend, constants, events, net, results, stream, timers
 from .abort import AbortController, AbortSignal
 from .aio import connectAsync, once
 from .alpn import convertALPNProtocols
@@ -47,6 +47,7 @@ from .errors import NodeError
 from .identity import checkServerIdentity
 from .loop import run
 from .options import ConnectOptions, SecureContextOptions, ServerOptions, TLSSocketOptions
+from .results import CipherInfo, DetailedPeerCertificate, EphemeralKeyInfo, PeerCertificate
 from .server import Server, createServer
 from .socket import TLSSocket
 from .streams import open_connection, start_server
@@ -137,6 +138,13 @@ __all__ = [
 ]
 # the options' TypedDicts (nodessl.options; net's are in nodessl.net)
 __all__ += ["ConnectOptions", "SecureContextOptions", "ServerOptions", "TLSSocketOptions"]
+__all__ += [  # the shapes of what the API returns, for annotations (nodessl.results)
+    "results",
+    "CipherInfo",
+    "DetailedPeerCertificate",
+    "EphemeralKeyInfo",
+    "PeerCertificate",
+]
 
 
 class _TLSModule(types.ModuleType):

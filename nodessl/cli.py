@@ -61,7 +61,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import (
     NodeError,
@@ -72,6 +72,9 @@ from . import (
     createServer,
     run,
 )
+
+if TYPE_CHECKING:
+    from .results import DetailedPeerCertificate
 
 __all__ = ["main", "build_parser"]
 
@@ -495,7 +498,7 @@ def _connect_options(args: argparse.Namespace, servername: str | None) -> dict[s
     return options
 
 
-def _psk_identity_check(hostname: str, cert: dict[str, Any]) -> BaseException | None:
+def _psk_identity_check(hostname: str, cert: DetailedPeerCertificate) -> BaseException | None:
     """``checkServerIdentity`` for ``--psk``: Node's own, unless the server sent no
     certificate (a PSK-only handshake)."""
     if not cert:
@@ -687,11 +690,11 @@ def _serve_main(args: argparse.Namespace, status: list[int]) -> None:
                   "cipher": cipher, "alpnProtocol": sock.alpnProtocol,
                   "authorized": bool(sock.authorized),
                   "authorizationError": sock.authorizationError,
-                  "peerSubject": (peer or {}).get("subject")}
+                  "peerSubject": peer.get("subject") if peer else None}
         text = " ".join([
             "CONNECTION", f"remote={sock.remoteAddress}:{sock.remotePort}",
             f"servername={fields['servername'] or '-'}", f"protocol={fields['protocol']}",
-            f"cipher={(cipher or {}).get('name')}", f"alpn={sock.alpnProtocol or '-'}",
+            f"cipher={cipher['name'] if cipher else None}", f"alpn={sock.alpnProtocol or '-'}",
             f"authorized={str(fields['authorized']).lower()}",
             f"authorizationError={sock.authorizationError or '-'}",
             f"peer={_name_text(fields['peerSubject']) or '-'}"])

@@ -14,9 +14,12 @@ import json
 import re
 import socket as _socket
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import NodeError, NodeValueError, js_string
+
+if TYPE_CHECKING:
+    from .results import CertificateIdentity
 
 __all__ = ["checkServerIdentity"]
 
@@ -145,11 +148,11 @@ def _split_escaped_alt_names(alt_names: str) -> list[str]:
 
 
 
-def checkServerIdentity(hostname: str, cert: Mapping[str, Any]) -> NodeError | None:
+def checkServerIdentity(hostname: str, cert: CertificateIdentity) -> NodeError | None:
     """Node 20's ``tls.checkServerIdentity(hostname, cert)``.
 
-    ``cert`` is a certificate object (anything with Node's ``subject`` and
-    ``subjectaltname`` keys).  Returns ``None`` when the certificate is valid for
+    ``cert`` is a certificate object (a :class:`~nodessl.results.PeerCertificate`, or
+    anything with Node's ``subject`` and ``subjectaltname`` keys).  Returns ``None`` when the certificate is valid for
     ``hostname``, otherwise a ``NodeError`` with ``code`` ``ERR_TLS_CERT_ALTNAME_INVALID``
     and ``reason``, ``host`` and ``cert`` attributes.  A malformed quoted
     ``subjectaltname`` raises ``ERR_TLS_CERT_ALTNAME_FORMAT``.

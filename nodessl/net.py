@@ -20,7 +20,7 @@ import os
 import select
 import socket as _pysocket
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple, Protocol, Unpack, overload
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, Unpack, overload
 
 from . import cluster as _cluster
 from . import encodings as _encodings
@@ -44,6 +44,14 @@ from .events import EventEmitter, captureRejectionSymbol
 from .optionnames import check_keywords
 from .options import NetConnectOptions, NetServerOptions, NetSocketOptions
 from .stream import Duplex
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from typing_extensions import deprecated
+
+    from . import results as _results
+    from .events import F as _F
 
 __all__ = ["AddressInfo", "Socket", "Server", "connect", "connectAsync", "createConnection",
            "createServer",
@@ -228,6 +236,61 @@ def _close_overdue(sock: Any) -> None:
 
 class Socket(Duplex):
     """Node's ``net.Socket``: a TCP or Unix stream connection."""
+
+    if TYPE_CHECKING:
+        # For a type checker only (nodessl.results): the listener of each of net.Socket's
+        # events, typed; at runtime these are EventEmitter's methods.  A listener that does
+        # not fit its event falls to the @deprecated overload (mypy reports it under the
+        # 'deprecated' error code), not to the catch-all for custom events.  Narrower
+        # overloads before a catch-all break mypy's override rules (pyee's, the base
+        # class's): on purpose, as in Node's own typings
+        @overload  # type: ignore[override]
+        def on(self, event: Literal["close"], f: Callable[[bool], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["connect"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["data"], f: Callable[[bytes], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["drain"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["end"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["error"], f: Callable[[BaseException], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["finish"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["lookup"],
+               f: Callable[[BaseException | None, str | None, int | None, str], object]
+               ) -> Self: ...
+        @overload
+        def on(self, event: Literal["pause"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["readable"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["ready"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["resume"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["timeout"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: str, f: None = None) -> Callable[[_F], _F]: ...
+        @overload
+        @deprecated("this listener does not take the event's arguments (see nodessl.results)")
+        def on(self, event: _results.SocketEvent, f: Callable[..., object]) -> Self: ...
+        @overload
+        def on(self, event: str, f: Callable[..., Any]) -> Self: ...
+        @overload  # EventEmitter's own signature, which the overloads must keep accepting
+        def on(self, event: str, f: Callable[..., Any] | None = None) -> Self: ...
+        def on(self, event: str, f: Callable[..., Any] | None = None) -> Any:
+            """Add ``f`` as a listener of ``event`` (EventEmitter's ``on``); ``once``,
+            ``addListener``, ``prependListener`` and ``prependOnceListener`` take the same
+            arguments.  The overloads type the listener of each event Node documents
+            (:data:`nodessl.results.SocketEvent`); any other name is a custom event."""
+
+        once = on  # type: ignore[assignment]
+        addListener = on
+        prependListener = on
+        prependOnceListener = on
 
     _counted_by: Server | None = None  # the server counting this connection (Server._track)
     _close_deadline: DeadlineList | None = None  # the safety net of a close under way
@@ -1137,9 +1200,22 @@ class AddressInfo(dict):  # type: ignore[type-arg]
 
     __slots__ = ()
 
+    # the keys, typed both ways for a type checker (annotations only: at runtime the
+    # attributes are __getattr__'s and the items the dict's)
+    address: str
+    family: str  # 'IPv4' or 'IPv6'
+    port: int
+
+    if TYPE_CHECKING:
+        @overload
+        def __getitem__(self, key: Literal["address", "family"]) -> str: ...
+        @overload
+        def __getitem__(self, key: Literal["port"]) -> int: ...
+        def __getitem__(self, key: str) -> Any: ...
+
     def __getattr__(self, name: str) -> Any:
         try:
-            return self[name]
+            return self[name]  # type: ignore[call-overload]  # any name: typed only the keys
         except KeyError:
             raise AttributeError(name) from None
 
@@ -1322,6 +1398,43 @@ async def connectAsync(*args: Any, **kwargs: Any) -> Socket:
 
 class Server(EventEmitter):
     """Node's ``net.Server``: listens for TCP or Unix connections."""
+
+    if TYPE_CHECKING:
+        # For a type checker only (nodessl.results): the listener of each of net.Server's
+        # events, typed; at runtime these are EventEmitter's methods.  A listener that does
+        # not fit its event falls to the @deprecated overload (mypy reports it under the
+        # 'deprecated' error code), not to the catch-all for custom events.  Narrower
+        # overloads before a catch-all break mypy's override rules (pyee's, the base
+        # class's): on purpose, as in Node's own typings
+        @overload  # type: ignore[override]
+        def on(self, event: Literal["close"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["connection"], f: Callable[[Socket], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["drop"], f: Callable[[_results.DropInfo], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["error"], f: Callable[[BaseException], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["listening"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: str, f: None = None) -> Callable[[_F], _F]: ...
+        @overload
+        @deprecated("this listener does not take the event's arguments (see nodessl.results)")
+        def on(self, event: _results.ServerEvent, f: Callable[..., object]) -> Self: ...
+        @overload
+        def on(self, event: str, f: Callable[..., Any]) -> Self: ...
+        @overload  # EventEmitter's own signature, which the overloads must keep accepting
+        def on(self, event: str, f: Callable[..., Any] | None = None) -> Self: ...
+        def on(self, event: str, f: Callable[..., Any] | None = None) -> Any:
+            """Add ``f`` as a listener of ``event`` (EventEmitter's ``on``); ``once``,
+            ``addListener``, ``prependListener`` and ``prependOnceListener`` take the same
+            arguments.  The overloads type the listener of each event Node documents
+            (:data:`nodessl.results.ServerEvent`); any other name is a custom event."""
+
+        once = on
+        addListener = on
+        prependListener = on
+        prependOnceListener = on
 
     # made before a loop: bound by listen (an AbstractEventLoop on instances, the
     # descriptor's __get__ says so)

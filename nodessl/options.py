@@ -18,7 +18,7 @@ Node takes a string or a Buffer.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 __all__ = [
     "BufferLike",
@@ -147,9 +147,9 @@ class TLSSocketOptions(SecureContextOptions, _StreamOptions, total=False):
     servername: str | None
     ALPNProtocols: _Protocols | None
     # ALPNCallback({"servername": ..., "protocols": [...]}) -> the protocol chosen, or None
-    ALPNCallback: Callable[..., Any] | None
+    ALPNCallback: _results.ALPNCallback | None
     # SNICallback(servername, cb): cb(None, secure_context)
-    SNICallback: Callable[..., Any] | None
+    SNICallback: _results.SNICallback | None
     NPNProtocols: _Protocols | None  # nodessl.legacy's
     requestOCSP: bool | None
     enableTrace: bool | None
@@ -164,7 +164,7 @@ class TLSSocketOptions(SecureContextOptions, _StreamOptions, total=False):
 class _ConnectOptions(TLSSocketOptions, NetSocketOptions, _RouteOptions, total=False):
     # tls.connect's, but where (host, port)
     socket: Any  # a nodessl.net.Socket, a Python socket or any Duplex
-    checkServerIdentity: Callable[[str, dict[str, Any]], BaseException | None] | None
+    checkServerIdentity: _results.CheckServerIdentity | None
 
 
 class ConnectOptions(_ConnectOptions, total=False):
@@ -190,15 +190,15 @@ class ServerOptions(SecureContextOptions, NetServerOptions, total=False):
 
     ALPNProtocols: _Protocols | None
     # ALPNCallback({"servername": ..., "protocols": [...]}) -> the protocol chosen, or None
-    ALPNCallback: Callable[..., Any] | None
+    ALPNCallback: _results.ALPNCallback | None
     # SNICallback(servername, cb): cb(None, secure_context)
-    SNICallback: Callable[..., Any] | None
+    SNICallback: _results.SNICallback | None
     NPNProtocols: _Protocols | None  # nodessl.legacy's
     handshakeTimeout: float | None
     requestCert: bool | None
     rejectUnauthorized: bool | None
     # pskCallback(socket, identity) -> the key (bytes) or None
-    pskCallback: Callable[..., Any] | None
+    pskCallback: _results.ServerPSKCallback | None
     pskIdentityHint: str | None
     enableTrace: bool | None
 
@@ -207,3 +207,11 @@ class ServerOptions(SecureContextOptions, NetServerOptions, total=False):
 # it) imports this one; the module, not a name, so either order works.  Only the
 # annotations above name it, evaluated on demand (typing.get_type_hints).
 from . import context as _context  # noqa: E402
+
+# The callbacks' types: for the type checker, and for its TYPE_CHECKING names to lend
+# (docs/_ext/refpages.py), imported under TYPE_CHECKING; at runtime too, so that
+# typing.get_type_hints resolves them (nodessl.results imports nothing of nodessl at load)
+if TYPE_CHECKING:
+    from . import results as _results
+else:
+    from . import results as _results

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any, Unpack, overload
+from typing import TYPE_CHECKING, Any, Literal, Unpack, overload
 
 from . import accepted, alpn, backend, extensions, net, psk, sni
 from .context import SecureContext, _is_buffer, _js_truthy
@@ -20,6 +20,14 @@ from .events import captureRejectionSymbol
 from .optionnames import check_keywords, typed_options
 from .options import ServerOptions
 from .socket import TLSSocket, create_secure_context
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from typing_extensions import deprecated
+
+    from . import results as _results
+    from .events import F as _F
 
 __all__ = ["Server", "createServer"]
 
@@ -47,6 +55,55 @@ def _default_session_id_context() -> str:
 
 class Server(net.Server):
     """Node's ``tls.Server``."""
+
+    if TYPE_CHECKING:
+        # For a type checker only (nodessl.results): the listener of each of tls.Server's
+        # events, typed; at runtime these are EventEmitter's methods.  A listener that does
+        # not fit its event falls to the @deprecated overload (mypy reports it under the
+        # 'deprecated' error code), not to the catch-all for custom events.  Narrower
+        # overloads before a catch-all break mypy's override rules (pyee's, the base
+        # class's): on purpose, as in Node's own typings
+        @overload  # type: ignore[override]
+        def on(self, event: Literal["close"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["connection"], f: Callable[[net.Socket], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["drop"], f: Callable[[_results.DropInfo], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["error"], f: Callable[[BaseException], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["keylog"], f: Callable[[bytes, TLSSocket], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["listening"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["newSession"], f: Callable[[bytes, bytes, Callable[[], None]], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["OCSPRequest"], f: Callable[[bytes, bytes | None, _results.OCSPRequestCallback], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["resumeSession"], f: Callable[[bytes, _results.ResumeSessionCallback], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["secureConnection"], f: Callable[[TLSSocket], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["tlsClientError"], f: Callable[[BaseException, TLSSocket], object]) -> Self: ...
+        @overload
+        def on(self, event: str, f: None = None) -> Callable[[_F], _F]: ...
+        @overload
+        @deprecated("this listener does not take the event's arguments (see nodessl.results)")
+        def on(self, event: _results.TLSServerEvent, f: Callable[..., object]) -> Self: ...
+        @overload
+        def on(self, event: str, f: Callable[..., Any]) -> Self: ...
+        @overload  # EventEmitter's own signature, which the overloads must keep accepting
+        def on(self, event: str, f: Callable[..., Any] | None = None) -> Self: ...
+        def on(self, event: str, f: Callable[..., Any] | None = None) -> Any:
+            """Add ``f`` as a listener of ``event`` (EventEmitter's ``on``); ``once``,
+            ``addListener``, ``prependListener`` and ``prependOnceListener`` take the same
+            arguments.  The overloads type the listener of each event Node documents
+            (:data:`nodessl.results.TLSServerEvent`); any other name is a custom event."""
+
+        once = on  # type: ignore[assignment]
+        addListener = on  # type: ignore[assignment]
+        prependListener = on  # type: ignore[assignment]
+        prependOnceListener = on  # type: ignore[assignment]
 
     def __init__(self,
                  options: ServerOptions | Mapping[str, Any] | Callable[..., Any] | None = None,

@@ -24,7 +24,7 @@ import socket as _pysocket
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, Literal, Unpack, cast, overload
 
 from OpenSSL import SSL
 
@@ -56,6 +56,14 @@ from .session import SessionEvents, ticket_of
 from .sessioncache import ServerSessions
 from .x509 import X509Certificate
 
+if TYPE_CHECKING:
+    from typing import Self
+
+    from typing_extensions import deprecated
+
+    from . import results as _results
+    from .events import F as _F
+
 __all__ = ["TLSSocket", "create_secure_context"]
 
 # what is not createSecureContext's among the options a TLSSocket is given (its own, and
@@ -86,6 +94,12 @@ class UntilSecure:
 
 
 
+def _no_certificate() -> _results.PeerCertificate:
+    # Node's {} for "no certificate": falsy, typed as the object it stands in for (as
+    # Node's typings do) so that callers test `if cert:` rather than narrow a union
+    return cast("_results.PeerCertificate", {})
+
+
 def _conn_reset(message: str = ECONNRESET_MESSAGE) -> NodeError:
     return conn_reset(message)
 
@@ -110,6 +124,69 @@ def _handshake_timed_out(sock: Any) -> None:
 
 class TLSSocket(net.Socket):
     """Node's ``tls.TLSSocket``: a Duplex with transparent TLS over a socket or stream."""
+
+    if TYPE_CHECKING:
+        # For a type checker only (nodessl.results): the listener of each of TLSSocket's
+        # events, typed; at runtime these are EventEmitter's methods.  A listener that does
+        # not fit its event falls to the @deprecated overload (mypy reports it under the
+        # 'deprecated' error code), not to the catch-all for custom events.  Narrower
+        # overloads before a catch-all break mypy's override rules (pyee's, the base
+        # class's): on purpose, as in Node's own typings
+        @overload  # type: ignore[override]
+        def on(self, event: Literal["close"], f: Callable[[bool], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["connect"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["data"], f: Callable[[bytes], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["drain"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["end"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["error"], f: Callable[[BaseException], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["finish"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["lookup"],
+               f: Callable[[BaseException | None, str | None, int | None, str], object]
+               ) -> Self: ...
+        @overload
+        def on(self, event: Literal["pause"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["readable"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["ready"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["resume"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["timeout"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["keylog"], f: Callable[[bytes], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["OCSPResponse"], f: Callable[[bytes | None], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["secureConnect"], f: Callable[[], object]) -> Self: ...
+        @overload
+        def on(self, event: Literal["session"], f: Callable[[bytes], object]) -> Self: ...
+        @overload
+        def on(self, event: str, f: None = None) -> Callable[[_F], _F]: ...
+        @overload
+        @deprecated("this listener does not take the event's arguments (see nodessl.results)")
+        def on(self, event: _results.TLSSocketEvent, f: Callable[..., object]) -> Self: ...
+        @overload
+        def on(self, event: str, f: Callable[..., Any]) -> Self: ...
+        @overload  # EventEmitter's own signature, which the overloads must keep accepting
+        def on(self, event: str, f: Callable[..., Any] | None = None) -> Self: ...
+        def on(self, event: str, f: Callable[..., Any] | None = None) -> Any:
+            """Add ``f`` as a listener of ``event`` (EventEmitter's ``on``); ``once``,
+            ``addListener``, ``prependListener`` and ``prependOnceListener`` take the same
+            arguments.  The overloads type the listener of each event Node documents
+            (:data:`nodessl.results.TLSSocketEvent`); any other name is a custom event."""
+
+        once = on  # type: ignore[assignment]
+        addListener = on  # type: ignore[assignment]
+        prependListener = on  # type: ignore[assignment]
+        prependOnceListener = on  # type: ignore[assignment]
 
     # OpenSSL's output waits for this socket's end (see _step); a destroy() sends it
     _output_held = False
@@ -1075,21 +1152,30 @@ class TLSSocket(net.Socket):
             return None
         return self._engine.conn
 
-    def getPeerCertificate(self, detailed: bool = False) -> dict[str, Any] | None:
-        """The peer's certificate object (``{}`` before the handshake or without one)."""
+    @overload
+    def getPeerCertificate(self, detailed: Literal[True]) -> _results.DetailedPeerCertificate | None:
+        ...
+
+    @overload
+    def getPeerCertificate(self, detailed: bool = False) -> _results.PeerCertificate | None: ...
+
+    def getPeerCertificate(self, detailed: bool = False) -> _results.PeerCertificate | None:
+        """The peer's certificate object (``{}`` before the handshake or without one, None
+        once destroyed); ``detailed`` links each to its issuer's (``issuerCertificate``)."""
         if self.destroyed:
             return None
         conn, engine = self._conn(), self._engine  # a conn means an engine
         if conn is None or engine is None or not self._secureEstablished \
                 and engine.state != "open":
-            return {}
+            return _no_certificate()
         from .certificate import peer_certificate_object
 
         chain = _peer_chain(conn)
         if not chain:
-            return {}
+            return _no_certificate()
         trusted = self._secureContext.trusted_certificates() if detailed else ()
-        return peer_certificate_object(chain, detailed, trusted=trusted)
+        return cast("_results.PeerCertificate",
+                    peer_certificate_object(chain, detailed, trusted=trusted))
 
     def getPeerX509Certificate(self) -> X509Certificate | None:
         """The peer's certificate as Node's ``X509Certificate`` (None before/without one);
@@ -1099,17 +1185,17 @@ class TLSSocket(net.Socket):
             return None
         return X509Certificate._chain(_peer_chain(conn))
 
-    def getCertificate(self) -> dict[str, Any] | None:
+    def getCertificate(self) -> _results.PeerCertificate | None:
         """This side's own certificate object (``{}`` when it has none)."""
         conn = self._conn()
         if conn is None:
             return None
         cert = conn.get_certificate()
         if cert is None:
-            return {}
+            return _no_certificate()
         from .certificate import certificate_object
 
-        return certificate_object(cert.to_cryptography())
+        return cast("_results.PeerCertificate", certificate_object(cert.to_cryptography()))
 
     def getX509Certificate(self) -> X509Certificate | None:
         """This side's own certificate as Node's ``X509Certificate`` (None without one)."""
@@ -1117,7 +1203,7 @@ class TLSSocket(net.Socket):
         cert = conn.get_certificate() if conn is not None else None
         return X509Certificate(cert.to_cryptography()) if cert is not None else None
 
-    def getCipher(self) -> dict[str, str] | None:
+    def getCipher(self) -> _results.CipherInfo | None:
         """``{name, standardName, version}`` of the negotiated cipher."""
         conn = self._conn()
         if conn is None:
@@ -1220,14 +1306,14 @@ class TLSSocket(net.Socket):
         return sigalgs.shared_sigalgs(own, peer, own_preference=prefer_own, tls13=tls13,
                                       client=not self._isServer)
 
-    def getEphemeralKeyInfo(self) -> dict[str, Any] | None:
+    def getEphemeralKeyInfo(self) -> _results.EphemeralKeyInfo | None:
         """The key exchange's ephemeral key: ``{type, name, size}`` on a client, ``{}`` when
         the exchange was not ephemeral or before the handshake, None on a server (as Node)."""
         if self._isServer:
             return None
         if self._engine is None or not self._secureEstablished or self.destroyed:
             return {}
-        return self._engine.ephemeral_key_info()
+        return cast("_results.EphemeralKeyInfo", self._engine.ephemeral_key_info())
 
     def isSessionReused(self) -> bool:
         """Whether the handshake resumed an earlier session."""
@@ -1343,7 +1429,8 @@ def _identity_ok(der: bytes, hostname: str) -> bool:
     # A pure function of the two, remembered: a program's connections mostly go to the
     # same few servers, which show the same certificate every time.
     try:
-        return checkServerIdentity(hostname, identity_fields(der)) is None
+        fields = cast("_results.CertificateIdentity", identity_fields(der))
+        return checkServerIdentity(hostname, fields) is None
     except Exception:  # noqa: BLE001 - the full check decides (and raises) then
         return False
 

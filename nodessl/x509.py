@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, cast, get_args
 
 from cryptography import x509 as _x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -33,6 +33,9 @@ from .compat import (
     signature_algorithm_parameters,
 )
 from .errors import NodeError, NodeValueError, invalid_arg_type, invalid_arg_value
+
+if TYPE_CHECKING:
+    from .results import PeerCertificate
 
 __all__ = ["X509Certificate"]
 
@@ -526,9 +529,9 @@ class X509Certificate:
         """The PEM encoding (what ``JSON.stringify`` shows)."""
         return self.toString()
 
-    def toLegacyObject(self) -> dict[str, Any]:
+    def toLegacyObject(self) -> PeerCertificate:
         """The legacy certificate object ``getPeerCertificate()`` returns."""
-        return _c.certificate_object(self._cert)
+        return cast("PeerCertificate", _c.certificate_object(self._cert))
 
     def __str__(self) -> str:
         return self.toString()
