@@ -275,7 +275,8 @@ class Socket(Duplex):
         @overload
         def on(self, event: str, f: None = None) -> Callable[[_F], _F]: ...
         @overload
-        @deprecated("this listener does not take the event's arguments (see nodessl.results)")
+        @deprecated("this listener does not type-check with the event's arguments (nodessl.results); "
+                    "a def with annotated parameters shows why")
         def on(self, event: _results.SocketEvent, f: Callable[..., object]) -> Self: ...
         @overload
         def on(self, event: str, f: Callable[..., Any]) -> Self: ...
@@ -1419,7 +1420,8 @@ class Server(EventEmitter):
         @overload
         def on(self, event: str, f: None = None) -> Callable[[_F], _F]: ...
         @overload
-        @deprecated("this listener does not take the event's arguments (see nodessl.results)")
+        @deprecated("this listener does not type-check with the event's arguments (nodessl.results); "
+                    "a def with annotated parameters shows why")
         def on(self, event: _results.ServerEvent, f: Callable[..., object]) -> Self: ...
         @overload
         def on(self, event: str, f: Callable[..., Any]) -> Self: ...

@@ -171,7 +171,8 @@ class TLSSocket(net.Socket):
         @overload
         def on(self, event: str, f: None = None) -> Callable[[_F], _F]: ...
         @overload
-        @deprecated("this listener does not take the event's arguments (see nodessl.results)")
+        @deprecated("this listener does not type-check with the event's arguments (nodessl.results); "
+                    "a def with annotated parameters shows why")
         def on(self, event: _results.TLSSocketEvent, f: Callable[..., object]) -> Self: ...
         @overload
         def on(self, event: str, f: Callable[..., Any]) -> Self: ...

@@ -272,25 +272,25 @@ bad_sni: ServerOptions = {"SNICallback": lambda name, cb: cb(None, name)}  # E: 
 
 # events: a listener's parameters are the event's
 server.on("secureConnection", lambda s: s.getPeerCertificate())
-server.on("secureConnection", lambda s: s.getPeerCertificat())  # E: does not take the event's arguments
+server.on("secureConnection", lambda s: s.getPeerCertificat())  # E: does not type-check with the event's arguments
 server.on("tlsClientError", lambda err, s: s.destroy(err))
-server.on("tlsClientError", lambda: None)  # E: does not take the event's arguments
+server.on("tlsClientError", lambda: None)  # E: does not type-check with the event's arguments
 server.once("newSession", lambda sid, data, cb: cb())
-server.once("newSession", lambda sid, data, cb: cb(sid))  # E: does not take the event's arguments
+server.once("newSession", lambda sid, data, cb: cb(sid))  # E: does not type-check with the event's arguments
 server.addListener("resumeSession", lambda sid, cb: cb(None, None))
 server.on("OCSPRequest", lambda c, issuer, cb: cb(None, issuer or c))
-server.on("OCSPRequest", lambda c, issuer, cb: cb("none"))  # E: does not take the event's arguments
+server.on("OCSPRequest", lambda c, issuer, cb: cb("none"))  # E: does not type-check with the event's arguments
 server.on("resumeSession", lambda sid, cb: cb())
-server.prependListener("keylog", lambda line, s: line.decode() + s.getProtocol())  # E: does not take the event's arguments
+server.prependListener("keylog", lambda line, s: line.decode() + s.getProtocol())  # E: does not type-check with the event's arguments
 server.prependOnceListener("connection", lambda s: s.remoteAddress)
 server.on("myOwnEvent", lambda a, b, c: None)
 sock.on("secureConnect", lambda: None)
 sock.on("session", lambda session: session.hex())
-sock.on("OCSPResponse", lambda response: response.hex())  # E: does not take the event's arguments
+sock.on("OCSPResponse", lambda response: response.hex())  # E: does not type-check with the event's arguments
 sock.on("OCSPResponse", lambda response: response and response.hex())
-sock.on("data", lambda chunk: chunk.decod())  # E: does not take the event's arguments
+sock.on("data", lambda chunk: chunk.decod())  # E: does not type-check with the event's arguments
 plain.on("close", lambda had_error: not had_error)
-nserver.on("connection", lambda s: s.remoteAddres)  # E: does not take the event's arguments
+nserver.on("connection", lambda s: s.remoteAddres)  # E: does not type-check with the event's arguments
 nserver.on("drop", lambda data: data.get("remotePort"))
 reveal_type(server.on("secureConnection", lambda s: None))  # R: nodessl.server.Server
 reveal_type(server.once("custom", lambda *a: None))  # R: nodessl.server.Server
