@@ -332,7 +332,12 @@ class Socket(Duplex):
         self._eof_sent = False
         self._flushing = False
         self._no_delay = True
-        self._keep_alive: tuple[bool, int] | None = None
+        # Node's net.Socket options keepAlive/keepAliveInitialDelay (ms), applied once
+        # connected, as setKeepAlive() before a connection is (tls.connect's TLSSocket
+        # does not pass them on: Node's neither)
+        self._keep_alive: tuple[bool, int] | None = (
+            (True, int(opts.get("keepAliveInitialDelay") or 0)) if opts.get("keepAlive")
+            else None)
         self._wrapped_by: WireOwner | None = None  # see _hand_over
         self._onread_setup(opts.get("onread"))
         if opts.get("fd") is not None or opts.get("handle") is not None:
@@ -1461,6 +1466,11 @@ class Server(EventEmitter):
             self._loop = loop
         self.allowHalfOpen = bool(opts.get("allowHalfOpen", False))
         self.pauseOnConnect = bool(opts.get("pauseOnConnect", False))
+        # keepAlive/keepAliveInitialDelay (ms) for every accepted connection, as Node's
+        # onconnection sets them on the new handle
+        self._accepted_keep_alive: tuple[bool, int] | None = (
+            (True, int(opts.get("keepAliveInitialDelay") or 0)) if opts.get("keepAlive")
+            else None)
         hwm = opts.get("highWaterMark")
         self.highWaterMark = None if hwm is not None and hwm < 0 else hwm  # < 0: the default
         self.maxConnections: int | None = None
@@ -1602,6 +1612,7 @@ class Server(EventEmitter):
         sock = Socket(allowHalfOpen=self.allowHalfOpen, highWaterMark=self.highWaterMark)
         sock._server = self
         sock.server = self
+        sock._keep_alive = self._accepted_keep_alive
         sock._attach(wire)
         self._on_connection(sock)
 

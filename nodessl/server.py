@@ -129,7 +129,8 @@ class Server(net.Server):
         sni.check_sni_callback(opts.get("SNICallback"))
         psk.check_server_options(opts.get("pskCallback"), opts.get("pskIdentityHint"))
         super().__init__({k: opts[k] for k in ("allowHalfOpen", "pauseOnConnect",
-                                                "highWaterMark", "keepAliveInitialDelay")
+                                                "highWaterMark", "keepAlive",
+                                                "keepAliveInitialDelay")
                           if k in opts})
         self._handshakeTimeout = timeout
         self._contexts: sni.SNIContexts = []
@@ -250,6 +251,8 @@ class Server(net.Server):
             super()._admit(wire)
             return
         tls = self._tls_socket(None)
+        if self._accepted_keep_alive is not None:
+            tls._keep_alive = self._accepted_keep_alive
         tls._adopt_accepted(wire)
         self._track(tls)
 

@@ -162,15 +162,25 @@ OPTIONS: list[Entry] = [
        "buf = bytearray(16384)\n"
        'socket = tls.connect(443, "example.com", onread={"buffer": buf, '
        '"callback": lambda n, b: print(bytes(b[:n]))})'),
-    _o("fd", _NETS, "Wrap an existing file descriptor.",
-       "sock = tls.net.Socket(fd=3)"),
-    _o("readable", _NETS, "With ``fd``: allow reads.",
-       "sock = tls.net.Socket(fd=3, readable=True, writable=False)"),
-    _o("writable", _NETS, "With ``fd``: allow writes.",
-       "sock = tls.net.Socket(fd=3, readable=False, writable=True)"),
-    _o("noDelay", _NETS, "Disable Nagle's algorithm on the connection(s).",
+    _o("fd", _NETS, "Wrap an existing file descriptor. Not supported by nodessl: "
+       "``net.Socket(fd=...)`` raises ``ERR_INVALID_ARG_VALUE``; a TLSSocket takes the "
+       "Python socket made from it instead (the example).",
+       "raw = socket.socket(fileno=3)\nsock = tls.TLSSocket(raw, isServer=True, "
+       "secureContext=ctx)",
+       note="not supported by nodessl (raises); the example is the Python way"),
+    _o("readable", _NETS, "With ``fd``: allow reads. Not supported, as ``fd``.",
+       "sock = tls.net.Socket(fd=3, readable=True)  # Node's form: nodessl raises",
+       note="not supported by nodessl (only with fd)"),
+    _o("writable", _NETS, "With ``fd``: allow writes. Not supported, as ``fd``.",
+       "sock = tls.net.Socket(fd=3, writable=True)  # Node's form: nodessl raises",
+       note="not supported by nodessl (only with fd)"),
+    _o("noDelay", _NETS, "Disable Nagle's algorithm on the connection(s). nodessl disables "
+       "it on every TCP connection already (Node 20 leaves it on unless asked).",
        "server = tls.createServer(key=key, cert=cert, noDelay=True)"),
-    _o("keepAlive", _NETS, "Enable TCP keep-alive on the connection(s).",
+    _o("keepAlive", _NETS, "Enable TCP keep-alive: on a ``net.Socket``/``net.connect`` "
+       "connection once connected, and on every connection a server accepts. "
+       "``tls.connect`` does not pass it to its socket (nor does Node's); call "
+       "``socket.setKeepAlive()`` there.",
        "server = tls.createServer(key=key, cert=cert, keepAlive=True)"),
     _o("keepAliveInitialDelay", _NETS, "Milliseconds of idleness before the first keep-alive probe.",
        "server = tls.createServer(key=key, cert=cert, keepAlive=True, "
