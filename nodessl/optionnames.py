@@ -54,6 +54,9 @@ ENTRY_POINTS: dict[str, str] = {
 _LAYERED = frozenset({"NPNProtocols"})
 
 _ADDED: dict[str, set[str]] = {}
+# _known's answers: every socket a server or a connect builds checks its keywords, so the
+# sets are made once per entry point (again after add_known_options)
+_KNOWN: dict[str, frozenset[str]] = {}
 
 
 @functools.cache
@@ -66,13 +69,17 @@ def typed_options(entry: str) -> frozenset[str]:
 
 
 def _known(entry: str) -> frozenset[str]:
-    return (typed_options(entry) - _LAYERED) | _ADDED.get(entry, set())
+    known = _KNOWN.get(entry)
+    if known is None:
+        known = _KNOWN[entry] = (typed_options(entry) - _LAYERED) | _ADDED.get(entry, set())
+    return known
 
 
 def add_known_options(entry: str, names: Iterable[str]) -> None:
     """Let ``entry`` (a key of :data:`ENTRY_POINTS`: ``'connect'``, ``'createServer'`` …) take
     ``names`` as keywords too: for a layer that reads options the core does not."""
     _ADDED.setdefault(entry, set()).update(names)
+    _KNOWN.pop(entry, None)
 
 
 def known_options(entry: str) -> frozenset[str]:
