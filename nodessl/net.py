@@ -335,9 +335,7 @@ class Socket(Duplex):
         # Node's net.Socket options keepAlive/keepAliveInitialDelay (ms), applied once
         # connected, as setKeepAlive() before a connection is (tls.connect's TLSSocket
         # does not pass them on: Node's neither)
-        self._keep_alive: tuple[bool, int] | None = (
-            (True, int(opts.get("keepAliveInitialDelay") or 0)) if opts.get("keepAlive")
-            else None)
+        self._keep_alive = _keep_alive_option(opts)
         self._wrapped_by: WireOwner | None = None  # see _hand_over
         self._onread_setup(opts.get("onread"))
         if opts.get("fd") is not None or opts.get("handle") is not None:
@@ -1253,6 +1251,14 @@ def _failed_call(exc: OSError) -> str:
     return "write" if exc.errno in (errno.EPIPE, errno.ESHUTDOWN) else "read"
 
 
+def _keep_alive_option(opts: Mapping[str, Any]) -> tuple[bool, int] | None:
+    """The ``keepAlive``/``keepAliveInitialDelay`` (ms) options as ``setKeepAlive``'s
+    arguments, or None without ``keepAlive``."""
+    if not opts.get("keepAlive"):
+        return None
+    return True, int(opts.get("keepAliveInitialDelay") or 0)
+
+
 def _validate_port(port: Any, name: str = "Port") -> int:
     """Node's validatePort: an integer 0..65535, as a number or a numeric string."""
     if type(port) is int and 0 <= port < 65536:
@@ -1468,9 +1474,7 @@ class Server(EventEmitter):
         self.pauseOnConnect = bool(opts.get("pauseOnConnect", False))
         # keepAlive/keepAliveInitialDelay (ms) for every accepted connection, as Node's
         # onconnection sets them on the new handle
-        self._accepted_keep_alive: tuple[bool, int] | None = (
-            (True, int(opts.get("keepAliveInitialDelay") or 0)) if opts.get("keepAlive")
-            else None)
+        self._accepted_keep_alive = _keep_alive_option(opts)
         hwm = opts.get("highWaterMark")
         self.highWaterMark = None if hwm is not None and hwm < 0 else hwm  # < 0: the default
         self.maxConnections: int | None = None

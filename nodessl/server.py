@@ -251,8 +251,7 @@ class Server(net.Server):
             super()._admit(wire)
             return
         tls = self._tls_socket(None)
-        if self._accepted_keep_alive is not None:
-            tls._keep_alive = self._accepted_keep_alive
+        tls._keep_alive = self._accepted_keep_alive  # as net.Server._admit
         tls._adopt_accepted(wire)
         self._track(tls)
 
