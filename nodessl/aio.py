@@ -168,20 +168,21 @@ async def listen_async(server: Server, *args: Any, **kwargs: Any) -> AddressInfo
     return server.address()
 
 
+def settle(fut: asyncio.Future[None], err: BaseException | None = None) -> None:
+    """Resolve ``fut`` with None, or reject it with ``err``: the first settling counts, as
+    a Node callback's first call (a later one finds the future done and changes nothing)."""
+    if fut.done():
+        return
+    if err is None:
+        fut.set_result(None)
+    else:
+        fut.set_exception(err)
+
+
 async def close_async(server: Server) -> None:
     """``server.close()`` awaited: see :meth:`nodessl.net.Server.closeAsync`."""
-    loop = asyncio.get_running_loop()
-    fut: asyncio.Future[None] = loop.create_future()
-
-    def done(err: BaseException | None = None) -> None:
-        if fut.done():
-            return
-        if err is not None:
-            fut.set_exception(err)
-        else:
-            fut.set_result(None)
-
-    server.close(done)
+    fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    server.close(lambda err=None: settle(fut, err))
     await fut
 
 

@@ -72,6 +72,7 @@ from . import (
     createServer,
     run,
 )
+from .aio import settle
 
 if TYPE_CHECKING:
     from .results import DetailedPeerCertificate
@@ -388,15 +389,6 @@ class _Probe:
         sock.on("OCSPResponse", self.ocsp.append)
         sock.on("session", self._on_session)
 
-    @staticmethod
-    def _settle(fut: asyncio.Future[None], err: BaseException | None) -> None:
-        if fut.done():
-            return
-        if err is None:
-            fut.set_result(None)
-        else:
-            fut.set_exception(err)
-
     def _on_secure(self) -> None:
         # read now, in the listener: an error right behind the handshake (an alert in the
         # same read) may destroy the socket before the awaiting coroutine runs again
@@ -407,7 +399,7 @@ class _Probe:
             "alpnProtocol": sock.alpnProtocol, "ephemeralKeyInfo": sock.getEphemeralKeyInfo(),
             "peerCertificateChain": _chain(sock), "peerX509Certificate": _x509(sock),
             "sessionReused": sock.isSessionReused()}
-        self._settle(self.secure, None)
+        settle(self.secure, None)
 
     def _on_error(self, err: BaseException) -> None:
         if self.secure.done():
@@ -416,24 +408,24 @@ class _Probe:
             # client's handshake finished, say) is the connection's failure
             if not (self.closing and getattr(err, "code", None) in ("ECONNRESET", "EPIPE")):
                 self.late_error = self.late_error or err
-        self._settle(self.secure, err)
+        settle(self.secure, err)
 
     def _on_close(self, *_: Any) -> None:
-        self._settle(self.secure, NodeError(
+        settle(self.secure, NodeError(
             "the connection closed before the TLS handshake finished", "ECONNRESET"))
-        self._settle(self.closed, None)
-        self._settle(self.session_seen, None)
+        settle(self.closed, None)
+        settle(self.session_seen, None)
 
     def _on_session(self, session: bytes) -> None:
         self.sessions.append(session)
-        self._settle(self.session_seen, None)
+        settle(self.session_seen, None)
 
     async def wait_secure(self, timeout: float) -> None:
         try:
             await asyncio.wait_for(asyncio.shield(self.secure), timeout)
         except TimeoutError:
             err = NodeError(f"no secure connection within {timeout:g} s", "ETIMEDOUT")
-            self._settle(self.secure, err)  # first: the destroy's 'close' settles nothing
+            settle(self.secure, err)  # first: the destroy's 'close' settles nothing
             self.secure.exception()  # retrieved (raised below), so asyncio does not log it
             self.sock.destroy()
             raise err from None
