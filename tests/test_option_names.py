@@ -190,37 +190,7 @@ def test_the_typeddicts_are_exported() -> None:
     assert hints["secureContext"] == tls.SecureContext | None
 
 
-# -- 2. unknown keywords on net and TLSSocket ------------------------------------------------------
-
-@pytest.mark.parametrize(("call", "shown", "unknown", "suggestion"), [
-    (lambda: net.connect(port=1, hots="127.0.0.1"), "connect", "hots", "host"),
-    (lambda: net.createConnection(1, "127.0.0.1", locaPort=5), "connect", "locaPort",
-     "localPort"),
-    (lambda: net.createServer(allowHalfOpne=True), "createServer", "allowHalfOpne",
-     "allowHalfOpen"),
-    (lambda: net.Server(lambda s: None, pauseOnConect=True), "createServer", "pauseOnConect",
-     "pauseOnConnect"),
-    (lambda: net.Socket(allowHalfOpne=True), "Socket", "allowHalfOpne", "allowHalfOpen"),
-    (lambda: net.Socket(port=80), "Socket", "port", None),  # connect's, not the socket's
-    (lambda: tls.TLSSocket(None, requestCrt=True), "TLSSocket", "requestCrt", "requestCert"),
-    (lambda: tls.TLSSocket(None, {"isServer": True}, alpnProtocols=["h2"]), "TLSSocket",
-     "alpnProtocols", "ALPNProtocols"),
-    (lambda: tls.TLSSocket(None, frobnicate=1), "TLSSocket", "frobnicate", None),
-])
-def test_an_unknown_keyword_is_a_type_error(call: Any, shown: str, unknown: str,
-                                            suggestion: str | None) -> None:
-    with pytest.raises(TypeError) as info:
-        call()
-    err = info.value
-    assert isinstance(err, tls.NodeError)
-    assert err.code == "ERR_INVALID_ARG_VALUE"
-    assert err.argument == unknown  # type: ignore[attr-defined]
-    assert err.message.startswith(f"{shown}() got an unexpected keyword argument {unknown!r}")
-    if suggestion is None:
-        assert "did you mean" not in err.message
-    else:
-        assert err.message.endswith(f"(did you mean {suggestion!r}?)")
-
+# -- 2. keywords on net and TLSSocket (a misspelt one: test_python_words) -------------------
 
 def test_net_keywords_work_and_dicts_keep_nodes_leniency() -> None:
     """Known keywords are used; unknown keys in a dict are ignored, as Node ignores them."""

@@ -198,21 +198,38 @@ def test_pem_text_is_not_taken_for_a_path() -> None:
 
 # -- 3. unknown keyword options ----------------------------------------------------------------
 
-@pytest.mark.parametrize(("call", "shown", "suggestion"), [
-    (lambda: tls.connect(port=443, requestCrt=True), "connect", "requestCert"),
-    (lambda: tls.connect(443, alpnProtocols=["h2"]), "connect", "ALPNProtocols"),
-    (lambda: tls.createServer(requestCrt=True), "createServer", "requestCert"),
-    (lambda: tls.Server(rejectUnauthorised=False), "createServer", "rejectUnauthorized"),
-    (lambda: tls.createSecureContext(kye=b""), "createSecureContext", "key"),
-    (lambda: tls.createSecureContext(ciphres="HIGH"), "createSecureContext", "ciphers"),
-    (lambda: tls.connect(port=443, frobnicate=1), "connect", None),
+@pytest.mark.parametrize(("call", "shown", "unknown", "suggestion"), [
+    (lambda: tls.connect(port=443, requestCrt=True), "connect", "requestCrt", "requestCert"),
+    (lambda: tls.connect(443, alpnProtocols=["h2"]), "connect", "alpnProtocols",
+     "ALPNProtocols"),
+    (lambda: tls.createServer(requestCrt=True), "createServer", "requestCrt", "requestCert"),
+    (lambda: tls.Server(rejectUnauthorised=False), "createServer", "rejectUnauthorised",
+     "rejectUnauthorized"),
+    (lambda: tls.createSecureContext(kye=b""), "createSecureContext", "kye", "key"),
+    (lambda: tls.createSecureContext(ciphres="HIGH"), "createSecureContext", "ciphres",
+     "ciphers"),
+    (lambda: tls.connect(port=443, frobnicate=1), "connect", "frobnicate", None),
+    # net's entry points and new TLSSocket(...)
+    (lambda: net.connect(port=1, hots="127.0.0.1"), "connect", "hots", "host"),
+    (lambda: net.createConnection(1, "127.0.0.1", locaPort=5), "connect", "locaPort",
+     "localPort"),
+    (lambda: net.createServer(allowHalfOpne=True), "createServer", "allowHalfOpne",
+     "allowHalfOpen"),
+    (lambda: net.Server(lambda s: None, pauseOnConect=True), "createServer", "pauseOnConect",
+     "pauseOnConnect"),
+    (lambda: net.Socket(allowHalfOpne=True), "Socket", "allowHalfOpne", "allowHalfOpen"),
+    (lambda: net.Socket(port=80), "Socket", "port", None),  # connect's, not the socket's
+    (lambda: tls.TLSSocket(None, requestCrt=True), "TLSSocket", "requestCrt", "requestCert"),
+    (lambda: tls.TLSSocket(None, {"isServer": True}, alpnProtocols=["h2"]), "TLSSocket",
+     "alpnProtocols", "ALPNProtocols"),
+    (lambda: tls.TLSSocket(None, frobnicate=1), "TLSSocket", "frobnicate", None),
 ])
-def test_an_unknown_keyword_is_a_type_error(call: Any, shown: str, suggestion: str | None
-                                            ) -> None:
+def test_an_unknown_keyword_is_a_type_error(call: Any, shown: str, unknown: str,
+                                            suggestion: str | None) -> None:
     err = _raised(call)
     assert isinstance(err, tls.NodeError)
     assert err.code == "ERR_INVALID_ARG_VALUE"
-    unknown = err.argument
+    assert err.argument == unknown
     assert err.message.startswith(f"{shown}() got an unexpected keyword argument {unknown!r}")
     if suggestion is None:
         assert "did you mean" not in err.message
